@@ -1,0 +1,61 @@
+# OpenCTPAT developer commands. The two a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+# uv is installed from PyPI when absent; `python3 -m uv` then works whatever PATH says.
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+CTPAT := $(UV) run ctpat
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export UV_PYTHON ?= 3.11
+
+help:
+	@echo "make run    set up everything, load demo data, start the portal on http://$(HOST):$(PORT)"
+	@echo "make test   run the whole test suite (SQLite; set DATABASE_URL for PostgreSQL)"
+	@echo "make lint | typecheck | migrations-check | messages | ci"
+
+uv:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
+	  python3 -m pip install --quiet uv || python3 -m pip install --quiet --break-system-packages uv
+
+.env:
+	cp .env.example .env
+
+install: uv
+	$(UV) sync --frozen
+	@if command -v msgfmt >/dev/null 2>&1; then $(UV) run ctpat compilemessages --ignore=.venv -v0; \
+	  else echo "msgfmt not found: using the committed .mo translation files"; fi
+
+# Each target below reads .env (created from .env.example on first use).
+ENV := set -a && . ./.env && set +a &&
+
+setup: install .env
+	$(ENV) $(CTPAT) migrate --no-input -v0
+	$(ENV) $(CTPAT) createcachetable
+	$(ENV) $(CTPAT) collectstatic --no-input -v0
+	$(ENV) $(CTPAT) load_catalogue
+	$(ENV) $(CTPAT) load_demo
+
+run: setup
+	$(ENV) $(CTPAT) runserver $(HOST):$(PORT)
+
+test: install
+	$(UV) run pytest -n 2 -q
+
+lint: uv
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+
+typecheck: uv
+	$(UV) run mypy .
+
+migrations-check: uv
+	SECRET_KEY=check $(UV) run ctpat makemigrations --check --dry-run
+
+messages: uv
+	for app in $$(ls -d */locale | cut -d/ -f1); do (cd $$app && $(UV) run ctpat makemessages -l es -v0); done
+	$(UV) run ctpat compilemessages --ignore=.venv -v0
+
+ci:
+	bash .ci/run
+
+.PHONY: help uv install setup run test lint typecheck migrations-check messages ci

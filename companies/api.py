@@ -1,0 +1,131 @@
+"""REST API for companies, memberships and what describes a company."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from rest_framework import serializers
+
+from companies.choices import Role
+from companies.models import Address, Company, Contact, Identifier, Membership, ProgramParticipation
+from core.api import TenantViewSet, ValidatedModelSerializer
+
+
+class CompanySerializer(ValidatedModelSerializer):
+    account_number = serializers.CharField(read_only=True)
+    my_role = serializers.ChoiceField(
+        choices=[Role.OFFICER, Role.ADMIN, Role.CONSULTANT], write_only=True, required=False,
+        help_text="Your role in a company you create (default admin).",
+    )
+
+    class Meta:
+        model = Company
+        fields = [
+            "id", "account_number", "legal_name", "dba", "business_type", "business_subtype",
+            "country", "language", "parent_company", "subsidiaries", "commodities",
+            "countries_of_origin", "transport_modes", "yearly_shipments", "uses_ftz",
+            "ftz_numbers", "my_role", "created_at", "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        role = attrs.pop("my_role", None)
+        attrs = super().validate(attrs)
+        if role:
+            attrs["my_role"] = role
+        return attrs
+
+    def create(self, validated_data: dict[str, Any]) -> Company:
+        role = validated_data.pop("my_role", Role.ADMIN)
+        with transaction.atomic():
+            company: Company = super().create(validated_data)
+            Membership.objects.create(company=company, user=self.context["request"].user, role=role)
+        return company
+
+    def update(self, instance: Company, validated_data: dict[str, Any]) -> Company:
+        validated_data.pop("my_role", None)
+        result: Company = super().update(instance, validated_data)
+        return result
+
+
+class CompanyViewSet(TenantViewSet):
+    """Companies you belong to (all companies for program-office staff). Creating a company
+    makes you a member with `my_role`. Companies are never deleted through the API."""
+
+    queryset = Company.objects.all()
+    serializer_class = CompanySerializer
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    filterset_fields = ["business_type", "country"]
+
+    def get_queryset(self) -> Any:
+        if self.action == "create":
+            return Company.objects.none()
+        return super().get_queryset()
+
+
+class MembershipSerializer(ValidatedModelSerializer):
+    email = serializers.EmailField(source="user.email", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "company", "user", "email", "role", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+class MembershipViewSet(TenantViewSet):
+    """Who belongs to which company with which role; changing them needs the manage right."""
+
+    queryset = Membership.objects.select_related("user")
+    serializer_class = MembershipSerializer
+    filterset_fields = ["company", "role"]
+    action_permissions = {
+        **TenantViewSet.action_permissions,
+        "create": "manage", "update": "manage", "partial_update": "manage", "destroy": "manage",
+    }
+
+
+def _part_serializer(model_: type, fields_: list[str]) -> type[ValidatedModelSerializer]:
+    class Serializer(ValidatedModelSerializer):
+        class Meta:
+            model = model_
+            fields = ["id", "company", *fields_]
+
+    Serializer.__name__ = f"{model_.__name__}Serializer"
+    return Serializer
+
+
+AddressSerializer = _part_serializer(
+    Address, ["kind", "name", "street", "city", "region", "postal_code", "country", "staffed"]
+)
+ContactSerializer = _part_serializer(Contact, ["kind", "name", "title", "email", "phone"])
+IdentifierSerializer = _part_serializer(Identifier, ["kind", "value"])
+ProgramSerializer = _part_serializer(
+    ProgramParticipation, ["program", "country", "number", "valid_until"]
+)
+
+
+class AddressViewSet(TenantViewSet):
+    queryset = Address.objects.all()
+    serializer_class = AddressSerializer
+    filterset_fields = ["company", "kind"]
+
+
+class ContactViewSet(TenantViewSet):
+    queryset = Contact.objects.all()
+    serializer_class = ContactSerializer
+    filterset_fields = ["company", "kind"]
+
+
+class IdentifierViewSet(TenantViewSet):
+    queryset = Identifier.objects.all()
+    serializer_class = IdentifierSerializer
+    filterset_fields = ["company", "kind"]
+
+
+class ProgramViewSet(TenantViewSet):
+    queryset = ProgramParticipation.objects.all()
+    serializer_class = ProgramSerializer
+    filterset_fields = ["company", "program"]
+
+

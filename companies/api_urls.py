@@ -1,0 +1,17 @@
+"""Company API routes, mounted under /api/v1/."""
+
+from __future__ import annotations
+
+from rest_framework.routers import SimpleRouter
+
+from companies import api
+
+router = SimpleRouter()
+router.register("companies", api.CompanyViewSet, basename="company")
+router.register("memberships", api.MembershipViewSet, basename="membership")
+router.register("addresses", api.AddressViewSet, basename="address")
+router.register("contacts", api.ContactViewSet, basename="contact")
+router.register("identifiers", api.IdentifierViewSet, basename="identifier")
+router.register("programs", api.ProgramViewSet, basename="program")
+
+urlpatterns = router.urls

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from companies.choices import Role, TransportMode
+from companies.models import Address, Company, Contact, Identifier, ProgramParticipation
+
+
+class CompanyForm(forms.ModelForm):  # type: ignore[type-arg]
+    transport_modes = forms.MultipleChoiceField(
+        label=_("Transport modes"),
+        choices=TransportMode.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Company
+        fields = [
+            "legal_name", "dba", "business_type", "business_subtype", "country", "language",
+            "parent_company", "subsidiaries", "commodities", "countries_of_origin",
+            "transport_modes", "yearly_shipments", "uses_ftz", "ftz_numbers",
+        ]
+
+
+class CompanyCreateForm(CompanyForm):
+    my_role = forms.ChoiceField(
+        label=_("Your role in this company"),
+        choices=[(Role.OFFICER, Role.OFFICER.label), (Role.ADMIN, Role.ADMIN.label),
+                 (Role.CONSULTANT, Role.CONSULTANT.label)],
+        initial=Role.ADMIN,
+        help_text=_("Only a company officer can sign the CTPAT partner agreement. "
+                    "Company officers must use two-factor authentication."),
+    )
+
+    class Meta(CompanyForm.Meta):
+        fields = ["legal_name", "dba", "business_type", "business_subtype", "country", "language"]
+
+
+class MembershipForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class AddressForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Address
+        fields = ["kind", "name", "street", "city", "region", "postal_code", "country", "staffed"]
+
+
+class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Contact
+        fields = ["kind", "name", "title", "email", "phone"]
+
+
+class IdentifierForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Identifier
+        fields = ["kind", "value"]
+
+    def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.company = company
+
+    def validate_unique(self) -> None:
+        # company is not a form field, so ModelForm would skip the per-company check.
+        try:
+            self.instance.validate_constraints()
+        except ValidationError as exc:
+            self._update_errors(exc)
+
+
+class ProgramForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = ProgramParticipation
+        fields = ["program", "country", "number", "valid_until"]
+        widgets = {"valid_until": forms.DateInput(attrs={"type": "date"})}

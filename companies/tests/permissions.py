@@ -1,0 +1,80 @@
+"""Permission cases for the company pages and API (walked by core's permission matrix)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from companies.models import Address, Contact, Identifier, ProgramParticipation
+from core.testing import ANY_USER, EDITORS, MANAGERS, VIEWERS, PermissionCase
+
+C = PermissionCase
+
+
+def _url(name: str, *args: Any) -> Any:
+    return lambda t: reverse(name, args=[a(t) if callable(a) else a for a in args])
+
+
+def company(t: Any) -> int:
+    return int(t.company.pk)
+
+
+def _make_parts(t: Any) -> None:
+    t.address = Address.objects.create(
+        company=t.company, kind="headquarters", street="1 Main St", city="Laredo", country="US"
+    )
+    t.contact = Contact.objects.create(
+        company=t.company, kind="security", name="Ana Ruiz", email="ana@acme.test"
+    )
+    t.identifier = Identifier.objects.create(company=t.company, kind="scac", value="ACME")
+    t.program = ProgramParticipation.objects.create(company=t.company, program="pip", country="CA")
+
+
+def _part_cases(kind: str, data: dict[str, Any], api_name: str) -> list[PermissionCase]:
+    obj = lambda t: getattr(t, kind).pk  # noqa: E731
+    return [
+        C(f"companies:{kind}-list", _url(f"companies:{kind}-list", company), VIEWERS),
+        C(f"companies:{kind}-list", _url(f"companies:{kind}-list", company), EDITORS,
+          method="post", data=lambda t: data),
+        C(f"companies:{kind}-edit", _url(f"companies:{kind}-edit", company, obj), EDITORS,
+          setup=_make_parts),
+        C(f"companies:{kind}-delete", _url(f"companies:{kind}-delete", company, obj), EDITORS,
+          method="post", setup=_make_parts),
+        C(f"api:{api_name}-list", _url(f"api:{api_name}-list"), ANY_USER, api=True),
+        C(f"api:{api_name}-detail", _url(f"api:{api_name}-detail", obj), VIEWERS, api=True,
+          setup=_make_parts),
+        C(f"api:{api_name}-detail", _url(f"api:{api_name}-detail", obj), EDITORS, api=True,
+          method="delete", setup=_make_parts),
+    ]
+
+
+CASES = [
+    C("companies:company-list", _url("companies:company-list"), ANY_USER),
+    C("companies:company-create", _url("companies:company-create"), ANY_USER),
+    C("companies:company-detail", _url("companies:company-detail", company), VIEWERS),
+    C("companies:company-edit", _url("companies:company-edit", company), EDITORS),
+    C("companies:member-list", _url("companies:member-list", company), MANAGERS),
+    C("companies:member-remove",
+      _url("companies:member-remove", company, lambda t: t.company.memberships.get(role="viewer").pk),
+      MANAGERS, method="post"),
+    C("companies:audit-log", _url("companies:audit-log", company), MANAGERS),
+    *_part_cases("address", {"kind": "facility", "street": "2 Dock Rd", "city": "Reno", "country": "US"}, "address"),
+    *_part_cases("contact", {"kind": "officer", "name": "Bo Li", "email": "bo@acme.test"}, "contact"),
+    *_part_cases("identifier", {"kind": "ein", "value": "12-3456789"}, "identifier"),
+    *_part_cases("program", {"program": "aeo", "country": "DE"}, "program"),
+    C("api:company-list", _url("api:company-list"), ANY_USER, api=True),
+    C("api:company-detail", _url("api:company-detail", company), VIEWERS, api=True),
+    C("api:company-detail", _url("api:company-detail", company), EDITORS, api=True,
+      method="patch", data=lambda t: {"dba": "Acme"}),
+    C("api:membership-list", _url("api:membership-list"), ANY_USER, api=True),
+    C("api:membership-detail",
+      _url("api:membership-detail", lambda t: t.company.memberships.get(role="viewer").pk),
+      VIEWERS, api=True),
+    C("api:membership-detail",
+      _url("api:membership-detail", lambda t: t.company.memberships.get(role="viewer").pk),
+      MANAGERS, api=True, method="delete"),
+    C("api:me", _url("api:me"), ANY_USER, api=True),
+    C("accounts:token-list", _url("accounts:token-list"), ANY_USER),
+    C("accounts:token-revoke", _url("accounts:token-revoke"), ANY_USER, method="post"),
+]

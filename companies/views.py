@@ -1,0 +1,221 @@
+"""Company pages: list and switcher, create, overview, edit, people, the audit trail,
+and the company's addresses, contacts, identifiers and programs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from auditlog.models import LogEntry
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import models, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from companies import forms as company_forms
+from companies.context_processors import remember_company
+from companies.models import Address, Company, Contact, Identifier, Membership, ProgramParticipation
+from core import idempotency
+from core.tenancy import get_for_user_or_404
+
+
+@login_required
+def company_list(request: HttpRequest) -> HttpResponse:
+    memberships = Membership.objects.filter(user=request.user).select_related("company")
+    everyone: Any = None
+    if request.user.is_program_office:  # type: ignore[union-attr]
+        everyone = Paginator(Company.objects.for_user(request.user), 50).get_page(
+            request.GET.get("page")
+        )
+    return render(
+        request,
+        "companies/company_list.html",
+        {"memberships": memberships, "all_companies": everyone},
+    )
+
+
+@login_required
+def company_create(request: HttpRequest) -> HttpResponse:
+    form = company_forms.CompanyCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            claimed = idempotency.claim(request)
+            if isinstance(claimed, HttpResponse):
+                return claimed
+            company = form.save()
+            Membership.objects.create(
+                company=company, user=request.user, role=form.cleaned_data["my_role"]
+            )
+            idempotency.done(claimed, company.get_absolute_url())
+        messages.success(request, _("Company created. Next: check your eligibility."))
+        return redirect(company)
+    return render(request, "companies/company_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "view", pk=pk)
+    remember_company(request, company)
+    context = {
+        "company": company,
+        "role": company.role_of(request.user),
+        "eligibility": company.latest_eligibility_check(),
+        "application": company.current_application(),
+        "counts": {
+            "addresses": company.addresses.count(),
+            "contacts": company.contacts.count(),
+            "identifiers": company.identifiers.count(),
+        },
+    }
+    return render(request, "companies/company_detail.html", context)
+
+
+@login_required
+def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "edit", pk=pk)
+    form = company_forms.CompanyForm(request.POST or None, instance=company)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Company details saved."))
+        return redirect(company)
+    return render(request, "companies/company_form.html", {"form": form, "company": company})
+
+
+@login_required
+def member_list(request: HttpRequest, pk: int) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "manage", pk=pk)
+    form = company_forms.MembershipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user_model = get_user_model()
+        email = form.cleaned_data["email"].lower()
+        with transaction.atomic():
+            user, created = user_model.objects.get_or_create(email=email)
+            if created:
+                user.set_unusable_password()
+                user.save()
+            Membership.objects.update_or_create(
+                company=company, user=user, defaults={"role": form.cleaned_data["role"]}
+            )
+        if created:
+            messages.info(
+                request,
+                _("%(email)s has no account yet: they can set a password with "
+                  "“Forgot password” on the sign-in page.") % {"email": email},
+            )
+        return redirect("companies:member-list", pk=company.pk)
+    members = company.memberships.select_related("user")
+    return render(
+        request, "companies/member_list.html", {"company": company, "members": members, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "manage", pk=pk)
+    membership = get_object_or_404(company.memberships, pk=membership_pk)
+    with transaction.atomic():
+        officers = company.memberships.select_for_update().filter(role="officer")
+        if membership.role == "officer" and officers.count() == 1:
+            messages.error(request, _("A company keeps at least one company officer."))
+        else:
+            membership.delete()
+    return redirect("companies:member-list", pk=company.pk)
+
+
+@login_required
+def audit_log(request: HttpRequest, pk: int) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "manage", pk=pk)
+    entries = (
+        LogEntry.objects.filter(additional_data__company_id=company.pk)
+        .select_related("actor", "content_type")
+        .order_by("-timestamp")
+    )
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "companies/audit_log.html", {"company": company, "page": page})
+
+
+@dataclass(frozen=True)
+class Part:
+    """One kind of record that describes a company and is edited the same way."""
+
+    model: type[models.Model]
+    form: type[forms.ModelForm]  # type: ignore[type-arg]
+    title: str
+    takes_company: bool = False
+
+
+PARTS: dict[str, Part] = {
+    "address": Part(Address, company_forms.AddressForm, "Addresses"),
+    "contact": Part(Contact, company_forms.ContactForm, "Key contacts"),
+    "identifier": Part(Identifier, company_forms.IdentifierForm, "Identifiers", True),
+    "program": Part(ProgramParticipation, company_forms.ProgramForm, "International programs"),
+}
+
+
+def _part_form(part: Part, company: Company, data: Any, instance: Any = None) -> Any:
+    kwargs: dict[str, Any] = {"instance": instance}
+    if part.takes_company:
+        kwargs["company"] = company
+    form = part.form(data, **kwargs)
+    form.instance.company = company
+    return form
+
+
+@login_required
+def part_list(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """List a company's records of one kind, with the form to add one."""
+    part = PARTS[kind]
+    action = "edit" if request.method == "POST" else "view"
+    company = get_for_user_or_404(Company, request.user, action, pk=pk)
+    form = _part_form(part, company, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            claimed = idempotency.claim(request)
+            if isinstance(claimed, HttpResponse):
+                return claimed
+            form.save()
+            url = reverse(f"companies:{kind}-list", args=[company.pk])
+            idempotency.done(claimed, url)
+        messages.success(request, _("Saved."))
+        return redirect(url)
+    objects = part.model._default_manager.filter(company=company)
+    return render(
+        request,
+        "companies/part_list.html",
+        {"company": company, "kind": kind, "title": _(part.title), "objects": objects, "form": form},
+    )
+
+
+@login_required
+def part_edit(request: HttpRequest, pk: int, kind: str, obj_pk: int) -> HttpResponse:
+    part = PARTS[kind]
+    obj = get_for_user_or_404(part.model, request.user, "edit", pk=obj_pk, company_id=pk)
+    company = obj.company  # type: ignore[attr-defined]
+    form = _part_form(part, company, request.POST or None, instance=obj)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect(f"companies:{kind}-list", pk=company.pk)
+    return render(
+        request,
+        "companies/part_edit.html",
+        {"company": company, "kind": kind, "title": _(part.title), "form": form, "object": obj},
+    )
+
+
+@login_required
+@require_POST
+def part_delete(request: HttpRequest, pk: int, kind: str, obj_pk: int) -> HttpResponse:
+    part = PARTS[kind]
+    obj = get_for_user_or_404(part.model, request.user, "edit", pk=obj_pk, company_id=pk)
+    obj.delete()
+    messages.success(request, _("Deleted."))
+    return redirect(f"companies:{kind}-list", pk=pk)

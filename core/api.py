@@ -1,0 +1,77 @@
+"""Shared REST API pieces: the base serializer that runs model validation, and an
+exception handler that turns Django validation errors into field-named 400 answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import serializers, viewsets
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return Response(detail, status=400)
+    if isinstance(exc, Http404):
+        return Response({"detail": "Not found."}, status=404)
+    return drf_exception_handler(exc, context)
+
+
+class ValidatedModelSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """Runs the model's `full_clean()` so the API enforces the same rules as the forms."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        instance = self.instance if self.instance is not None else model()
+        m2m = {f.name for f in model._meta.many_to_many}
+        for name, value in attrs.items():
+            if name not in m2m:
+                setattr(instance, name, value)
+        try:
+            instance.full_clean(exclude=self._clean_exclude())
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+        return attrs
+
+    def _clean_exclude(self) -> list[str]:
+        """Fields the caller does not send (set by the view, e.g. `company`)."""
+        return [f for f in getattr(self.Meta, "clean_exclude", [])]
+
+
+class TenantViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
+    """Base viewset for tenant-owned resources.
+
+    Every query starts from `for_user()` with the action the request needs, so another
+    company's object answers 404; a `company` field in the payload only accepts companies
+    where the user may perform the write action.
+    """
+
+    action_permissions: dict[str, str] = {
+        "list": "view",
+        "retrieve": "view",
+        "create": "edit",
+        "update": "edit",
+        "partial_update": "edit",
+        "destroy": "edit",
+    }
+
+    def tenant_action(self) -> str:
+        return self.action_permissions.get(self.action or "", "view")
+
+    def get_queryset(self) -> Any:
+        return self.queryset.for_user(self.request.user, self.tenant_action())  # type: ignore[union-attr]
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        serializer = super().get_serializer(*args, **kwargs)
+        fields = getattr(serializer, "fields", {})
+        if "company" in fields and not fields["company"].read_only:
+            from companies.models import Company
+
+            write_action = self.action_permissions.get("create", "edit")
+            fields["company"].queryset = Company.objects.for_user(self.request.user, write_action)
+        return serializer

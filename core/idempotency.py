@@ -1,0 +1,45 @@
+"""Duplicate-submission guard for create forms.
+
+Each create form carries a hidden `submission_key` (a UUID made when the form is
+rendered). `claim()` records the key inside the view's transaction; a second POST with
+the same key (a double click or a retried request) gets a redirect to the first result
+instead of creating a second object. The unique constraint, not a read-then-write
+check, is what makes concurrent retries safe.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+
+from core.models import SubmissionKey
+
+FIELD = "submission_key"
+
+
+def new_key() -> str:
+    return str(uuid.uuid4())
+
+
+def claim(request: HttpRequest) -> SubmissionKey | HttpResponse | None:
+    """Record this submission's key. Returns the key row to complete with `done()`,
+    a redirect when the key was already used, or None when the form sent no key."""
+    raw = request.POST.get(FIELD, "")
+    try:
+        key = uuid.UUID(raw)
+    except ValueError:
+        return None
+    try:
+        with transaction.atomic():
+            return SubmissionKey.objects.create(user=request.user, key=key)
+    except IntegrityError:
+        first = SubmissionKey.objects.get(user=request.user, key=key)
+        return HttpResponseRedirect(first.result_url or request.path)
+
+
+def done(claimed: SubmissionKey | HttpResponse | None, url: str) -> None:
+    if isinstance(claimed, SubmissionKey):
+        claimed.result_url = url
+        claimed.save(update_fields=["result_url"])

@@ -1,0 +1,54 @@
+"""Shared abstract bases and the idempotency record; no domain models live here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    """Adds creation and last-change times to a model."""
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class TenantModel(TimeStampedModel):
+    """A record owned by one company; its audit entries carry the company's id so the
+    company's admins can read them."""
+
+    tenant_field = "company"
+
+    class Meta:
+        abstract = True
+
+    def get_additional_data(self) -> dict[str, Any]:
+        *path, last = self.tenant_field.split("__")
+        owner: Any = self
+        for part in path:
+            owner = getattr(owner, part)
+        return {"company_id": getattr(owner, f"{last}_id")}
+
+
+class SubmissionKey(models.Model):
+    """One row per form submission key, so a retried POST (double click, flaky network)
+    is recognised and answered with the first result instead of creating a duplicate."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    key = models.UUIDField()
+    result_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="unique_submission_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

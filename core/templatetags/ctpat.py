@@ -1,0 +1,17 @@
+"""Template helpers shared by every app."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from core.idempotency import FIELD, new_key
+
+register = template.Library()
+
+
+@register.simple_tag
+def submission_key() -> SafeString:
+    """A hidden input that lets the server recognise a repeated submission of this form."""
+    return format_html('<input type="hidden" name="{}" value="{}">', FIELD, new_key())

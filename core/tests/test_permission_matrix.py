@@ -1,0 +1,97 @@
+"""The permission matrix: every URL of ours, as every persona.
+
+Cases come from each app's `tests/permissions.py`. A persona in `allow` must get a success
+status; any other signed-in persona must get 404 (another company's objects, or an action
+their role lacks, never reveal that the object exists); anonymous visitors are sent to the
+sign-in page (HTML) or refused with 401/403 (API).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from typing import Any
+
+from django.apps import apps
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from core.testing import PERSONAS, PermissionCase, PersonaTestCase
+
+OUR_APPS = [
+    cfg.name for cfg in apps.get_app_configs() if (cfg.path and "site-packages" not in cfg.path)
+    and cfg.name not in {"core"}
+]
+# Namespaces that belong to libraries (allauth, admin, i18n) rather than to us.
+FOREIGN_PREFIXES = ("admin", "account_", "mfa_", "socialaccount", "set_language", "api:schema",
+                    "api:docs", "healthz", "home")
+
+
+def all_cases() -> list[PermissionCase]:
+    cases: list[PermissionCase] = []
+    for app in OUR_APPS:
+        try:
+            module = importlib.import_module(f"{app}.tests.permissions")
+        except ModuleNotFoundError:
+            continue
+        cases.extend(module.CASES)
+    return cases
+
+
+def url_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            names |= url_names(entry, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(prefix + entry.name)
+    return names
+
+
+class PermissionMatrixTests(PersonaTestCase):
+    def test_every_url_of_ours_has_a_case(self) -> None:
+        covered = {c.name for c in all_cases()} | {n for c in all_cases() for n in c.covers}
+        ours = {n for n in url_names() if not n.startswith(FOREIGN_PREFIXES)}
+        missing = sorted(ours - covered)
+        self.assertEqual(missing, [], "URLs without a permission case")
+
+    def test_each_persona_gets_the_expected_answer(self) -> None:
+        for case in all_cases():
+            for persona in PERSONAS:
+                with self.subTest(url=case.name, persona=persona):
+                    self._check(case, persona)
+
+    def _check(self, case: PermissionCase, persona: str) -> None:
+        # Whatever one request changes is rolled back, so every persona sees the same world.
+        savepoint = transaction.savepoint()
+        try:
+            if case.setup:
+                case.setup(self)
+            self.login(persona)
+            response = self._request(case)
+        finally:
+            transaction.savepoint_rollback(savepoint)
+        status = response.status_code
+        if persona == "anonymous":
+            if case.api:
+                self.assertIn(status, (401, 403))
+            else:
+                self.assertEqual(status, 302)
+                self.assertIn("/accounts/login/", response["Location"])
+        elif persona in case.allow:
+            self.assertIn(status, case.ok, _body(response))
+        else:
+            self.assertEqual(status, 404, _body(response))
+
+    def _request(self, case: PermissionCase) -> Any:
+        url = case.url(self)
+        data = case.data(self) if case.data else {}
+        method = getattr(self.client, case.method)
+        if case.api and case.method in {"post", "put", "patch"}:
+            return method(url, data=json.dumps(data), content_type="application/json")
+        return method(url, data=data)
+
+
+def _body(response: Any) -> str:
+    return getattr(response, "content", b"")[:500].decode("utf-8", "replace")

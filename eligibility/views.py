@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+
+
+@login_required
+def check(request: HttpRequest, company_pk: int) -> HttpResponse:
+    return HttpResponse("under construction")

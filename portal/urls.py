@@ -1,0 +1,40 @@
+"""URL map: pages per app, the versioned API under /api/v1/, accounts under /accounts/."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from portal import views
+
+api_v1 = [
+    path("", include("companies.api_urls")),
+    path("", include("eligibility.api_urls")),
+    path("", include("applications.api_urls")),
+    path("", include("catalogue.api_urls")),
+    path("", include("screening.api_urls")),
+    path("", include("accounts.api_urls")),
+    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("companies/", include("companies.urls")),
+    path("companies/<int:company_pk>/eligibility/", include("eligibility.urls")),
+    path("companies/<int:company_pk>/application/", include("applications.urls")),
+    path("catalogue/", include("catalogue.urls")),
+    path("screening/", include("screening.urls")),
+    path("api/v1/", include((api_v1, "api"))),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
