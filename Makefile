@@ -46,7 +46,7 @@ lint: uv
 	$(UV) run ruff format --check .
 
 typecheck: uv
-	$(UV) run mypy .
+	SECRET_KEY=typecheck $(UV) run mypy .
 
 migrations-check: uv
 	SECRET_KEY=check $(UV) run ctpat makemigrations --check --dry-run

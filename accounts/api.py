@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rest_framework import serializers
 from rest_framework.decorators import api_view
@@ -10,6 +10,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from companies.models import Membership
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class MembershipBriefSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -29,9 +32,10 @@ class MeSerializer(serializers.Serializer):  # type: ignore[type-arg]
 @api_view(["GET"])
 def me(request: Request) -> Response:
     """Who the token or session belongs to and their companies and roles."""
+    user = cast("User", request.user)
     data: dict[str, Any] = {
-        "email": request.user.email,  # type: ignore[union-attr]
-        "program_role": request.user.program_role,  # type: ignore[union-attr]
-        "memberships": Membership.objects.filter(user=request.user).select_related("company"),
+        "email": user.email,
+        "program_role": user.program_role,
+        "memberships": Membership.objects.filter(user=user).select_related("company"),
     }
     return Response(MeSerializer(data).data)

@@ -36,10 +36,10 @@ class RequireMFAMiddleware:
             ).exists()
             if has_totp:
                 request.session[SESSION_FLAG] = True
-            elif user.requires_mfa():  # type: ignore[union-attr]
+            elif user.requires_mfa():
                 return HttpResponseRedirect(
                     reverse("mfa_activate_totp")
                     + "?"
-                    + urlencode({"required": 1, "next": request.get_full_path()})
+                    + urlencode({"required": "1", "next": request.get_full_path()})
                 )
         return self.get_response(request)

@@ -5,17 +5,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from core.http import AuthenticatedHttpRequest
 from rest_framework.authtoken.models import Token
 
 from accounts.forms import TokenForm
 
 
 @login_required
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     token = Token.objects.filter(user=request.user).first()
     form = TokenForm(request.POST or None)
     new_key = None
@@ -31,7 +33,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest) -> HttpResponse:
     Token.objects.filter(user=request.user).delete()
     messages.success(request, _("API token revoked."))
     return redirect("accounts:token-list")

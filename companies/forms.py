@@ -72,7 +72,7 @@ class IdentifierForm(forms.ModelForm):  # type: ignore[type-arg]
         try:
             self.instance.validate_constraints()
         except ValidationError as exc:
-            self._update_errors(exc)
+            self._update_errors(exc)  # type: ignore[attr-defined]
 
 
 class ProgramForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import models, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,14 +23,15 @@ from companies import forms as company_forms
 from companies.context_processors import remember_company
 from companies.models import Address, Company, Contact, Identifier, Membership, ProgramParticipation
 from core import idempotency
+from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404
 
 
 @login_required
-def company_list(request: HttpRequest) -> HttpResponse:
+def company_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = Membership.objects.filter(user=request.user).select_related("company")
     everyone: Any = None
-    if request.user.is_program_office:  # type: ignore[union-attr]
+    if request.user.is_program_office:
         everyone = Paginator(Company.objects.for_user(request.user), 50).get_page(
             request.GET.get("page")
         )
@@ -42,7 +43,7 @@ def company_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def company_create(request: HttpRequest) -> HttpResponse:
+def company_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = company_forms.CompanyCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -60,7 +61,7 @@ def company_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def company_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     company = get_for_user_or_404(Company, request.user, "view", pk=pk)
     remember_company(request, company)
     context = {
@@ -78,7 +79,7 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def company_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     company = get_for_user_or_404(Company, request.user, "edit", pk=pk)
     form = company_forms.CompanyForm(request.POST or None, instance=company)
     if request.method == "POST" and form.is_valid():
@@ -89,7 +90,7 @@ def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def member_list(request: HttpRequest, pk: int) -> HttpResponse:
+def member_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     company = get_for_user_or_404(Company, request.user, "manage", pk=pk)
     form = company_forms.MembershipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -118,7 +119,7 @@ def member_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     company = get_for_user_or_404(Company, request.user, "manage", pk=pk)
     membership = get_object_or_404(company.memberships, pk=membership_pk)
     with transaction.atomic():
@@ -131,7 +132,7 @@ def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
 
 
 @login_required
-def audit_log(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     company = get_for_user_or_404(Company, request.user, "manage", pk=pk)
     entries = (
         LogEntry.objects.filter(additional_data__company_id=company.pk)
@@ -170,7 +171,7 @@ def _part_form(part: Part, company: Company, data: Any, instance: Any = None) ->
 
 
 @login_required
-def part_list(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def part_list(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     """List a company's records of one kind, with the form to add one."""
     part = PARTS[kind]
     action = "edit" if request.method == "POST" else "view"
@@ -195,7 +196,7 @@ def part_list(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @login_required
-def part_edit(request: HttpRequest, pk: int, kind: str, obj_pk: int) -> HttpResponse:
+def part_edit(request: AuthenticatedHttpRequest, pk: int, kind: str, obj_pk: int) -> HttpResponse:
     part = PARTS[kind]
     obj = get_for_user_or_404(part.model, request.user, "edit", pk=obj_pk, company_id=pk)
     company = obj.company  # type: ignore[attr-defined]
@@ -213,7 +214,7 @@ def part_edit(request: HttpRequest, pk: int, kind: str, obj_pk: int) -> HttpResp
 
 @login_required
 @require_POST
-def part_delete(request: HttpRequest, pk: int, kind: str, obj_pk: int) -> HttpResponse:
+def part_delete(request: AuthenticatedHttpRequest, pk: int, kind: str, obj_pk: int) -> HttpResponse:
     part = PARTS[kind]
     obj = get_for_user_or_404(part.model, request.user, "edit", pk=obj_pk, company_id=pk)
     obj.delete()

@@ -14,7 +14,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         return Response(detail, status=400)
     if isinstance(exc, Http404):
         return Response({"detail": "Not found."}, status=404)
@@ -26,7 +28,7 @@ class ValidatedModelSerializer(serializers.ModelSerializer):  # type: ignore[typ
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-        model = self.Meta.model
+        model: Any = self.Meta.model
         instance = self.instance if self.instance is not None else model()
         m2m = {f.name for f in model._meta.many_to_many}
         for name, value in attrs.items():
@@ -64,7 +66,8 @@ class TenantViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
         return self.action_permissions.get(self.action or "", "view")
 
     def get_queryset(self) -> Any:
-        return self.queryset.for_user(self.request.user, self.tenant_action())  # type: ignore[union-attr]
+        queryset: Any = type(self).queryset
+        return queryset.for_user(self.request.user, self.tenant_action())
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
         serializer = super().get_serializer(*args, **kwargs)

@@ -12,8 +12,9 @@ from __future__ import annotations
 import uuid
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 
+from core.http import AuthenticatedHttpRequest
 from core.models import SubmissionKey
 
 FIELD = "submission_key"
@@ -23,7 +24,7 @@ def new_key() -> str:
     return str(uuid.uuid4())
 
 
-def claim(request: HttpRequest) -> SubmissionKey | HttpResponse | None:
+def claim(request: AuthenticatedHttpRequest) -> SubmissionKey | HttpResponse | None:
     """Record this submission's key. Returns the key row to complete with `done()`,
     a redirect when the key was already used, or None when the form sent no key."""
     raw = request.POST.get(FIELD, "")

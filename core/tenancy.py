@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
@@ -43,9 +44,9 @@ def roles_allowing(action: str) -> list[str]:
 def company_ids_for(user: AbstractBaseUser | AnonymousUser, action: str) -> models.QuerySet[Any]:
     """The ids of the companies where `user` may perform `action`, as a subquery."""
     membership = apps.get_model("companies", "Membership")
-    return membership.objects.filter(
-        user_id=user.pk, role__in=roles_allowing(action)
-    ).values("company_id")
+    return membership.objects.filter(user_id=user.pk or 0, role__in=roles_allowing(action)).values(
+        "company_id"
+    )
 
 
 class TenantQuerySet(models.QuerySet[_M]):
@@ -55,7 +56,9 @@ class TenantQuerySet(models.QuerySet[_M]):
     ("company" by default, "pk" for Company itself, "profile__company" for a child).
     """
 
-    def for_user(self, user: AbstractBaseUser | AnonymousUser, action: str = "view") -> TenantQuerySet[_M]:
+    def for_user(
+        self, user: AbstractBaseUser | AnonymousUser, action: str = "view"
+    ) -> TenantQuerySet[_M]:
         if not user.is_authenticated:
             return self.none()
         roles_allowing(action)  # rejects a misspelt action even for program office
@@ -77,6 +80,6 @@ def get_for_user_or_404(
     scoped = queryset.for_user(user, action)  # type: ignore[attr-defined]
     try:
         obj: _M = scoped.get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:
         raise Http404 from exc
     return obj

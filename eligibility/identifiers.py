@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from django_stubs_ext import StrOrPromise
 
 
 class IdentifierType(models.TextChoices):
@@ -48,7 +49,7 @@ def _compact(value: str) -> str:
     return re.sub(r"\s+", "", value).upper()
 
 
-def _fixed(pattern: str, example: str, what: str) -> Callable[[str], str]:
+def _fixed(pattern: str, example: str, what: StrOrPromise) -> Callable[[str], str]:
     regex = re.compile(pattern)
 
     def check(value: str) -> str:
@@ -100,7 +101,10 @@ def _check_duns(value: str) -> str:
         value = value.replace("-", "")
     if not re.fullmatch(r"\d{9}", value):
         raise ValidationError(
-            _("A D-U-N-S number has nine digits (123456789 or 12-345-6789). You entered “%(value)s”.")
+            _(
+                "A D-U-N-S number has nine digits (123456789 or 12-345-6789). "
+                "You entered “%(value)s”."
+            )
             % {"value": value}
         )
     return value
@@ -207,9 +211,7 @@ def validate_identifier(kind: str, value: str) -> str:
     try:
         check = VALIDATORS[kind]
     except KeyError as exc:
-        raise ValidationError(
-            _("Unknown identifier type “%(kind)s”.") % {"kind": kind}
-        ) from exc
+        raise ValidationError(_("Unknown identifier type “%(kind)s”.") % {"kind": kind}) from exc
     return check(value)
 
 
@@ -244,9 +246,7 @@ def required_identifiers(business_type: str, country: str) -> tuple[tuple[str, .
     return REQUIRED_IDENTIFIERS.get(business_type, ()) + extra
 
 
-def missing_identifiers(
-    business_type: str, country: str, held: set[str]
-) -> list[tuple[str, ...]]:
+def missing_identifiers(business_type: str, country: str, held: set[str]) -> list[tuple[str, ...]]:
     """The requirements not met by the identifier types in `held`."""
     return [
         group

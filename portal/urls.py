@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from portal import views
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("", include("companies.api_urls")),
     path("", include("eligibility.api_urls")),
     path("", include("applications.api_urls")),
