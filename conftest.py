@@ -12,6 +12,9 @@ def _fast_settings(settings: object) -> None:
     settings.SECURE_COOKIES = False  # type: ignore[attr-defined]
     settings.SESSION_COOKIE_SECURE = False  # type: ignore[attr-defined]
     settings.CSRF_COOKIE_SECURE = False  # type: ignore[attr-defined]
+    settings.TASKS = {  # type: ignore[attr-defined]
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
     settings.STORAGES = {  # type: ignore[attr-defined]
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

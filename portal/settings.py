@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_countries",
     "auditlog",
+    "django_tasks",
+    "django_tasks_db",
     # OpenCTPAT apps, one per domain concept.
     "core",
     "accounts",
@@ -59,6 +61,11 @@ INSTALLED_APPS = [
     "eligibility",
     "applications",
     "catalogue",
+    "profiles",
+    "actions",
+    "audits",
+    "training",
+    "personnel",
     "screening",
 ]
 
@@ -241,6 +248,15 @@ SPECTACULAR_SETTINGS = {
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
+
+# Background work through the Django tasks API. The database backend needs no extra server;
+# `ctpat db_worker` runs the queue (make run starts one). Periodic jobs are management
+# commands that a cron entry or systemd timer runs, and they enqueue tasks.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
 
 LOGGING = {
     "version": 1,
