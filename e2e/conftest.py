@@ -1,0 +1,148 @@
+"""The browser harness for the end-to-end tests.
+
+Each test drives pytest-django's `live_server` (a real HTTP server in a thread, on the
+test database) with Debian's Chromium through Playwright's sync API. The browser is the
+system package (`apt-get install chromium`), never one downloaded by `playwright install`.
+Without it the tests skip on a developer machine but fail in CI (`CI` set), so a CI
+image that lost the package cannot pass by silently skipping the end-to-end test.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import shutil
+import struct
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
+# the ORM calls pytest-django makes from it (database set-up and flush).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+from playwright.sync_api import (  # noqa: E402
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    sync_playwright,
+)
+
+CHROMIUM = os.environ.get("CTPAT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+# How long one page action or assertion may wait before the test fails (milliseconds).
+TIMEOUT_MS = 10_000
+TOTP_PERIOD = 30
+TOTP_DIGITS = 6
+
+
+def totp_code(secret: str, *, at: float | None = None) -> str:
+    """The RFC 6238 code an authenticator app would show for this base32 secret.
+
+    HMAC-SHA1 over the 30-second time step, dynamic truncation (RFC 4226 §5.3), 6 digits.
+    """
+    counter = int((time.time() if at is None else at) // TOTP_PERIOD)
+    key = base64.b32decode(secret.replace(" ", "").upper() + "=" * (-len(secret) % 8))
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 10**TOTP_DIGITS:0{TOTP_DIGITS}d}"
+
+
+class Authenticator:
+    """The user's phone app: gives codes for a secret, never the same code twice.
+
+    The portal refuses a code it has already accepted (replay protection), so a second
+    check inside the same 30-second step must wait for the next step.
+    """
+
+    def __init__(self, secret: str) -> None:
+        self.secret = secret
+        self._used_steps: set[int] = set()
+
+    def code(self) -> str:
+        step = int(time.time() // TOTP_PERIOD)
+        if step in self._used_steps:
+            time.sleep((step + 1) * TOTP_PERIOD - time.time() + 0.2)
+            step = int(time.time() // TOTP_PERIOD)
+        self._used_steps.add(step)
+        return totp_code(self.secret, at=step * TOTP_PERIOD)
+
+
+def artifact_path(name: str) -> Path:
+    """A file under test-artifacts/ (gitignored, kept by CI), unique per xdist worker."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    folder = ARTIFACTS / "e2e" / worker
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / name
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
+        message = (
+            f"Chromium not found at {CHROMIUM}: install Debian's package "
+            "(apt-get install -y chromium) or set CTPAT_CHROMIUM. "
+            "Do not run `playwright install`."
+        )
+        if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    # launch() gives the browser a fresh temporary profile and deletes it on close.
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def context(browser: Browser, live_server: Any) -> Iterator[BrowserContext]:
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="en-US",
+        viewport={"width": 1280, "height": 900},
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext, request: pytest.FixtureRequest) -> Iterator[Page]:
+    page = context.new_page()
+    yield page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        # What the browser showed when the test failed, for the CI artifacts.
+        page.screenshot(path=artifact_path(f"{request.node.name}-failed.png"), full_page=True)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call":
+        item.rep_call = report  # type: ignore[attr-defined]
+    return report
