@@ -7,6 +7,9 @@ CTPAT := $(UV) run ctpat
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PYTHON ?= 3.11
+# Commands that load the settings but serve nothing (compile translations, checks) need
+# some SECRET_KEY; the real one comes from .env or the environment.
+TOOL_ENV := SECRET_KEY=$${SECRET_KEY:-tooling-only}
 
 help:
 	@echo "make run    set up everything, load demo data, start the portal on http://$(HOST):$(PORT)"
@@ -22,7 +25,8 @@ uv:
 
 install: uv
 	$(UV) sync --frozen
-	@if command -v msgfmt >/dev/null 2>&1; then $(UV) run ctpat compilemessages --ignore=.venv -v0; \
+	@if ! ls */locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then true; \
+	  elif command -v msgfmt >/dev/null 2>&1; then $(TOOL_ENV) $(UV) run ctpat compilemessages --ignore=.venv -v0; \
 	  else echo "msgfmt not found: using the committed .mo translation files"; fi
 
 # Each target below reads .env (created from .env.example on first use).
@@ -46,14 +50,14 @@ lint: uv
 	$(UV) run ruff format --check .
 
 typecheck: uv
-	SECRET_KEY=typecheck $(UV) run mypy .
+	$(TOOL_ENV) $(UV) run mypy .
 
 migrations-check: uv
-	SECRET_KEY=check $(UV) run ctpat makemigrations --check --dry-run
+	$(TOOL_ENV) $(UV) run ctpat makemigrations --check --dry-run
 
 messages: uv
-	for app in $$(ls -d */locale | cut -d/ -f1); do (cd $$app && $(UV) run ctpat makemessages -l es -v0); done
-	$(UV) run ctpat compilemessages --ignore=.venv -v0
+	for app in $$(ls -d */locale | cut -d/ -f1); do (cd $$app && $(TOOL_ENV) $(UV) run ctpat makemessages -l es -v0); done
+	$(TOOL_ENV) $(UV) run ctpat compilemessages --ignore=.venv -v0
 
 ci:
 	bash .ci/run
