@@ -1,7 +1,13 @@
-"""API routes of this app, mounted under /api/v1/ by portal/urls.py."""
+"""Catalogue API routes, mounted under /api/v1/ by portal/urls.py."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from catalogue import api
+
+router = SimpleRouter()
+router.register("catalogues", api.CatalogueViewSet, basename="catalogue")
+router.register("criteria", api.CriterionViewSet, basename="criterion")
+
+urlpatterns = router.urls

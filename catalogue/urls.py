@@ -6,4 +6,9 @@ from catalogue import views
 
 app_name = "catalogue"
 
-urlpatterns = [path("", views.criterion_list, name="criterion-list")]
+urlpatterns = [
+    path("", views.criterion_list, name="criterion-list"),
+    path("criteria/<int:pk>/", views.criterion_detail, name="criterion-detail"),
+    path("versions/", views.catalogue_list, name="catalogue-list"),
+    path("import/", views.catalogue_import, name="catalogue-import"),
+]
