@@ -9,17 +9,16 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-
-from core.http import AuthenticatedHttpRequest
 from rest_framework.authtoken.models import Token
 
 from accounts.forms import TokenForm
+from core.http import AuthenticatedHttpRequest
 
 
 @login_required
 def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     token = Token.objects.filter(user=request.user).first()
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     new_key = None
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():

@@ -15,17 +15,34 @@ from core.api import TenantViewSet, ValidatedModelSerializer
 class CompanySerializer(ValidatedModelSerializer):
     account_number = serializers.CharField(read_only=True)
     my_role = serializers.ChoiceField(
-        choices=[Role.OFFICER, Role.ADMIN, Role.CONSULTANT], write_only=True, required=False,
+        choices=[Role.OFFICER, Role.ADMIN, Role.CONSULTANT],
+        write_only=True,
+        required=False,
         help_text="Your role in a company you create (default admin).",
     )
 
     class Meta:
         model = Company
         fields = [
-            "id", "account_number", "legal_name", "dba", "business_type", "business_subtype",
-            "country", "language", "parent_company", "subsidiaries", "commodities",
-            "countries_of_origin", "transport_modes", "yearly_shipments", "uses_ftz",
-            "ftz_numbers", "my_role", "created_at", "updated_at",
+            "id",
+            "account_number",
+            "legal_name",
+            "dba",
+            "business_type",
+            "business_subtype",
+            "country",
+            "language",
+            "parent_company",
+            "subsidiaries",
+            "commodities",
+            "countries_of_origin",
+            "transport_modes",
+            "yearly_shipments",
+            "uses_ftz",
+            "ftz_numbers",
+            "my_role",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
 
@@ -81,7 +98,10 @@ class MembershipViewSet(TenantViewSet):
     filterset_fields = ["company", "role"]
     action_permissions = {
         **TenantViewSet.action_permissions,
-        "create": "manage", "update": "manage", "partial_update": "manage", "destroy": "manage",
+        "create": "manage",
+        "update": "manage",
+        "partial_update": "manage",
+        "destroy": "manage",
     }
 
 
@@ -127,5 +147,3 @@ class ProgramViewSet(TenantViewSet):
     queryset = ProgramParticipation.objects.all()
     serializer_class = ProgramSerializer
     filterset_fields = ["company", "program"]
-
-

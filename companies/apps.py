@@ -21,4 +21,5 @@ class CompaniesConfig(AppConfig):
             models.Identifier,
             models.ProgramParticipation,
         ):
-            auditlog.register(model)
+            # The entry's own timestamp says when; the model's time stamps are noise.
+            auditlog.register(model, exclude_fields=["created_at", "updated_at"])

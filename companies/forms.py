@@ -21,20 +21,36 @@ class CompanyForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Company
         fields = [
-            "legal_name", "dba", "business_type", "business_subtype", "country", "language",
-            "parent_company", "subsidiaries", "commodities", "countries_of_origin",
-            "transport_modes", "yearly_shipments", "uses_ftz", "ftz_numbers",
+            "legal_name",
+            "dba",
+            "business_type",
+            "business_subtype",
+            "country",
+            "language",
+            "parent_company",
+            "subsidiaries",
+            "commodities",
+            "countries_of_origin",
+            "transport_modes",
+            "yearly_shipments",
+            "uses_ftz",
+            "ftz_numbers",
         ]
 
 
 class CompanyCreateForm(CompanyForm):
     my_role = forms.ChoiceField(
         label=_("Your role in this company"),
-        choices=[(Role.OFFICER, Role.OFFICER.label), (Role.ADMIN, Role.ADMIN.label),
-                 (Role.CONSULTANT, Role.CONSULTANT.label)],
+        choices=[
+            (Role.OFFICER, Role.OFFICER.label),
+            (Role.ADMIN, Role.ADMIN.label),
+            (Role.CONSULTANT, Role.CONSULTANT.label),
+        ],
         initial=Role.ADMIN,
-        help_text=_("Only a company officer can sign the CTPAT partner agreement. "
-                    "Company officers must use two-factor authentication."),
+        help_text=_(
+            "Only a company officer can sign the CTPAT partner agreement. "
+            "Company officers must use two-factor authentication."
+        ),
     )
 
     class Meta(CompanyForm.Meta):

@@ -45,7 +45,9 @@ class Company(TimeStampedModel):
     yearly_shipments = models.PositiveIntegerField(_("shipments per year"), null=True, blank=True)
     uses_ftz = models.BooleanField(_("uses foreign trade zones"), default=False)
     ftz_numbers = models.CharField(
-        _("foreign trade zones used"), max_length=200, blank=True,
+        _("foreign trade zones used"),
+        max_length=200,
+        blank=True,
         help_text=_("Zone numbers separated by commas, e.g. 22, 49"),
     )
 
@@ -84,8 +86,13 @@ class Company(TimeStampedModel):
         unknown = [m for m in self.transport_modes or [] if m not in TransportMode.values]
         if unknown:
             raise ValidationError(
-                {"transport_modes": _("Unknown transport mode: %(modes)s. Use: %(valid)s.")
-                 % {"modes": ", ".join(map(str, unknown)), "valid": ", ".join(TransportMode.values)}}
+                {
+                    "transport_modes": _("Unknown transport mode: %(modes)s. Use: %(valid)s.")
+                    % {
+                        "modes": ", ".join(map(str, unknown)),
+                        "valid": ", ".join(TransportMode.values),
+                    }
+                }
             )
 
     def latest_eligibility_check(self) -> Any:

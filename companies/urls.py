@@ -18,8 +18,16 @@ urlpatterns = [
 for _kind in views.PARTS:
     urlpatterns += [
         path(f"<int:pk>/{_kind}s/", views.part_list, {"kind": _kind}, name=f"{_kind}-list"),
-        path(f"<int:pk>/{_kind}s/<int:obj_pk>/", views.part_edit, {"kind": _kind},
-             name=f"{_kind}-edit"),
-        path(f"<int:pk>/{_kind}s/<int:obj_pk>/delete/", views.part_delete, {"kind": _kind},
-             name=f"{_kind}-delete"),
+        path(
+            f"<int:pk>/{_kind}s/<int:obj_pk>/",
+            views.part_edit,
+            {"kind": _kind},
+            name=f"{_kind}-edit",
+        ),
+        path(
+            f"<int:pk>/{_kind}s/<int:obj_pk>/delete/",
+            views.part_delete,
+            {"kind": _kind},
+            name=f"{_kind}-delete",
+        ),
     ]

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import models, transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +25,12 @@ from companies.models import Address, Company, Contact, Identifier, Membership, 
 from core import idempotency
 from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The submitted data, or None on GET; an empty POST still binds the form, so its
+    required fields are reported instead of the page silently showing again."""
+    return request.POST if request.method == "POST" else None
 
 
 @login_required
@@ -44,7 +50,7 @@ def company_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def company_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = company_forms.CompanyCreateForm(request.POST or None)
+    form = company_forms.CompanyCreateForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             claimed = idempotency.claim(request)
@@ -81,7 +87,7 @@ def company_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def company_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     company = get_for_user_or_404(Company, request.user, "edit", pk=pk)
-    form = company_forms.CompanyForm(request.POST or None, instance=company)
+    form = company_forms.CompanyForm(_posted(request), instance=company)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Company details saved."))
@@ -92,7 +98,7 @@ def company_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def member_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     company = get_for_user_or_404(Company, request.user, "manage", pk=pk)
-    form = company_forms.MembershipForm(request.POST or None)
+    form = company_forms.MembershipForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         user_model = get_user_model()
         email = form.cleaned_data["email"].lower()
@@ -107,13 +113,18 @@ def member_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if created:
             messages.info(
                 request,
-                _("%(email)s has no account yet: they can set a password with "
-                  "“Forgot password” on the sign-in page.") % {"email": email},
+                _(
+                    "%(email)s has no account yet: they can set a password with "
+                    "“Forgot password” on the sign-in page."
+                )
+                % {"email": email},
             )
         return redirect("companies:member-list", pk=company.pk)
     members = company.memberships.select_related("user")
     return render(
-        request, "companies/member_list.html", {"company": company, "members": members, "form": form}
+        request,
+        "companies/member_list.html",
+        {"company": company, "members": members, "form": form},
     )
 
 
@@ -176,7 +187,7 @@ def part_list(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResp
     part = PARTS[kind]
     action = "edit" if request.method == "POST" else "view"
     company = get_for_user_or_404(Company, request.user, action, pk=pk)
-    form = _part_form(part, company, request.POST or None)
+    form = _part_form(part, company, _posted(request))
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             claimed = idempotency.claim(request)
@@ -191,7 +202,13 @@ def part_list(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResp
     return render(
         request,
         "companies/part_list.html",
-        {"company": company, "kind": kind, "title": _(part.title), "objects": objects, "form": form},
+        {
+            "company": company,
+            "kind": kind,
+            "title": _(part.title),
+            "objects": objects,
+            "form": form,
+        },
     )
 
 
@@ -200,7 +217,7 @@ def part_edit(request: AuthenticatedHttpRequest, pk: int, kind: str, obj_pk: int
     part = PARTS[kind]
     obj = get_for_user_or_404(part.model, request.user, "edit", pk=obj_pk, company_id=pk)
     company = obj.company  # type: ignore[attr-defined]
-    form = _part_form(part, company, request.POST or None, instance=obj)
+    form = _part_form(part, company, _posted(request), instance=obj)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Saved."))

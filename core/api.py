@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from auditlog.context import auditlog_value
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import serializers, viewsets
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -38,11 +40,34 @@ class ValidatedModelSerializer(serializers.ModelSerializer):  # type: ignore[typ
             instance.full_clean(exclude=self._clean_exclude())
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.message_dict) from exc
-        return attrs
+        # `clean()` may put a value in its canonical form (an identifier in upper case);
+        # save that form, as the page forms do.
+        return {
+            name: value if name in m2m else getattr(instance, name)
+            for name, value in attrs.items()
+        }
 
     def _clean_exclude(self) -> list[str]:
         """Fields the caller does not send (set by the view, e.g. `company`)."""
         return [f for f in getattr(self.Meta, "clean_exclude", [])]
+
+
+def _audit_as(user: Any) -> None:
+    """Name the API caller in the audit trail.
+
+    auditlog's middleware captures the actor before DRF has read the `Authorization`
+    header, so a token-authenticated change would be logged without one. The middleware's
+    context is updated in place; a nested `auditlog.context.set_actor()` would leave a
+    signal receiver connected after the request.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return
+    try:
+        context = auditlog_value.get()
+    except LookupError:
+        return
+    if context.get("actor") is None:
+        context["actor"] = user
 
 
 class TenantViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
@@ -61,6 +86,10 @@ class TenantViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
         "partial_update": "edit",
         "destroy": "edit",
     }
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        _audit_as(request.user)
 
     def tenant_action(self) -> str:
         return self.action_permissions.get(self.action or "", "view")

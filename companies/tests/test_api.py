@@ -1,0 +1,162 @@
+"""The company API beyond tenancy: creating a company makes you its member, memberships
+stay inside the companies you manage, and the API applies the same model rules as the
+forms."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.test import override_settings
+from django.urls import reverse
+
+from companies.models import Company, Identifier, Membership
+from core.testing import PersonaTestCase, make_user
+
+FAST = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+
+
+@FAST
+class CompanyAPITests(PersonaTestCase):
+    def post(self, url: str, data: dict[str, Any]) -> Any:
+        return self.client.post(url, json.dumps(data), content_type="application/json")
+
+    def test_any_signed_in_user_creates_a_company_and_becomes_its_member(self) -> None:
+        newcomer = make_user("new@startup.test")
+        self.client.force_login(newcomer)
+        response = self.post(
+            reverse("api:company-list"),
+            {
+                "legal_name": "Startup Freight LLC",
+                "business_type": "highway_carrier",
+                "business_subtype": "us_canada",
+                "country": "US",
+                "my_role": "officer",
+            },
+        )
+        self.assertEqual(response.status_code, 201, response.content)
+        company = Company.objects.get(legal_name="Startup Freight LLC")
+        self.assertEqual(response.json()["id"], company.pk)
+        self.assertEqual(response.json()["account_number"], company.account_number)
+        self.assertEqual(company.role_of(newcomer), "officer")
+
+    def test_default_role_is_admin(self) -> None:
+        self.login("viewer")
+        response = self.post(
+            reverse("api:company-list"),
+            {
+                "legal_name": "Second Co",
+                "business_type": "importer",
+                "country": "US",
+            },
+        )
+        self.assertEqual(response.status_code, 201, response.content)
+        self.assertEqual(
+            Company.objects.get(legal_name="Second Co").role_of(self.users["viewer"]), "admin"
+        )
+
+    def test_bad_subtype_is_refused_naming_the_field(self) -> None:
+        self.login("user")
+        response = self.post(
+            reverse("api:company-list"),
+            {
+                "legal_name": "Bad Co",
+                "business_type": "highway_carrier",
+                "country": "US",
+            },
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("U.S./Canada border", response.json()["business_subtype"][0])
+        self.assertFalse(Company.objects.filter(legal_name="Bad Co").exists())
+        self.assertFalse(Membership.objects.filter(company__legal_name="Bad Co").exists())
+
+    def test_program_office_cannot_edit_a_company(self) -> None:
+        self.login("specialist")
+        url = reverse("api:company-detail", args=[self.company.pk])
+        self.assertEqual(self.client.get(url).status_code, 200)
+        patch = self.client.patch(url, json.dumps({"dba": "X"}), content_type="application/json")
+        self.assertEqual(patch.status_code, 404)
+
+
+@FAST
+class MembershipAPITests(PersonaTestCase):
+    def add(self, company: Company, user_pk: int, role: str = "viewer") -> Any:
+        return self.client.post(
+            reverse("api:membership-list"),
+            json.dumps({"company": company.pk, "user": user_pk, "role": role}),
+            content_type="application/json",
+        )
+
+    def test_manager_adds_a_member_to_their_company(self) -> None:
+        newcomer = make_user("new@acme.test")
+        self.login("admin")
+        response = self.add(self.company, newcomer.pk)
+        self.assertEqual(response.status_code, 201, response.content)
+        self.assertEqual(self.company.role_of(newcomer), "viewer")
+
+    def test_manager_cannot_add_a_membership_to_another_company(self) -> None:
+        self.login("admin")
+        response = self.add(self.other_company, self.users["admin"].pk, "officer")
+        self.assertEqual(response.status_code, 400, response.content)
+        self.assertIn("company", response.json())
+        self.assertIsNone(self.other_company.role_of(self.users["admin"]))
+
+    def test_editor_who_is_not_a_manager_cannot_add_members(self) -> None:
+        newcomer = make_user("new@acme.test")
+        self.login("user")
+        response = self.add(self.company, newcomer.pk)
+        self.assertEqual(response.status_code, 400, response.content)
+        self.assertIsNone(self.company.role_of(newcomer))
+
+    def test_manager_cannot_move_a_membership_to_another_company(self) -> None:
+        self.login("admin")
+        viewer = self.company.memberships.get(role="viewer")
+        response = self.client.patch(
+            reverse("api:membership-detail", args=[viewer.pk]),
+            json.dumps({"company": self.other_company.pk}),
+            content_type="application/json",
+        )
+        self.assertEqual(response.status_code, 400, response.content)
+        viewer.refresh_from_db()
+        self.assertEqual(viewer.company, self.company)
+
+    def test_second_membership_for_the_same_person_is_refused(self) -> None:
+        self.login("admin")
+        response = self.add(self.company, self.users["viewer"].pk, "user")
+        self.assertEqual(response.status_code, 400, response.content)
+        self.assertEqual(self.company.role_of(self.users["viewer"]), "viewer")
+
+    def test_members_list_only_memberships_of_their_companies(self) -> None:
+        self.login("viewer")
+        rows = self.client.get(reverse("api:membership-list")).json()["results"]
+        self.assertEqual({r["company"] for r in rows}, {self.company.pk})
+
+
+@FAST
+class IdentifierAPITests(PersonaTestCase):
+    def post(self, kind: str, value: str) -> Any:
+        return self.client.post(
+            reverse("api:identifier-list"),
+            json.dumps({"company": self.company.pk, "kind": kind, "value": value}),
+            content_type="application/json",
+        )
+
+    def test_value_is_stored_in_its_canonical_form(self) -> None:
+        self.login("user")
+        response = self.post("scac", " abcd ")
+        self.assertEqual(response.status_code, 201, response.content)
+        self.assertEqual(response.json()["value"], "ABCD")
+        self.assertEqual(Identifier.objects.get(company=self.company).value, "ABCD")
+
+    def test_bad_format_names_the_field_and_the_format(self) -> None:
+        self.login("user")
+        response = self.post("scac", "AB1")
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("exactly 4 letters", response.json()["value"][0])
+
+    def test_duplicate_in_another_spelling_is_refused(self) -> None:
+        self.login("user")
+        self.assertEqual(self.post("scac", "ABCD").status_code, 201)
+        response = self.post("scac", "abcd")
+        self.assertEqual(response.status_code, 400, response.content)
+        self.assertEqual(Identifier.objects.filter(company=self.company).count(), 1)

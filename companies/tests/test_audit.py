@@ -1,0 +1,158 @@
+"""The audit trail: every create, update and delete of a company's records, with who
+did it, when and which fields changed, readable by the company's admins and officers."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import time_machine
+from auditlog.models import LogEntry
+from django.test import override_settings
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from companies.models import Address
+from core.testing import PersonaTestCase
+
+FAST = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+WHEN = datetime.datetime(2026, 3, 4, 15, 30, tzinfo=datetime.UTC)
+
+
+def _entries(address_pk: int) -> list[LogEntry]:
+    return list(
+        LogEntry.objects.filter(content_type__model="address", object_pk=str(address_pk)).order_by(
+            "pk"
+        )
+    )
+
+
+@FAST
+class AuditTrailTests(PersonaTestCase):
+    def edit_address_through_the_pages(self) -> int:
+        """Create, rename and delete one address as the company's user; return its id."""
+        self.login("user")
+        with time_machine.travel(WHEN, tick=False):
+            self.client.post(
+                reverse("companies:address-list", args=[self.company.pk]),
+                {
+                    "kind": "facility",
+                    "street": "2 Dock Rd",
+                    "city": "Reno",
+                    "country": "US",
+                    "staffed": "on",
+                },
+            )
+            address = Address.objects.get(company=self.company, city="Reno")
+            self.client.post(
+                reverse("companies:address-edit", args=[self.company.pk, address.pk]),
+                {
+                    "kind": "warehouse",
+                    "street": "2 Dock Rd",
+                    "city": "Sparks",
+                    "country": "US",
+                    "staffed": "on",
+                },
+            )
+            self.client.post(
+                reverse("companies:address-delete", args=[self.company.pk, address.pk])
+            )
+        return address.pk
+
+    def test_create_update_delete_record_actor_time_and_changed_fields(self) -> None:
+        pk = self.edit_address_through_the_pages()
+        created, updated, deleted = _entries(pk)
+        for entry in (created, updated, deleted):
+            self.assertEqual(entry.actor, self.users["user"])
+            self.assertEqual(entry.timestamp, WHEN)
+            self.assertEqual(entry.additional_data, {"company_id": self.company.pk})
+        self.assertEqual(
+            [created.action, updated.action, deleted.action],
+            [LogEntry.Action.CREATE, LogEntry.Action.UPDATE, LogEntry.Action.DELETE],
+        )
+        self.assertEqual(created.changes_dict["city"], ["None", "Reno"])
+        self.assertEqual(
+            updated.changes_dict,
+            {"kind": ["facility", "warehouse"], "city": ["Reno", "Sparks"]},
+        )
+
+    def test_update_lists_only_the_fields_that_changed(self) -> None:
+        address = Address.objects.create(
+            company=self.company, kind="office", street="5 Elm", city="Austin", country="US"
+        )
+        self.login("user")
+        with time_machine.travel(WHEN + datetime.timedelta(days=1), tick=False):
+            self.client.post(
+                reverse("companies:address-edit", args=[self.company.pk, address.pk]),
+                {"kind": "office", "street": "5 Elm", "city": "Dallas", "country": "US"},
+            )
+        update = _entries(address.pk)[-1]
+        self.assertEqual(
+            update.changes_dict, {"city": ["Austin", "Dallas"], "staffed": ["True", "False"]}
+        )
+
+    def test_api_changes_made_with_a_token_name_the_token_owner(self) -> None:
+        token = Token.objects.create(user=self.users["user"])
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        response = client.post(
+            reverse("api:address-list"),
+            json.dumps(
+                {
+                    "company": self.company.pk,
+                    "kind": "office",
+                    "street": "5 Elm",
+                    "city": "Austin",
+                    "country": "US",
+                }
+            ),
+            content_type="application/json",
+        )
+        self.assertEqual(response.status_code, 201, response.content)
+        pk = response.json()["id"]
+        client.patch(
+            reverse("api:address-detail", args=[pk]),
+            json.dumps({"city": "Dallas"}),
+            content_type="application/json",
+        )
+        client.delete(reverse("api:address-detail", args=[pk]))
+        entries = _entries(pk)
+        self.assertEqual(len(entries), 3)
+        self.assertEqual({e.actor for e in entries}, {self.users["user"]})
+
+    def test_admins_and_officers_read_the_trail(self) -> None:
+        self.edit_address_through_the_pages()
+        url = reverse("companies:audit-log", args=[self.company.pk])
+        for persona in ("admin", "officer"):
+            with self.subTest(persona=persona):
+                self.login(persona)
+                page = self.client.get(url)
+                self.assertContains(page, "<td>user@acme.test</td>", count=3)
+                self.assertContains(page, WHEN.strftime("%Y-%m-%d %H:%M:%S"), count=3)
+                self.assertContains(page, "Sparks")
+
+    def test_viewers_and_users_get_404(self) -> None:
+        url = reverse("companies:audit-log", args=[self.company.pk])
+        for persona in ("viewer", "user", "consultant", "other"):
+            with self.subTest(persona=persona):
+                self.login(persona)
+                self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_another_companys_entries_never_appear(self) -> None:
+        theirs = Address.objects.create(
+            company=self.other_company,
+            kind="headquarters",
+            street="Av. Secreta 7",
+            city="Monterrey",
+            country="MX",
+        )
+        theirs.city = "Saltillo"
+        theirs.save()
+        self.other_company.dba = "Norte Secret DBA"
+        self.other_company.save()
+        self.login("admin")
+        page = self.client.get(reverse("companies:audit-log", args=[self.company.pk]))
+        for secret in ("Av. Secreta", "Saltillo", "Norte Secret DBA", "Transportes del Norte"):
+            self.assertNotContains(page, secret)
+        self.assertTrue(page.context["page"].object_list)  # our own entries are there
