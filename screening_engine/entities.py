@@ -124,7 +124,9 @@ class Entity:
             programs=tuple(data.get("programs", ())),
             addresses=tuple(Address(str(t), c) for t, c in data.get("addresses", ())),
             countries=tuple(data.get("countries", ())),
-            identifiers=tuple(Identifier(str(k), str(v), c) for k, v, c in data.get("identifiers", ())),
+            identifiers=tuple(
+                Identifier(str(k), str(v), c) for k, v, c in data.get("identifiers", ())
+            ),
             remarks=str(data.get("remarks", "")),
             sub_list=str(data.get("sub_list", "")),
             record_id=str(data.get("record_id", "")),

@@ -137,7 +137,9 @@ def _read_rows(
                 names = [c.strip().strip('"') for c in row]
                 missing = [h for h in header if h not in names]
                 if missing:
-                    raise ListFormatError(path, f"header lacks column(s) {', '.join(missing)}", line)
+                    raise ListFormatError(
+                        path, f"header lacks column(s) {', '.join(missing)}", line
+                    )
                 expected = len(row)
                 out.append((line, names))
                 continue
@@ -184,7 +186,7 @@ _OFAC_TYPES: dict[str, EntityType] = {
 }
 
 _REMARK_ID = re.compile(
-    r"^(?:alt\.\s+)?(?P<kind>[A-Z][A-Za-z0-9 .'()/&-]{1,60}?"
+    r"^(?:alt\.\s+)?(?P<kind>(?:[A-Z][A-Za-z0-9 .'()/&-]{0,60}?)?"
     r"(?:No\.|Number|ID|#|IMO|MMSI|SWIFT/BIC|Passport|RFC|CURP|NIT|C\.U\.I\.T\.|Cedula|License))"
     r"\s+(?P<value>[A-Za-z0-9][A-Za-z0-9./-]*)(?:\s+\((?P<country>[^)]*)\))?"
 )
@@ -234,6 +236,20 @@ def _ent_num(path: Path, line: int, value: str) -> str:
     return value
 
 
+@dataclass
+class _Draft:
+    """An OFAC entry while its alias/address/comment rows are being attached."""
+
+    type: EntityType
+    name: str
+    programs: tuple[str, ...]
+    remarks: str
+    countries: list[str]
+    ids: list[Identifier]
+    aliases: list[str] = field(default_factory=list)
+    addresses: list[Address] = field(default_factory=list)
+
+
 def load_ofac_legacy(
     folder: str | Path, *, consolidated: bool | None = None, allow_truncated_tail: bool = False
 ) -> LoadedList:
@@ -271,7 +287,7 @@ def load_ofac_legacy(
         dropped += parsed.truncated_dropped
         return parsed.rows
 
-    primaries: dict[str, dict[str, object]] = {}
+    primaries: dict[str, _Draft] = {}
     for line, row in rows(names[0], 12):
         ent = _ent_num(prim_path, line, row[0])
         name = _clean(row[1])
@@ -289,18 +305,23 @@ def load_ofac_legacy(
             ids.append(Identifier("Call Sign", call_sign))
         if flag and (code := to_iso2(flag)):
             countries.append(code)
-        extra = [f"{label}: {v}" for label, v in (("Title", _clean(row[4])),
-                 ("Vessel type", _clean(row[6])), ("Vessel owner", _clean(row[10]))) if v]
-        primaries[ent] = {
-            "type": _OFAC_TYPES[raw_type],
-            "name": name,
-            "programs": _ofac_programs(row[3]),
-            "remarks": "; ".join([*extra, remarks] if remarks else extra),
-            "countries": countries,
-            "ids": ids,
-            "aliases": [],
-            "addresses": [],
-        }
+        extra = [
+            f"{label}: {v}"
+            for label, v in (
+                ("Title", _clean(row[4])),
+                ("Vessel type", _clean(row[6])),
+                ("Vessel owner", _clean(row[10])),
+            )
+            if v
+        ]
+        primaries[ent] = _Draft(
+            type=_OFAC_TYPES[raw_type],
+            name=name,
+            programs=_ofac_programs(row[3]),
+            remarks="; ".join([*extra, remarks] if remarks else extra),
+            countries=countries,
+            ids=ids,
+        )
     if not primaries:
         raise ListFormatError(prim_path, "no entries")
 
@@ -314,7 +335,7 @@ def load_ofac_legacy(
             orphans += 1
             continue
         if alias:
-            primaries[ent]["aliases"].append(alias)  # type: ignore[attr-defined]
+            primaries[ent].aliases.append(alias)
     for line, row in address_rows:
         ent = _ent_num(texts[names[2]][0], line, row[0])
         if ent not in primaries:
@@ -324,34 +345,34 @@ def load_ofac_legacy(
         text = ", ".join(p for p in (street, city, country) if p)
         code = to_iso2(country) if country else None
         if text:
-            primaries[ent]["addresses"].append(Address(text, code))  # type: ignore[attr-defined]
+            primaries[ent].addresses.append(Address(text, code))
         if code:
-            primaries[ent]["countries"].append(code)  # type: ignore[attr-defined]
+            primaries[ent].countries.append(code)
     for line, row in rows(names[3], 2):
         ent = _ent_num(texts[names[3]][0], line, row[0])
         more = _clean(row[1])
         if ent in primaries and more:
-            old = str(primaries[ent]["remarks"])
-            primaries[ent]["remarks"] = old + more if old else more
+            draft = primaries[ent]
+            draft.remarks = draft.remarks + more if draft.remarks else more
             countries, ids = _parse_ofac_remarks(more)
-            primaries[ent]["countries"].extend(countries)  # type: ignore[attr-defined]
-            primaries[ent]["ids"].extend(ids)  # type: ignore[attr-defined]
+            draft.countries.extend(countries)
+            draft.ids.extend(ids)
 
     entities = tuple(
         Entity(
             list_id=list_id,
             entity_id=ent,
-            type=data["type"],  # type: ignore[arg-type]
-            name=str(data["name"]),
-            aliases=tuple(dict.fromkeys(data["aliases"])),  # type: ignore[call-overload]
-            programs=data["programs"],  # type: ignore[arg-type]
-            addresses=tuple(data["addresses"]),  # type: ignore[call-overload]
-            countries=tuple(dict.fromkeys(data["countries"])),  # type: ignore[call-overload]
-            identifiers=tuple(dict.fromkeys(data["ids"])),  # type: ignore[call-overload]
-            remarks=str(data["remarks"]),
+            type=d.type,
+            name=d.name,
+            aliases=tuple(dict.fromkeys(d.aliases)),
+            programs=d.programs,
+            addresses=tuple(d.addresses),
+            countries=tuple(dict.fromkeys(d.countries)),
+            identifiers=tuple(dict.fromkeys(d.ids)),
+            remarks=d.remarks,
             sub_list="Consolidated (non-SDN)" if consolidated else "SDN",
         )
-        for ent, data in primaries.items()
+        for ent, d in primaries.items()
     )
     counts = entity_counts(entities)
     counts["alias_rows"] = len(alias_rows)
@@ -379,7 +400,11 @@ _XML_TYPES: dict[str, EntityType] = {
     "vessel": "vessel",
     "aircraft": "aircraft",
 }
-_XML_COUNTRY_FEATURES = ("nationality country", "citizenship country", "nationality of registration")
+_XML_COUNTRY_FEATURES = (
+    "nationality country",
+    "citizenship country",
+    "nationality of registration",
+)
 
 
 def _local(tag: str) -> str:
@@ -412,7 +437,9 @@ def load_ofac_enhanced_xml(path: str | Path) -> LoadedList:
             with zipfile.ZipFile(io.BytesIO(raw)) as archive:
                 members = [n for n in archive.namelist() if n.lower().endswith(".xml")]
                 if len(members) != 1:
-                    raise ListFormatError(path, f"expected one XML file in the ZIP, found {members}")
+                    raise ListFormatError(
+                        path, f"expected one XML file in the ZIP, found {members}"
+                    )
                 xml_bytes = archive.read(members[0])
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise ListFormatError(path, f"corrupt or truncated ZIP: {exc}") from exc
@@ -431,7 +458,9 @@ def load_ofac_enhanced_xml(path: str | Path) -> LoadedList:
     except ValueError as exc:
         raise ListFormatError(path, f"publicationInfo/dataAsOf {as_of!r} is not a date") from exc
     list_names = " ".join(_text(e) for e in root.iter() if _local(e.tag) == "sanctionsList")
-    list_id: ListId = "ofac_sdn" if "SDN List" in list_names.split("Consolidated")[0] else "ofac_cons"
+    list_id: ListId = (
+        "ofac_sdn" if "SDN List" in list_names.split("Consolidated")[0] else "ofac_cons"
+    )
     if pub is not None:
         filters = " ".join(_text(e) for e in pub.iter() if _local(e.tag) == "sanctionsList")
         list_id = "ofac_sdn" if "SDN" in filters and "Consolidated" not in filters else "ofac_cons"
@@ -477,8 +506,11 @@ def load_ofac_enhanced_xml(path: str | Path) -> LoadedList:
         for addr in _children(addrs_elem, "address") if addrs_elem is not None else ():
             country_name = _text(_child(addr, "country"))
             code = to_iso2(country_name) if country_name else None
-            parts = [_text(_child(part, "value")) for part in addr.iter()
-                     if _local(part.tag) == "addressPart"]
+            parts = [
+                _text(_child(part, "value"))
+                for part in addr.iter()
+                if _local(part.tag) == "addressPart"
+            ]
             text = ", ".join(p for p in [*parts, country_name] if p)
             if text:
                 addresses.append(Address(text, code))
@@ -533,8 +565,16 @@ def load_ofac_enhanced_xml(path: str | Path) -> LoadedList:
 
 # ------------------------------------------------------------------ trade.gov CSL
 
-_CSL_REQUIRED = ("_id", "source", "entity_number", "type", "programs", "name", "addresses",
-                 "alt_names")
+_CSL_REQUIRED = (
+    "_id",
+    "source",
+    "entity_number",
+    "type",
+    "programs",
+    "name",
+    "addresses",
+    "alt_names",
+)
 _CSL_TYPES: dict[str, EntityType] = {
     "individual": "person",
     "entity": "organization",
@@ -602,9 +642,12 @@ def load_csl(path: str | Path, *, allow_truncated_tail: bool = False) -> LoadedL
         source = get(row, "source")
         remarks = "; ".join(
             f"{label}: {v}" if label else v
-            for label, v in (("", get(row, "remarks")), ("Title", get(row, "title")),
-                             ("Federal Register", get(row, "federal_register_notice")),
-                             ("License requirement", get(row, "license_requirement")))
+            for label, v in (
+                ("", get(row, "remarks")),
+                ("Title", get(row, "title")),
+                ("Federal Register", get(row, "federal_register_notice")),
+                ("License requirement", get(row, "license_requirement")),
+            )
             if v
         )
         record_id = ""
@@ -633,7 +676,9 @@ def load_csl(path: str | Path, *, allow_truncated_tail: bool = False) -> LoadedL
     counts = entity_counts(entities)
     if parsed.truncated_dropped:
         counts["truncated_rows_dropped"] = parsed.truncated_dropped
-    starts = [get(r, "start_date")[:10] for _, r in parsed.rows[1:] if get(r, "start_date")[:4].isdigit()]
+    starts = [
+        get(r, "start_date")[:10] for _, r in parsed.rows[1:] if get(r, "start_date")[:4].isdigit()
+    ]
     list_date = _date_from_path(path)
     if list_date is None and starts:
         list_date = dt.date.fromisoformat(max(starts))
@@ -651,9 +696,20 @@ def load_csl(path: str | Path, *, allow_truncated_tail: bool = False) -> LoadedL
 
 # ----------------------------------------------------------------- BIS Denied Persons
 
-_DPL_HEADER = ("Name", "Street_Address", "City", "State", "Country", "Postal_Code",
-               "Effective_Date", "Expiration_Date", "Standard_Order", "Last_Update", "Action",
-               "FR_Citation")
+_DPL_HEADER = (
+    "Name",
+    "Street_Address",
+    "City",
+    "State",
+    "Country",
+    "Postal_Code",
+    "Effective_Date",
+    "Expiration_Date",
+    "Standard_Order",
+    "Last_Update",
+    "Action",
+    "FR_Citation",
+)
 
 
 def load_bis_dpl(path: str | Path, *, allow_truncated_tail: bool = False) -> LoadedList:
@@ -666,7 +722,11 @@ def load_bis_dpl(path: str | Path, *, allow_truncated_tail: bool = False) -> Loa
     raw = path.read_bytes()
     text = _decode(path, raw)
     parsed = _read_rows(
-        path, text, None, delimiter="\t", header=_DPL_HEADER,
+        path,
+        text,
+        None,
+        delimiter="\t",
+        header=_DPL_HEADER,
         allow_truncated_tail=allow_truncated_tail,
     )
     header = parsed.rows[0][1]
@@ -674,6 +734,7 @@ def load_bis_dpl(path: str | Path, *, allow_truncated_tail: bool = False) -> Loa
     entities: list[Entity] = []
     updates: list[str] = []
     for number, (line, row) in enumerate(parsed.rows[1:], start=1):
+
         def get(name: str, row: list[str] = row) -> str:
             return row[col[name]].strip()
 
@@ -683,16 +744,20 @@ def load_bis_dpl(path: str | Path, *, allow_truncated_tail: bool = False) -> Loa
         country = get("Country")
         code = to_iso2(country) if country else None
         addr = ", ".join(
-            p for p in (get("Street_Address"), get("City"), get("State"), get("Postal_Code"),
-                        country) if p
+            p
+            for p in (get("Street_Address"), get("City"), get("State"), get("Postal_Code"), country)
+            if p
         )
         if get("Last_Update")[:4].isdigit():
             updates.append(get("Last_Update")[:10])
         remarks = "; ".join(
-            f"{label} {v}" for label, v in (("Effective", get("Effective_Date")),
-                                            ("Expires", get("Expiration_Date")),
-                                            ("Action:", get("Action")),
-                                            ("Federal Register:", get("FR_Citation")))
+            f"{label} {v}"
+            for label, v in (
+                ("Effective", get("Effective_Date")),
+                ("Expires", get("Expiration_Date")),
+                ("Action:", get("Action")),
+                ("Federal Register:", get("FR_Citation")),
+            )
             if v
         )
         entities.append(
@@ -753,8 +818,16 @@ class DirectoryLoad:
 
 
 _OFAC_LEGACY_FILES = frozenset(
-    {"sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv",
-     "cons_prim.csv", "cons_alt.csv", "cons_add.csv", "cons_comments.csv"}
+    {
+        "sdn.csv",
+        "alt.csv",
+        "add.csv",
+        "sdn_comments.csv",
+        "cons_prim.csv",
+        "cons_alt.csv",
+        "cons_add.csv",
+        "cons_comments.csv",
+    }
 )
 
 
@@ -853,4 +926,3 @@ def load_directory(directory: str | Path, *, allow_truncated_tail: bool = False)
             except OSError as exc:
                 result.errors.append(ListFormatError(target, f"cannot read: {exc}"))
     return result
-

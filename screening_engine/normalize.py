@@ -32,16 +32,19 @@ from rigour.text.translit import ascii_text
 # --------------------------------------------------------------------------- tables
 
 _INVISIBLE = dict.fromkeys(
-    map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u034f"
-        "\u180e\u202a\u202b\u202c\u202d\u202e"),
+    map(
+        ord,
+        "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u034f"
+        "\u180e\u202a\u202b\u202c\u202d\u202e",
+    ),
     None,
 )
 
 # Cyrillic and Greek letters that look like Latin ones. Applied only to words that also
 # contain Latin letters: a word written fully in Cyrillic is transliterated instead.
 _CONFUSABLES = str.maketrans(
-    "АВСЕНІЈКМОРЅТХУаеіјоԁрсѕхуԛԝЬьѴѵ" "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαβεικνορτυχ",
-    "ABCEHIJKMOPSTXYaeijodpcsxyqwbbVv" "ABEZHIKMNOPTYXabeiknoptux",
+    "АВСЕНІЈКМОРЅТХУаеіјоԁрсѕхуԛԝЬьѴѵΑΒΕΖΗΙΚΜΝΟΡΤΥΧαβεικνορτυχ",
+    "ABCEHIJKMOPSTXYaeijodpcsxyqwbbVvABEZHIKMNOPTYXabeiknoptux",
 )
 _LATIN_RE = re.compile(r"[A-Za-z]")
 _NON_LATIN_LETTER_RE = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f]")
@@ -53,47 +56,147 @@ STOPWORDS = frozenset(
 
 # Written-out or abbreviated business words → one form (both sides get the same form).
 BUSINESS_WORDS: dict[str, str] = {
-    "intl": "international", "int'l": "international", "internat": "international",
-    "trdg": "trading", "trd": "trading", "tradg": "trading",
-    "co": "company", "cie": "company", "cia": "company", "comp": "company",
-    "corp": "corporation", "corpn": "corporation",
-    "mfg": "manufacturing", "mfrs": "manufacturers", "mfr": "manufacturer",
-    "ind": "industries", "inds": "industries", "industry": "industries",
+    "intl": "international",
+    "int'l": "international",
+    "internat": "international",
+    "trdg": "trading",
+    "trd": "trading",
+    "tradg": "trading",
+    "co": "company",
+    "cie": "company",
+    "cia": "company",
+    "comp": "company",
+    "corp": "corporation",
+    "corpn": "corporation",
+    "mfg": "manufacturing",
+    "mfrs": "manufacturers",
+    "mfr": "manufacturer",
+    "ind": "industries",
+    "inds": "industries",
+    "industry": "industries",
     "industrial": "industries",
-    "svc": "services", "svcs": "services", "serv": "services", "service": "services",
-    "grp": "group", "hldg": "holding", "hldgs": "holding", "holdings": "holding",
-    "bros": "brothers", "assoc": "association", "assn": "association",
-    "natl": "national", "nat": "national", "dept": "department", "univ": "university",
-    "inst": "institute", "tech": "technology", "techn": "technology",
-    "technologies": "technology", "eng": "engineering", "engg": "engineering",
-    "engr": "engineering", "elec": "electronics", "electronic": "electronics",
-    "dev": "development", "devt": "development", "mgmt": "management",
-    "mgt": "management", "invest": "investment", "investments": "investment",
-    "ent": "enterprise", "enterprises": "enterprise", "exp": "export",
-    "imp": "import", "exports": "export", "imports": "import", "gen": "general",
-    "shpg": "shipping", "trans": "transport", "transp": "transport",
-    "transportation": "transport", "logist": "logistics", "petrol": "petroleum",
-    "chem": "chemical", "chemicals": "chemical", "pharm": "pharmaceutical",
-    "pharma": "pharmaceutical", "pharmaceuticals": "pharmaceutical", "bk": "bank",
-    "st": "saint", "ste": "sainte", "mt": "mount", "ctr": "center", "centre": "center",
-    "mkt": "market", "sys": "systems", "system": "systems", "prod": "products",
-    "product": "products", "equip": "equipment", "constr": "construction",
-    "mach": "machinery", "machine": "machinery", "comm": "communications",
-    "communication": "communications", "telecom": "telecommunications",
+    "svc": "services",
+    "svcs": "services",
+    "serv": "services",
+    "service": "services",
+    "grp": "group",
+    "hldg": "holding",
+    "hldgs": "holding",
+    "holdings": "holding",
+    "bros": "brothers",
+    "assoc": "association",
+    "assn": "association",
+    "natl": "national",
+    "nat": "national",
+    "dept": "department",
+    "univ": "university",
+    "inst": "institute",
+    "tech": "technology",
+    "techn": "technology",
+    "technologies": "technology",
+    "eng": "engineering",
+    "engg": "engineering",
+    "engr": "engineering",
+    "elec": "electronics",
+    "electronic": "electronics",
+    "dev": "development",
+    "devt": "development",
+    "mgmt": "management",
+    "mgt": "management",
+    "invest": "investment",
+    "investments": "investment",
+    "ent": "enterprise",
+    "enterprises": "enterprise",
+    "exp": "export",
+    "imp": "import",
+    "exports": "export",
+    "imports": "import",
+    "gen": "general",
+    "shpg": "shipping",
+    "trans": "transport",
+    "transp": "transport",
+    "transportation": "transport",
+    "logist": "logistics",
+    "petrol": "petroleum",
+    "chem": "chemical",
+    "chemicals": "chemical",
+    "pharm": "pharmaceutical",
+    "pharma": "pharmaceutical",
+    "pharmaceuticals": "pharmaceutical",
+    "bk": "bank",
+    "st": "saint",
+    "ste": "sainte",
+    "mt": "mount",
+    "ctr": "center",
+    "centre": "center",
+    "mkt": "market",
+    "sys": "systems",
+    "system": "systems",
+    "prod": "products",
+    "product": "products",
+    "equip": "equipment",
+    "constr": "construction",
+    "mach": "machinery",
+    "machine": "machinery",
+    "comm": "communications",
+    "communication": "communications",
+    "telecom": "telecommunications",
     "telecommunication": "telecommunications",
 }
 
 # Given-name spelling families (transliterations of one name) → one form.
 _GIVEN_NAME_FAMILIES: tuple[tuple[str, ...], ...] = (
-    ("muhammad", "mohammed", "mohammad", "mohamed", "mohamad", "muhammed", "mohammod",
-     "muhamad", "mohamud", "mohd", "muhd", "mhd", "mohamet", "mehmet", "mehmed", "mahomed",
-     "muhamed", "mouhamed", "mohammadi"),
+    (
+        "muhammad",
+        "mohammed",
+        "mohammad",
+        "mohamed",
+        "mohamad",
+        "muhammed",
+        "mohammod",
+        "muhamad",
+        "mohamud",
+        "mohd",
+        "muhd",
+        "mhd",
+        "mohamet",
+        "mehmet",
+        "mehmed",
+        "mahomed",
+        "muhamed",
+        "mouhamed",
+        "mohammadi",
+    ),
     ("ahmad", "ahmed", "ahmet", "ahmat", "achmed", "akhmed", "ahamed"),
     ("mahmud", "mahmoud", "mahmood", "mehmood", "mahmut"),
-    ("yusuf", "youssef", "yousef", "yousif", "yusef", "yossef", "youssouf", "yousuf",
-     "yusof", "yussuf", "jusuf", "joseph", "yosef", "iosif"),
-    ("husayn", "hussein", "husein", "hussain", "husain", "hossein", "hosein", "huseyin",
-     "hussien", "houssein"),
+    (
+        "yusuf",
+        "youssef",
+        "yousef",
+        "yousif",
+        "yusef",
+        "yossef",
+        "youssouf",
+        "yousuf",
+        "yusof",
+        "yussuf",
+        "jusuf",
+        "joseph",
+        "yosef",
+        "iosif",
+    ),
+    (
+        "husayn",
+        "hussein",
+        "husein",
+        "hussain",
+        "husain",
+        "hossein",
+        "hosein",
+        "huseyin",
+        "hussien",
+        "houssein",
+    ),
     ("hasan", "hassan", "hasen", "hassen", "hasaan"),
     ("usama", "osama", "oussama", "ousama", "usamah", "osamah"),
     ("umar", "omar", "omer", "oumar"),
@@ -165,6 +268,21 @@ _SKELETON_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 
+# Legal forms that rigour's database does not know, written out → its short form.
+LEGAL_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rf"\b{phrase}\b"), short)
+    for phrase, short in (
+        ("societe anonyme", "sa"),
+        ("societa per azioni", "spa"),
+        ("societe a responsabilite limitee", "sarl"),
+        ("private limited", "ltd"),
+        ("pvt", ""),
+        ("corporation", "corp"),
+        ("incorporated", "inc"),
+    )
+)
+_SINGLE_LETTER_RUN = re.compile(r"\b(?:[a-z] ){1,}[a-z]\b")
+
 # Words that say what kind of business it is, not which one: they count little.
 GENERIC_WORDS = frozenset(
     "company corporation international trading group holding industries services "
@@ -173,7 +291,10 @@ GENERIC_WORDS = frozenset(
     "partners partnership association national foundation center trust agency office "
     "factory works store shop organization organisation bureau institute firm ltd inc "
     "llc plc jsc gmbh ag sa srl bv nv kg oy ab as spa sas sarl pte pvt ooo oao zao pao "
-    "coltd cv sab lp llp sl sro kft zrt doo ad ao tov pt tbk bhd sdn jv".split()
+    "coltd cv sab lp llp sl sro kft zrt doo ad ao tov pt tbk bhd sdn jv joint stock closed "
+    "open public private liability obshchestvo aktsionernoe otkrytoe zakrytoe "
+    "ogranichennoi otvetstvennostyu publichnoe tovarishchestvo sociedad anonima societe "
+    "anonyme responsabilidad limitada ltda corp".split()
 )
 
 
@@ -256,6 +377,10 @@ def normalize(name: str) -> NormalizedName:
     text = normalize_name(text) or ""
     if not text:
         return NormalizedName(name, (), ())
+    # "S. A. DE C. V." → "sa de cv", "A T E" → "ate": spaced initials are one word.
+    text = _SINGLE_LETTER_RUN.sub(lambda m: m[0].replace(" ", ""), text)
+    for pattern, short in LEGAL_PHRASES:
+        text = pattern.sub(short, text)
     text = replace_org_types_compare(text, generic=True)
     tokens: list[str] = []
     for raw in text.split():

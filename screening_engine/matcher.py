@@ -1,0 +1,760 @@
+"""The screening index: candidate blocking, vectorised scoring, explanations.
+
+How a name is scored (all of it per batch of queries in numpy/rapidfuzz, no Python loop
+over name pairs):
+
+1. **Blocking.** Every listed name is a TF-IDF vector of character 3-grams of its
+   skeleton tokens (each token padded by spaces, so word order does not matter; generic
+   words and legal forms are down-weighted). The query's vector is multiplied with the
+   sparse matrix of all names (scipy) and the ``candidates`` best names are kept.
+2. **Token similarity.** Every query token is compared with every token of every
+   candidate name by rapidfuzz's Jaro-Winkler (``cpdist``, C++). The similarity ``s``
+   becomes a *credit* ``clip((s - TOKEN_FLOOR) / (1 - TOKEN_FLOOR), 0, 1) ** 2``, so
+   unrelated tokens (Jaro-Winkler ≈ 0.5-0.7) give nothing and one typo costs little.
+3. **Weights.** A token weighs its inverse document frequency over all listed names;
+   legal forms and generic business words (trading, company, group, ...) weigh
+   ``GENERIC_FACTOR`` of that. Rare tokens decide the score.
+4. **Coverage of both names.** ``query coverage`` = weighted share of the query's tokens
+   found in the listed name, ``listed coverage`` = weighted share of the listed name's
+   tokens found in the query. The name score is
+   ``QUERY_SIDE * query coverage + (1 - QUERY_SIDE) * listed coverage``: a partner name
+   that drops a token of the listed name (query coverage stays 1) still scores high,
+   while a partner sharing only generic words with a listed name scores low on both.
+   Queries made only of very common tokens are not "fully covered" by any one listed
+   name: their weight is measured against at least ``MIN_QUERY_WEIGHT``.
+5. **Whole-name check.** rapidfuzz ``ratio`` of the sorted skeleton strings catches
+   merged or split words (AlQaida / Al Qaida); the name score is the larger of the two.
+6. **Qualifiers.** A given partner type that contradicts the listed type costs
+   ``TYPE_PENALTY`` points; a given country that none of the entity's countries matches
+   costs ``COUNTRY_PENALTY``, a matching one adds ``COUNTRY_BONUS`` (unknown = no
+   change).
+7. The entity score is the best of its names (primary and aliases).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA, JaroWinkler, Prefix
+from scipy import sparse
+
+from .countries import to_iso2
+from .entities import ENTITY_TYPES, Entity, EntityType
+from .normalize import GENERIC_WORDS, NormalizedName, is_legal_form, normalize, skeleton
+
+# ------------------------------------------------------------------ scoring constants
+TOKEN_FLOOR = 0.8
+EDIT_FLOOR = 0.0
+EDIT_CUT = 0.6
+PREFIX_CREDIT = 0.9
+USE_JW = False
+TRUNCATION_MIN_CHARS = 24
+TRUNCATION_FACTOR = 0.95
+GENERIC_FACTOR = 0.2
+QUERY_SIDE = 0.72
+MIN_QUERY_WEIGHT_FACTOR = 1.0
+STRING_FACTOR = 0.92
+STRING_FLOOR = 0.5
+TYPE_PENALTY = 12.0
+COUNTRY_PENALTY = 4.0
+COUNTRY_BONUS = 2.0
+MAX_TOKENS = 10
+NGRAM = 3
+BLOCK_MAX_DF = 0.04
+BATCH_CHUNK = 256
+
+#: Default alert threshold (0-100), calibrated on ``bench/screening.py``: at this score
+#: about 1 % of the benchmark's hard and easy negatives alert (see docs/screening.md).
+DEFAULT_THRESHOLD = 87.0
+
+IntArray = npt.NDArray[np.int32]
+FloatArray = npt.NDArray[np.float32]
+
+_TYPE_CODES: dict[str, int] = {t: i for i, t in enumerate(ENTITY_TYPES)}
+_UNKNOWN_TYPE = _TYPE_CODES["unknown"]
+_GENERIC_SKELETONS = frozenset(skeleton(w) for w in GENERIC_WORDS)
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """One name to screen, with optional qualifiers."""
+
+    name: str
+    country: str | None = None
+    type: EntityType | None = None
+    id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TokenMatch:
+    """How one query token was matched in the listed name."""
+
+    query_token: str
+    listed_token: str | None
+    similarity: float
+    credit: float
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why a hit scored what it scored."""
+
+    query_tokens: tuple[TokenMatch, ...]
+    unmatched_listed_tokens: tuple[str, ...]
+    query_coverage: float
+    listed_coverage: float
+    token_score: float
+    string_score: float
+    name_score: float
+    adjustments: tuple[tuple[str, float], ...]
+    list_id: str
+    sub_list: str
+    programs: tuple[str, ...]
+    addresses: tuple[str, ...]
+    countries: tuple[str, ...]
+    entity_type: str
+
+    def summary(self) -> str:
+        matched = ", ".join(
+            f"{m.query_token}≈{m.listed_token} (credit {m.credit:.2f})"
+            if m.listed_token and m.query_token != m.listed_token
+            else f"{m.query_token}"
+            for m in self.query_tokens
+            if m.credit > 0
+        )
+        missing = [m.query_token for m in self.query_tokens if m.credit <= 0]
+        parts = [f"matched tokens: {matched or 'none'}"]
+        if missing:
+            parts.append(f"query tokens not found: {', '.join(missing)}")
+        if self.unmatched_listed_tokens:
+            parts.append(f"listed tokens not in query: {', '.join(self.unmatched_listed_tokens)}")
+        basis = (
+            "whole-name similarity" if self.string_score > self.token_score else "token coverage"
+        )
+        parts.append(
+            f"query coverage {self.query_coverage:.2f}, listed coverage "
+            f"{self.listed_coverage:.2f}, name score {100 * self.name_score:.1f} ({basis})"
+        )
+        for label, delta in self.adjustments:
+            parts.append(f"{label} {delta:+.1f}")
+        return "; ".join(parts)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "summary": self.summary(),
+            "tokens": [
+                {
+                    "query_token": m.query_token,
+                    "listed_token": m.listed_token,
+                    "similarity": round(m.similarity, 3),
+                    "weight": round(m.weight, 3),
+                }
+                for m in self.query_tokens
+            ],
+            "unmatched_listed_tokens": list(self.unmatched_listed_tokens),
+            "query_coverage": round(self.query_coverage, 3),
+            "listed_coverage": round(self.listed_coverage, 3),
+            "name_score": round(100 * self.name_score, 1),
+            "adjustments": [{"reason": r, "points": d} for r, d in self.adjustments],
+            "list": self.list_id,
+            "sub_list": self.sub_list,
+            "programs": list(self.programs),
+            "addresses": list(self.addresses),
+            "countries": list(self.countries),
+            "entity_type": self.entity_type,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One listed entity returned for a query, best first."""
+
+    entity: Entity
+    score: float
+    matched_name: str
+    explanation: Explanation | None = None
+
+
+@dataclass(slots=True)
+class _Prepared:
+    """A batch of queries turned into arrays."""
+
+    norms: list[NormalizedName]
+    tok: IntArray  # [B, T] ids into ``strings`` (-1 = padding)
+    weight: FloatArray  # [B, T]
+    is_last: npt.NDArray[np.bool_]  # [B, T] the query's last token
+    strings: list[str]  # distinct query skeletons of the batch
+    string_len: npt.NDArray[np.int32]
+    vocab_id: IntArray  # per distinct query skeleton: index vocabulary id or -1
+    types: IntArray  # [B] type code or -1
+    countries: IntArray  # [B] country column or -1
+    keys: list[str]
+    display: list[str]
+    display_len: npt.NDArray[np.int32]
+
+
+@dataclass(slots=True)
+class _Scored:
+    cand: IntArray  # [B, K] name ids (-1 padding)
+    score: FloatArray  # [B, K] final score 0-100
+    name_score: FloatArray  # [B, K] 0-1
+    token_score: FloatArray
+    string_score: FloatArray
+    qcov: FloatArray
+    ccov: FloatArray
+    adjust: list[npt.NDArray[np.float32]] = field(default_factory=list)
+
+
+def _string_key(norm: NormalizedName) -> str:
+    """Distinctive skeletons, sorted and joined without spaces (catches merged words)."""
+    distinctive = [s for s in norm.skeletons if s not in _GENERIC_SKELETONS] or list(norm.skeletons)
+    return "".join(sorted(distinctive))
+
+
+def _token_credit(
+    left: Sequence[str],
+    right: Sequence[str],
+    llen: npt.NDArray[np.int32] | None = None,
+    rlen: npt.NDArray[np.int32] | None = None,
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """Credit (0-1) for pairs of different tokens, and credit if left were cut short.
+
+    The larger of a Jaro-Winkler credit (spelling variants, shared prefixes) and an
+    edit-distance credit (typos: one edit in a 4-letter word keeps half the credit, in
+    an 8-letter word three quarters). The second array credits ``left`` being the
+    start (3+ letters) of ``right``.
+    """
+    if llen is None:
+        llen = np.fromiter((len(t) for t in left), dtype=np.int32, count=len(left))
+    if rlen is None:
+        rlen = np.fromiter((len(t) for t in right), dtype=np.int32, count=len(right))
+    longest = np.maximum(np.maximum(llen, rlen), 1)
+    credit = np.zeros(len(left), dtype=np.float32)
+    # Lengths alone rule out most pairs: an edit similarity of EDIT_FLOOR needs the shorter
+    # token to be at least that share of the longer one.
+    close = np.flatnonzero(np.minimum(llen, rlen) >= min(EDIT_CUT, 0.5) * longest)
+    if close.size:
+        cl = [left[i] for i in close.tolist()]
+        cr = [right[i] for i in close.tolist()]
+        dist = process.cpdist(cl, cr, scorer=OSA.distance, dtype=np.int32)
+        edit_sim = 1.0 - dist / longest[close]
+        edit_credit = np.where(
+            edit_sim >= EDIT_CUT,
+            np.clip((edit_sim - EDIT_FLOOR) / (1.0 - EDIT_FLOOR), 0.0, 1.0),
+            0.0,
+        )
+        if USE_JW:
+            jw = process.cpdist(cl, cr, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)
+            jw_credit = np.clip((jw - TOKEN_FLOOR) / (1.0 - TOKEN_FLOOR), 0.0, 1.0) ** 1.5
+            edit_credit = np.maximum(edit_credit, jw_credit)
+        credit[close] = edit_credit
+    prefix_credit = np.zeros(len(left), dtype=np.float32)
+    maybe_prefix = np.flatnonzero((llen >= 3) & (llen < rlen))
+    if maybe_prefix.size:
+        pl = [left[i] for i in maybe_prefix.tolist()]
+        pr = [right[i] for i in maybe_prefix.tolist()]
+        common = process.cpdist(pl, pr, scorer=Prefix.similarity, dtype=np.int32)
+        prefix_credit[maybe_prefix] = np.where(common == llen[maybe_prefix], PREFIX_CREDIT, 0.0)
+    return credit, np.maximum(credit, prefix_credit)
+
+
+class ScreeningIndex:
+    """All listed names of a set of entities, ready for batch and single screening."""
+
+    def __init__(self, entities: Iterable[Entity], *, candidates: int = 30) -> None:
+        self.entities: list[Entity] = list(entities)
+        self.candidates = candidates
+        names: list[str] = []
+        name_entity: list[int] = []
+        norms: list[NormalizedName] = []
+        for ei, ent in enumerate(self.entities):
+            seen: set[tuple[str, ...]] = set()
+            for name in ent.names:
+                norm = normalize(name)
+                if not norm.skeletons or norm.skeletons in seen:
+                    continue
+                seen.add(norm.skeletons)
+                names.append(name)
+                name_entity.append(ei)
+                norms.append(norm)
+        self.name_text = names
+        self.name_entity = np.asarray(name_entity, dtype=np.int32)
+        self.name_norms = norms
+        n_names = len(names)
+
+        # Vocabulary of skeleton tokens with document frequency over names.
+        vocab: dict[str, int] = {}
+        df: list[int] = []
+        generic: list[bool] = []
+        tok = np.full((n_names, MAX_TOKENS), -1, dtype=np.int32)
+        for ni, norm in enumerate(norms):
+            for pos, (disp, skel) in enumerate(
+                zip(norm.tokens[:MAX_TOKENS], norm.skeletons[:MAX_TOKENS], strict=True)
+            ):
+                vid = vocab.get(skel)
+                if vid is None:
+                    vid = vocab[skel] = len(df)
+                    df.append(0)
+                    generic.append(False)
+                if skel not in norm.skeletons[:pos]:
+                    df[vid] += 1
+                if is_legal_form(disp) or skel in _GENERIC_SKELETONS:
+                    generic[vid] = True
+                tok[ni, pos] = vid
+        self.vocab = list(vocab)
+        self.vocab_index = vocab
+        self.vocab_len = np.asarray([len(v) for v in self.vocab], dtype=np.int32)
+        df_arr = np.asarray(df, dtype=np.float64)
+        idf = np.log((n_names + 1) / (df_arr + 1)) + 1.0
+        self.max_idf = float(math.log(n_names + 1) + 1.0)
+        self.vocab_generic = np.asarray(generic, dtype=bool)
+        self.vocab_weight = (idf * np.where(self.vocab_generic, GENERIC_FACTOR, 1.0)).astype(
+            np.float32
+        )
+        self.min_query_weight = float(np.median(idf)) * MIN_QUERY_WEIGHT_FACTOR
+        self.name_tok = tok
+        self.name_tokw = np.where(tok >= 0, self.vocab_weight[np.maximum(tok, 0)], 0).astype(
+            np.float32
+        )
+        self.name_keys = [_string_key(norm) for norm in norms]
+        self.name_display = [" ".join(norm.tokens) for norm in norms]
+
+        # Qualifier arrays.
+        self.entity_type = np.asarray([_TYPE_CODES[e.type] for e in self.entities], dtype=np.int8)
+        country_codes = sorted({c for e in self.entities for c in e.countries})
+        self.country_column = {c: i for i, c in enumerate(country_codes)}
+        rows = [ei for ei, e in enumerate(self.entities) for _ in e.countries]
+        cols = [self.country_column[c] for e in self.entities for c in e.countries]
+        self.entity_countries = sparse.csr_matrix(
+            (np.ones(len(rows), dtype=bool), (rows, cols)),
+            shape=(len(self.entities), max(1, len(country_codes))),
+        )
+        self.entity_has_country = np.asarray([bool(e.countries) for e in self.entities], dtype=bool)
+
+        # Blocking matrix: TF-IDF of character 3-grams over skeleton tokens.
+        self.ngram_index: dict[str, int] = {}
+        indptr = [0]
+        indices: list[int] = []
+        data: list[float] = []
+        for norm in norms:
+            feats = self._ngram_features(norm.skeletons, add=True)
+            for fid, val in feats.items():
+                indices.append(fid)
+                data.append(val)
+            indptr.append(len(indices))
+        n_feats = len(self.ngram_index)
+        mat = sparse.csr_matrix(
+            (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), indptr),
+            shape=(n_names, n_feats),
+        )
+        ngram_df = np.bincount(mat.indices, minlength=n_feats).astype(np.float64)
+        self.ngram_idf = (np.log((n_names + 1) / (ngram_df + 1)) + 1.0).astype(np.float32)
+        # Very common 3-grams (" al", "ing") cost most of the sparse product and decide
+        # little: they are left out of the blocking vectors, except for names that would
+        # keep fewer than two features without them.
+        self.ngram_common = ngram_df > max(BLOCK_MAX_DF * n_names, 50)
+        mat = self._prune_common(mat)
+        mat = mat.multiply(self.ngram_idf[None, :]).tocsr()
+        norms_l2 = np.sqrt(np.asarray(mat.multiply(mat).sum(axis=1)).ravel())
+        norms_l2[norms_l2 == 0] = 1.0
+        mat = sparse.diags((1.0 / norms_l2).astype(np.float32)).dot(mat).tocsr()
+        self.block_t = mat.T.tocsr().astype(np.float32)
+
+    # ------------------------------------------------------------------ features
+
+    def _prune_common(self, mat: sparse.csr_matrix) -> sparse.csr_matrix:
+        common = self.ngram_common[mat.indices]
+        row_of = np.repeat(np.arange(mat.shape[0]), np.diff(mat.indptr))
+        kept_per_row = np.bincount(row_of[~common], minlength=mat.shape[0])
+        drop = common & (kept_per_row[row_of] >= 2)
+        if drop.any():
+            mat = mat.copy()
+            mat.data[drop] = 0
+            mat.eliminate_zeros()
+        return mat
+
+    def _ngram_features(self, skeletons: Sequence[str], *, add: bool) -> dict[int, float]:
+        feats: dict[int, float] = {}
+        index = self.ngram_index
+        for skel in skeletons[:MAX_TOKENS]:
+            weight = GENERIC_FACTOR if skel in _GENERIC_SKELETONS else 1.0
+            padded = f" {skel} "
+            for i in range(max(1, len(padded) - NGRAM + 1)):
+                gram = padded[i : i + NGRAM]
+                fid = index.get(gram)
+                if fid is None:
+                    if not add:
+                        continue
+                    fid = index[gram] = len(index)
+                feats[fid] = feats.get(fid, 0.0) + weight
+        return feats
+
+    def _prepare(self, queries: Sequence[Query]) -> _Prepared:
+        b = len(queries)
+        norms = [normalize(q.name) for q in queries]
+        width = max([min(len(n.skeletons), MAX_TOKENS) for n in norms] + [1])
+        tok = np.full((b, width), -1, dtype=np.int32)
+        weight = np.zeros((b, width), dtype=np.float32)
+        strings: dict[str, int] = {}
+        for qi, norm in enumerate(norms):
+            for pos, (disp, skel) in enumerate(
+                zip(norm.tokens[:MAX_TOKENS], norm.skeletons[:MAX_TOKENS], strict=True)
+            ):
+                sid = strings.setdefault(skel, len(strings))
+                tok[qi, pos] = sid
+                vid = self.vocab_index.get(skel)
+                if vid is not None:
+                    weight[qi, pos] = self.vocab_weight[vid]
+                else:
+                    generic = is_legal_form(disp) or skel in _GENERIC_SKELETONS
+                    weight[qi, pos] = self.max_idf * (GENERIC_FACTOR if generic else 1.0)
+        vocab_id = np.asarray([self.vocab_index.get(s, -1) for s in strings], dtype=np.int32)
+        counts = (tok >= 0).sum(axis=1)
+        is_last = np.zeros((b, width), dtype=bool)
+        is_last[np.arange(b), np.maximum(counts - 1, 0)] = counts > 0
+        types = np.asarray(
+            [_TYPE_CODES[q.type] if q.type and q.type != "unknown" else -1 for q in queries],
+            dtype=np.int32,
+        )
+        countries = np.full(b, -1, dtype=np.int32)
+        for qi, q in enumerate(queries):
+            if q.country:
+                code = to_iso2(q.country)
+                # -2: a known country that no listed entity has (every comparison contradicts)
+                countries[qi] = self.country_column.get(code, -2) if code else -1
+        return _Prepared(
+            norms=norms,
+            tok=tok,
+            weight=weight,
+            is_last=is_last,
+            strings=list(strings),
+            string_len=np.asarray([len(x) for x in strings], dtype=np.int32),
+            vocab_id=vocab_id,
+            types=types,
+            countries=countries,
+            keys=[_string_key(n) for n in norms],
+            display=[" ".join(n.tokens) for n in norms],
+            display_len=np.asarray([len(" ".join(n.tokens)) for n in norms], dtype=np.int32),
+        )
+
+    # ------------------------------------------------------------------ blocking
+
+    def _block(self, prep: _Prepared, k: int) -> IntArray:
+        indptr = [0]
+        indices: list[int] = []
+        data: list[float] = []
+        for norm in prep.norms:
+            feats = self._ngram_features(norm.skeletons, add=False)
+            indices.extend(feats)
+            data.extend(feats.values())
+            indptr.append(len(indices))
+        qmat = sparse.csr_matrix(
+            (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), indptr),
+            shape=(len(prep.norms), len(self.ngram_index)),
+        )
+        qmat = self._prune_common(qmat).multiply(self.ngram_idf[None, :]).tocsr()
+        sims = (qmat @ self.block_t).tocsr()
+        out = np.full((len(prep.norms), k), -1, dtype=np.int32)
+        sim_indptr, sim_indices, sim_data = sims.indptr, sims.indices, sims.data
+        for qi in range(len(prep.norms)):
+            start, end = sim_indptr[qi], sim_indptr[qi + 1]
+            n = end - start
+            if n == 0:
+                continue
+            row = sim_data[start:end]
+            if n > k:
+                top = np.argpartition(row, n - k)[n - k :]
+                out[qi] = sim_indices[start:end][top]
+            else:
+                out[qi, :n] = sim_indices[start:end]
+        return out
+
+    # ------------------------------------------------------------------ scoring
+
+    def _score(self, prep: _Prepared, cand: IntArray) -> _Scored:
+        b, k = cand.shape
+        valid_c = cand >= 0
+        safe = np.maximum(cand, 0)
+        ctok = np.where(valid_c[:, :, None], self.name_tok[safe], -1)  # [B, K, L]
+        ctw = np.where(valid_c[:, :, None], self.name_tokw[safe], 0).astype(np.float32)
+        qtok = prep.tok  # [B, T]
+        n_vocab = len(self.vocab)
+        pair_valid = (qtok[:, :, None, None] >= 0) & (ctok[:, None, :, :] >= 0)  # [B,T,K,L]
+        keys = qtok[:, :, None, None].astype(np.int64) * n_vocab + ctok[:, None, :, :]
+        flat_keys = keys[pair_valid]
+        credit = np.zeros(pair_valid.shape, dtype=np.float32)
+        prefix = np.zeros(pair_valid.shape, dtype=np.float32)
+        if flat_keys.size:
+            uniq, inverse = np.unique(flat_keys, return_inverse=True)
+            q_ids = (uniq // n_vocab).astype(np.int64)
+            v_ids = (uniq % n_vocab).astype(np.int64)
+            exact = prep.vocab_id[q_ids] == v_ids
+            ucredit = np.ones(uniq.shape[0], dtype=np.float32)
+            uprefix = np.ones(uniq.shape[0], dtype=np.float32)
+            todo = np.flatnonzero(~exact)
+            if todo.size:
+                qs = prep.strings
+                vs = self.vocab
+                q_todo, v_todo = q_ids[todo], v_ids[todo]
+                left = [qs[i] for i in q_todo.tolist()]
+                right = [vs[i] for i in v_todo.tolist()]
+                ucredit[todo], uprefix[todo] = _token_credit(
+                    left, right, prep.string_len[q_todo], self.vocab_len[v_todo]
+                )
+            credit[pair_valid] = ucredit[inverse]
+            prefix[pair_valid] = uprefix[inverse]
+        # A cut-off last word (truncated field) may be the start of the listed word.
+        last = prep.is_last[:, :, None, None]
+        credit = np.where(last, np.maximum(credit, prefix), credit)
+        best_q = credit.max(axis=3)  # [B, T, K]
+        best_c = credit.max(axis=1)  # [B, K, L]
+        # A query word that matched takes the weight of the listed word it matched, so a
+        # misspelt word (unknown, hence "rare") weighs what the real word weighs.
+        arg_c = credit.argmax(axis=3)  # [B, T, K]
+        matched_w = np.take_along_axis(ctw[:, None, :, :], arg_c[..., None], axis=3)[..., 0]
+        qw = np.where(best_q > 0, matched_w, prep.weight[:, :, None])  # [B, T, K]
+        qw = np.where(prep.tok[:, :, None] >= 0, qw, 0.0)
+        q_total = np.maximum(qw.sum(axis=1), self.min_query_weight)  # [B, K]
+        qcov = (qw * best_q).sum(axis=1) / q_total
+        c_total = ctw.sum(axis=2)
+        ccov = (ctw * best_c).sum(axis=2) / np.maximum(c_total, 1e-6)
+        token_score = QUERY_SIDE * qcov + (1.0 - QUERY_SIDE) * ccov
+
+        left_keys = [prep.keys[qi] for qi in range(b) for _ in range(k)]
+        right_keys = [self.name_keys[c] for c in safe.ravel().tolist()]
+        ratio = (
+            process.cpdist(left_keys, right_keys, scorer=fuzz.ratio, dtype=np.float32).reshape(b, k)
+            / 100.0
+        )
+        string_score = np.clip((ratio - STRING_FLOOR) / (1.0 - STRING_FLOOR), 0.0, 1.0)
+        # Like coverage, whole-name similarity of a query made only of common words
+        # counts for less.
+        informative = np.minimum(prep.weight.sum(axis=1) / self.min_query_weight, 1.0)
+        string_score = string_score * STRING_FACTOR * informative[:, None]
+        # A query that is the start of the listed name (a field cut at a fixed width).
+        prefix_len = process.cpdist(
+            [prep.display[qi] for qi in range(b) for _ in range(k)],
+            [self.name_display[c] for c in safe.ravel().tolist()],
+            scorer=Prefix.similarity,
+            dtype=np.int32,
+        ).reshape(b, k)
+        q_len = prep.display_len[:, None]
+        truncated = (prefix_len == q_len) & (q_len >= TRUNCATION_MIN_CHARS)
+        token_score = np.where(
+            truncated, np.maximum(token_score, TRUNCATION_FACTOR * qcov), token_score
+        )
+        name_score = np.maximum(token_score, string_score)
+        name_score = np.where(valid_c, name_score, 0.0).astype(np.float32)
+
+        # Qualifiers.
+        ent = self.name_entity[safe]  # [B, K]
+        etype = self.entity_type[ent].astype(np.int32)
+        qtype = prep.types[:, None]
+        type_adj = np.where(
+            (qtype >= 0) & (etype != _UNKNOWN_TYPE) & (etype != qtype), -TYPE_PENALTY, 0.0
+        )
+        qc = prep.countries[:, None]
+        has_country = self.entity_has_country[ent]
+        known = np.broadcast_to(qc >= 0, ent.shape)
+        match = np.zeros(ent.shape, dtype=bool)
+        if known.any():
+            rows, cols = np.nonzero(known)
+            match[rows, cols] = np.asarray(
+                self.entity_countries[ent[rows, cols], prep.countries[rows]]
+            ).ravel()
+        asked = np.broadcast_to(qc != -1, ent.shape)
+        country_adj = np.where(
+            asked & has_country, np.where(match, COUNTRY_BONUS, -COUNTRY_PENALTY), 0.0
+        )
+        total = np.clip(100.0 * name_score + type_adj + country_adj, 0.0, 100.0)
+        score: FloatArray = np.where(valid_c, total, -1.0).astype(np.float32)
+        return _Scored(
+            cand=cand,
+            score=score,
+            name_score=name_score,
+            token_score=token_score.astype(np.float32),
+            string_score=string_score.astype(np.float32),
+            qcov=qcov.astype(np.float32),
+            ccov=ccov.astype(np.float32),
+            adjust=[type_adj.astype(np.float32), country_adj.astype(np.float32)],
+        )
+
+    # ------------------------------------------------------------------ public API
+
+    def screen_raw(
+        self, queries: Sequence[Query], *, top: int = 5, min_score: float = 0.0
+    ) -> list[list[tuple[int, int, float]]]:
+        """Best entities per query as ``(entity index, name index, score)``, best first.
+
+        This is the compact form the batch workers send back; :meth:`search` builds
+        :class:`Hit` objects with explanations from it.
+        """
+        if len(queries) > BATCH_CHUNK:
+            out: list[list[tuple[int, int, float]]] = []
+            for start in range(0, len(queries), BATCH_CHUNK):
+                out.extend(
+                    self.screen_raw(
+                        queries[start : start + BATCH_CHUNK], top=top, min_score=min_score
+                    )
+                )
+            return out
+        if not queries:
+            return []
+        prep = self._prepare(queries)
+        cand = self._block(prep, self.candidates)
+        empty = np.flatnonzero(cand[:, 0] < 0)
+        for qi in empty.tolist():
+            # No shared 3-gram with any listed name: fall back to a full scan (rare).
+            found = process.extractOne(prep.keys[qi], self.name_keys, scorer=fuzz.ratio)
+            if found is not None:
+                cand[qi, 0] = found[2]
+        scored = self._score(prep, cand)
+        order = np.argsort(-scored.score, axis=1, kind="stable")
+        results: list[list[tuple[int, int, float]]] = []
+        cand_sorted = np.take_along_axis(cand, order, axis=1).tolist()
+        score_sorted = np.take_along_axis(scored.score, order, axis=1).tolist()
+        name_entity = self.name_entity
+        for qi in range(len(queries)):
+            row: list[tuple[int, int, float]] = []
+            seen: set[int] = set()
+            for ni, sc in zip(cand_sorted[qi], score_sorted[qi], strict=True):
+                if ni < 0 or sc < min_score:
+                    break
+                ei = int(name_entity[ni])
+                if ei in seen:
+                    continue
+                seen.add(ei)
+                row.append((ei, ni, round(float(sc), 2)))
+                if len(row) >= top:
+                    break
+            results.append(row)
+        return results
+
+    def search(
+        self,
+        name: str,
+        *,
+        country: str | None = None,
+        type: EntityType | None = None,
+        top: int = 5,
+        min_score: float = 0.0,
+        explain: bool = True,
+    ) -> list[Hit]:
+        """Screen one name; hits best first, each with its explanation."""
+        query = Query(name=name, country=country, type=type)
+        raw = self.screen_raw([query], top=top, min_score=min_score)[0]
+        explanations: list[Explanation | None] = (
+            list(self.explain_many(query, [ni for _, ni, _ in raw]))
+            if explain
+            else [None] * len(raw)
+        )
+        return [
+            Hit(
+                entity=self.entities[ei],
+                score=score,
+                matched_name=self.name_text[ni],
+                explanation=expl,
+            )
+            for (ei, ni, score), expl in zip(raw, explanations, strict=True)
+        ]
+
+    def hits(self, raw: Sequence[tuple[int, int, float]]) -> list[Hit]:
+        """Turn the compact rows of :meth:`screen_raw` into :class:`Hit` objects."""
+        return [
+            Hit(entity=self.entities[ei], score=sc, matched_name=self.name_text[ni])
+            for ei, ni, sc in raw
+        ]
+
+    def explain(self, query: Query, name_index: int) -> Explanation:
+        """Recompute the score of one (query, listed name) pair with its details."""
+        return self.explain_many(query, [name_index])[0]
+
+    def explain_many(self, query: Query, name_indices: Sequence[int]) -> list[Explanation]:
+        """Explanations for several listed names of one query (one vectorised pass)."""
+        if not name_indices:
+            return []
+        prep = self._prepare([query])
+        cand = np.asarray([list(name_indices)], dtype=np.int32)
+        scored = self._score(prep, cand)
+        norm = prep.norms[0]
+        q_disp = norm.tokens[:MAX_TOKENS]
+        q_sk = norm.skeletons[:MAX_TOKENS]
+        left: list[str] = []
+        right: list[str] = []
+        for ni in name_indices:
+            for qs in q_sk:
+                for ls in self.name_norms[ni].skeletons[:MAX_TOKENS]:
+                    left.append(qs)
+                    right.append(ls)
+        credit, prefix = _token_credit(left, right) if left else (np.zeros(0), np.zeros(0))
+        exact = np.asarray([a == b for a, b in zip(left, right, strict=True)], dtype=bool)
+        credit = np.where(exact, 1.0, credit)
+        prefix = np.where(exact, 1.0, prefix)
+        out: list[Explanation] = []
+        offset = 0
+        for col, ni in enumerate(name_indices):
+            listed = self.name_norms[ni]
+            l_disp = listed.tokens[:MAX_TOKENS]
+            n_l = len(l_disp)
+            size = len(q_sk) * n_l
+            block = credit[offset : offset + size].reshape(len(q_sk), n_l)
+            pblock = prefix[offset : offset + size].reshape(len(q_sk), n_l)
+            offset += size
+            if len(q_sk):
+                block = block.copy()
+                block[-1] = np.maximum(block[-1], pblock[-1])
+            matches: list[TokenMatch] = []
+            for pos, disp in enumerate(q_disp):
+                row = block[pos] if n_l else np.zeros(1)
+                best = int(np.argmax(row)) if n_l else -1
+                matches.append(
+                    TokenMatch(
+                        query_token=disp,
+                        listed_token=l_disp[best] if best >= 0 and row[best] > 0 else None,
+                        similarity=float(row[best]) if best >= 0 else 0.0,
+                        credit=float(row[best]) if best >= 0 else 0.0,
+                        weight=float(prep.weight[0, pos]),
+                    )
+                )
+            listed_best = block.max(axis=0) if len(q_sk) and n_l else np.zeros(n_l)
+            unmatched = tuple(
+                d for d, c in zip(l_disp, listed_best.tolist(), strict=True) if c <= 0
+            )
+            type_adj = float(scored.adjust[0][0, col])
+            country_adj = float(scored.adjust[1][0, col])
+            ent = self.entities[int(self.name_entity[ni])]
+            adjustments: list[tuple[str, float]] = []
+            if type_adj:
+                adjustments.append((f"type {query.type} differs from listed {ent.type}", type_adj))
+            if country_adj > 0:
+                adjustments.append((f"country {query.country} matches the listing", country_adj))
+            elif country_adj < 0:
+                listed_c = ", ".join(ent.countries)
+                adjustments.append(
+                    (f"country {query.country} not among listed ({listed_c})", country_adj)
+                )
+            out.append(
+                Explanation(
+                    query_tokens=tuple(matches),
+                    unmatched_listed_tokens=unmatched,
+                    query_coverage=float(scored.qcov[0, col]),
+                    listed_coverage=float(scored.ccov[0, col]),
+                    token_score=float(scored.token_score[0, col]),
+                    string_score=float(scored.string_score[0, col]),
+                    name_score=float(scored.name_score[0, col]),
+                    adjustments=tuple(adjustments),
+                    list_id=ent.list_id,
+                    sub_list=ent.sub_list,
+                    programs=ent.programs,
+                    addresses=tuple(a.text for a in ent.addresses),
+                    countries=ent.countries,
+                    entity_type=ent.type,
+                )
+            )
+        return out
