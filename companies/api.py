@@ -104,6 +104,19 @@ class MembershipViewSet(TenantViewSet):
         "destroy": "manage",
     }
 
+    def perform_update(self, serializer: Any) -> None:
+        with transaction.atomic():
+            stored = Membership.objects.get(pk=serializer.instance.pk)
+            data = serializer.validated_data
+            moved = "company" in data and data["company"].pk != stored.company_id
+            stored.check_keeps_an_officer(None if moved else data.get("role", stored.role))
+            serializer.save()
+
+    def perform_destroy(self, instance: Membership) -> None:
+        with transaction.atomic():
+            instance.check_keeps_an_officer(None)
+            instance.delete()
+
 
 def _part_serializer(model_: type, fields_: list[str]) -> type[ValidatedModelSerializer]:
     class Serializer(ValidatedModelSerializer):

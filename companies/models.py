@@ -133,6 +133,33 @@ class Membership(TenantModel):
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} @ {self.company}"
 
+    def check_keeps_an_officer(self, new_role: str | None) -> None:
+        """Refuse to take away the last company officer of a company that has one (only an
+        officer signs the partner agreement).
+
+        `new_role` is the role this membership is about to get; None means it is being
+        removed or moved to another company. Call inside the change's transaction: the
+        company's officer rows are locked, so two managers demoting two officers at the
+        same moment cannot leave none. The stored row is what counts, not this object.
+        """
+        if new_role == Role.OFFICER:
+            return
+        officers = list(
+            Membership.objects.select_for_update()
+            .filter(company_id=self.company_id, role=Role.OFFICER)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if officers == [self.pk]:
+            raise ValidationError(
+                {
+                    "role": _(
+                        "A company keeps at least one company officer: name another "
+                        "company officer first."
+                    )
+                }
+            )
+
 
 class AddressKind(models.TextChoices):
     HEADQUARTERS = "headquarters", _("Headquarters")

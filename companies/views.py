@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
@@ -50,6 +51,8 @@ def company_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def company_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if request.method == "POST" and (replayed := idempotency.replay(request)):
+        return replayed
     form = company_forms.CompanyCreateForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -102,24 +105,32 @@ def member_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user_model = get_user_model()
         email = form.cleaned_data["email"].lower()
-        with transaction.atomic():
-            user, created = user_model.objects.get_or_create(email=email)
-            if created:
-                user.set_unusable_password()
-                user.save()
-            Membership.objects.update_or_create(
-                company=company, user=user, defaults={"role": form.cleaned_data["role"]}
-            )
-        if created:
-            messages.info(
-                request,
-                _(
-                    "%(email)s has no account yet: they can set a password with "
-                    "“Forgot password” on the sign-in page."
+        role = form.cleaned_data["role"]
+        try:
+            with transaction.atomic():
+                user, created = user_model.objects.get_or_create(email=email)
+                if created:
+                    user.set_unusable_password()
+                    user.save()
+                current = company.memberships.filter(user=user).first()
+                if current is not None:
+                    current.check_keeps_an_officer(role)
+                Membership.objects.update_or_create(
+                    company=company, user=user, defaults={"role": role}
                 )
-                % {"email": email},
-            )
-        return redirect("companies:member-list", pk=company.pk)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if created:
+                messages.info(
+                    request,
+                    _(
+                        "%(email)s has no account yet: they can set a password with "
+                        "“Forgot password” on the sign-in page."
+                    )
+                    % {"email": email},
+                )
+            return redirect("companies:member-list", pk=company.pk)
     members = company.memberships.select_related("user")
     return render(
         request,
@@ -133,12 +144,12 @@ def member_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def member_remove(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     company = get_for_user_or_404(Company, request.user, "manage", pk=pk)
     membership = get_object_or_404(company.memberships, pk=membership_pk)
-    with transaction.atomic():
-        officers = company.memberships.select_for_update().filter(role="officer")
-        if membership.role == "officer" and officers.count() == 1:
-            messages.error(request, _("A company keeps at least one company officer."))
-        else:
+    try:
+        with transaction.atomic():
+            membership.check_keeps_an_officer(None)
             membership.delete()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     return redirect("companies:member-list", pk=company.pk)
 
 
@@ -187,6 +198,8 @@ def part_list(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResp
     part = PARTS[kind]
     action = "edit" if request.method == "POST" else "view"
     company = get_for_user_or_404(Company, request.user, action, pk=pk)
+    if request.method == "POST" and (replayed := idempotency.replay(request)):
+        return replayed
     form = _part_form(part, company, _posted(request))
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():

@@ -43,8 +43,7 @@ class ValidatedModelSerializer(serializers.ModelSerializer):  # type: ignore[typ
         # `clean()` may put a value in its canonical form (an identifier in upper case);
         # save that form, as the page forms do.
         return {
-            name: value if name in m2m else getattr(instance, name)
-            for name, value in attrs.items()
+            name: value if name in m2m else getattr(instance, name) for name, value in attrs.items()
         }
 
     def _clean_exclude(self) -> list[str]:
@@ -77,6 +76,10 @@ class TenantViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
     company's object answers 404; a `company` field in the payload only accepts companies
     where the user may perform the write action.
     """
+
+    # Our primary keys are integers; a fixed word in the same place (another app's
+    # `identifiers/validate/` under /api/v1/) must not be taken for an object's id.
+    lookup_value_regex = r"[0-9]+"
 
     action_permissions: dict[str, str] = {
         "list": "view",

@@ -24,6 +24,19 @@ def new_key() -> str:
     return str(uuid.uuid4())
 
 
+def replay(request: AuthenticatedHttpRequest) -> HttpResponse | None:
+    """A redirect to the first result when this submission's key was already completed,
+    else None. Views call it before validating the form: a retried create may no longer
+    be valid (a duplicate identifier), and the user should see the first result, not an
+    error about the object their own first click made."""
+    try:
+        key = uuid.UUID(request.POST.get(FIELD, ""))
+    except ValueError:
+        return None
+    first = SubmissionKey.objects.filter(user=request.user, key=key).exclude(result_url="").first()
+    return HttpResponseRedirect(first.result_url) if first is not None else None
+
+
 def claim(request: AuthenticatedHttpRequest) -> SubmissionKey | HttpResponse | None:
     """Record this submission's key. Returns the key row to complete with `done()`,
     a redirect when the key was already used, or None when the form sent no key."""

@@ -68,6 +68,15 @@ class DuplicateSubmissionTests(PersonaTestCase):
         self.assertRedirects(first, url)
         self.assertRedirects(second, url)
 
+    def test_identifier_posted_twice_answers_the_retry_with_the_first_result(self) -> None:
+        # The retry's data now duplicates the saved identifier; it must not show an error.
+        self.login("user")
+        url = reverse("companies:identifier-list", args=[self.company.pk])
+        data = {"kind": "scac", "value": "ABCD", "submission_key": str(uuid.uuid4())}
+        self.assertRedirects(self.client.post(url, data), url)
+        self.assertRedirects(self.client.post(url, data), url)
+        self.assertEqual(Identifier.objects.filter(company=self.company).count(), 1)
+
     def test_invalid_first_post_does_not_burn_the_key(self) -> None:
         self.login("user")
         url = reverse("companies:address-list", args=[self.company.pk])
