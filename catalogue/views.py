@@ -49,7 +49,7 @@ def criterion_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     filterset.is_valid()
     catalogue = filterset.form.cleaned_data.get("catalogue")
-    criteria = filterset.qs if catalogue else Criterion.objects.none()
+    criteria = list(filterset.qs) if catalogue else []
     business_type = filterset.form.cleaned_data.get("business_type") or ""
     context: dict[str, Any] = {
         "catalogue": catalogue,
@@ -66,9 +66,9 @@ def criterion_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "catalogue/criterion_list.html", context)
 
 
-def _level_counts(criteria: Any, business_type: str) -> dict[str, int]:
+def _level_counts(criteria: list[Criterion], business_type: str) -> dict[str, int]:
     field = "effective_requirement" if business_type else "requirement"
-    levels = list(criteria.values_list(field, flat=True))
+    levels = [getattr(c, field) for c in criteria]
     return {"total": len(levels), "must": levels.count("must"), "should": levels.count("should")}
 
 
