@@ -31,6 +31,7 @@ from playwright.sync_api import (  # noqa: E402
     BrowserContext,
     Page,
     Playwright,
+    Response,
     sync_playwright,
 )
 
@@ -66,10 +67,10 @@ def totp_code(secret: str, *, at: float | None = None) -> str:
 
 
 class Authenticator:
-    """The user's phone app: gives codes for a secret, never the same code twice.
+    """The user's phone app for codes the portal spends (sign-in, MFA re-check).
 
     The portal refuses a code it has already accepted (replay protection), so a second
-    check inside the same 30-second step must wait for the next step.
+    such check inside the same 30-second step waits for the next step.
     """
 
     def __init__(self, secret: str) -> None:
@@ -131,7 +132,24 @@ def context(browser: Browser, live_server: Any) -> Iterator[BrowserContext]:
 
 
 @pytest.fixture
-def page(context: BrowserContext, request: pytest.FixtureRequest) -> Iterator[Page]:
+def broken(context: BrowserContext) -> list[str]:
+    """Every response of 400 or more and every script error the browser met (the browser's
+    own favicon request aside): a page that looks fine may still have lost its stylesheet."""
+    problems: list[str] = []
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+            problems.append(f"{response.status} {response.request.method} {response.url}")
+
+    context.on("response", on_response)
+    context.on("weberror", lambda error: problems.append(f"script error: {error.error}"))
+    return problems
+
+
+@pytest.fixture
+def page(
+    context: BrowserContext, broken: list[str], request: pytest.FixtureRequest
+) -> Iterator[Page]:
     page = context.new_page()
     yield page
     report = getattr(request.node, "rep_call", None)
