@@ -26,7 +26,9 @@ class _MetadataForm(forms.Form):
         label=_("Name"),
         max_length=200,
         required=False,
-        help_text=_("Leave empty for “CTPAT Minimum Security Criteria <version>”."),
+        help_text=_(
+            "Leave empty to use “CTPAT Minimum Security Criteria” followed by the version."
+        ),
     )
     publisher = forms.CharField(
         label=_("Publisher"), max_length=200, required=False, initial=importers.DEFAULT_PUBLISHER

@@ -79,7 +79,12 @@ class CriterionListTests(PersonaTestCase):
         self.assertContains(response, "Verified for importers; inferred for highway carriers.")
         self.assertContains(response, "Not verified for any business type; inferred for highway")
         self.assertContains(response, "test-evidence")
-        self.assertContains(response, '<span class="badge warn">inferred</span>', count=2)
+        self.assertContains(
+            response, '<span class="badge warn">inferred for this type</span>', count=2
+        )
+        self.assertContains(
+            response, '<span class="badge ok">verified for this type</span>', count=0
+        )
 
     def test_the_latest_version_is_shown_and_older_ones_on_request(self) -> None:
         newer = make_catalogue(
