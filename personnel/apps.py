@@ -7,3 +7,19 @@ from django.utils.translation import gettext_lazy as _
 class PersonnelConfig(AppConfig):
     name = "personnel"
     verbose_name = _("Personnel security")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from personnel import models
+
+        for model in (
+            models.SecurityRole,
+            models.Employee,
+            models.ConductAcknowledgement,
+            models.Separation,
+        ):
+            auditlog.register(model)
+        # Screening changes are audited, but the sensitive texts are masked in the audit
+        # trail: the access log, not the change log, is where their readers are shown.
+        auditlog.register(models.Screening, mask_fields=list(models.Screening.SENSITIVE_FIELDS))

@@ -7,3 +7,19 @@ from django.utils.translation import gettext_lazy as _
 class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = _("Training")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from training import models
+
+        for model in (
+            models.Course,
+            models.TrainingSession,
+            models.SessionMaterial,
+            models.TrainingRecord,
+            models.Retraining,
+            models.CultureRecord,
+            models.CultureEvidence,
+        ):
+            auditlog.register(model)

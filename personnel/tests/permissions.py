@@ -1,0 +1,147 @@
+"""Permission cases for the personnel pages and API (walked by core's permission matrix)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from core.testing import EDITORS, MANAGERS, VIEWERS, PermissionCase
+from personnel.tests.world import make_people
+
+C = PermissionCase
+
+
+def _url(name: str, *args: Any) -> Any:
+    return lambda t: reverse(name, args=[a(t) if callable(a) else a for a in args])
+
+
+def company(t: Any) -> int:
+    return int(t.company.pk)
+
+
+def employee(t: Any) -> int:
+    return int(t.employee.pk)
+
+
+def screening(t: Any) -> int:
+    return int(t.screening.pk)
+
+
+P = make_people
+
+CASES = [
+    C("personnel:employee-list", _url("personnel:employee-list", company), VIEWERS),
+    C(
+        "personnel:employee-list",
+        _url("personnel:employee-list", company),
+        EDITORS,
+        method="post",
+        data=lambda t: {"first_name": "Luis", "last_name": "Gómez"},
+    ),
+    C("personnel:employee-import", _url("personnel:employee-import", company), EDITORS),
+    C(
+        "personnel:employee-import",
+        _url("personnel:employee-import", company),
+        EDITORS,
+        method="post",
+    ),
+    C(
+        "personnel:employee-detail",
+        _url("personnel:employee-detail", company, employee),
+        VIEWERS,
+        setup=P,
+    ),
+    C(
+        "personnel:employee-edit",
+        _url("personnel:employee-edit", company, employee),
+        EDITORS,
+        setup=P,
+    ),
+    C(
+        "personnel:employee-edit",
+        _url("personnel:employee-edit", company, employee),
+        EDITORS,
+        setup=P,
+        method="post",
+        data=lambda t: {"first_name": "Ana", "last_name": "Ruiz Soto"},
+    ),
+    C(
+        "personnel:employee-deactivate",
+        _url("personnel:employee-deactivate", company, employee),
+        EDITORS,
+        setup=P,
+        method="post",
+    ),
+    C(
+        "personnel:acknowledgement-create",
+        _url("personnel:acknowledgement-create", company, employee),
+        EDITORS,
+        setup=P,
+        method="post",
+        data=lambda t: {"code_version": "2026-01", "acknowledged_on": "2025-02-01"},
+    ),
+    C(
+        "personnel:acknowledgement-file",
+        _url("personnel:acknowledgement-file", company, lambda t: t.ack.pk),
+        VIEWERS,
+        setup=P,
+    ),
+    C(
+        "personnel:separation-edit",
+        _url("personnel:separation-edit", company, employee),
+        EDITORS,
+        setup=P,
+    ),
+    C(
+        "personnel:separation-edit",
+        _url("personnel:separation-edit", company, employee),
+        EDITORS,
+        setup=P,
+        method="post",
+        data=lambda t: {"separated_on": "2025-03-01", "badges_returned": "on"},
+    ),
+    C("personnel:role-list", _url("personnel:role-list", company), VIEWERS),
+    C(
+        "personnel:role-list",
+        _url("personnel:role-list", company),
+        EDITORS,
+        method="post",
+        data=lambda t: {"code": "pilot", "name_en": "Pilot"},
+    ),
+    C(
+        "personnel:role-edit",
+        _url("personnel:role-edit", company, lambda t: t.role.pk),
+        EDITORS,
+        setup=P,
+    ),
+    C("personnel:screening-list", _url("personnel:screening-list", company), VIEWERS),
+    C("personnel:screening-create", _url("personnel:screening-create", company), MANAGERS),
+    C(
+        "personnel:screening-create",
+        _url("personnel:screening-create", company),
+        MANAGERS,
+        setup=P,
+        method="post",
+        data=lambda t: {
+            "employee": t.employee.pk,
+            "kind": "pre_employment",
+            "checked_items": "References",
+            "checked_on": "2025-01-05",
+            "outcome": "clear",
+        },
+    ),
+    C(
+        "personnel:screening-detail",
+        _url("personnel:screening-detail", company, screening),
+        VIEWERS,
+        setup=P,
+    ),
+    C(
+        "personnel:screening-edit",
+        _url("personnel:screening-edit", company, screening),
+        MANAGERS,
+        setup=P,
+    ),
+    C("personnel:access-log", _url("personnel:access-log", company), MANAGERS),
+]

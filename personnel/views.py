@@ -1,0 +1,312 @@
+"""Personnel pages: employees and their security roles, screening (MSC 11.1, 11.2), the
+code-of-conduct acknowledgement (11.5), the separation checklist and the log of who saw
+sensitive screening details."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from companies.models import Company
+from core import idempotency
+from core.http import AuthenticatedHttpRequest
+from core.tenancy import get_for_user_or_404
+from personnel import forms
+from personnel.importers import import_employees
+from personnel.models import (
+    ConductAcknowledgement,
+    Employee,
+    Screening,
+    SecurityRole,
+    SensitiveAccessLog,
+    Separation,
+)
+from personnel.sensitive import can_see_sensitive, log_sensitive_view
+from personnel.tables import ImportRefused
+from personnel.uploads import content_type_for
+from personnel.workflow import record_separation
+
+
+def _company(request: AuthenticatedHttpRequest, company_pk: int, action: str) -> Company:
+    return get_for_user_or_404(Company, request.user, action, pk=company_pk)
+
+
+def _create(request: AuthenticatedHttpRequest, form: Any, url_of: Any) -> HttpResponse:
+    """Save a valid create form once, even when the POST is repeated."""
+    with transaction.atomic():
+        claimed = idempotency.claim(request)
+        if isinstance(claimed, HttpResponse):
+            return claimed
+        obj = form.save()
+        url = url_of(obj)
+        idempotency.done(claimed, url)
+    messages.success(request, _("Saved."))
+    return redirect(url)
+
+
+@login_required
+def employee_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = _company(request, company_pk, "edit" if request.method == "POST" else "view")
+    form = forms.EmployeeForm(request.POST or None, company=company)
+    if request.method == "POST" and form.is_valid():
+        return _create(request, form, lambda e: e.get_absolute_url())
+    filters = forms.EmployeeFilterForm(request.GET or None, company=company)
+    employees = Employee.objects.filter(company=company).select_related("facility")
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if not data["inactive"]:
+            employees = employees.filter(active=True)
+        if data["q"]:
+            q = data["q"]
+            employees = employees.filter(
+                Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(employee_number=q)
+            )
+        if data["facility"]:
+            employees = employees.filter(facility=data["facility"])
+        if data["role"]:
+            employees = employees.filter(roles=data["role"])
+    else:
+        employees = employees.filter(active=True)
+    page = Paginator(employees.prefetch_related("roles"), 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "personnel/employee_list.html",
+        {"company": company, "page": page, "form": form, "filters": filters},
+    )
+
+
+@login_required
+def employee_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    employee = get_for_user_or_404(Employee, request.user, "view", pk=pk, company_id=company_pk)
+    return _employee_page(request, employee, forms.AcknowledgementForm(employee=employee))
+
+
+def _employee_page(
+    request: AuthenticatedHttpRequest, employee: Employee, ack_form: Any, status: int = 200
+) -> HttpResponse:
+    context = {
+        "company": employee.company,
+        "employee": employee,
+        "screenings": employee.screenings.all(),
+        "acknowledgements": employee.acknowledgements.all(),
+        "separation": Separation.objects.filter(employee=employee).first(),
+        "ack_form": ack_form,
+    }
+    return render(request, "personnel/employee_detail.html", context, status=status)
+
+
+@login_required
+def employee_edit(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    employee = get_for_user_or_404(Employee, request.user, "edit", pk=pk, company_id=company_pk)
+    form = forms.EmployeeForm(request.POST or None, instance=employee, company=employee.company)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect(employee)
+    return render(
+        request,
+        "personnel/employee_form.html",
+        {"company": employee.company, "employee": employee, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def employee_deactivate(
+    request: AuthenticatedHttpRequest, company_pk: int, pk: int
+) -> HttpResponse:
+    """'Delete' an employee: they leave the matrix and reminders; every record is kept."""
+    employee = get_for_user_or_404(Employee, request.user, "edit", pk=pk, company_id=company_pk)
+    employee.deactivate()
+    messages.success(
+        request,
+        _("%(name)s is deactivated; their records are kept as evidence.") % {"name": employee},
+    )
+    return redirect(employee)
+
+
+@login_required
+def employee_import(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = _company(request, company_pk, "edit")
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    problems: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = import_employees(company, upload.read(), upload.name)
+        except ImportRefused as refused:
+            problems = refused.problems
+        else:
+            messages.success(
+                request,
+                _("Imported: %(created)s new, %(updated)s updated.")
+                % {"created": result.created, "updated": result.updated},
+            )
+            return redirect("personnel:employee-list", company_pk=company.pk)
+    return render(
+        request,
+        "personnel/employee_import.html",
+        {"company": company, "form": form, "problems": problems},
+        status=400 if problems else 200,
+    )
+
+
+@login_required
+@require_POST
+def acknowledgement_create(
+    request: AuthenticatedHttpRequest, company_pk: int, pk: int
+) -> HttpResponse:
+    employee = get_for_user_or_404(Employee, request.user, "edit", pk=pk, company_id=company_pk)
+    form = forms.AcknowledgementForm(request.POST, request.FILES, employee=employee)
+    if form.is_valid():
+        return _create(request, form, lambda a: employee.get_absolute_url())
+    return _employee_page(request, employee, form, status=400)
+
+
+@login_required
+def acknowledgement_file(
+    request: AuthenticatedHttpRequest, company_pk: int, pk: int
+) -> HttpResponseBase:
+    ack = get_for_user_or_404(
+        ConductAcknowledgement, request.user, "view", pk=pk, company_id=company_pk
+    )
+    if not ack.evidence:
+        raise Http404
+    return _file(ack.evidence)
+
+
+def _file(field: Any) -> FileResponse:
+    name = field.name.rsplit("/", 1)[-1]
+    return FileResponse(
+        field.open("rb"), filename=name, content_type=content_type_for(name), as_attachment=True
+    )
+
+
+@login_required
+def separation_edit(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    employee = get_for_user_or_404(Employee, request.user, "edit", pk=pk, company_id=company_pk)
+    instance = Separation.objects.filter(employee=employee).first()
+    form = forms.SeparationForm(request.POST or None, instance=instance, employee=employee)
+    if request.method == "POST" and form.is_valid():
+        separation = record_separation(form)
+        if separation.complete:
+            messages.success(request, _("Separation recorded; all access has been removed."))
+        else:
+            messages.warning(
+                request,
+                _("Separation recorded. Still to do: %(steps)s.")
+                % {"steps": ", ".join(separation.missing_steps())},
+            )
+        return redirect(employee)
+    return render(
+        request,
+        "personnel/separation_form.html",
+        {"company": employee.company, "employee": employee, "form": form},
+    )
+
+
+@login_required
+def role_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = _company(request, company_pk, "edit" if request.method == "POST" else "view")
+    form = forms.SecurityRoleForm(request.POST or None, company=company)
+    if request.method == "POST" and form.is_valid():
+        return _create(request, form, lambda r: reverse("personnel:role-list", args=[company.pk]))
+    roles = SecurityRole.objects.filter(company=company).prefetch_related("courses")
+    return render(
+        request, "personnel/role_list.html", {"company": company, "roles": roles, "form": form}
+    )
+
+
+@login_required
+def role_edit(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    role = get_for_user_or_404(SecurityRole, request.user, "edit", pk=pk, company_id=company_pk)
+    form = forms.SecurityRoleForm(request.POST or None, instance=role, company=role.company)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("personnel:role-list", company_pk=company_pk)
+    return render(
+        request, "personnel/role_form.html", {"company": role.company, "role": role, "form": form}
+    )
+
+
+@login_required
+def screening_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = _company(request, company_pk, "view")
+    screenings = Screening.objects.filter(company=company).select_related("employee")
+    page = Paginator(screenings, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "personnel/screening_list.html",
+        {"company": company, "page": page, "sensitive": can_see_sensitive(request.user, company)},
+    )
+
+
+@login_required
+def screening_create(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = _company(request, company_pk, "manage")
+    initial = {"employee": request.GET.get("employee")}
+    form = forms.ScreeningForm(request.POST or None, company=company, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        form.instance.recorded_by = request.user
+        return _create(request, form, lambda s: s.get_absolute_url())
+    return render(request, "personnel/screening_form.html", {"company": company, "form": form})
+
+
+@login_required
+def screening_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    screening = get_for_user_or_404(
+        Screening.objects.select_related("employee"),
+        request.user,
+        "view",
+        pk=pk,
+        company_id=company_pk,
+    )
+    sensitive = can_see_sensitive(request.user, company_pk)
+    if sensitive:
+        log_sensitive_view(request, [screening.employee], channel="page")
+    return render(
+        request,
+        "personnel/screening_detail.html",
+        {"company": screening.company, "screening": screening, "sensitive": sensitive},
+    )
+
+
+@login_required
+def screening_edit(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    screening = get_for_user_or_404(Screening, request.user, "manage", pk=pk, company_id=company_pk)
+    form = forms.ScreeningForm(request.POST or None, instance=screening, company=screening.company)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect(screening)
+    if request.method == "GET":
+        # The edit form shows the sensitive fields too.
+        log_sensitive_view(request, [screening.employee], channel="edit")
+    return render(
+        request,
+        "personnel/screening_form.html",
+        {"company": screening.company, "form": form, "screening": screening},
+    )
+
+
+@login_required
+def access_log(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = _company(request, company_pk, "manage")
+    entries = SensitiveAccessLog.objects.filter(company=company).select_related("employee")
+    employee = request.GET.get("employee")
+    if employee and employee.isdigit():
+        entries = entries.filter(employee_id=int(employee))
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(request, "personnel/access_log.html", {"company": company, "page": page})

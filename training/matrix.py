@@ -1,0 +1,197 @@
+"""The training matrix: people × the courses their roles require, and each cell's state.
+
+A cell is
+- `missing` when the person never completed the course,
+- `overdue` when the due date has passed,
+- `due_soon` when it falls within `DUE_SOON_DAYS` (today included),
+- `done` otherwise.
+
+The due date is the last completion plus the course's refresher period (none when the
+course never expires), brought forward to the request date when a retraining was
+requested after that completion (MSC 12.2). Only active employees and active courses
+appear; a course is required when it lists one of the person's roles.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import Company
+from personnel.models import Employee
+from training.models import Course, Retraining, TrainingRecord
+
+DUE_SOON_DAYS = 30
+
+
+class State(models.TextChoices):
+    DONE = "done", _("Done")
+    DUE_SOON = "due_soon", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")
+    MISSING = "missing", _("Missing")
+
+
+CURRENT = frozenset({State.DONE, State.DUE_SOON})
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later; the month's last day when it has no such day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+@dataclass(frozen=True)
+class Cell:
+    course: Course
+    state: State
+    completed_on: datetime.date | None = None
+    due_on: datetime.date | None = None
+    retraining: str = ""
+
+    @property
+    def current(self) -> bool:
+        return self.state in CURRENT
+
+
+def judge(
+    course: Course,
+    completed_on: datetime.date | None,
+    retrainings: Iterable[tuple[datetime.date, str]],
+    today: datetime.date,
+) -> Cell:
+    """The state of one person's course on `today`, given the last completion and the
+    retraining requests (date, reason) for it."""
+    open_requests = sorted(r for r in retrainings if completed_on is None or r[0] > completed_on)
+    reason = open_requests[0][1] if open_requests else ""
+    if completed_on is None:
+        return Cell(course, State.MISSING, retraining=reason)
+    due: datetime.date | None = None
+    if course.refresher_months:
+        due = add_months(completed_on, course.refresher_months)
+    if open_requests:
+        due = open_requests[0][0] if due is None else min(due, open_requests[0][0])
+    if due is None:
+        state = State.DONE
+    elif due < today:
+        state = State.OVERDUE
+    elif due <= today + datetime.timedelta(days=DUE_SOON_DAYS):
+        state = State.DUE_SOON
+    else:
+        state = State.DONE
+    return Cell(course, state, completed_on, due, reason)
+
+
+@dataclass
+class Row:
+    employee: Employee
+    cells: list[Cell | None]
+
+    def required(self) -> list[Cell]:
+        return [c for c in self.cells if c is not None]
+
+
+@dataclass
+class CourseSummary:
+    course: Course | None
+    required: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in State})
+
+    @property
+    def current(self) -> int:
+        return sum(self.counts[s] for s in CURRENT)
+
+    @property
+    def rate(self) -> int | None:
+        """Percentage of required people whose training is current (done or due soon)."""
+        return round(100 * self.current / self.required) if self.required else None
+
+
+@dataclass
+class Matrix:
+    courses: list[Course]
+    rows: list[Row]
+    today: datetime.date
+
+    def summaries(self) -> list[CourseSummary]:
+        result = [CourseSummary(c) for c in self.courses]
+        for row in self.rows:
+            for summary, cell in zip(result, row.cells, strict=True):
+                if cell is not None:
+                    summary.required += 1
+                    summary.counts[cell.state] += 1
+        return result
+
+    def totals(self) -> CourseSummary:
+        total = CourseSummary(course=None)
+        for summary in self.summaries():
+            total.required += summary.required
+            for state, count in summary.counts.items():
+                total.counts[state] += count
+        return total
+
+
+def build_matrix(
+    company: Company,
+    *,
+    employees: Iterable[Employee] | None = None,
+    courses: Iterable[Course] | None = None,
+    today: datetime.date | None = None,
+) -> Matrix:
+    """The matrix of `company` on `today` (the local date by default). `employees` and
+    `courses` narrow it (they must belong to the company); by default all active ones."""
+    today = today or timezone.localdate()
+    if courses is None:
+        courses = Course.objects.filter(company=company, active=True)
+    course_list = list(
+        Course.objects.filter(pk__in=[c.pk for c in courses], active=True).prefetch_related("roles")
+    )
+    if employees is None:
+        employees = Employee.objects.filter(company=company, active=True)
+    employee_list = list(
+        Employee.objects.filter(pk__in=[e.pk for e in employees], company=company, active=True)
+        .select_related("facility")
+        .prefetch_related("roles")
+    )
+    ids = [e.pk for e in employee_list]
+    last_done: dict[tuple[int, int], datetime.date] = {
+        (r["employee_id"], r["course_id"]): r["last"]
+        for r in TrainingRecord.objects.filter(employee_id__in=ids)
+        .values("employee_id", "course_id")
+        .annotate(last=Max("completed_on"))
+    }
+    retrain: dict[tuple[int, int], list[tuple[datetime.date, str]]] = defaultdict(list)
+    for r in Retraining.objects.filter(employee_id__in=ids).order_by("requested_on", "pk"):
+        retrain[(r.employee_id, r.course_id)].append((r.requested_on, r.reason))
+    course_roles = {c.pk: {r.pk for r in c.roles.all()} for c in course_list}
+    rows: list[Row] = []
+    for employee in employee_list:
+        role_ids = {r.pk for r in employee.roles.all()}
+        cells: list[Cell | None] = []
+        for course in course_list:
+            if not role_ids & course_roles[course.pk]:
+                cells.append(None)
+                continue
+            key = (employee.pk, course.pk)
+            cells.append(judge(course, last_done.get(key), retrain.get(key, ()), today))
+        rows.append(Row(employee, cells))
+    return Matrix(course_list, rows, today)
+
+
+def required_pairs(matrix: Matrix) -> dict[str, list[tuple[Employee, Cell]]]:
+    """Cells by state, for reminders and exports."""
+    by_state: dict[str, list[tuple[Employee, Cell]]] = defaultdict(list)
+    for row in matrix.rows:
+        for cell in row.required():
+            by_state[cell.state].append((row.employee, cell))
+    return by_state

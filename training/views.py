@@ -1,0 +1,550 @@
+"""Training pages: the dashboard, the matrix and its export, courses and retraining,
+sessions with materials and attendance (sign-in sheet or on-screen signature),
+individual records, and the security culture records (MSC 1.x)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from companies.models import Company
+from core import idempotency
+from core.http import AuthenticatedHttpRequest
+from core.tenancy import get_for_user_or_404
+from personnel.models import Employee
+from personnel.sensitive import company_allows
+from personnel.tables import ImportRefused
+from personnel.uploads import content_type_for
+from training import forms
+from training.effectiveness import effectiveness
+from training.export import as_csv, as_xlsx
+from training.importers import import_attendance
+from training.matrix import Matrix, build_matrix
+from training.models import (
+    Course,
+    CultureEvidence,
+    CultureKind,
+    CultureRecord,
+    SessionMaterial,
+    TrainingRecord,
+    TrainingSession,
+)
+from training.programme import is_seeded, seed_company
+from training.workflow import record_attendance, request_retraining
+
+
+def _company(request: AuthenticatedHttpRequest, company_pk: int, action: str) -> Company:
+    return get_for_user_or_404(Company, request.user, action, pk=company_pk)
+
+
+def _create(request: AuthenticatedHttpRequest, form: Any, url_of: Any) -> HttpResponse:
+    """Save a valid create form once, even when the POST is repeated."""
+    with transaction.atomic():
+        claimed = idempotency.claim(request)
+        if isinstance(claimed, HttpResponse):
+            return claimed
+        obj = form.save()
+        url = url_of(obj)
+        idempotency.done(claimed, url)
+    messages.success(request, _("Saved."))
+    return redirect(url)
+
+
+def _download(field: Any, *, inline: bool = False) -> FileResponse:
+    name = field.name.rsplit("/", 1)[-1]
+    return FileResponse(
+        field.open("rb"),
+        filename=name,
+        content_type=content_type_for(name),
+        as_attachment=not inline,
+    )
+
+
+@login_required
+def dashboard(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = _company(request, company_pk, "view")
+    # The first visit by someone who may edit gives the company the standard programme.
+    if not is_seeded(company) and company_allows(request.user, company, "edit"):
+        seed_company(company)
+    matrix = build_matrix(company)
+    summaries = matrix.summaries()
+    measures = effectiveness(matrix.courses)
+    culture = {
+        kind: CultureRecord.objects.filter(company=company, kind=kind).first()
+        for kind in CultureKind.values
+    }
+    context = {
+        "company": company,
+        "summaries": [(s, measures[s.course.pk]) for s in summaries if s.course],
+        "totals": matrix.totals(),
+        "employees": len(matrix.rows),
+        "culture": [(CultureKind(k).label, r) for k, r in culture.items()],
+        "seeded": is_seeded(company),
+        "today": matrix.today,
+    }
+    return render(request, "training/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def programme_load(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    """Add the standard roles and courses the company lacks; edited ones are kept."""
+    company = _company(request, company_pk, "edit")
+    result = seed_company(company)
+    messages.success(
+        request,
+        _("Standard programme loaded: %(roles)s new roles, %(courses)s new courses.")
+        % {"roles": result.roles_created, "courses": result.courses_created},
+    )
+    return redirect("training:dashboard", company_pk=company.pk)
+
+
+def _filtered_matrix(request: AuthenticatedHttpRequest, company: Company) -> tuple[Matrix, Any]:
+    filters = forms.MatrixFilterForm(request.GET or None, company=company)
+    employees = Employee.objects.filter(company=company, active=True)
+    courses = Course.objects.filter(company=company, active=True)
+    state = ""
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["q"]:
+            employees = employees.filter(
+                Q(first_name__icontains=data["q"])
+                | Q(last_name__icontains=data["q"])
+                | Q(employee_number=data["q"])
+            )
+        if data["facility"]:
+            employees = employees.filter(facility=data["facility"])
+        if data["role"]:
+            employees = employees.filter(roles=data["role"])
+        if data["course"]:
+            courses = courses.filter(pk=data["course"].pk)
+        state = data["state"]
+    matrix = build_matrix(company, employees=employees, courses=courses)
+    if state:
+        matrix.rows = [r for r in matrix.rows if any(c.state == state for c in r.required())]
+    # People none of the chosen courses applies to add nothing to the page.
+    matrix.rows = [r for r in matrix.rows if r.required()]
+    return matrix, filters
+
+
+@login_required
+def matrix_view(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = _company(request, company_pk, "view")
+    matrix, filters = _filtered_matrix(request, company)
+    return render(
+        request,
+        "training/matrix.html",
+        {
+            "company": company,
+            "matrix": matrix,
+            "filters": filters,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def matrix_export(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = _company(request, company_pk, "view")
+    matrix, _filters = _filtered_matrix(request, company)
+    stamp = timezone.localdate().isoformat()
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            as_xlsx(matrix),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        name = f"training-matrix-{company.pk}-{stamp}.xlsx"
+    else:
+        response = HttpResponse(as_csv(matrix), content_type="text/csv; charset=utf-8")
+        name = f"training-matrix-{company.pk}-{stamp}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def course_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = _company(request, company_pk, "edit" if request.method == "POST" else "view")
+    form = forms.CourseForm(request.POST or None, company=company)
+    if request.method == "POST" and form.is_valid():
+        return _create(request, form, lambda c: c.get_absolute_url())
+    courses = Course.objects.filter(company=company).prefetch_related("roles")
+    return render(
+        request, "training/course_list.html", {"company": company, "courses": courses, "form": form}
+    )
+
+
+@login_required
+def course_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    course = get_for_user_or_404(Course, request.user, "view", pk=pk, company_id=company_pk)
+    summary = build_matrix(course.company, courses=[course]).summaries()[0]
+    sessions = course.sessions.annotate(attendees=Count("records")).order_by("-held_on", "-pk")[:20]
+    return render(
+        request,
+        "training/course_detail.html",
+        {
+            "company": course.company,
+            "course": course,
+            "summary": summary,
+            "measure": effectiveness([course])[course.pk],
+            "sessions": sessions,
+            "retrainings": course.retrainings.select_related("employee")[:50],
+        },
+    )
+
+
+@login_required
+def course_edit(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    course = get_for_user_or_404(Course, request.user, "edit", pk=pk, company_id=company_pk)
+    form = forms.CourseForm(request.POST or None, instance=course, company=course.company)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect(course)
+    return render(
+        request,
+        "training/course_form.html",
+        {"company": course.company, "course": course, "form": form},
+    )
+
+
+@login_required
+def course_retrain(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    course = get_for_user_or_404(Course, request.user, "edit", pk=pk, company_id=company_pk)
+    form = forms.RetrainForm(request.POST or None, course=course)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        count = request_retraining(
+            course,
+            roles=data["roles"],
+            employees=data["employees"],
+            trigger=data["trigger"],
+            reason=data["reason"],
+            by=request.user,
+        )
+        messages.success(
+            request, _("%(count)s people must now retake this course.") % {"count": count}
+        )
+        return redirect(course)
+    return render(
+        request,
+        "training/course_retrain.html",
+        {"company": course.company, "course": course, "form": form},
+    )
+
+
+@login_required
+def session_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = _company(request, company_pk, "view")
+    sessions = (
+        TrainingSession.objects.filter(company=company)
+        .select_related("course", "facility")
+        .annotate(attendees=Count("records"))
+        .order_by("-held_on", "-pk")
+    )
+    page = Paginator(sessions, 50).get_page(request.GET.get("page"))
+    return render(request, "training/session_list.html", {"company": company, "page": page})
+
+
+@login_required
+def session_create(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = _company(request, company_pk, "edit")
+    form = forms.SessionForm(
+        request.POST or None,
+        request.FILES or None,
+        company=company,
+        initial={"course": request.GET.get("course"), "held_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        return _create(request, form, lambda s: s.get_absolute_url())
+    return render(request, "training/session_form.html", {"company": company, "form": form})
+
+
+def _session_page(
+    request: AuthenticatedHttpRequest,
+    session: TrainingSession,
+    *,
+    attendance: Any = None,
+    material: Any = None,
+    status: int = 200,
+) -> HttpResponse:
+    required_roles = set(session.course.roles.values_list("pk", flat=True))
+    attendance = attendance or forms.AttendanceForm(session=session)
+    context = {
+        "company": session.company,
+        "session": session,
+        "records": session.records.select_related("employee"),
+        "materials": session.materials.all(),
+        "attendance": attendance,
+        "required_ids": {
+            e.pk
+            for e in attendance.fields["employees"].queryset
+            if required_roles & {r.pk for r in e.roles.all()}
+        },
+        "material_form": material or forms.MaterialForm(session=session),
+    }
+    return render(request, "training/session_detail.html", context, status=status)
+
+
+@login_required
+def session_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    session = get_for_user_or_404(
+        TrainingSession.objects.select_related("course"),
+        request.user,
+        "view",
+        pk=pk,
+        company_id=company_pk,
+    )
+    return _session_page(request, session)
+
+
+@login_required
+def session_edit(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    session = get_for_user_or_404(
+        TrainingSession, request.user, "edit", pk=pk, company_id=company_pk
+    )
+    form = forms.SessionForm(
+        request.POST or None, request.FILES or None, instance=session, company=session.company
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect(session)
+    return render(
+        request,
+        "training/session_form.html",
+        {"company": session.company, "form": form, "session": session},
+    )
+
+
+@login_required
+@require_POST
+def attendance_add(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    session = get_for_user_or_404(
+        TrainingSession.objects.select_related("course"),
+        request.user,
+        "edit",
+        pk=pk,
+        company_id=company_pk,
+    )
+    form = forms.AttendanceForm(request.POST, session=session)
+    if not form.is_valid():
+        return _session_page(request, session, attendance=form, status=400)
+    data = form.cleaned_data
+    created = record_attendance(
+        session,
+        data["employees"],
+        completed_on=data["completed_on"],
+        by=request.user,
+        quiz_score=data["quiz_score"],
+        observation=data["observation"],
+    )
+    messages.success(request, _("%(count)s attendees recorded.") % {"count": len(created)})
+    return redirect(session)
+
+
+@login_required
+def attendance_import(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    session = get_for_user_or_404(
+        TrainingSession, request.user, "edit", pk=pk, company_id=company_pk
+    )
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    problems: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            count = import_attendance(session, upload.read(), upload.name, by=request.user)
+        except ImportRefused as refused:
+            problems = refused.problems
+        else:
+            messages.success(request, _("%(count)s attendees recorded.") % {"count": count})
+            return redirect(session)
+    return render(
+        request,
+        "training/attendance_import.html",
+        {"company": session.company, "session": session, "form": form, "problems": problems},
+        status=400 if problems else 200,
+    )
+
+
+@login_required
+@require_POST
+def material_add(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    session = get_for_user_or_404(
+        TrainingSession.objects.select_related("course"),
+        request.user,
+        "edit",
+        pk=pk,
+        company_id=company_pk,
+    )
+    form = forms.MaterialForm(request.POST, request.FILES, session=session)
+    if form.is_valid():
+        return _create(request, form, lambda m: session.get_absolute_url())
+    return _session_page(request, session, material=form, status=400)
+
+
+@login_required
+def material_file(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponseBase:
+    material = get_for_user_or_404(
+        SessionMaterial, request.user, "view", pk=pk, company_id=company_pk
+    )
+    return _download(material.file)
+
+
+@login_required
+def session_sheet(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponseBase:
+    session = get_for_user_or_404(
+        TrainingSession, request.user, "view", pk=pk, company_id=company_pk
+    )
+    if not session.sign_in_sheet:
+        raise Http404
+    return _download(session.sign_in_sheet)
+
+
+@login_required
+def employee_records(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    """One person's training: what their roles require, the state of each, every record,
+    and (for editors) a form for training taken outside our sessions."""
+    action = "edit" if request.method == "POST" else "view"
+    employee = get_for_user_or_404(Employee, request.user, action, pk=pk, company_id=company_pk)
+    form = forms.RecordForm(request.POST or None, employee=employee)
+    if request.method == "POST" and form.is_valid():
+        form.instance.recorded_by = request.user
+        return _create(
+            request,
+            form,
+            lambda r: reverse("training:employee-records", args=[company_pk, employee.pk]),
+        )
+    matrix = build_matrix(employee.company, employees=[employee]) if employee.active else None
+    records = employee.training_records.select_related("course", "session")
+    return render(
+        request,
+        "training/employee_records.html",
+        {
+            "company": employee.company,
+            "employee": employee,
+            "form": form,
+            "records": records,
+            "cells": matrix.rows[0].required() if matrix and matrix.rows else [],
+        },
+    )
+
+
+@login_required
+def record_edit(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    record = get_for_user_or_404(
+        TrainingRecord.objects.select_related("employee"),
+        request.user,
+        "edit",
+        pk=pk,
+        company_id=company_pk,
+    )
+    form = forms.RecordForm(request.POST or None, instance=record, employee=record.employee)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("training:employee-records", company_pk=company_pk, pk=record.employee_id)
+    return render(
+        request,
+        "training/record_form.html",
+        {"company": record.company, "record": record, "form": form},
+    )
+
+
+@login_required
+def record_sign(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    """The attendee signs on screen; the drawing is stored as a PNG on the record."""
+    record = get_for_user_or_404(
+        TrainingRecord.objects.select_related("employee", "session"),
+        request.user,
+        "edit",
+        pk=pk,
+        company_id=company_pk,
+    )
+    form = forms.SignatureForm(request.POST or None, record=record)
+    if request.method == "POST" and form.is_valid():
+        record.signature.save(form.cleaned_data["signature"].name, form.cleaned_data["signature"])
+        messages.success(request, _("Signature saved for %(name)s.") % {"name": record.employee})
+        target = (
+            record.session.get_absolute_url()
+            if record.session
+            else reverse("training:employee-records", args=[company_pk, record.employee_id])
+        )
+        return redirect(target)
+    return render(
+        request,
+        "training/record_sign.html",
+        {"company": record.company, "record": record, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def record_signature(
+    request: AuthenticatedHttpRequest, company_pk: int, pk: int
+) -> HttpResponseBase:
+    record = get_for_user_or_404(TrainingRecord, request.user, "view", pk=pk, company_id=company_pk)
+    if not record.signature:
+        raise Http404
+    return _download(record.signature, inline=True)
+
+
+@login_required
+def culture_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = _company(request, company_pk, "edit" if request.method == "POST" else "view")
+    form = forms.CultureRecordForm(
+        request.POST or None, company=company, initial={"kind": request.GET.get("kind")}
+    )
+    if request.method == "POST" and form.is_valid():
+        return _create(request, form, lambda r: r.get_absolute_url())
+    records = (
+        CultureRecord.objects.filter(company=company)
+        .annotate(files=Count("evidence"))
+        .order_by("-dated", "-pk")
+    )
+    return render(
+        request,
+        "training/culture_list.html",
+        {"company": company, "records": records, "form": form},
+    )
+
+
+@login_required
+def culture_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    action = "edit" if request.method == "POST" else "view"
+    record = get_for_user_or_404(CultureRecord, request.user, action, pk=pk, company_id=company_pk)
+    form = forms.EvidenceForm(request.POST or None, request.FILES or None, record=record)
+    if request.method == "POST" and form.is_valid():
+        return _create(request, form, lambda e: record.get_absolute_url())
+    return render(
+        request,
+        "training/culture_detail.html",
+        {
+            "company": record.company,
+            "record": record,
+            "form": form,
+            "evidence": record.evidence.all(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def culture_evidence_file(
+    request: AuthenticatedHttpRequest, company_pk: int, pk: int
+) -> HttpResponseBase:
+    evidence = get_for_user_or_404(
+        CultureEvidence, request.user, "view", pk=pk, company_id=company_pk
+    )
+    return _download(evidence.file)
