@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from screening import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("screening/search", api.ScreeningSearchView.as_view(), name="screening-search"),
+]

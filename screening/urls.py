@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 
 from screening import views
 
 app_name = "screening"
-
-urlpatterns = [path("", views.search, name="search")]
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.search, name="search"),
+]

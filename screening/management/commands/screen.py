@@ -1,0 +1,93 @@
+"""`ctpat screen INPUT.csv --out OUTPUT.csv [--lists DIR] [--top K] [--min-score S]`
+
+Other tools depend on this contract: INPUT has a header with at least ``id,name``
+(optional ``country``, ``address``, ``type``); OUTPUT has the header
+``id,rank,score,list,entity_id,matched_name`` with up to K rows per input id, best first,
+leaving out scores under S (default: the calibrated alert threshold). A bad input row is
+reported on stderr with its line number and skipped. Screening uses every core.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from screening.index import active_index, directory_load
+from screening_engine import DEFAULT_THRESHOLD, ScreeningIndex, screen_file
+
+
+class Command(BaseCommand):
+    help = "Screen a partner CSV file against the watchlists and write the hits as CSV."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("input", type=Path, help="partner CSV (id,name[,country,address,type])")
+        parser.add_argument("--out", type=Path, required=True, help="result CSV to write")
+        parser.add_argument(
+            "--lists", type=Path, help="load the list files in DIR instead of the database's"
+        )
+        parser.add_argument("--top", type=int, default=5, help="hits per partner (default 5)")
+        parser.add_argument(
+            "--min-score",
+            type=float,
+            default=DEFAULT_THRESHOLD,
+            help=f"leave out scores under S (default {DEFAULT_THRESHOLD}, the alert threshold)",
+        )
+        parser.add_argument("--workers", type=int, default=None, help="processes (default: cores)")
+        parser.add_argument(
+            "--allow-truncated-tail",
+            action="store_true",
+            help="with --lists: accept a list file whose last row is cut off (row dropped)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        src: Path = options["input"]
+        if not src.is_file():
+            raise CommandError(f"{src}: no such file")
+        if options["top"] < 1:
+            raise CommandError("--top must be at least 1")
+        index = self._index(options)
+        try:
+            partners, written, problems = screen_file(
+                index,
+                src,
+                options["out"],
+                top=options["top"],
+                min_score=options["min_score"],
+                workers=options["workers"],
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        for problem in problems:
+            self.stderr.write(f"{src}: {problem}")
+        self.stderr.write(
+            f"{partners} partners screened, {written} rows written to {options['out']}, "
+            f"{len(problems)} rows skipped"
+        )
+
+    def _index(self, options: dict[str, Any]) -> ScreeningIndex:
+        directory: Path | None = options["lists"]
+        if directory is None:
+            index, versions = active_index()
+            if not versions:
+                self.stderr.write(
+                    "no list version loaded in the database: using the shared list files"
+                )
+            return index
+        result = directory_load(directory, allow_truncated_tail=options["allow_truncated_tail"])
+        for error in result.errors:
+            self.stderr.write(f"list refused: {error}")
+        for note in result.skipped:
+            self.stderr.write(f"skipped: {note}")
+        newest = result.newest_per_source()
+        if not newest:
+            raise CommandError(f"{directory}: no usable list file")
+        for item in newest:
+            v = item.version
+            self.stderr.write(
+                f"list {v.source} {v.list_date:%Y-%m-%d}: {v.counts['entities']} entities"
+            )
+        sys.stderr.flush()
+        return ScreeningIndex([e for item in newest for e in item.entities])

@@ -1,0 +1,52 @@
+"""The search API and page, with explanations."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from core.testing import PersonaTestCase
+
+
+class SearchApiTests(PersonaTestCase):
+    def test_returns_hits_with_explanations(self) -> None:
+        self.login("viewer")
+        response = self.client.get(
+            reverse("api:screening-search"),
+            {"name": "Banco Nacionall de Cuba", "country": "CH", "type": "organization"},
+        )
+        self.assertEqual(response.status_code, 200)
+        data = response.json()
+        top = data["hits"][0]
+        self.assertEqual(top["entity_id"], "306")
+        self.assertTrue(top["alert"])
+        self.assertGreaterEqual(top["score"], data["threshold"])
+        expl = top["explanation"]
+        self.assertIn("nacionall≈nacional", expl["summary"])
+        self.assertIn("CUBA", expl["programs"])
+        self.assertTrue(any("Zurich" in a for a in expl["addresses"]))
+        self.assertEqual(expl["list"], top["list"])
+
+    def test_requires_a_name_and_a_valid_type(self) -> None:
+        self.login("other")
+        url = reverse("api:screening-search")
+        self.assertEqual(self.client.get(url).status_code, 400)
+        self.assertEqual(self.client.get(url, {"name": "x", "type": "spaceship"}).status_code, 400)
+
+    def test_anonymous_is_refused(self) -> None:
+        response = self.client.get(reverse("api:screening-search"), {"name": "x"})
+        self.assertIn(response.status_code, (401, 403))
+
+
+class SearchPageTests(PersonaTestCase):
+    def test_page_shows_hits_and_why(self) -> None:
+        self.login("user")
+        response = self.client.get(reverse("screening:search"), {"name": "Osama bin Laden"})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "BIN LADEN")
+        self.assertContains(response, "query coverage")
+        self.assertContains(response, 'data-testid="screening-hits"')
+
+    def test_page_is_translated(self) -> None:
+        self.login("user")
+        response = self.client.get(reverse("screening:search"), HTTP_ACCEPT_LANGUAGE="es")
+        self.assertContains(response, "Control de listas")
