@@ -181,9 +181,8 @@ VALIDATORS: dict[str, Callable[[str], str]] = {
     IdentifierType.DUNS: _check_duns,
     IdentifierType.MID: _check_mid,
     IdentifierType.SCAC: _fixed(r"[A-Z]{4}", "ABCD", _("A SCAC is exactly 4 letters")),
-    IdentifierType.USDOT: _fixed(
-        r"[A-Z0-9]{5,8}", "1234567", _("A USDOT number has 5 to 8 digits")
-    ),
+    # FMCSA issues USDOT numbers as digits only; CBP's portal is looser (5–8 characters).
+    IdentifierType.USDOT: _fixed(r"\d{5,8}", "1234567", _("A USDOT number has 5 to 8 digits")),
     IdentifierType.FMC: _fixed(
         r"[A-Z0-9]{6}", "012345", _("An FMC organization or MTO number has exactly 6 characters")
     ),
