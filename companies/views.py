@@ -18,9 +18,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django_stubs_ext import StrOrPromise
 
 from companies import forms as company_forms
+from companies.choices import Role
 from companies.context_processors import remember_company
 from companies.models import Address, Company, Contact, Identifier, Membership, ProgramParticipation
 from core import idempotency
@@ -75,7 +78,7 @@ def company_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     remember_company(request, company)
     context = {
         "company": company,
-        "role": company.role_of(request.user),
+        "role": Role(role).label if (role := company.role_of(request.user)) else None,
         "eligibility": company.latest_eligibility_check(),
         "application": company.current_application(),
         "counts": {
@@ -171,15 +174,17 @@ class Part:
 
     model: type[models.Model]
     form: type[forms.ModelForm]  # type: ignore[type-arg]
-    title: str
+    title: StrOrPromise
     takes_company: bool = False
 
 
 PARTS: dict[str, Part] = {
-    "address": Part(Address, company_forms.AddressForm, "Addresses"),
-    "contact": Part(Contact, company_forms.ContactForm, "Key contacts"),
-    "identifier": Part(Identifier, company_forms.IdentifierForm, "Identifiers", True),
-    "program": Part(ProgramParticipation, company_forms.ProgramForm, "International programs"),
+    "address": Part(Address, company_forms.AddressForm, gettext_lazy("Addresses")),
+    "contact": Part(Contact, company_forms.ContactForm, gettext_lazy("Key contacts")),
+    "identifier": Part(Identifier, company_forms.IdentifierForm, gettext_lazy("Identifiers"), True),
+    "program": Part(
+        ProgramParticipation, company_forms.ProgramForm, gettext_lazy("International programs")
+    ),
 }
 
 
@@ -218,7 +223,7 @@ def part_list(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResp
         {
             "company": company,
             "kind": kind,
-            "title": _(part.title),
+            "title": part.title,
             "objects": objects,
             "form": form,
         },
@@ -238,7 +243,7 @@ def part_edit(request: AuthenticatedHttpRequest, pk: int, kind: str, obj_pk: int
     return render(
         request,
         "companies/part_edit.html",
-        {"company": company, "kind": kind, "title": _(part.title), "form": form, "object": obj},
+        {"company": company, "kind": kind, "title": part.title, "form": form, "object": obj},
     )
 
 
