@@ -9,6 +9,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from core.testing import PersonaTestCase
 from personnel.models import ConductAcknowledgement, Employee, Screening, SecurityRole
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -53,3 +54,41 @@ def make_people(t: Any) -> None:
     )
     t.ack.evidence.name = stored("tests/personnel/ack.pdf", PDF)
     t.ack.save()
+
+
+class TempMedia:
+    """Mixin for TestCase classes that upload files: MEDIA_ROOT is a fresh temporary
+    folder for the class, removed afterwards."""
+
+    _media_override: Any
+    _media_dir: Any
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        import tempfile
+
+        from django.test import override_settings
+
+        cls._media_dir = tempfile.TemporaryDirectory()
+        cls._media_override = override_settings(MEDIA_ROOT=cls._media_dir.name)
+        cls._media_override.enable()
+        super().setUpClass()  # type: ignore[misc]
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        super().tearDownClass()  # type: ignore[misc]
+        cls._media_override.disable()
+        cls._media_dir.cleanup()
+
+
+class WithPeople(TempMedia, PersonaTestCase):
+    """Personas plus the objects of `make_people`, and a temporary MEDIA_ROOT."""
+
+    role: SecurityRole
+    employee: Employee
+    screening: Screening
+    ack: ConductAcknowledgement
+
+    def setUp(self) -> None:
+        super().setUp()
+        make_people(self)
