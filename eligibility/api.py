@@ -64,6 +64,21 @@ class QuestionSerializer(serializers.Serializer):  # type: ignore[type-arg]
     remedy = serializers.CharField(source="remedy_text")
 
 
+class QuestionListSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """What the question list answers (documentation of the response)."""
+
+    business_type = serializers.CharField()
+    subtype = serializers.CharField()
+    country = serializers.CharField()
+    language = serializers.CharField()
+    version = serializers.CharField(help_text="Version of the question file.")
+    required_identifiers = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Identifier kinds the type needs; any one kind of an inner list meets it.",
+    )
+    questions = QuestionSerializer(many=True)
+
+
 class QuestionQuerySerializer(serializers.Serializer):  # type: ignore[type-arg]
     business_type = _choice(BusinessType.choices, _("a business type"))
     subtype = _choice(BusinessSubtype.choices, _("a sub-type"), required=False, default="")
@@ -91,7 +106,7 @@ def _check_profile(business_type: str, subtype: str, country: str, subtype_field
         OpenApiParameter("subtype", str, enum=[v for v in BusinessSubtype.values if v]),
         OpenApiParameter("country", str, required=True, description="ISO code, e.g. MX"),
     ],
-    responses=QuestionSerializer(many=True),
+    responses=QuestionListSerializer,
 )
 @api_view(["GET"])
 def question_list(request: Request) -> Response:
