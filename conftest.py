@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # Before any setUpTestData runs: personas are created with the fast hasher.
+    # Set before any test class's setUpTestData runs, so the personas are created with the
+    # fast hasher and tasks enqueued while building test data run at once.
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _fast_settings(settings: object) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # type: ignore[attr-defined]
-    settings.SECURE_COOKIES = False  # type: ignore[attr-defined]
-    settings.SESSION_COOKIE_SECURE = False  # type: ignore[attr-defined]
-    settings.CSRF_COOKIE_SECURE = False  # type: ignore[attr-defined]
-    settings.TASKS = {  # type: ignore[attr-defined]
-        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
-    }
-    settings.STORAGES = {  # type: ignore[attr-defined]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SECURE_COOKIES = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> Iterator[None]:
+    # A request with Accept-Language: es activates Spanish in this thread; without this the
+    # next test on the same worker would see Spanish messages.
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
