@@ -66,6 +66,11 @@ INSTALLED_APPS = [
     "audits",
     "training",
     "personnel",
+    "certification",
+    "verification",
+    "inspections",
+    "seals",
+    "incidents",
     "screening",
 ]
 
