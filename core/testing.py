@@ -43,6 +43,7 @@ EDITORS = frozenset({"user", "admin", "officer", "consultant"})
 MANAGERS = frozenset({"admin", "officer"})
 SIGNERS = frozenset({"officer"})
 ANY_USER = frozenset(PERSONAS) - {"anonymous"}
+PUBLIC = frozenset(PERSONAS)
 
 
 def make_user(email: str, *, program_role: str = "", mfa: bool = False, **extra: Any) -> User:
@@ -112,7 +113,8 @@ class PermissionCase:
     `url` builds the path from the test world (a PersonaTestCase instance), so cases can
     point at objects created in `setup`. `allow` names the personas that get a success
     answer; every other signed-in persona must get 404 (never 403), and anonymous gets a
-    redirect to the sign-in page (pages) or 401/403 (API, `api=True`).
+    redirect to the sign-in page (pages) or 401/403 (API, `api=True`). A public URL (no
+    sign-in needed) puts "anonymous" in `allow`: `PUBLIC` allows everyone.
     """
 
     name: str
