@@ -1,3 +1,5 @@
+"""Application pages, mounted at companies/<company_pk>/application/ by portal/urls.py."""
+
 from __future__ import annotations
 
 from django.urls import path
@@ -6,4 +8,7 @@ from applications import views
 
 app_name = "applications"
 
-urlpatterns = [path("", views.application_detail, name="application-detail")]
+urlpatterns = [
+    path("", views.application_detail, name="application-detail"),
+    path("sign/", views.application_sign, name="application-sign"),
+]

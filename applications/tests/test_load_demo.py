@@ -1,0 +1,134 @@
+"""`ctpat load_demo` and `ctpat demo_totp`: a demo world that loads twice without change."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from auditlog.models import LogEntry
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import models
+from django.test import TestCase, override_settings
+from django.urls import reverse
+
+from accounts.models import User
+from applications.models import Application
+from applications.tests.factories import eligibility
+from companies.management.commands.load_demo import DEMO_PASSWORD
+from companies.models import (
+    Address,
+    Company,
+    Contact,
+    Identifier,
+    Membership,
+    ProgramParticipation,
+)
+
+COUNTED: list[type[models.Model]] = [
+    User,
+    EmailAddress,
+    Authenticator,
+    Company,
+    Membership,
+    Address,
+    Contact,
+    Identifier,
+    ProgramParticipation,
+    Application,
+    LogEntry,
+]
+
+
+def load_demo() -> str:
+    out = StringIO()
+    call_command("load_demo", "--force", stdout=out)
+    return out.getvalue()
+
+
+def demo_totp(email: str) -> str:
+    out = StringIO()
+    call_command("demo_totp", email, stdout=out, stderr=StringIO())
+    return out.getvalue().strip()
+
+
+class LoadDemoTests(TestCase):
+    def setUp(self) -> None:
+        # Not setUpTestData: the suite's fast password hasher is set per test.
+        self.output = load_demo()
+
+    def test_a_second_run_changes_nothing(self) -> None:
+        before = {m.__name__: m._default_manager.count() for m in COUNTED}
+        stamps = list(Company.objects.values_list("updated_at", flat=True))
+        passwords = list(User.objects.values_list("password", flat=True))
+        load_demo()
+        self.assertEqual({m.__name__: m._default_manager.count() for m in COUNTED}, before)
+        self.assertEqual(list(Company.objects.values_list("updated_at", flat=True)), stamps)
+        self.assertEqual(list(User.objects.values_list("password", flat=True)), passwords)
+
+    def test_the_demo_world_has_every_persona_the_issue_names(self) -> None:
+        by_type = dict(Company.objects.values_list("business_type", "language"))
+        self.assertEqual(
+            by_type,
+            {
+                "importer": "en",
+                "highway_carrier": "es",
+                "foreign_manufacturer": "es",
+                "customs_broker": "en",
+            },
+        )
+        carrier = Company.objects.get(business_type="highway_carrier")
+        self.assertEqual((carrier.country.code, carrier.business_subtype), ("MX", "us_mexico"))
+        consultant = User.objects.get(email="consultant@demo.openctpat.test")
+        self.assertEqual(Membership.objects.filter(user=consultant, role="consultant").count(), 2)
+        roles = set(User.objects.exclude(program_role="").values_list("program_role", flat=True))
+        self.assertEqual(roles, {"specialist", "supervisor"})
+
+    def test_each_demo_company_lacks_only_the_eligibility_check(self) -> None:
+        with eligibility(True):
+            for company in Company.objects.all():
+                with self.subTest(company=company.legal_name):
+                    self.assertEqual(Application.start(company).missing_items(), [])
+
+    def test_everyone_who_must_use_mfa_has_the_demo_authenticator(self) -> None:
+        for user in User.objects.all():
+            with self.subTest(user=user.email):
+                has_totp = Authenticator.objects.filter(user=user, type="totp").exists()
+                self.assertEqual(has_totp, user.requires_mfa())
+
+    def test_the_logins_table_and_password_are_printed(self) -> None:
+        self.assertIn(f"Password for every demo user: {DEMO_PASSWORD}", self.output)
+        self.assertRegex(self.output, r"importer\.admin@demo\.openctpat\.test\s+admin\s+.*\s+no")
+        self.assertRegex(self.output, r"carrier\.officer@demo\.openctpat\.test\s+officer\s+.*yes")
+
+    def test_the_compliance_admin_signs_straight_in(self) -> None:
+        response = self.client.post(
+            reverse("account_login"),
+            {"login": "importer.admin@demo.openctpat.test", "password": DEMO_PASSWORD},
+        )
+        self.assertEqual(response.status_code, 302, response.content.decode()[-3000:])
+        page = self.client.get(reverse("companies:company-list"))
+        self.assertContains(page, "Great Lakes Home Goods Inc.")
+
+    def test_demo_totp_prints_the_code_the_officer_signs_in_with(self) -> None:
+        officer = User.objects.get(email="carrier.officer@demo.openctpat.test")
+        code = demo_totp(officer.email)
+        self.assertRegex(code, r"^\d{6}$")
+        authenticator = Authenticator.objects.get(user=officer, type="totp")
+        self.assertTrue(TOTP(authenticator).validate_code(code))
+
+    def test_demo_totp_refuses_a_user_with_their_own_authenticator(self) -> None:
+        from core.testing import make_user
+
+        make_user("real.officer@example.com", mfa=True)
+        with self.assertRaisesMessage(CommandError, "not a demo user"):
+            demo_totp("real.officer@example.com")
+        with self.assertRaisesMessage(CommandError, "has no authenticator"):
+            demo_totp("importer.admin@demo.openctpat.test")
+
+    @override_settings(DEBUG=False)
+    def test_it_refuses_a_production_site_without_force(self) -> None:
+        with self.assertRaisesMessage(CommandError, "published password"):
+            call_command("load_demo", stdout=StringIO())
