@@ -39,8 +39,10 @@ setup: install .env
 	$(ENV) $(CTPAT) load_catalogue
 	$(ENV) $(CTPAT) load_demo
 
+# The background-task worker runs beside the web server and stops with it.
 run: setup
-	$(ENV) $(CTPAT) runserver $(HOST):$(PORT)
+	$(ENV) $(CTPAT) db_worker -v0 & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  $(ENV) $(CTPAT) runserver $(HOST):$(PORT)
 
 test: install
 	$(UV) run pytest -n 2 -q
