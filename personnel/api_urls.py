@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from personnel import api
+
+router = SimpleRouter()
+router.register("employees", api.EmployeeViewSet, basename="employee")
+router.register("personnel-screenings", api.ScreeningViewSet, basename="personnel-screening")
+
+urlpatterns = router.urls

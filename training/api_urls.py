@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from training import api
+
+router = SimpleRouter()
+router.register("training-courses", api.CourseViewSet, basename="training-course")
+router.register("training-sessions", api.SessionViewSet, basename="training-session")
+router.register("training-records", api.RecordViewSet, basename="training-record")
+router.register("training-matrix", api.MatrixViewSet, basename="training-matrix")
+
+urlpatterns = router.urls

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from core.testing import EDITORS, MANAGERS, VIEWERS, PermissionCase
+from core.testing import ANY_USER, EDITORS, MANAGERS, VIEWERS, PermissionCase
 from personnel.tests.world import make_people
 
 C = PermissionCase
@@ -144,4 +144,48 @@ CASES = [
         setup=P,
     ),
     C("personnel:access-log", _url("personnel:access-log", company), MANAGERS),
+    C("api:employee-list", _url("api:employee-list"), ANY_USER, api=True),
+    C("api:employee-detail", _url("api:employee-detail", employee), VIEWERS, api=True, setup=P),
+    C(
+        "api:employee-detail",
+        _url("api:employee-detail", employee),
+        EDITORS,
+        api=True,
+        setup=P,
+        method="patch",
+        data=lambda t: {"job_title": "Gate guard"},
+    ),
+    C(
+        "api:employee-detail",
+        _url("api:employee-detail", employee),
+        EDITORS,
+        api=True,
+        setup=P,
+        method="delete",
+    ),
+    C("api:personnel-screening-list", _url("api:personnel-screening-list"), ANY_USER, api=True),
+    C(
+        "api:personnel-screening-detail",
+        _url("api:personnel-screening-detail", screening),
+        VIEWERS,
+        api=True,
+        setup=P,
+    ),
+    C(
+        "api:personnel-screening-detail",
+        _url("api:personnel-screening-detail", screening),
+        MANAGERS,
+        api=True,
+        setup=P,
+        method="patch",
+        data=lambda t: {"notes": "Re-read"},
+    ),
+    C(
+        "api:personnel-screening-detail",
+        _url("api:personnel-screening-detail", screening),
+        MANAGERS,
+        api=True,
+        setup=P,
+        method="delete",
+    ),
 ]

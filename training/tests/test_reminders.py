@@ -1,0 +1,105 @@
+"""Reminders to managers: before and after due dates, never the same one twice."""
+
+from __future__ import annotations
+
+import datetime
+from io import StringIO
+from unittest import mock
+
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+from django.test import TestCase
+
+from core.testing import add_member, make_company, make_user
+from training.models import ReminderLog
+from training.tasks import send_training_reminder
+from training.tests import factories as f
+
+D = datetime.date
+
+
+def at(day: D) -> time_machine.travel:
+    return time_machine.travel(
+        datetime.datetime(day.year, day.month, day.day, 6, tzinfo=datetime.UTC), tick=False
+    )
+
+
+class ReminderTests(TestCase):
+    def setUp(self) -> None:
+        self.company = make_company(language="es")
+        add_member(self.company, make_user("boss@acme.test"), "officer")
+        add_member(self.company, make_user("clerk@acme.test"), "user")
+        guard = f.role(self.company, "guard")
+        self.course = f.course(
+            self.company,
+            roles=[guard],
+            refresher_months=12,
+            title_en="Seal handling",
+            title_es="Manejo de sellos",
+        )
+        self.ana = f.employee(
+            self.company, "Ana", "Ruiz", roles=[guard], manager_email="Jefe@Acme.test"
+        )
+        self.luis = f.employee(self.company, "Luis", "Gómez", roles=[guard])
+        f.record(self.ana, self.course, D(2024, 7, 1))  # due 2025-07-01
+        f.record(self.luis, self.course, D(2025, 5, 1))  # due 2026-05-01
+
+    def run_command(self) -> str:
+        out = StringIO()
+        call_command("send_training_reminders", stdout=out)
+        return out.getvalue()
+
+    def test_before_and_after_the_due_date_each_reminder_goes_once(self) -> None:
+        with at(D(2025, 5, 1)):
+            self.run_command()
+        self.assertEqual(mail.outbox, [], "more than 30 days ahead: nothing to say")
+        with at(D(2025, 6, 5)):
+            self.run_command()
+            self.run_command()
+        self.assertEqual(len(mail.outbox), 1)
+        message = mail.outbox[0]
+        self.assertEqual(message.to, ["jefe@acme.test"])
+        self.assertIn("Ana Ruiz: Manejo de sellos", message.body, "in the company's language")
+        self.assertIn("2025-07-01", message.body)
+        self.assertNotIn("Luis", message.body)
+        with at(D(2025, 7, 2)):
+            self.run_command()
+        with at(D(2025, 7, 20)):
+            self.run_command()
+        self.assertEqual(len(mail.outbox), 2)
+        self.assertIn("Overdue:", mail.outbox[1].body)
+        self.assertIn(f"/companies/{self.company.pk}/training/matrix/", mail.outbox[1].body)
+        self.assertEqual(
+            sorted(ReminderLog.objects.values_list("kind", "key")),
+            [("after", "2025-07-01"), ("before", "2025-07-01")],
+        )
+        self.assertTrue(all(ReminderLog.objects.values_list("sent_at", flat=True)))
+
+    def test_people_without_a_manager_go_to_the_companys_officers_and_admins(self) -> None:
+        new = f.employee(self.company, "Eva", "Luna", roles=list(self.course.roles.all()))
+        with at(D(2025, 5, 1)):
+            self.run_command()
+        self.assertEqual(len(mail.outbox), 1)
+        self.assertEqual(mail.outbox[0].to, ["boss@acme.test"])
+        self.assertIn(new.full_name, mail.outbox[0].body)
+
+    def test_a_failed_email_is_retried_by_the_next_run(self) -> None:
+        with at(D(2025, 6, 5)), mock.patch("training.tasks.send_mail", side_effect=OSError):
+            self.run_command()
+        self.assertEqual(ReminderLog.objects.get().sent_at, None)
+        with at(D(2025, 6, 6)):
+            self.run_command()
+        self.assertEqual(len(mail.outbox), 1)
+
+    def test_the_task_sends_nothing_for_rows_already_sent(self) -> None:
+        with at(D(2025, 6, 5)):
+            self.run_command()
+        ids = list(ReminderLog.objects.values_list("pk", flat=True))
+        self.assertEqual(send_training_reminder.call(ids), 0)
+        self.assertEqual(len(mail.outbox), 1)
+
+    def test_inactive_people_get_no_reminders(self) -> None:
+        self.ana.deactivate()
+        with at(D(2025, 7, 20)):
+            self.assertIn("0 new reminder(s)", self.run_command())
