@@ -50,7 +50,8 @@ from .normalize import GENERIC_WORDS, NormalizedName, is_legal_form, normalize, 
 # ------------------------------------------------------------------ scoring constants
 TOKEN_FLOOR = 0.8
 EDIT_FLOOR = 0.0
-EDIT_CUT = 0.6
+EDIT_CUT = 0.7
+EDIT_POW = 0.5
 PREFIX_CREDIT = 0.9
 USE_JW = False
 TRUNCATION_MIN_CHARS = 24
@@ -66,6 +67,7 @@ COUNTRY_BONUS = 2.0
 MAX_TOKENS = 10
 NGRAM = 3
 BLOCK_MAX_DF = 0.04
+BLOCK_REL_CUT = 0.3
 BATCH_CHUNK = 256
 
 #: Default alert threshold (0-100), calibrated on ``bench/screening.py``: at this score
@@ -222,6 +224,7 @@ def _token_credit(
     right: Sequence[str],
     llen: npt.NDArray[np.int32] | None = None,
     rlen: npt.NDArray[np.int32] | None = None,
+    allow_prefix: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
     """Credit (0-1) for pairs of different tokens, and credit if left were cut short.
 
@@ -246,7 +249,7 @@ def _token_credit(
         edit_sim = 1.0 - dist / longest[close]
         edit_credit = np.where(
             edit_sim >= EDIT_CUT,
-            np.clip((edit_sim - EDIT_FLOOR) / (1.0 - EDIT_FLOOR), 0.0, 1.0),
+            np.clip((edit_sim - EDIT_FLOOR) / (1.0 - EDIT_FLOOR), 0.0, 1.0) ** EDIT_POW,
             0.0,
         )
         if USE_JW:
@@ -255,7 +258,10 @@ def _token_credit(
             edit_credit = np.maximum(edit_credit, jw_credit)
         credit[close] = edit_credit
     prefix_credit = np.zeros(len(left), dtype=np.float32)
-    maybe_prefix = np.flatnonzero((llen >= 3) & (llen < rlen))
+    prefix_mask = (llen >= 3) & (llen < rlen)
+    if allow_prefix is not None:
+        prefix_mask &= allow_prefix
+    maybe_prefix = np.flatnonzero(prefix_mask)
     if maybe_prefix.size:
         pl = [left[i] for i in maybe_prefix.tolist()]
         pr = [right[i] for i in maybe_prefix.tolist()]
@@ -267,7 +273,7 @@ def _token_credit(
 class ScreeningIndex:
     """All listed names of a set of entities, ready for batch and single screening."""
 
-    def __init__(self, entities: Iterable[Entity], *, candidates: int = 30) -> None:
+    def __init__(self, entities: Iterable[Entity], *, candidates: int = 20) -> None:
         self.entities: list[Entity] = list(entities)
         self.candidates = candidates
         names: list[str] = []
@@ -331,10 +337,10 @@ class ScreeningIndex:
         self.country_column = {c: i for i, c in enumerate(country_codes)}
         rows = [ei for ei, e in enumerate(self.entities) for _ in e.countries]
         cols = [self.country_column[c] for e in self.entities for c in e.countries]
-        self.entity_countries = sparse.csr_matrix(
-            (np.ones(len(rows), dtype=bool), (rows, cols)),
-            shape=(len(self.entities), max(1, len(country_codes))),
+        self.entity_countries = np.zeros(
+            (len(self.entities), max(1, len(country_codes))), dtype=bool
         )
+        self.entity_countries[rows, cols] = True
         self.entity_has_country = np.asarray([bool(e.countries) for e in self.entities], dtype=bool)
 
         # Blocking matrix: TF-IDF of character 3-grams over skeleton tokens.
@@ -460,19 +466,32 @@ class ScreeningIndex:
         )
         qmat = self._prune_common(qmat).multiply(self.ngram_idf[None, :]).tocsr()
         sims = (qmat @ self.block_t).tocsr()
-        out = np.full((len(prep.norms), k), -1, dtype=np.int32)
-        sim_indptr, sim_indices, sim_data = sims.indptr, sims.indices, sims.data
-        for qi in range(len(prep.norms)):
-            start, end = sim_indptr[qi], sim_indptr[qi + 1]
+        n_rows = len(prep.norms)
+        out = np.full((n_rows, k), -1, dtype=np.int32)
+        if sims.nnz == 0:
+            return out
+        # Most stored products come from one shared 3-gram and are far below the row's
+        # best: drop everything under BLOCK_REL_CUT x the row maximum before selecting.
+        counts = np.diff(sims.indptr)
+        row_of = np.repeat(np.arange(n_rows), counts)
+        row_max = np.zeros(n_rows, dtype=np.float32)
+        nonempty = counts > 0
+        row_max[nonempty] = np.maximum.reduceat(sims.data, sims.indptr[:-1][nonempty])
+        keep = sims.data >= BLOCK_REL_CUT * row_max[row_of]
+        kept_rows = row_of[keep]
+        kept_data = sims.data[keep]
+        kept_cols = sims.indices[keep]
+        bounds = np.searchsorted(kept_rows, np.arange(n_rows + 1))
+        for qi in range(n_rows):
+            start, end = bounds[qi], bounds[qi + 1]
             n = end - start
             if n == 0:
                 continue
-            row = sim_data[start:end]
             if n > k:
-                top = np.argpartition(row, n - k)[n - k :]
-                out[qi] = sim_indices[start:end][top]
+                top = np.argpartition(kept_data[start:end], n - k)[n - k :]
+                out[qi] = kept_cols[start:end][top]
             else:
-                out[qi, :n] = sim_indices[start:end]
+                out[qi, :n] = kept_cols[start:end]
         return out
 
     # ------------------------------------------------------------------ scoring
@@ -504,8 +523,14 @@ class ScreeningIndex:
                 q_todo, v_todo = q_ids[todo], v_ids[todo]
                 left = [qs[i] for i in q_todo.tolist()]
                 right = [vs[i] for i in v_todo.tolist()]
+                q_is_last = np.zeros(len(qs), dtype=bool)
+                q_is_last[prep.tok[prep.is_last]] = True
                 ucredit[todo], uprefix[todo] = _token_credit(
-                    left, right, prep.string_len[q_todo], self.vocab_len[v_todo]
+                    left,
+                    right,
+                    prep.string_len[q_todo],
+                    self.vocab_len[v_todo],
+                    q_is_last[q_todo],
                 )
             credit[pair_valid] = ucredit[inverse]
             prefix[pair_valid] = uprefix[inverse]
@@ -565,9 +590,7 @@ class ScreeningIndex:
         match = np.zeros(ent.shape, dtype=bool)
         if known.any():
             rows, cols = np.nonzero(known)
-            match[rows, cols] = np.asarray(
-                self.entity_countries[ent[rows, cols], prep.countries[rows]]
-            ).ravel()
+            match[rows, cols] = self.entity_countries[ent[rows, cols], prep.countries[rows]]
         asked = np.broadcast_to(qc != -1, ent.shape)
         country_adj = np.where(
             asked & has_country, np.where(match, COUNTRY_BONUS, -COUNTRY_PENALTY), 0.0
@@ -593,7 +616,7 @@ class ScreeningIndex:
         """Best entities per query as ``(entity index, name index, score)``, best first.
 
         This is the compact form the batch workers send back; :meth:`search` builds
-        :class:`Hit` objects with explanations from it.
+        :class:`Hit` objects with explanations.
         """
         if len(queries) > BATCH_CHUNK:
             out: list[list[tuple[int, int, float]]] = []
@@ -606,6 +629,16 @@ class ScreeningIndex:
             return out
         if not queries:
             return []
+        _, _, scored, picks = self._run(queries, top=top, min_score=min_score)
+        return [
+            [(ei, int(scored.cand[qi, col]), sc) for ei, col, sc in row]
+            for qi, row in enumerate(picks)
+        ]
+
+    def _run(
+        self, queries: Sequence[Query], *, top: int, min_score: float
+    ) -> tuple[_Prepared, IntArray, _Scored, list[list[tuple[int, int, float]]]]:
+        """Block and score one chunk; per query the picked ``(entity, column, score)``."""
         prep = self._prepare(queries)
         cand = self._block(prep, self.candidates)
         empty = np.flatnonzero(cand[:, 0] < 0)
@@ -616,25 +649,26 @@ class ScreeningIndex:
                 cand[qi, 0] = found[2]
         scored = self._score(prep, cand)
         order = np.argsort(-scored.score, axis=1, kind="stable")
-        results: list[list[tuple[int, int, float]]] = []
+        col_sorted = order.tolist()
         cand_sorted = np.take_along_axis(cand, order, axis=1).tolist()
         score_sorted = np.take_along_axis(scored.score, order, axis=1).tolist()
         name_entity = self.name_entity
+        picks: list[list[tuple[int, int, float]]] = []
         for qi in range(len(queries)):
             row: list[tuple[int, int, float]] = []
             seen: set[int] = set()
-            for ni, sc in zip(cand_sorted[qi], score_sorted[qi], strict=True):
+            for col, ni, sc in zip(col_sorted[qi], cand_sorted[qi], score_sorted[qi], strict=True):
                 if ni < 0 or sc < min_score:
                     break
                 ei = int(name_entity[ni])
                 if ei in seen:
                     continue
                 seen.add(ei)
-                row.append((ei, ni, round(float(sc), 2)))
+                row.append((ei, col, round(float(sc), 2)))
                 if len(row) >= top:
                     break
-            results.append(row)
-        return results
+            picks.append(row)
+        return prep, cand, scored, picks
 
     def search(
         self,
@@ -648,20 +682,21 @@ class ScreeningIndex:
     ) -> list[Hit]:
         """Screen one name; hits best first, each with its explanation."""
         query = Query(name=name, country=country, type=type)
-        raw = self.screen_raw([query], top=top, min_score=min_score)[0]
+        prep, cand, scored, picks = self._run([query], top=top, min_score=min_score)
+        row = picks[0]
         explanations: list[Explanation | None] = (
-            list(self.explain_many(query, [ni for _, ni, _ in raw]))
+            list(self._explain(query, prep, scored, [col for _, col, _ in row]))
             if explain
-            else [None] * len(raw)
+            else [None] * len(row)
         )
         return [
             Hit(
                 entity=self.entities[ei],
                 score=score,
-                matched_name=self.name_text[ni],
+                matched_name=self.name_text[int(cand[0, col])],
                 explanation=expl,
             )
-            for (ei, ni, score), expl in zip(raw, explanations, strict=True)
+            for (ei, col, score), expl in zip(row, explanations, strict=True)
         ]
 
     def hits(self, raw: Sequence[tuple[int, int, float]]) -> list[Hit]:
@@ -682,6 +717,13 @@ class ScreeningIndex:
         prep = self._prepare([query])
         cand = np.asarray([list(name_indices)], dtype=np.int32)
         scored = self._score(prep, cand)
+        return self._explain(query, prep, scored, list(range(len(name_indices))))
+
+    def _explain(
+        self, query: Query, prep: _Prepared, scored: _Scored, columns: Sequence[int]
+    ) -> list[Explanation]:
+        """Explanations for the given candidate columns of a one-query batch."""
+        name_indices = [int(scored.cand[0, c]) for c in columns]
         norm = prep.norms[0]
         q_disp = norm.tokens[:MAX_TOKENS]
         q_sk = norm.skeletons[:MAX_TOKENS]
@@ -698,7 +740,7 @@ class ScreeningIndex:
         prefix = np.where(exact, 1.0, prefix)
         out: list[Explanation] = []
         offset = 0
-        for col, ni in enumerate(name_indices):
+        for col, ni in zip(columns, name_indices, strict=True):
             listed = self.name_norms[ni]
             l_disp = listed.tokens[:MAX_TOKENS]
             n_l = len(l_disp)
