@@ -16,7 +16,6 @@ from django.urls import reverse
 
 from accounts.models import User
 from applications.models import Application
-from applications.tests.factories import eligibility
 from companies.management.commands.load_demo import DEMO_PASSWORD
 from companies.models import (
     Address,
@@ -26,6 +25,7 @@ from companies.models import (
     Membership,
     ProgramParticipation,
 )
+from eligibility.models import EligibilityCheck
 
 COUNTED: list[type[models.Model]] = [
     User,
@@ -38,6 +38,7 @@ COUNTED: list[type[models.Model]] = [
     Identifier,
     ProgramParticipation,
     Application,
+    EligibilityCheck,
     LogEntry,
 ]
 
@@ -86,11 +87,12 @@ class LoadDemoTests(TestCase):
         roles = set(User.objects.exclude(program_role="").values_list("program_role", flat=True))
         self.assertEqual(roles, {"specialist", "supervisor"})
 
-    def test_each_demo_company_lacks_only_the_eligibility_check(self) -> None:
-        with eligibility(True):
-            for company in Company.objects.all():
-                with self.subTest(company=company.legal_name):
-                    self.assertEqual(Application.start(company).missing_items(), [])
+    def test_the_demo_companies_are_ready_to_sign_but_the_importer_needs_the_wizard(self) -> None:
+        for company in Company.objects.all():
+            with self.subTest(company=company.legal_name):
+                missing = [i.key for i in Application.start(company).missing_items()]
+                expected = ["eligibility"] if company.business_type == "importer" else []
+                self.assertEqual(missing, expected)
 
     def test_everyone_who_must_use_mfa_has_the_demo_authenticator(self) -> None:
         for user in User.objects.all():

@@ -34,6 +34,7 @@ from companies.models import (
     ProgramParticipation,
 )
 from eligibility.identifiers import validate_identifier
+from eligibility.workflow import applicable_questions, run_check
 
 DEMO_DOMAIN = "demo.openctpat.test"
 DEMO_PASSWORD = "openctpat-demo"  # noqa: S105 - published on purpose, see the module docstring
@@ -49,6 +50,9 @@ class DemoCompany:
     contacts: list[dict[str, Any]]
     identifiers: list[tuple[str, str]]
     programs: list[dict[str, Any]] = field(default_factory=list)
+    # Record a passing eligibility check, so the officer can sign at once. The importer has
+    # none: its officer walks through the eligibility wizard first, as a newcomer would.
+    eligible: bool = True
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,7 @@ COMPANIES = [
             ("senior_management", "Helen Brooks", "Chief Executive Officer", "helen.brooks"),
         ),
         identifiers=[("ior", "36-418250100"), ("bond", "GLH100427"), ("ein", "36-4182501")],
+        eligible=False,
     ),
     DemoCompany(
         key="carrier",
@@ -324,6 +329,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             companies = {demo.key: self.load_company(demo) for demo in COMPANIES}
             rows = [row for demo in USERS for row in self.load_user(demo, companies)]
+            for demo in COMPANIES:
+                if demo.eligible:
+                    self.pass_eligibility(companies[demo.key])
         if options["verbosity"] > 0:
             self.print_logins(rows)
 
@@ -389,6 +397,20 @@ class Command(BaseCommand):
             (demo.email, role, companies[key].legal_name, mfa) for key, role in demo.memberships
         ]
 
+    def pass_eligibility(self, company: Company) -> None:
+        """Answer every eligibility question as a qualifying company would, once."""
+        if company.eligibility_checks.exists():
+            return
+        questions = applicable_questions(
+            company.business_type, company.business_subtype, company.country.code
+        )
+        officer = company.memberships.filter(role="officer").first()
+        run_check(
+            company,
+            officer.user if officer else None,
+            answers={q.id: q.qualifying_answer for q in questions},
+        )
+
     def give_demo_totp(self, user: User) -> None:
         authenticator = Authenticator.objects.filter(
             user=user, type=Authenticator.Type.TOTP
@@ -418,3 +440,8 @@ class Command(BaseCommand):
             "uv run ctpat demo_totp EMAIL"
         )
         out.write("importer.admin@demo.openctpat.test signs in without a second factor.")
+        out.write(
+            "The carrier, manufacturer and broker passed the eligibility check, so their "
+            "officers can sign the partner agreement at once; the importer's officer runs the "
+            "eligibility wizard first."
+        )
