@@ -48,6 +48,33 @@ class SignInTests(AccountsTestCase):
             page, f"{reverse('account_login')}?next=/companies/", fetch_redirect_response=False
         )
 
+    def test_sign_up_signs_the_newcomer_in(self) -> None:
+        response = self.client.post(
+            reverse("account_signup"),
+            {
+                "email": "New@Startup.test",
+                "password1": "a-long-passphrase-9",
+                "password2": "a-long-passphrase-9",
+            },
+        )
+        self.assertRedirects(response, reverse("companies:company-list"))
+        self.assertTrue(User.objects.filter(email="new@startup.test").exists())
+        page = self.client.get(reverse("companies:company-list"))
+        self.assertContains(page, "You are not a member of any company yet")
+
+    def test_sign_up_with_a_taken_address_is_refused(self) -> None:
+        response = self.client.post(
+            reverse("account_signup"),
+            {
+                "email": "ana.ruiz@acme.test",
+                "password1": "a-long-passphrase-9",
+                "password2": "a-long-passphrase-9",
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.context["form"].errors["email"])
+        self.assertEqual(User.objects.filter(email="ana.ruiz@acme.test").count(), 1)
+
     def test_anonymous_home_goes_to_sign_in(self) -> None:
         response = self.client.get("/")
         self.assertRedirects(response, reverse("account_login"))
@@ -71,9 +98,9 @@ class PasswordResetTests(AccountsTestCase):
         form_page = self.client.get(link, follow=True)
         self.assertContains(form_page, 'name="password1"')
         new_password = "a-brand-new-passphrase-42"
+        # The link leads on to a key-less address; the form posts there.
         done = self.client.post(
-            form_page.redirect_chain[-1][0] if form_page.redirect_chain else link,
-            {"password1": new_password, "password2": new_password},
+            form_page.redirect_chain[-1][0], {"password1": new_password, "password2": new_password}
         )
         self.assertRedirects(done, reverse("account_reset_password_from_key_done"))
 
