@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from companies.models import Address, Company
 from personnel.models import (
@@ -148,7 +149,9 @@ class EmployeeFilterForm(forms.Form):
         label=_("Facility"), queryset=Address.objects.none(), required=False
     )
     role = forms.ModelChoiceField(
-        label=_("Role"), queryset=SecurityRole.objects.none(), required=False
+        label=pgettext_lazy("security", "Role"),
+        queryset=SecurityRole.objects.none(),
+        required=False,
     )
     inactive = forms.BooleanField(label=_("Include inactive"), required=False)
 

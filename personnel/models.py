@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Address, Company
@@ -106,7 +106,7 @@ class Employee(TenantModel):
         ),
     )
     hire_date = models.DateField(_("hire date"), null=True, blank=True)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("in use", "active"), default=True)
     deactivated_on = models.DateField(_("deactivated on"), null=True, blank=True)
 
     objects: ClassVar[EmployeeQuerySet] = EmployeeQuerySet.as_manager()  # type: ignore[assignment]
@@ -156,7 +156,7 @@ class ScreeningKind(models.TextChoices):
 
 class Outcome(models.TextChoices):
     PENDING = "pending", _("Pending")
-    CLEAR = "clear", _("Clear")
+    CLEAR = "clear", pgettext_lazy("screening outcome", "Clear")
     CONCERNS = "concerns", _("Cleared with concerns")
     ADVERSE = "adverse", _("Not cleared")
 

@@ -132,14 +132,18 @@ def _screening(kind: str) -> Callable[[Company], list[EvidenceItem]]:
             return [
                 EvidenceItem(
                     _("Pre-employment verification"),
-                    _coverage(coverage.pre_employment(company), _("verified")),
+                    _coverage(
+                        coverage.pre_employment(company), _("with a pre-employment verification")
+                    ),
                     url,
                 )
             ]
         overdue = coverage.rechecks_overdue(company)
         return [
             EvidenceItem(
-                _("Background checks"), _coverage(coverage.background(company), _("checked")), url
+                _("Background checks"),
+                _coverage(coverage.background(company), _("with a background check")),
+                url,
             ),
             EvidenceItem(_("Periodic re-checks overdue"), str(overdue), url),
         ]
@@ -151,7 +155,7 @@ def _conduct(company: Company) -> list[EvidenceItem]:
     return [
         EvidenceItem(
             _("Code of conduct acknowledged"),
-            _coverage(coverage.conduct_acknowledged(company), _("acknowledged")),
+            _coverage(coverage.conduct_acknowledged(company), _("who acknowledged the code")),
             reverse("personnel:employee-list", args=[company.pk]),
         )
     ]

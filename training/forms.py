@@ -10,6 +10,7 @@ from django import forms
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from companies.models import Address, Company
 from personnel.models import Employee, SecurityRole
@@ -261,7 +262,9 @@ class MatrixFilterForm(forms.Form):
         label=_("Facility"), queryset=Address.objects.none(), required=False
     )
     role = forms.ModelChoiceField(
-        label=_("Role"), queryset=SecurityRole.objects.none(), required=False
+        label=pgettext_lazy("security", "Role"),
+        queryset=SecurityRole.objects.none(),
+        required=False,
     )
     course = forms.ModelChoiceField(
         label=_("Course"), queryset=Course.objects.none(), required=False

@@ -23,6 +23,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from companies.models import Address, Company
 from core.models import TenantModel
@@ -74,7 +75,7 @@ class Course(TenantModel):
         validators=[MaxValueValidator(100)],
         help_text=_("A quiz score at or above this counts as effective training (MSC 12.4)."),
     )
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("in use", "active"), default=True)
 
     objects: ClassVar[TenantQuerySet[Course]] = TenantQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -165,7 +166,7 @@ class SessionMaterial(TenantModel):
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
     session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="materials")
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=200, blank=True)
     file = models.FileField(
         _("file"),
         upload_to="training/materials/%Y/",
@@ -367,7 +368,7 @@ class CultureRecord(TenantModel):
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="culture_records")
     kind = models.CharField(_("type"), max_length=20, choices=CultureKind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=200)
     dated = models.DateField(_("date"))
     people = models.TextField(
         _("people"),
@@ -408,7 +409,7 @@ class CultureEvidence(TenantModel):
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
     record = models.ForeignKey(CultureRecord, on_delete=models.CASCADE, related_name="evidence")
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=200, blank=True)
     file = models.FileField(
         _("file"),
         upload_to="training/culture/%Y/",

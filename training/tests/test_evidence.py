@@ -89,16 +89,17 @@ class EvidenceTests(TestCase):
         self.people[3].deactivate()
         self.assertEqual(
             self.figures("11.1")["Pre-employment verification"],
-            "33% of active employees (1 of 3) verified",
+            "33% of active employees (1 of 3) with a pre-employment verification",
         )
         background = self.figures("11.2")
         self.assertEqual(
-            background["Background checks"], "33% of active employees (1 of 3) checked"
+            background["Background checks"],
+            "33% of active employees (1 of 3) with a background check",
         )
         self.assertEqual(background["Periodic re-checks overdue"], "1")
         self.assertEqual(
             self.figures("11.5")["Code of conduct acknowledged"],
-            "33% of active employees (1 of 3) acknowledged",
+            "33% of active employees (1 of 3) who acknowledged the code",
         )
         Separation.objects.create(
             company=self.company,

@@ -60,7 +60,9 @@ class ReminderTests(TestCase):
         self.assertEqual(len(mail.outbox), 1)
         message = mail.outbox[0]
         self.assertEqual(message.to, ["jefe@acme.test"])
-        self.assertIn("Ana Ruiz: Manejo de sellos", message.body, "in the company's language")
+        self.assertIn("Ana Ruiz: Manejo de sellos", message.body)
+        self.assertIn("Vencen en los próximos 30 días:", message.body)
+        self.assertIn("Recordatorio de capacitación", message.subject)
         self.assertIn("2025-07-01", message.body)
         self.assertNotIn("Luis", message.body)
         with at(D(2025, 7, 2)):
@@ -68,7 +70,7 @@ class ReminderTests(TestCase):
         with at(D(2025, 7, 20)):
             self.run_command()
         self.assertEqual(len(mail.outbox), 2)
-        self.assertIn("Overdue:", mail.outbox[1].body)
+        self.assertIn("Vencidos:", mail.outbox[1].body, "in the company's language")
         self.assertIn(f"/companies/{self.company.pk}/training/matrix/", mail.outbox[1].body)
         self.assertEqual(
             sorted(ReminderLog.objects.values_list("kind", "key")),

@@ -229,6 +229,23 @@ class DashboardTests(PersonaTestCase):
         response = self.client.get(url, headers={"accept-language": "es"})
         self.assertContains(response, "Lavado de dinero basado en comercio")
 
+    def test_field_staff_pages_are_in_spanish(self) -> None:
+        guard = f.role(self.company, "guard", name_es="Guardia")
+        course = f.course(self.company, roles=[guard])
+        session = f.session(course, D(2025, 1, 10))
+        f.employee(self.company, roles=[guard])
+        self.login("user")
+        spanish = {"accept-language": "es"}
+        page = self.client.get(
+            reverse("training:session-detail", args=[self.company.pk, session.pk]), headers=spanish
+        )
+        self.assertContains(page, "Registrar asistencia")
+        self.assertContains(page, "Investigación de personal")
+        matrix = self.client.get(
+            reverse("training:matrix", args=[self.company.pk]), headers=spanish
+        )
+        self.assertContains(matrix, "Faltante")
+
     def test_course_criteria_must_be_msc_ids(self) -> None:
         self.login("user")
         response = self.client.post(
