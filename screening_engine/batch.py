@@ -224,9 +224,15 @@ def screen_file(
     top: int = 5,
     min_score: float = 0.0,
     workers: int | None = None,
+    start_row: int = 0,
+    max_rows: int | None = None,
 ) -> tuple[int, int, list[InputProblem]]:
-    """Screen a partner CSV into a result CSV; returns (partners, rows written, problems)."""
-    rows, problems = read_partner_csv(in_path)
+    """Screen a partner CSV into a result CSV; returns (partners, rows written, problems).
+
+    ``start_row``/``max_rows`` screen one range of data rows, so that several task
+    workers can share one large file; their outputs concatenate (minus repeated headers).
+    """
+    rows, problems = read_partner_csv(in_path, start_row=start_row, max_rows=max_rows)
     raw = screen_batch(
         index, [r.query for r in rows], top=top, min_score=min_score, workers=workers
     )

@@ -34,6 +34,7 @@ over name pairs):
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -45,7 +46,14 @@ from scipy import sparse
 
 from .countries import to_iso2
 from .entities import ENTITY_TYPES, Entity, EntityType
-from .normalize import GENERIC_WORDS, NormalizedName, is_legal_form, normalize, skeleton
+from .normalize import (
+    GENERIC_WORDS,
+    NormalizedName,
+    is_legal_form,
+    normalize,
+    skeleton,
+    to_ascii,
+)
 
 # ------------------------------------------------------------------ scoring constants
 TOKEN_FLOOR = 0.8
@@ -56,6 +64,7 @@ PREFIX_CREDIT = 0.9
 USE_JW = False
 TRUNCATION_MIN_CHARS = 24
 TRUNCATION_FACTOR = 0.95
+SHORT_TAIL = 4
 GENERIC_FACTOR = 0.2
 QUERY_SIDE = 0.72
 MIN_QUERY_WEIGHT_FACTOR = 1.0
@@ -72,7 +81,7 @@ BATCH_CHUNK = 256
 
 #: Default alert threshold (0-100), calibrated on ``bench/screening.py``: at this score
 #: about 1 % of the benchmark's hard and easy negatives alert (see docs/screening.md).
-DEFAULT_THRESHOLD = 87.0
+DEFAULT_THRESHOLD = 88.0
 
 IntArray = npt.NDArray[np.int32]
 FloatArray = npt.NDArray[np.float32]
@@ -197,7 +206,7 @@ class _Prepared:
     types: IntArray  # [B] type code or -1
     countries: IntArray  # [B] country column or -1
     keys: list[str]
-    display: list[str]
+    display: list[str]  # raw keys (see _raw_key), for the truncation check
     display_len: npt.NDArray[np.int32]
 
 
@@ -211,6 +220,14 @@ class _Scored:
     qcov: FloatArray
     ccov: FloatArray
     adjust: list[npt.NDArray[np.float32]] = field(default_factory=list)
+
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def _raw_key(name: str) -> str:
+    """Lowercase ASCII words of a name as written (legal forms kept): for prefix checks."""
+    return " ".join(_NON_ALNUM.sub(" ", to_ascii(name).lower()).split())
 
 
 def _string_key(norm: NormalizedName) -> str:
@@ -329,7 +346,7 @@ class ScreeningIndex:
             np.float32
         )
         self.name_keys = [_string_key(norm) for norm in norms]
-        self.name_display = [" ".join(norm.tokens) for norm in norms]
+        self.name_display = [_raw_key(name) for name in names]
 
         # Qualifier arrays.
         self.entity_type = np.asarray([_TYPE_CODES[e.type] for e in self.entities], dtype=np.int8)
@@ -409,6 +426,7 @@ class ScreeningIndex:
         weight = np.zeros((b, width), dtype=np.float32)
         strings: dict[str, int] = {}
         for qi, norm in enumerate(norms):
+            n_tokens = min(len(norm.tokens), MAX_TOKENS)
             for pos, (disp, skel) in enumerate(
                 zip(norm.tokens[:MAX_TOKENS], norm.skeletons[:MAX_TOKENS], strict=True)
             ):
@@ -418,8 +436,12 @@ class ScreeningIndex:
                 if vid is not None:
                     weight[qi, pos] = self.vocab_weight[vid]
                 else:
+                    # An unknown word counts as rare, unless it is a legal form or a short
+                    # last word (a field cut off at a fixed width: "... INTERNATIONAL TR").
                     generic = is_legal_form(disp) or skel in _GENERIC_SKELETONS
-                    weight[qi, pos] = self.max_idf * (GENERIC_FACTOR if generic else 1.0)
+                    cut_off = pos == n_tokens - 1 and len(disp) <= SHORT_TAIL and n_tokens > 1
+                    factor = GENERIC_FACTOR if generic or cut_off else 1.0
+                    weight[qi, pos] = self.max_idf * factor
         vocab_id = np.asarray([self.vocab_index.get(s, -1) for s in strings], dtype=np.int32)
         counts = (tok >= 0).sum(axis=1)
         is_last = np.zeros((b, width), dtype=bool)
@@ -445,8 +467,8 @@ class ScreeningIndex:
             types=types,
             countries=countries,
             keys=[_string_key(n) for n in norms],
-            display=[" ".join(n.tokens) for n in norms],
-            display_len=np.asarray([len(" ".join(n.tokens)) for n in norms], dtype=np.int32),
+            display=(display := [_raw_key(q.name) for q in queries]),
+            display_len=np.asarray([len(d) for d in display], dtype=np.int32),
         )
 
     # ------------------------------------------------------------------ blocking
@@ -571,9 +593,14 @@ class ScreeningIndex:
         ).reshape(b, k)
         q_len = prep.display_len[:, None]
         truncated = (prefix_len == q_len) & (q_len >= TRUNCATION_MIN_CHARS)
-        token_score = np.where(
-            truncated, np.maximum(token_score, TRUNCATION_FACTOR * qcov), token_score
+        # The whole query, as written, is the start of the listed name: as strong as a
+        # dropped word, unless the query is only common words (a bare legal form).
+        # A longer listed name that merely starts with the query ranks below a name the
+        # query matches whole (0.9 + 0.1 x listed coverage).
+        trunc_score = (
+            TRUNCATION_FACTOR * np.maximum(qcov, informative[:, None]) * (0.9 + 0.1 * ccov)
         )
+        token_score = np.where(truncated, np.maximum(token_score, trunc_score), token_score)
         name_score = np.maximum(token_score, string_score)
         name_score = np.where(valid_c, name_score, 0.0).astype(np.float32)
 

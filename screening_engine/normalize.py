@@ -142,6 +142,9 @@ BUSINESS_WORDS: dict[str, str] = {
     "communication": "communications",
     "telecom": "telecommunications",
     "telecommunication": "telecommunications",
+    "airlines": "air",
+    "airline": "air",
+    "airways": "air",
 }
 
 # Given-name spelling families (transliterations of one name) → one form.

@@ -91,6 +91,15 @@ class ScreenCommandTests(TestCase):
         self.assertTrue(all(r[3] == "bis_dpl" for r in rows[1:]))
         self.assertIn("list bis_dpl", err)
 
+    def test_row_ranges_split_a_file_for_task_workers(self) -> None:
+        content = b"id,name\n" + b"".join(
+            f"r{i},Banco Nacional de Cuba\n".encode() for i in range(5)
+        )
+        first, _ = self.screen(content, "--max-rows", "2", "--top", "1")
+        rest, _ = self.screen(content, "--start-row", "2", "--top", "1")
+        self.assertEqual([r[0] for r in first[1:]], ["r0", "r1"])
+        self.assertEqual([r[0] for r in rest[1:]], ["r2", "r3", "r4"])
+
     def test_missing_name_column_fails(self) -> None:
         with self.assertRaises(CommandError):
             self.screen(b"id,company\n1,x\n")

@@ -37,6 +37,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--workers", type=int, default=None, help="processes (default: cores)")
         parser.add_argument(
+            "--start-row", type=int, default=0, help="first data row to screen (0-based)"
+        )
+        parser.add_argument(
+            "--max-rows", type=int, default=None, help="screen at most this many data rows"
+        )
+        parser.add_argument(
             "--allow-truncated-tail",
             action="store_true",
             help="with --lists: accept a list file whose last row is cut off (row dropped)",
@@ -57,6 +63,8 @@ class Command(BaseCommand):
                 top=options["top"],
                 min_score=options["min_score"],
                 workers=options["workers"],
+                start_row=options["start_row"],
+                max_rows=options["max_rows"],
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
