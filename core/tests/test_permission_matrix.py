@@ -14,6 +14,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import transaction
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from core.testing import PERSONAS, PermissionCase, PersonaTestCase
@@ -68,10 +69,19 @@ class PermissionMatrixTests(PersonaTestCase):
         self.assertEqual(missing, [], "URLs without a permission case")
 
     def check_app(self, app: str) -> None:
+        # One signed-in client per persona for the whole walk: signing in once, not per request.
+        clients = {persona: self._client_for(persona) for persona in PERSONAS}
         for case in cases_of(app):
             for persona in PERSONAS:
                 with self.subTest(url=case.name, method=case.method, persona=persona):
+                    self.client = clients[persona]
                     self._check(case, persona)
+
+    def _client_for(self, persona: str) -> Client:
+        client = self.client_class()
+        if persona != "anonymous":
+            client.force_login(self.users[persona])
+        return client
 
     def _check(self, case: PermissionCase, persona: str) -> None:
         # Whatever one request changes is rolled back, so every persona sees the same world.
@@ -79,7 +89,6 @@ class PermissionMatrixTests(PersonaTestCase):
         try:
             if case.setup:
                 case.setup(self)
-            self.login(persona)
             response = self._request(case)
         finally:
             transaction.savepoint_rollback(savepoint)
