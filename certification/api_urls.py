@@ -3,5 +3,12 @@
 from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from certification import api
+
+router = SimpleRouter()
+router.register("certifications", api.CertificationViewSet, basename="certification")
+router.register("criterion-reviews", api.CriterionReviewViewSet, basename="criterionreview")
+
+urlpatterns: list[URLPattern | URLResolver] = [*router.urls]

@@ -7,3 +7,17 @@ from django.utils.translation import gettext_lazy as _
 class CertificationConfig(AppConfig):
     name = "certification"
     verbose_name = _("Certification")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from certification import models
+
+        for model in (
+            models.Certification,
+            models.VettingCheck,
+            models.CriterionReview,
+            models.ValidationReport,
+            models.Appeal,
+        ):
+            auditlog.register(model, exclude_fields=["created_at", "updated_at"])

@@ -1,0 +1,214 @@
+"""Certification API: a member reads its own account (status, tier, clocks, history) and
+its officer withdraws, re-applies, answers a suspension or appeals; the program office
+reads every account and runs review steps. Steps call `workflow` and answer 409 when
+refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from certification import workflow
+from certification.models import Certification, CertificationEvent, CriterionReview
+from certification.workflow import TransitionNotAllowed
+from core.api import TenantViewSet
+
+
+class EventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = CertificationEvent
+        fields = [
+            "id",
+            "transition",
+            "from_status",
+            "to_status",
+            "actor_role",
+            "reason",
+            "created_at",
+        ]
+
+
+class CertificationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    account_number = serializers.CharField(source="company.account_number", read_only=True)
+    certification_due = serializers.DateField(read_only=True)
+    validation_due = serializers.DateField(read_only=True)
+    suspension_response_due = serializers.DateField(read_only=True)
+    reapply_allowed_from = serializers.DateField(read_only=True)
+    allowed_transitions = serializers.SerializerMethodField()
+    events = EventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Certification
+        fields = [
+            "id",
+            "company",
+            "account_number",
+            "status",
+            "tier",
+            "applied_at",
+            "certified_at",
+            "last_validated_at",
+            "suspension_reason",
+            "certification_due",
+            "validation_due",
+            "suspension_response_due",
+            "reapply_allowed_from",
+            "allowed_transitions",
+            "events",
+        ]
+        read_only_fields = fields
+
+    def get_allowed_transitions(self, obj: Certification) -> list[str]:
+        user = self.context["request"].user
+        return [t.name for t in workflow.allowed_transitions(obj, user)]
+
+
+class TransitionInput(serializers.Serializer):  # type: ignore[type-arg]
+    transition = serializers.ChoiceField(choices=list(workflow.TABLE))
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    suspension_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    self_reported = serializers.BooleanField(required=False, default=False)
+    joint_review_failed = serializers.BooleanField(required=False, default=False)
+
+
+class TextInput(serializers.Serializer):  # type: ignore[type-arg]
+    text = serializers.CharField()
+
+
+class AppealInput(serializers.Serializer):  # type: ignore[type-arg]
+    event = serializers.IntegerField()
+    grounds = serializers.CharField()
+
+
+def _conflict(exc: TransitionNotAllowed) -> Response:
+    return Response({"detail": str(exc)}, status=409)
+
+
+class CertificationViewSet(TenantViewSet):
+    queryset = Certification.objects.select_related("company").prefetch_related("events")
+    serializer_class = CertificationSerializer
+    http_method_names = ["get", "post", "head", "options"]
+    # Steps a member takes need the officer's "sign"; the program office acts on any account.
+    action_permissions = {
+        "list": "view",
+        "retrieve": "view",
+        "transition": "sign",
+        "respond_to_suspension": "sign",
+        "appeal": "sign",
+    }
+
+    def get_queryset(self) -> Any:
+        user = self.request.user
+        if self.tenant_action() == "sign" and getattr(user, "is_program_office", False):
+            return type(self).queryset.all()
+        return super().get_queryset()
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(status=405)
+
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Request, pk: str | None = None) -> Response:
+        certification = self.get_object()
+        user: Any = request.user
+        data = TransitionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        try:
+            result = workflow.perform(
+                values.pop("transition"),
+                certification,
+                by=user,
+                reason=values.pop("reason"),
+                **values,
+            )
+        except TransitionNotAllowed as exc:
+            return _conflict(exc)
+        return Response(self.get_serializer(result).data)
+
+    @action(detail=True, methods=["post"], url_path="respond-to-suspension")
+    def respond_to_suspension(self, request: Request, pk: str | None = None) -> Response:
+        certification = self.get_object()
+        user: Any = request.user
+        data = TextInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            result = workflow.respond_to_suspension(
+                certification,
+                by=user,
+                response=data.validated_data["text"],
+            )
+        except TransitionNotAllowed as exc:
+            return _conflict(exc)
+        return Response(self.get_serializer(result).data)
+
+    @action(detail=True, methods=["post"])
+    def appeal(self, request: Request, pk: str | None = None) -> Response:
+        certification = self.get_object()
+        user: Any = request.user
+        data = AppealInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        event = certification.events.filter(pk=data.validated_data["event"]).first()
+        if event is None:
+            return Response({"event": ["No such decision on this account."]}, status=400)
+        try:
+            appeal = workflow.file_appeal(
+                event,
+                by=user,
+                grounds=data.validated_data["grounds"],
+            )
+        except TransitionNotAllowed as exc:
+            return _conflict(exc)
+        return Response(
+            {"id": appeal.pk, "kind": appeal.kind, "decision_due": appeal.decision_due()},
+            status=201,
+        )
+
+
+class CriterionReviewSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    ref_id = serializers.CharField(source="criterion.ref_id", read_only=True)
+
+    class Meta:
+        model = CriterionReview
+        fields = [
+            "id",
+            "certification",
+            "criterion",
+            "ref_id",
+            "accepted",
+            "comment",
+            "member_response",
+            "responded_at",
+        ]
+        read_only_fields = fields
+
+
+class CriterionReviewViewSet(TenantViewSet):
+    """The profile review as the member sees it: rejected criteria and their answers."""
+
+    queryset = CriterionReview.objects.select_related("criterion")
+    serializer_class = CriterionReviewSerializer
+    http_method_names = ["get", "post", "head", "options"]
+    action_permissions = {"list": "view", "retrieve": "view", "respond": "edit"}
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(status=405)
+
+    @action(detail=True, methods=["post"])
+    def respond(self, request: Request, pk: str | None = None) -> Response:
+        review = self.get_object()
+        user: Any = request.user
+        data = TextInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            review = workflow.respond_to_criterion(
+                review,
+                by=user,
+                response=data.validated_data["text"],
+            )
+        except TransitionNotAllowed as exc:
+            return _conflict(exc)
+        return Response(self.get_serializer(review).data)

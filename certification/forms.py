@@ -1,0 +1,89 @@
+"""Forms of the program-office pages. They only collect input; the workflow decides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from catalogue.models import Criterion
+from certification.choices import Outcome, SuspensionReason, VettingItem
+from certification.models import ValidationReport
+from certification.workflow import Transition
+
+
+class TransitionForm(forms.Form):
+    transition = forms.ChoiceField(label=_("Step"))
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    suspension_reason = forms.ChoiceField(
+        label=_("Suspension reason"),
+        choices=[("", "—"), *SuspensionReason.choices],
+        required=False,
+    )
+    self_reported = forms.BooleanField(
+        label=_("The member reported the incident itself"), required=False
+    )
+    joint_review_failed = forms.BooleanField(
+        label=_("The joint review found due diligence lacking"), required=False
+    )
+
+    def __init__(self, *args: Any, transitions: list[Transition], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["transition"]
+        field.choices = [(t.name, t.label) for t in transitions]
+
+    def details(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "suspension_reason": data["suspension_reason"],
+            "self_reported": data["self_reported"],
+            "joint_review_failed": data["joint_review_failed"],
+        }
+
+
+class VettingForm(forms.Form):
+    item = forms.ChoiceField(label=_("Item"), choices=VettingItem.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class OverrideForm(forms.Form):
+    override_reason = forms.CharField(
+        label=_("Why override"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CriterionReviewForm(forms.Form):
+    criterion = forms.ModelChoiceField(
+        label=_("Criterion"), queryset=Criterion.objects.filter(catalogue__published=True)
+    )
+    accepted = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Accept")), ("0", _("Reject"))],
+        coerce=lambda v: v == "1",
+    )
+    comment = forms.CharField(label=_("Comment"), required=False)
+
+
+class ReportForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = ValidationReport
+        fields = ["with_visit", "summary", "required_actions", "recommendations", "tier_outcome"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "required_actions": forms.Textarea(attrs={"rows": 3}),
+            "recommendations": forms.Textarea(attrs={"rows": 3}),
+            "tier_outcome": forms.Select(choices=[(2, _("Tier 2")), (3, _("Tier 3"))]),
+        }
+
+
+class DecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Approve")), ("0", _("Return"))],
+        coerce=lambda v: v == "1",
+    )
+    note = forms.CharField(label=_("Note"), required=False)

@@ -1,0 +1,258 @@
+"""Program-office pages: the review queue and dashboard, and one account's page with its
+lifecycle steps, vetting, profile review, validation reports and appeals. Every page
+answers 404 to anyone outside the program office."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from certification import forms as f
+from certification import workflow
+from certification.choices import AppealOutcome, ReportStatus, State
+from certification.models import Appeal, Certification, ValidationReport, VettingCheck
+from certification.workflow import TransitionNotAllowed
+from core import idempotency
+from core.http import AuthenticatedHttpRequest
+
+UPCOMING_DAYS = 90
+
+
+def _office(request: AuthenticatedHttpRequest) -> None:
+    if not request.user.is_program_office:
+        raise Http404
+
+
+def _certification(request: AuthenticatedHttpRequest, pk: int) -> Certification:
+    _office(request)
+    return get_object_or_404(Certification.objects.select_related("company", "assigned_to"), pk=pk)
+
+
+@login_required
+def certification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The work queue and dashboard: applications to review (with their SLA clock),
+    SLA breaches, suspensions awaiting a response, appeals, validations coming due."""
+    _office(request)
+    workflow.sync_submitted_applications()
+    today = timezone.localdate()
+    everyone = Certification.objects.select_related("company", "assigned_to")
+    queue = list(everyone.in_review_queue())
+    if request.GET.get("mine"):
+        queue = [c for c in queue if c.assigned_to_id == request.user.pk]
+    horizon = today + datetime.timedelta(days=UPCOMING_DAYS)
+    validations = [
+        c
+        for c in everyone.filter(status__in=[State.CERTIFIED, State.VALIDATED])
+        if (due := c.validation_due()) is not None and due <= horizon
+    ]
+    validations.sort(key=lambda c: c.validation_due() or today)
+    context = {
+        "queue": queue,
+        "breaches": [c for c in queue if c.sla_breached(today)],
+        "suspended": everyone.filter(status=State.SUSPENDED),
+        "appeals": Appeal.objects.filter(outcome=AppealOutcome.PENDING).select_related(
+            "certification__company"
+        ),
+        "validations": validations,
+        "reports": ValidationReport.objects.filter(status=ReportStatus.SUBMITTED).select_related(
+            "certification__company", "drafted_by"
+        ),
+        "today": today,
+    }
+    return render(request, "certification/certification_list.html", context)
+
+
+def _render_detail(
+    request: AuthenticatedHttpRequest, certification: Certification, **forms: Any
+) -> HttpResponse:
+    transitions = workflow.allowed_transitions(certification, request.user)
+    context = {
+        "certification": certification,
+        "company": certification.company,
+        "events": certification.events.select_related("actor"),
+        "vetting": certification.vetting.select_related("checked_by", "override_by"),
+        "reviews": certification.criterion_reviews.select_related("criterion", "reviewer"),
+        "reports": certification.validation_reports.select_related("drafted_by", "decided_by"),
+        "appeals": certification.appeals.all(),
+        "transition_form": forms.get("transition_form")
+        or f.TransitionForm(transitions=transitions),
+        "vetting_form": forms.get("vetting_form") or f.VettingForm(),
+        "override_form": f.OverrideForm(),
+        "review_form": forms.get("review_form") or f.CriterionReviewForm(),
+        "report_form": forms.get("report_form") or f.ReportForm(),
+        "decision_form": f.DecisionForm(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "certification/certification_detail.html", context)
+
+
+@login_required
+def certification_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, _certification(request, pk))
+
+
+@login_required
+@require_POST
+def certification_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    certification = _certification(request, pk)
+    form = f.TransitionForm(
+        request.POST, transitions=workflow.allowed_transitions(certification, request.user)
+    )
+    if form.is_valid():
+        try:
+            workflow.perform(
+                form.cleaned_data["transition"],
+                certification,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                **form.details(),
+            )
+        except TransitionNotAllowed as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Done."))
+            return redirect(certification)
+    return _render_detail(request, certification, transition_form=form)
+
+
+@login_required
+@require_POST
+def certification_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    certification = _certification(request, pk)
+    workflow.assign(certification, request.user, by=request.user)
+    messages.success(request, _("The review is assigned to you."))
+    return redirect(certification)
+
+
+@login_required
+@require_POST
+def vetting_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    certification = _certification(request, pk)
+    form = f.VettingForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            workflow.record_vetting(
+                certification, data["item"], data["outcome"], by=request.user, note=data["note"]
+            )
+        except TransitionNotAllowed as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect(certification)
+    return _render_detail(request, certification, vetting_form=form)
+
+
+@login_required
+@require_POST
+def vetting_override(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    _office(request)
+    check = get_object_or_404(VettingCheck, pk=pk)
+    form = f.OverrideForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.override_vetting(
+                check, by=request.user, reason=form.cleaned_data["override_reason"]
+            )
+        except TransitionNotAllowed as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, _("override_reason: say why the item is overridden."))
+    return redirect(check.certification)
+
+
+@login_required
+@require_POST
+def criterion_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    certification = _certification(request, pk)
+    form = f.CriterionReviewForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            workflow.review_criterion(
+                certification,
+                data["criterion"],
+                accepted=data["accepted"],
+                by=request.user,
+                comment=data["comment"],
+            )
+        except TransitionNotAllowed as exc:
+            form.add_error("comment", str(exc))
+        else:
+            return redirect(certification)
+    return _render_detail(request, certification, review_form=form)
+
+
+@login_required
+@require_POST
+def report_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    certification = _certification(request, pk)
+    if replayed := idempotency.replay(request):
+        return replayed
+    form = f.ReportForm(request.POST)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                claimed = idempotency.claim(request)
+                if isinstance(claimed, HttpResponse):
+                    return claimed
+                report = form.save(commit=False)
+                report.certification = certification
+                report.drafted_by = request.user
+                report.save()
+                workflow.submit_report(report, by=request.user)
+                idempotency.done(claimed, certification.get_absolute_url())
+        except TransitionNotAllowed as exc:
+            form.add_error("tier_outcome", str(exc))
+        else:
+            messages.success(request, _("Report submitted for supervisor approval."))
+            return redirect(certification)
+    return _render_detail(request, certification, report_form=form)
+
+
+@login_required
+@require_POST
+def report_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    _office(request)
+    report = get_object_or_404(ValidationReport, pk=pk)
+    form = f.DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.decide_report(
+                report,
+                by=request.user,
+                approve=form.cleaned_data["approve"],
+                note=form.cleaned_data["note"],
+            )
+        except TransitionNotAllowed as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, _("approve: choose approve or return."))
+    return redirect(report.certification)
+
+
+@login_required
+@require_POST
+def appeal_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    _office(request)
+    appeal = get_object_or_404(Appeal, pk=pk)
+    form = f.DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.decide_appeal(
+                appeal,
+                by=request.user,
+                reverse=not form.cleaned_data["approve"],
+                note=form.cleaned_data["note"],
+            )
+        except TransitionNotAllowed as exc:
+            messages.error(request, str(exc))
+    return redirect(appeal.certification)
