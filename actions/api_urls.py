@@ -1,7 +1,12 @@
-"""API routes of this app, mounted under /api/v1/ by portal/urls.py."""
+"""Corrective action API routes, mounted under /api/v1/."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from actions import api
+
+router = SimpleRouter()
+router.register("corrective-actions", api.CorrectiveActionViewSet, basename="correctiveaction")
+
+urlpatterns = router.urls

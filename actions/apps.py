@@ -7,3 +7,11 @@ from django.utils.translation import gettext_lazy as _
 class ActionsConfig(AppConfig):
     name = "actions"
     verbose_name = _("Corrective actions")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from actions import models
+
+        auditlog.register(models.CorrectiveAction, exclude_fields=["updated_at"])
+        auditlog.register(models.ActionEvidence)

@@ -1,7 +1,13 @@
-"""API routes of this app, mounted under /api/v1/ by portal/urls.py."""
+"""Mock audit API routes, mounted under /api/v1/."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from audits import api
+
+router = SimpleRouter()
+router.register("mock-audits", api.MockAuditViewSet, basename="mockaudit")
+router.register("findings", api.FindingViewSet, basename="finding")
+
+urlpatterns = router.urls

@@ -1,7 +1,16 @@
-"""API routes of this app, mounted under /api/v1/ by portal/urls.py."""
+"""Security profile API routes, mounted under /api/v1/."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from profiles import api
+
+router = SimpleRouter()
+router.register("profiles", api.SecurityProfileViewSet, basename="securityprofile")
+router.register("responses", api.ResponseViewSet, basename="response")
+router.register("evidence", api.EvidenceViewSet, basename="evidence")
+router.register("evidence-files", api.EvidenceFileViewSet, basename="evidencefile")
+router.register("submissions", api.SubmissionViewSet, basename="submission")
+
+urlpatterns = router.urls

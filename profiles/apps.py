@@ -7,3 +7,15 @@ from django.utils.translation import gettext_lazy as _
 class ProfilesConfig(AppConfig):
     name = "profiles"
     verbose_name = _("Security profiles")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from profiles import models
+
+        auditlog.register(models.SecurityProfile, exclude_fields=["updated_at"])
+        auditlog.register(models.Response, exclude_fields=["updated_at", "version"])
+        auditlog.register(models.Evidence)
+        auditlog.register(models.EvidenceFile)
+        auditlog.register(models.Submission, exclude_fields=["snapshot"])
+        auditlog.register(models.AnnualReview)

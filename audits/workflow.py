@@ -1,0 +1,93 @@
+"""Recording results and completing a mock audit (which raises the corrective actions).
+
+The pages and the API both call these functions."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from actions.models import CorrectiveAction
+from audits.choices import AuditStatus, FindingResult
+from audits.models import Finding, MockAudit
+from catalogue.models import Criterion
+from profiles.models import Response
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# Days the company gets to fix a failure, or to act on an observation.
+DUE_DAYS = {FindingResult.FAIL: 30, FindingResult.OBSERVATION: 90}
+
+
+class AuditClosed(Exception):
+    """The audit is completed; its results no longer change."""
+
+    def __init__(self, audit: MockAudit) -> None:
+        super().__init__(
+            _("“%(title)s” is completed; its results can no longer change.")
+            % {"title": audit.title}
+        )
+
+
+def record_result(
+    audit: MockAudit, criterion: Criterion, *, result: str, notes: str, by: User
+) -> Finding:
+    """Save the auditor's result for one criterion (refused once the audit is completed)."""
+    with transaction.atomic():
+        locked = MockAudit.objects.select_for_update().get(pk=audit.pk)
+        if not locked.is_open:
+            raise AuditClosed(locked)
+        finding, _created = Finding.objects.get_or_create(audit=locked, criterion=criterion)
+        finding.result = result
+        finding.notes = notes
+        finding.checked_by = by
+        finding.save()
+    return finding
+
+
+def complete_audit(audit: MockAudit, by: User, summary: str = "") -> list[CorrectiveAction]:
+    """Close the audit and raise one corrective action per failure or observation.
+
+    The owner is whoever owns that criterion's answer in the profile; the due date is 30
+    days out for a failure and 90 for an observation. Runs once: a second call (a double
+    click) finds the audit completed and raises AuditClosed, creating nothing."""
+    with transaction.atomic():
+        locked = MockAudit.objects.select_for_update().get(pk=audit.pk)
+        if not locked.is_open:
+            raise AuditClosed(locked)
+        now = timezone.now()
+        today = timezone.localdate(now)
+        findings = list(
+            locked.findings.filter(result__in=list(DUE_DAYS)).select_related("criterion")
+        )
+        owners = dict(
+            Response.objects.filter(
+                profile_id=locked.profile_id, criterion__in=[f.criterion for f in findings]
+            ).values_list("criterion_id", "owner_id")
+        )
+        created = [
+            CorrectiveAction.objects.create(
+                company_id=locked.company_id,
+                title=_("%(ref)s: %(summary)s")
+                % {"ref": f.criterion.ref_id, "summary": f.criterion.summary[:150]},
+                description=_("%(result)s in “%(audit)s”. %(notes)s")
+                % {"result": f.get_result_display(), "audit": locked.title, "notes": f.notes},
+                criterion_ref=f.criterion.ref_id,
+                owner_id=owners.get(f.criterion_id),
+                due_date=today + datetime.timedelta(days=DUE_DAYS[FindingResult(f.result)]),
+                source=f,
+                created_by=by,
+            )
+            for f in findings
+        ]
+        locked.status = AuditStatus.COMPLETED
+        locked.completed_at = now
+        locked.completed_by = by
+        locked.summary = summary or locked.summary
+        locked.save()
+    return created

@@ -1,0 +1,287 @@
+"""Checking and storing uploaded files: security-profile evidence, mock-audit photos and
+corrective-action evidence all go through here.
+
+A file is accepted by what its bytes are, not by what its name says: the first bytes
+(the "magic number") must be those of a PDF, PNG, JPEG, or an Office Open XML zip holding
+a Word or Excel document; anything else must be plain text (no control bytes). The name's
+extension must then agree with the content, so an .exe renamed .pdf is refused with a
+message saying what the file really is. Files larger than `CTPAT_UPLOAD_MAX_MB`
+(settings, default 20) are refused before anything is written.
+
+`store_file` writes the file and the database rows in one transaction and deletes the file
+again when that transaction fails, so an interrupted or failed upload leaves neither a
+row without a file nor a stray file. (An upload cut off by the client never reaches the
+view at all: Django reads the whole request body first and discards its temporary file.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+T = TypeVar("T")
+HEAD_BYTES = 8192
+DEFAULT_MAX_MB = 20
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """A file type we accept: its name for people, its MIME type and its extensions."""
+
+    label: StrOrPromise
+    mime: str
+    extensions: tuple[str, ...]
+
+
+PDF = FileKind(gettext_lazy("a PDF document"), "application/pdf", (".pdf",))
+PNG = FileKind(gettext_lazy("a PNG image"), "image/png", (".png",))
+JPEG = FileKind(gettext_lazy("a JPEG image"), "image/jpeg", (".jpg", ".jpeg"))
+DOCX = FileKind(
+    gettext_lazy("a Word document"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    (".docx",),
+)
+XLSX = FileKind(
+    gettext_lazy("an Excel workbook"),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    (".xlsx",),
+)
+TEXT = FileKind(gettext_lazy("plain text"), "text/plain", (".txt", ".csv"))
+KINDS = (PDF, PNG, JPEG, DOCX, XLSX, TEXT)
+IMAGE_KINDS = (PNG, JPEG)
+
+# Content we recognise but refuse, so the message can say what the file really is.
+_KNOWN_BAD: tuple[tuple[bytes, StrOrPromise], ...] = (
+    (b"MZ", gettext_lazy("a Windows program")),
+    (b"\x7fELF", gettext_lazy("a Linux program")),
+    (b"\xcf\xfa\xed\xfe", gettext_lazy("a macOS program")),
+    (
+        b"\xd0\xcf\x11\xe0",
+        gettext_lazy("an old-format Office file (.doc/.xls); save it as .docx or .xlsx"),
+    ),
+    (b"Rar!", gettext_lazy("a RAR archive")),
+    (b"7z\xbc\xaf", gettext_lazy("a 7-Zip archive")),
+)
+# Control bytes other than tab, line feed, form feed and carriage return never occur in text.
+_TEXT_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "CTPAT_UPLOAD_MAX_MB", DEFAULT_MAX_MB)) * 1024 * 1024
+
+
+def accepted_types_text(kinds: tuple[FileKind, ...] = KINDS) -> str:
+    extensions = sorted({ext for kind in kinds for ext in kind.extensions})
+    return ", ".join(extensions)
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """An upload that passed the checks, with what was learnt about it."""
+
+    name: str
+    kind: FileKind
+    size: int
+    sha256: str
+
+    @property
+    def extension(self) -> str:
+        return PurePath(self.name).suffix.lower()
+
+
+def _read_all(upload: UploadedFile[bytes]) -> tuple[bytes, str, int, bool]:
+    """(first bytes, SHA-256, size, whether every byte looks like text)."""
+    digest = hashlib.sha256()
+    head = b""
+    size = 0
+    texty = True
+    upload.seek(0)
+    for chunk in upload.chunks():
+        if len(head) < HEAD_BYTES:
+            head += chunk[: HEAD_BYTES - len(head)]
+        digest.update(chunk)
+        size += len(chunk)
+        if texty and any(b in _TEXT_CONTROL for b in set(chunk)):
+            texty = False
+    upload.seek(0)
+    return head, digest.hexdigest(), size, texty
+
+
+def _office_kind(upload: UploadedFile[bytes]) -> FileKind | None:
+    """DOCX or XLSX when the zip holds an Office Open XML package of that kind."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    finally:
+        upload.seek(0)
+    if "[Content_Types].xml" not in names:
+        return None
+    if "word/document.xml" in names:
+        return DOCX
+    if "xl/workbook.xml" in names:
+        return XLSX
+    return None
+
+
+def sniff(upload: UploadedFile[bytes], head: bytes, texty: bool) -> FileKind | None:
+    """The accepted kind the content is, or None."""
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"PK\x03\x04"):
+        return _office_kind(upload)
+    if texty:
+        return TEXT
+    return None
+
+
+def check_upload(upload: UploadedFile[bytes], kinds: tuple[FileKind, ...] = KINDS) -> CheckedFile:
+    """Check size, content and extension of one upload; raise ValidationError saying what
+    is wrong and what would be accepted."""
+    name = PurePath(upload.name or "file").name
+    limit = max_upload_bytes()
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError(_too_big(name, upload.size, limit), code="too_big")
+    head, sha256, size, texty = _read_all(upload)
+    if size == 0:
+        raise ValidationError(_("“%(name)s” is empty.") % {"name": name}, code="empty")
+    if size > limit:
+        raise ValidationError(_too_big(name, size, limit), code="too_big")
+    kind = sniff(upload, head, texty)
+    accepted = accepted_types_text(kinds)
+    if kind is None or kind not in kinds:
+        what = (
+            kind.label
+            if kind
+            else next((lbl for magic, lbl in _KNOWN_BAD if head.startswith(magic)), None)
+        )
+        if what:
+            message = _(
+                "“%(name)s” is %(what)s, whatever its name says; it cannot be uploaded. "
+                "Accepted: %(accepted)s."
+            ) % {"name": name, "what": what, "accepted": accepted}
+        else:
+            message = _("“%(name)s” is not a file type we accept. Accepted: %(accepted)s.") % {
+                "name": name,
+                "accepted": accepted,
+            }
+        raise ValidationError(message, code="bad_type")
+    extension = PurePath(name).suffix.lower()
+    if extension not in kind.extensions:
+        raise ValidationError(
+            _(
+                "“%(name)s” is named %(ext)s but its content is %(what)s. Rename it to "
+                "%(right)s, or upload the real file."
+            )
+            % {
+                "name": name,
+                "ext": extension or _("without an extension"),
+                "what": kind.label,
+                "right": " / ".join(kind.extensions),
+            },
+            code="wrong_extension",
+        )
+    return CheckedFile(name=name, kind=kind, size=size, sha256=sha256)
+
+
+def _too_big(name: str, size: int, limit: int) -> str:
+    return _("“%(name)s” is %(size).1f MB; files may be at most %(limit)d MB.") % {
+        "name": name,
+        "size": size / 1024 / 1024,
+        "limit": limit // 1024 // 1024,
+    }
+
+
+class StoredFile(models.Model):
+    """An uploaded file kept by the portal, with the facts checked on upload. The file name
+    on disk is random; the name the user gave is `original_name`."""
+
+    file = models.FileField(gettext_lazy("file"), max_length=300)
+    original_name = models.CharField(gettext_lazy("file name"), max_length=255)
+    content_type = models.CharField(gettext_lazy("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(gettext_lazy("size in bytes"))
+    sha256 = models.CharField(gettext_lazy("SHA-256"), max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(gettext_lazy("uploaded at"), auto_now_add=True)
+
+    folder: ClassVar[str] = "files"
+
+    class Meta:
+        abstract = True
+
+    def file_fields(self, checked: CheckedFile) -> None:
+        self.original_name = checked.name
+        self.content_type = checked.kind.mime
+        self.size = checked.size
+        self.sha256 = checked.sha256
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type in {k.mime for k in IMAGE_KINDS}
+
+    def download(self, *, inline: bool = False) -> FileResponse:
+        """The file as an HTTP answer, with the type found on upload (never guessed again)."""
+        response = FileResponse(
+            self.file.open("rb"),
+            as_attachment=not inline,
+            filename=self.original_name,
+            content_type=self.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+def store_file(
+    upload: UploadedFile[bytes],
+    folder: str,
+    write: Callable[[str, CheckedFile], T],
+    kinds: tuple[FileKind, ...] = KINDS,
+) -> T:
+    """Check `upload`, save it under `folder`, then call `write(stored_name, checked)` to
+    create the rows, all in one transaction. If anything fails the file is deleted again
+    and the exception propagates, so no half record is left behind."""
+    checked = check_upload(upload, kinds)
+    stored = default_storage.save(f"{folder}/{uuid.uuid4().hex}{checked.extension}", upload)
+    try:
+        with transaction.atomic():
+            return write(stored, checked)
+    except BaseException:
+        default_storage.delete(stored)
+        raise
+
+
+def attach(obj: StoredFile, stored: str, checked: CheckedFile, **fields: Any) -> None:
+    """Fill a StoredFile row from a stored upload (used inside `store_file`'s `write`)."""
+    obj.file.name = stored
+    obj.file_fields(checked)
+    for key, value in fields.items():
+        setattr(obj, key, value)

@@ -1,0 +1,510 @@
+"""Security profile pages: the criteria list with progress and filters, one criterion's
+answer with its evidence (autosaved with HTMX), readiness and gaps, exports, the officer's
+submission with its history and differences, and the annual review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications.views import ask_for_mfa, client_ip, mfa_recently_confirmed
+from catalogue.models import Catalogue, Criterion
+from companies.context_processors import remember_company
+from companies.models import Company
+from core import idempotency
+from core.http import AuthenticatedHttpRequest
+from core.tenancy import get_for_user_or_404
+from profiles import annual, exports, workflow
+from profiles.forms import (
+    EvidenceForm,
+    EvidenceVersionForm,
+    NoChangeForm,
+    ProfileFilterForm,
+    ResponseForm,
+    SubmitForm,
+)
+from profiles.models import (
+    AnnualReview,
+    EditConflict,
+    Evidence,
+    EvidenceFile,
+    NoCatalogue,
+    Response,
+    Row,
+    SecurityProfile,
+    Submission,
+)
+from profiles.readiness import WEIGHTS
+from profiles.snapshots import diff_snapshots
+from profiles.uploads import attach, store_file
+
+
+def _may(user: Any, company: Company, action: str) -> bool:
+    return Company.objects.for_user(user, action).filter(pk=company.pk).exists()
+
+
+def _profile(request: AuthenticatedHttpRequest, company: Company, *, edit: bool) -> SecurityProfile:
+    """The company's profile for the catalogue in force. Members who may edit start it;
+    readers (viewers, program office) see an unsaved empty one instead of writing to a
+    member's records. Raises NoCatalogue when no catalogue is loaded."""
+    if edit:
+        return SecurityProfile.start(company)
+    profile = SecurityProfile.current_for(company)
+    if profile is None:
+        catalogue = Catalogue.objects.latest_published()
+        if catalogue is None:
+            raise NoCatalogue
+        profile = SecurityProfile(company=company, catalogue=catalogue)
+    return profile
+
+
+def _no_catalogue(request: HttpRequest, company: Company) -> HttpResponse:
+    return render(request, "profiles/no_catalogue.html", {"company": company})
+
+
+def _rows(profile: SecurityProfile, may_edit: bool, **kwargs: Any) -> list[Row]:
+    rows = profile.rows(**kwargs)
+    if may_edit and any(row.response.pk is None for row in rows):
+        profile.ensure_responses([row.criterion for row in rows])
+        rows = profile.rows(**kwargs)
+    return rows
+
+
+@login_required
+def profile_detail(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
+    remember_company(request, company)
+    may_edit = _may(request.user, company, "edit")
+    try:
+        profile = _profile(request, company, edit=may_edit)
+    except NoCatalogue:
+        return _no_catalogue(request, company)
+    rows = _rows(profile, may_edit)
+    readiness = profile.readiness(rows)
+    filters = ProfileFilterForm(request.GET or None, company=company)
+    visible = [row for row in rows if filters.matches(row)]
+    by_category: dict[int, list[Row]] = {}
+    for row in visible:
+        by_category.setdefault(row.criterion.category_number, []).append(row)
+    groups = [(c, by_category[c.number]) for c in readiness.categories if c.number in by_category]
+    context = {
+        "company": company,
+        "profile": profile,
+        "readiness": readiness,
+        "groups": groups,
+        "shown": len(visible),
+        "filters": filters,
+        "may_edit": may_edit,
+        "may_sign": company.role_of(request.user) == "officer",
+        "last_submission": profile.last_submission(),
+        "cycle": annual.current_cycle(company),
+    }
+    return render(request, "profiles/profile_detail.html", context)
+
+
+def _criterion(profile: SecurityProfile, criterion_pk: int) -> Criterion:
+    criteria = profile.catalogue.criteria_for(profile.company.business_type)
+    return get_object_or_404(criteria, pk=criterion_pk)
+
+
+def _response_page(
+    request: HttpRequest,
+    profile: SecurityProfile,
+    criterion: Criterion,
+    response: Response,
+    *,
+    may_edit: bool,
+    form: ResponseForm | None = None,
+    evidence_form: EvidenceForm | None = None,
+    conflict: Response | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    company = profile.company
+    if form is None and may_edit:
+        form = ResponseForm(instance=response, company=company)
+    evidence = (
+        list(Evidence.objects.filter(response=response).prefetch_related("files"))
+        if response.pk
+        else []
+    )
+    ids = list(profile.catalogue.criteria_for(company.business_type).values_list("pk", flat=True))
+    position = ids.index(criterion.pk)
+    context = {
+        "company": company,
+        "profile": profile,
+        "criterion": criterion,
+        "requirement": getattr(criterion, "effective_requirement", criterion.requirement),
+        "verified": criterion.is_verified_for(company.business_type),
+        "response": response,
+        "form": form,
+        "evidence": evidence,
+        "evidence_form": evidence_form or (EvidenceForm() if may_edit else None),
+        "version_form": EvidenceVersionForm() if may_edit else None,
+        "conflict": conflict,
+        "may_edit": may_edit,
+        "autosave": conflict is None,
+        "previous_pk": ids[position - 1] if position > 0 else None,
+        "next_pk": ids[position + 1] if position + 1 < len(ids) else None,
+        "today": timezone.localdate(),
+    }
+    if getattr(request, "htmx", False) and (status != 200 or conflict is not None):
+        # htmx swaps only 2xx answers: send the form with its errors or the conflict
+        # in place of the whole form, with a 200.
+        result = render(request, "profiles/_response_form.html", context)
+        result["HX-Retarget"] = "#response-form"
+        result["HX-Reswap"] = "outerHTML"
+        return result
+    return render(request, "profiles/response_edit.html", context, status=status)
+
+
+@login_required
+def response_edit(
+    request: AuthenticatedHttpRequest, company_pk: int, criterion_pk: int
+) -> HttpResponse:
+    """One criterion: GET shows it to every reader; POST saves the answer (editors).
+
+    The form names the version it was opened at. If someone saved in between, nothing is
+    overwritten: the page shows their answer and who saved it when, keeps this editor's
+    text in the form, and a second save replaces theirs on purpose."""
+    action = "edit" if request.method == "POST" else "view"
+    company = get_for_user_or_404(Company, request.user, action, pk=company_pk)
+    may_edit = _may(request.user, company, "edit")
+    try:
+        profile = _profile(request, company, edit=may_edit)
+    except NoCatalogue as exc:
+        raise Http404 from exc
+    criterion = _criterion(profile, criterion_pk)
+    if may_edit:
+        response = profile.response_for(criterion)
+    else:
+        response = (
+            Response.objects.filter(profile_id=profile.pk, criterion=criterion)
+            .select_related("owner", "updated_by")
+            .first()
+            if profile.pk
+            else None
+        ) or Response(profile=profile, criterion=criterion)
+    if request.method != "POST":
+        return _response_page(request, profile, criterion, response, may_edit=may_edit)
+    form = ResponseForm(request.POST, instance=response, company=company)
+    if not form.is_valid():
+        return _response_page(
+            request, profile, criterion, response, may_edit=True, form=form, status=400
+        )
+    try:
+        saved = response.save_edit(
+            form.changes(), by=request.user, base_version=form.cleaned_data["version"]
+        )
+    except EditConflict as exc:
+        # Keep this editor's text; the next save starts from the current version.
+        data = request.POST.copy()
+        data["version"] = str(exc.current.version)
+        form.data = data
+        return _response_page(
+            request,
+            profile,
+            criterion,
+            exc.current,
+            may_edit=True,
+            form=form,
+            conflict=exc.current,
+            status=409,
+        )
+    except ValidationError as exc:
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+        return _response_page(
+            request, profile, criterion, response, may_edit=True, form=form, status=400
+        )
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "profiles/_save_status.html", {"response": saved})
+    messages.success(request, _("Saved."))
+    return redirect(saved.get_absolute_url())
+
+
+class _Repeated(Exception):
+    """A retried upload form: answer with the first result, write nothing."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        super().__init__("repeated submission")
+        self.response = response
+
+
+@login_required
+@require_POST
+def evidence_upload(
+    request: AuthenticatedHttpRequest, company_pk: int, criterion_pk: int
+) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "edit", pk=company_pk)
+    try:
+        profile = SecurityProfile.start(company)
+    except NoCatalogue as exc:
+        raise Http404 from exc
+    criterion = _criterion(profile, criterion_pk)
+    response = profile.response_for(criterion)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _response_page(
+            request, profile, criterion, response, may_edit=True, evidence_form=form, status=400
+        )
+
+    def write(stored: str, checked: Any) -> Evidence:
+        claimed = idempotency.claim(request)
+        if isinstance(claimed, HttpResponse):
+            raise _Repeated(claimed)
+        evidence = Evidence.objects.create(
+            response=response,
+            title=form.cleaned_data["title"],
+            expires_on=form.cleaned_data["expires_on"],
+            created_by=request.user,
+        )
+        file = EvidenceFile(evidence=evidence, version=1)
+        attach(file, stored, checked, uploaded_by=request.user)
+        file.save()
+        SecurityProfile.objects.filter(pk=profile.pk).update(has_unsubmitted_changes=True)
+        idempotency.done(claimed, response.get_absolute_url())
+        return evidence
+
+    try:
+        evidence = store_file(form.cleaned_data["file"], f"evidence/{company.pk}", write)
+    except _Repeated as repeated:
+        return repeated.response
+    messages.success(request, _("Evidence “%(title)s” uploaded.") % {"title": evidence.title})
+    return redirect(response.get_absolute_url())
+
+
+@login_required
+@require_POST
+def evidence_version_upload(
+    request: AuthenticatedHttpRequest, company_pk: int, evidence_pk: int
+) -> HttpResponse:
+    """A new version of an evidence document; the earlier versions stay."""
+    evidence = get_for_user_or_404(
+        Evidence.objects.select_related("response__profile__company", "response__criterion"),
+        request.user,
+        "edit",
+        pk=evidence_pk,
+        response__profile__company_id=company_pk,
+    )
+    response = evidence.response
+    form = EvidenceVersionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors.get("file", []):
+            messages.error(request, str(error))
+        return redirect(response.get_absolute_url())
+
+    def write(stored: str, checked: Any) -> EvidenceFile:
+        # Lock the evidence so two uploads at once get versions n+1 and n+2.
+        Evidence.objects.select_for_update().filter(pk=evidence.pk).first()
+        last = evidence.files.order_by("-version").values_list("version", flat=True).first()
+        file = EvidenceFile(evidence=evidence, version=(last or 0) + 1)
+        attach(file, stored, checked, uploaded_by=request.user)
+        file.save()
+        SecurityProfile.objects.filter(pk=response.profile_id).update(has_unsubmitted_changes=True)
+        return file
+
+    file = store_file(form.cleaned_data["file"], f"evidence/{company_pk}", write)
+    messages.success(
+        request,
+        _("Version %(version)s of “%(title)s” uploaded.")
+        % {"version": file.version, "title": evidence.title},
+    )
+    return redirect(response.get_absolute_url())
+
+
+@login_required
+def evidence_download(
+    request: AuthenticatedHttpRequest, company_pk: int, file_pk: int
+) -> HttpResponseBase:
+    file = get_for_user_or_404(
+        EvidenceFile,
+        request.user,
+        "view",
+        pk=file_pk,
+        evidence__response__profile__company_id=company_pk,
+    )
+    return file.download(inline=file.is_image)
+
+
+@login_required
+def gap_report(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    """Readiness per category (chart and formula) and the unmet criteria, Musts first."""
+    company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
+    try:
+        profile = _profile(request, company, edit=False)
+    except NoCatalogue:
+        return _no_catalogue(request, company)
+    rows = profile.rows()
+    readiness = profile.readiness(rows)
+    context = {
+        "company": company,
+        "profile": profile,
+        "readiness": readiness,
+        "gaps": exports.gaps(rows),
+        "weights": WEIGHTS,
+        "today": timezone.localdate(),
+    }
+    return render(request, "profiles/gap_report.html", context)
+
+
+@login_required
+def profile_export(
+    request: AuthenticatedHttpRequest, company_pk: int, document: str, fmt: str
+) -> HttpResponse:
+    """The profile or the gap report as an Excel workbook or a PDF."""
+    company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
+    try:
+        profile = _profile(request, company, edit=False)
+    except NoCatalogue as exc:
+        raise Http404 from exc
+    return exports.export(request, profile, document, fmt)
+
+
+@login_required
+def submission_create(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    """The company officer signs and submits the profile, after an MFA re-check."""
+    company = get_for_user_or_404(Company, request.user, "sign", pk=company_pk)
+    try:
+        profile = SecurityProfile.start(company)
+    except NoCatalogue as exc:
+        raise Http404 from exc
+    if not mfa_recently_confirmed(request):
+        return ask_for_mfa(request)
+    form = SubmitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        signature = workflow.Signature(
+            full_name=" ".join(form.cleaned_data["full_name"].split()),
+            title=" ".join(form.cleaned_data["title"].split()),
+            attestation=str(form.fields["attest"].label),
+            ip_address=client_ip(request),
+        )
+        try:
+            submission = workflow.submit_profile(profile, request.user, signature)
+        except workflow.NothingToSubmit as exc:
+            messages.info(request, str(exc))
+            return redirect("profiles:submission-list", company_pk=company.pk)
+        except workflow.SubmissionRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Security profile submitted as submission %(number)s.")
+                % {"number": submission.number},
+            )
+            return redirect(submission)
+    rows = profile.rows()
+    context = {
+        "company": company,
+        "profile": profile,
+        "form": form,
+        "readiness": profile.readiness(rows),
+        "unanswered": sum(1 for row in rows if not row.status),
+        "last_submission": profile.last_submission(),
+        "cycle": annual.current_cycle(company),
+    }
+    return render(request, "profiles/submission_create.html", context)
+
+
+@login_required
+def submission_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
+    submissions = Submission.objects.filter(company=company).select_related("submitted_by")
+    context = {
+        "company": company,
+        "submissions": submissions.defer("snapshot"),
+        "profile": SecurityProfile.current_for(company),
+    }
+    return render(request, "profiles/submission_list.html", context)
+
+
+@login_required
+def submission_detail(
+    request: AuthenticatedHttpRequest, company_pk: int, number: int
+) -> HttpResponse:
+    submission = get_for_user_or_404(
+        Submission.objects.select_related("company", "submitted_by"),
+        request.user,
+        "view",
+        company_id=company_pk,
+        number=number,
+    )
+    return render(
+        request,
+        "profiles/submission_detail.html",
+        {"company": submission.company, "submission": submission, "snapshot": submission.snapshot},
+    )
+
+
+@login_required
+def submission_diff(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    """What changed between two submissions (`?a=1&b=3`; default: the last two)."""
+    company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
+    numbers = list(
+        Submission.objects.filter(company=company)
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
+    try:
+        a = int(request.GET.get("a") or (numbers[-2] if len(numbers) > 1 else 0))
+        b = int(request.GET.get("b") or (numbers[-1] if numbers else 0))
+    except ValueError:
+        a = b = 0
+    pair = {s.number: s for s in Submission.objects.filter(company=company, number__in=[a, b])}
+    old, new = pair.get(a), pair.get(b)
+    context = {
+        "company": company,
+        "numbers": numbers,
+        "a": a,
+        "b": b,
+        "old": old,
+        "new": new,
+        "changes": diff_snapshots(old.snapshot, new.snapshot) if old and new else None,
+    }
+    status = 200 if (old and new) or not request.GET else 400
+    return render(request, "profiles/submission_diff.html", context, status=status)
+
+
+@login_required
+def annual_review(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    """Where this year's review stands; the officer attests "reviewed, no change" here."""
+    action = "sign" if request.method == "POST" else "view"
+    company = get_for_user_or_404(Company, request.user, action, pk=company_pk)
+    form = NoChangeForm(request.POST or None)
+    if request.method == "POST":
+        if not mfa_recently_confirmed(request):
+            return ask_for_mfa(request)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    workflow.attest_no_change(company, request.user)
+            except workflow.SubmissionRefused as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Annual review recorded: reviewed, no change."))
+                return redirect("profiles:annual-review", company_pk=company.pk)
+    context = {
+        "company": company,
+        "cycle": annual.current_cycle(company),
+        "anniversary": annual.anniversary(company),
+        "reviews": AnnualReview.objects.filter(company=company).select_related(
+            "completed_by", "submission"
+        ),
+        "profile": SecurityProfile.current_for(company),
+        "form": form,
+        "may_sign": company.role_of(request.user) == "officer",
+        "window_days": annual.WINDOW_DAYS,
+        "reminder_days": annual.REMINDER_DAYS,
+    }
+    return render(
+        request, "profiles/annual_review.html", context, status=400 if form.errors else 200
+    )

@@ -1,0 +1,162 @@
+"""Business verbs of the security profile: submitting it (the company officer's signature,
+which freezes a snapshot) and the annual review.
+
+The pages and the API both call these functions; they only translate the exceptions into
+a form error or an HTTP status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from companies.models import Company
+from profiles import annual
+from profiles.choices import ReviewOutcome, SubmissionKind
+from profiles.models import AnnualReview, EvidenceFile, SecurityProfile, Submission
+from profiles.snapshots import build_snapshot
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class SubmissionRefused(Exception):
+    """The profile cannot be submitted (or the review recorded); the message says why."""
+
+
+class NotAnOfficer(SubmissionRefused):
+    pass
+
+
+class NothingToSubmit(SubmissionRefused):
+    pass
+
+
+class ReviewNotOpen(SubmissionRefused):
+    pass
+
+
+@dataclass(frozen=True)
+class Signature:
+    full_name: str
+    title: str
+    attestation: str
+    ip_address: str | None
+
+
+def _require_officer(company: Company, user: User) -> None:
+    if not Company.objects.for_user(user, "sign").filter(pk=company.pk).exists():
+        raise NotAnOfficer(_("Only a company officer can submit the security profile."))
+
+
+def submit_profile(profile: SecurityProfile, user: User, signature: Signature) -> Submission:
+    """Freeze the profile as the company's next submission, signed by the officer.
+
+    The profile row is locked for the whole transaction, so of two concurrent requests (a
+    double click, a retried POST) the second waits, then finds nothing new to submit.
+    During an open (or overdue) annual-review window the submission also completes that
+    year's review.
+    """
+    company = profile.company
+    _require_officer(company, user)
+    with transaction.atomic():
+        locked = (
+            SecurityProfile.objects.select_for_update()
+            .select_related("company", "catalogue")
+            .get(pk=profile.pk)
+        )
+        previous = Submission.objects.filter(company=company).aggregate(n=Max("number"))["n"]
+        if previous and not locked.has_unsubmitted_changes:
+            raise NothingToSubmit(
+                _("Nothing changed since submission %(number)s; there is nothing new to submit.")
+                % {"number": previous}
+            )
+        rows = locked.rows(with_evidence=True)
+        readiness = locked.readiness(rows)
+        latest = _latest_files(locked)
+        now = timezone.now()
+        cycle = annual.current_cycle(company, timezone.localdate(now))
+        counts_as_review = cycle is not None and cycle.accepts_review
+        submission = Submission.objects.create(
+            company=company,
+            profile=locked,
+            number=(previous or 0) + 1,
+            kind=SubmissionKind.ANNUAL_REVIEW if counts_as_review else SubmissionKind.SUBMISSION,
+            submitted_by=user,
+            submitted_at=now,
+            signer_name=signature.full_name,
+            signer_title=signature.title,
+            attestation=signature.attestation,
+            ip_address=signature.ip_address,
+            overall_score=readiness.overall,
+            snapshot=build_snapshot(locked, rows, readiness, latest),
+        )
+        if counts_as_review and cycle is not None:
+            AnnualReview.objects.create(
+                company=company,
+                due_date=cycle.due_date,
+                outcome=ReviewOutcome.CHANGES_SUBMITTED,
+                completed_at=now,
+                completed_by=user,
+                submission=submission,
+                late=cycle.status == annual.OVERDUE,
+            )
+        locked.has_unsubmitted_changes = False
+        locked.save(update_fields=["has_unsubmitted_changes", "updated_at"])
+    return submission
+
+
+def _latest_files(profile: SecurityProfile) -> dict[int, EvidenceFile]:
+    latest: dict[int, EvidenceFile] = {}
+    files = EvidenceFile.objects.filter(evidence__response__profile=profile).order_by("version")
+    for item in files.only("pk", "evidence_id", "version", "original_name", "sha256"):
+        latest[item.evidence_id] = item
+    return latest
+
+
+def attest_no_change(company: Company, user: User) -> AnnualReview:
+    """Record this year's review as "reviewed, no change".
+
+    Only in an open (or overdue) window, only after a first submission, and only when the
+    profile has no unsubmitted changes (those must be submitted instead)."""
+    _require_officer(company, user)
+    with transaction.atomic():
+        # Lock the company row: two attestations at once record one review.
+        Company.objects.select_for_update().filter(pk=company.pk).first()
+        cycle = annual.current_cycle(company)
+        if cycle is not None and cycle.review is not None:
+            raise ReviewNotOpen(
+                _("This year's review was already recorded on %(date)s.")
+                % {"date": timezone.localdate(cycle.review.completed_at).isoformat()}
+            )
+        if cycle is None or not cycle.accepts_review:
+            raise ReviewNotOpen(_("The annual review window is not open."))
+        if not Submission.objects.filter(company=company).exists():
+            raise ReviewNotOpen(
+                _(
+                    "Submit the security profile first; the annual review confirms a submitted "
+                    "profile."
+                )
+            )
+        profile = SecurityProfile.current_for(company)
+        if profile is not None and profile.has_unsubmitted_changes:
+            raise SubmissionRefused(
+                _(
+                    "The profile has changes that were not submitted. Submit them instead: "
+                    "that completes the review."
+                )
+            )
+        now = timezone.now()
+        return AnnualReview.objects.create(
+            company=company,
+            due_date=cycle.due_date,
+            outcome=ReviewOutcome.NO_CHANGE,
+            completed_at=now,
+            completed_by=user,
+            late=cycle.status == annual.OVERDUE,
+        )
