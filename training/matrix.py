@@ -19,6 +19,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import models
 from django.db.models import Max
@@ -141,6 +142,13 @@ class Matrix:
         return total
 
 
+def _pks(objects: Iterable[Any]) -> Any:
+    """A subquery for a queryset, a list of primary keys otherwise."""
+    if isinstance(objects, models.QuerySet):
+        return objects.values("pk")
+    return [o.pk for o in objects]
+
+
 def build_matrix(
     company: Company,
     *,
@@ -151,19 +159,16 @@ def build_matrix(
     """The matrix of `company` on `today` (the local date by default). `employees` and
     `courses` narrow it (they must belong to the company); by default all active ones."""
     today = today or timezone.localdate()
-    if courses is None:
-        courses = Course.objects.filter(company=company, active=True)
-    course_list = list(
-        Course.objects.filter(pk__in=[c.pk for c in courses], active=True).prefetch_related("roles")
-    )
-    if employees is None:
-        employees = Employee.objects.filter(company=company, active=True)
-    employee_list = list(
-        Employee.objects.filter(pk__in=[e.pk for e in employees], company=company, active=True)
-        .select_related("facility")
-        .prefetch_related("roles")
-    )
-    ids = [e.pk for e in employee_list]
+    course_qs = Course.objects.filter(company=company, active=True)
+    if courses is not None:
+        course_qs = course_qs.filter(pk__in=_pks(courses))
+    course_list = list(course_qs.prefetch_related("roles"))
+    employee_qs = Employee.objects.filter(company=company, active=True)
+    if employees is not None:
+        employee_qs = employee_qs.filter(pk__in=_pks(employees))
+    employee_list = list(employee_qs.select_related("facility").prefetch_related("roles"))
+    # The same filter as a subquery, so no query carries one parameter per person.
+    ids = employee_qs.values("pk")
     last_done: dict[tuple[int, int], datetime.date] = {
         (r["employee_id"], r["course_id"]): r["last"]
         for r in TrainingRecord.objects.filter(employee_id__in=ids)

@@ -150,3 +150,43 @@ class RetrainingTests(TestCase):
         self.request(D(2025, 6, 20), "New seal supplier")
         cell = self.cell(D(2025, 6, 10))
         self.assertEqual((cell.due_on, cell.retraining), (D(2025, 6, 1), "Incident at gate 3"))
+
+
+class MatrixCostTests(TestCase):
+    def test_the_number_of_queries_does_not_grow_with_people(self) -> None:
+        company = make_company()
+        guard = f.role(company, "guard")
+        courses = [f.course(company, f"c{i}", roles=[guard]) for i in range(3)]
+
+        def add_people(n: int) -> None:
+            for i in range(n):
+                person = f.employee(company, f"P{i}", "X", roles=[guard])
+                f.record(person, courses[0], D(2025, 1, 1))
+
+        add_people(2)
+        with self.assertNumQueries(6) as small:
+            build_matrix(company, today=D(2025, 6, 1)).summaries()
+        add_people(20)
+        with self.assertNumQueries(len(small.captured_queries)):
+            matrix = build_matrix(company, today=D(2025, 6, 1))
+            matrix.summaries()
+        self.assertEqual(len(matrix.rows), 22)
+
+
+class TrainingCardTests(TestCase):
+    def test_the_card_renders_completion_bars_for_a_company_page(self) -> None:
+        from django.template import Context, Template
+
+        company = make_company()
+        guard = f.role(company, "guard")
+        course = f.course(company, roles=[guard], title_en="Seal handling")
+        f.record(f.employee(company, roles=[guard]), course, D(2025, 1, 1))
+        f.employee(company, "Luis", "Gómez", roles=[guard])
+        with time_machine.travel(datetime.datetime(2025, 3, 1, tzinfo=datetime.UTC)):
+            html = Template("{% load training_card %}{% training_card company %}").render(
+                Context({"company": company})
+            )
+        self.assertIn('data-testid="training-card"', html)
+        self.assertIn("Seal handling", html)
+        self.assertIn("50% (1/2)", html)
+        self.assertIn('aria-label="50% complete"', html)
