@@ -194,6 +194,10 @@ def perform(
             actor_role=role or "",
             reason=reason,
         )
+        # Monitoring partners learn of the change (notice rows in this transaction).
+        from verification.workflow import status_changed
+
+        status_changed(locked)
     certification.refresh_from_db()
     return locked
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from verification import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("status/<str:account_number>/", api.status_lookup, name="status-lookup"),
+]

@@ -1,0 +1,49 @@
+"""The public status look-up: JSON by account number for consenting members, throttled
+per client. Every account that cannot be shown (no consent, removed, never certified,
+unknown) gets the same answer, so the API never reveals that an account exists."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from django.conf import settings
+from rest_framework.decorators import (
+    api_view,
+    authentication_classes,
+    permission_classes,
+    throttle_classes,
+)
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+
+from verification import workflow
+
+DEFAULT_RATE = "60/min"
+NOT_FOUND = {"detail": "Not found."}
+
+
+class LookupThrottle(SimpleRateThrottle):
+    """Per client address; the rate comes from `STATUS_LOOKUP_RATE` (default 60/min)."""
+
+    scope = "status_lookup"
+
+    def get_rate(self) -> str:
+        return str(getattr(settings, "STATUS_LOOKUP_RATE", DEFAULT_RATE))
+
+    def get_cache_key(self, request: Any, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+@api_view(["GET"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+@throttle_classes([LookupThrottle])
+def status_lookup(request: Request, account_number: str) -> Response:
+    company = workflow.lookup(account_number)
+    if company is None:
+        return Response(NOT_FOUND, status=404)
+    card = dataclasses.asdict(workflow.StatusCard.of(company))
+    return Response(card)

@@ -1,0 +1,151 @@
+"""Status verification: consent, search, monitoring with notices, the signed certificate
+link, and the public look-up that never reveals a non-participating account."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import time_machine
+from django.core import mail
+from django.core.cache import cache
+from django.test import override_settings
+from django.urls import reverse
+
+from certification.choices import State
+from certification.models import Certification
+from certification.workflow import perform
+from core.testing import PersonaTestCase, make_company
+from verification import workflow
+from verification.models import MonitoringRequest, StatusNotice
+from verification.tests.factories import participating
+
+
+class LookupTests(PersonaTestCase):
+    def setUp(self) -> None:
+        cache.clear()
+
+    def _get(self, account: str) -> Any:
+        return self.client.get(reverse("api:status-lookup", args=[account]))
+
+    def test_a_consenting_member_is_shown(self) -> None:
+        participating(self.company, self.users["officer"], State.VALIDATED)
+        body = self._get(self.company.account_number).json()
+        self.assertEqual(
+            (body["legal_name"], body["status"], body["tier"]), ("Acme Imports LLC", "validated", 2)
+        )
+
+    def test_non_consenting_removed_never_certified_and_unknown_answer_alike(self) -> None:
+        certified_only = make_company("Quiet Corp")
+        Certification.objects.create(company=certified_only, status=State.CERTIFIED, tier=1)
+        participating(self.company, self.users["officer"], State.REMOVED)
+        participating(self.other_company, self.users["other"], State.UNDER_REVIEW)
+        answers = [
+            self._get(account)
+            for account in (
+                certified_only.account_number,
+                self.company.account_number,
+                self.other_company.account_number,
+                "CT9999999",
+            )
+        ]
+        shapes = {(a.status_code, a.content, a.get("Content-Type")) for a in answers}
+        self.assertEqual(len(shapes), 1, shapes)
+        self.assertEqual(answers[0].status_code, 404)
+
+    @override_settings(STATUS_LOOKUP_RATE="3/min")
+    def test_rate_limited_per_client(self) -> None:
+        codes = [self._get("CT9999999").status_code for _ in range(4)]
+        self.assertEqual(codes, [404, 404, 404, 429])
+        other = self.client.get(
+            reverse("api:status-lookup", args=["CT9999999"]), REMOTE_ADDR="10.0.0.9"
+        )
+        self.assertEqual(other.status_code, 404)
+
+
+class MonitoringTests(PersonaTestCase):
+    def test_search_shows_only_participating_members(self) -> None:
+        participating(self.company, self.users["officer"])
+        participating(self.other_company, self.users["other"])
+        hidden = make_company("Transportes Ocultos SA")
+        Certification.objects.create(company=hidden, status=State.CERTIFIED, tier=1)
+        self.login("user")
+        response = self.client.get(
+            reverse("verification:company-detail", args=[self.company.pk]), {"q": "transportes"}
+        )
+        self.assertContains(response, "Transportes del Norte")
+        self.assertNotContains(response, "Ocultos")
+
+    def test_request_accept_and_notice_on_status_change(self) -> None:
+        participating(self.company, self.users["officer"])
+        participating(self.other_company, self.users["other"])
+        self.login("admin")
+        self.client.post(
+            reverse("verification:request-create", args=[self.company.pk]),
+            {"partner": self.other_company.pk},
+        )
+        request = MonitoringRequest.objects.get()
+        self.assertEqual(request.status, MonitoringRequest.Status.REQUESTED)
+        self.login("other")
+        self.client.post(
+            reverse("verification:request-decide", args=[self.other_company.pk, request.pk]),
+            {"accept": "1"},
+        )
+        request.refresh_from_db()
+        self.assertEqual(request.status, MonitoringRequest.Status.ACCEPTED)
+        with self.captureOnCommitCallbacks(execute=True):
+            perform(
+                "suspend",
+                self.other_company.certification,
+                by=self.users["specialist"],
+                reason="Seizure.",
+                suspension_reason="security_incident",
+            )
+        notice = StatusNotice.objects.get()
+        self.assertEqual((notice.company, notice.status), (self.company, State.SUSPENDED))
+        self.assertEqual(len(mail.outbox), 1)
+        self.assertIn("admin@acme.test", mail.outbox[0].to)
+
+    def test_auto_accept_setting(self) -> None:
+        participating(self.company, self.users["officer"])
+        participating(self.other_company, self.users["other"], auto_accept=True)
+        request = workflow.request_monitoring(
+            self.company, self.other_company.pk, by=self.users["admin"]
+        )
+        self.assertEqual(request.status, MonitoringRequest.Status.ACCEPTED)
+
+    def test_requests_need_our_consent_and_a_participating_partner(self) -> None:
+        participating(self.other_company, self.users["other"])
+        with self.assertRaisesMessage(workflow.VerificationRefused, "Join status verification"):
+            workflow.request_monitoring(self.company, self.other_company.pk, by=self.users["admin"])
+        participating(self.company, self.users["officer"])
+        hidden = make_company("Quiet Corp")
+        with self.assertRaisesMessage(workflow.VerificationRefused, "partner"):
+            workflow.request_monitoring(self.company, hidden.pk, by=self.users["admin"])
+
+
+class CertificateTests(PersonaTestCase):
+    def test_signed_link_verifies_then_expires(self) -> None:
+        participating(self.company, self.users["officer"])
+        start = datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC)
+        self.login("user")
+        with time_machine.travel(start, tick=False):
+            self.client.post(
+                reverse("verification:certificate-email", args=[self.company.pk]),
+                {"email": "buyer@example.com"},
+            )
+        self.assertEqual(mail.outbox[0].to, ["buyer@example.com"])
+        link = next(w for w in mail.outbox[0].body.split() if "/verification/check/" in w)
+        path = link[link.index("/verification/") :]
+        self.client.logout()
+        with time_machine.travel(start + datetime.timedelta(days=29), tick=False):
+            self.assertContains(self.client.get(path), "Acme Imports LLC")
+        with time_machine.travel(start + datetime.timedelta(days=31), tick=False):
+            self.assertEqual(self.client.get(path).status_code, 404)
+        self.assertEqual(self.client.get(path[:-3] + "abc/").status_code, 404)
+
+    def test_only_participating_members_send_certificates(self) -> None:
+        with self.assertRaises(workflow.VerificationRefused):
+            workflow.send_certificate(
+                self.company, by=self.users["user"], email="a@example.com", base_url=""
+            )

@@ -1,0 +1,203 @@
+"""Status verification verbs: join (the officer signs the consent), search, request and
+decide monitoring, notify monitors of a status change, and the signed certificate link.
+
+Who can be found: a company whose officer signed the consent and whose account is
+certified, validated or suspended. Everything else (no consent, removed, never certified,
+unknown) looks exactly the same from outside: not found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from certification.choices import State
+from companies.models import Company, Membership
+from verification.models import Consent, MonitoringRequest, StatusNotice
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from certification.models import Certification
+
+VISIBLE_STATES = (State.CERTIFIED, State.VALIDATED, State.SUSPENDED)
+LINK_SALT = "verification.certificate"
+LINK_MAX_AGE = 30 * 24 * 3600  # a certificate link proves the status for 30 days
+ACCOUNT_PREFIX = "CT"
+
+
+class VerificationRefused(Exception):
+    """A status-verification step was refused; the message says why."""
+
+
+def findable() -> QuerySet[Company]:
+    """Companies other members may find: consenting and holding (or suspended from) a
+    certification."""
+    return Company.objects.filter(
+        svi_consent__isnull=False, certification__status__in=VISIBLE_STATES
+    ).select_related("certification")
+
+
+def has_consented(company: Company) -> bool:
+    return Consent.objects.filter(company=company).exists()
+
+
+def sign_consent(company: Company, *, by: User, name: str, title: str) -> Consent:
+    """The officer signs the consent; signing again keeps the first signature."""
+    if not Company.objects.for_user(by, "sign").filter(pk=company.pk).exists():
+        raise VerificationRefused(_("Only the company officer signs the consent."))
+    if not name.strip() or not title.strip():
+        raise VerificationRefused(_("name and title: type your full name and title to sign."))
+    consent, _created = Consent.objects.get_or_create(
+        company=company,
+        defaults={
+            "signed_by": by,
+            "signer_name": name.strip(),
+            "signer_title": title.strip(),
+            "signed_at": timezone.now(),
+        },
+    )
+    return consent
+
+
+def search(company: Company, text: str) -> list[Company]:
+    text = text.strip()
+    if len(text) < 2:
+        return []
+    matches = findable().filter(Q(legal_name__icontains=text) | Q(dba__icontains=text))
+    return list(matches.exclude(pk=company.pk).order_by("legal_name")[:25])
+
+
+def request_monitoring(company: Company, partner_id: int, *, by: User) -> MonitoringRequest:
+    if not has_consented(company):
+        raise VerificationRefused(
+            _("Join status verification (the officer signs) before sending requests.")
+        )
+    partner = findable().exclude(pk=company.pk).filter(pk=partner_id).first()
+    if partner is None:
+        raise VerificationRefused(_("partner: no participating member with that id."))
+    with transaction.atomic():
+        request, created = MonitoringRequest.objects.get_or_create(
+            requester=company, partner=partner, defaults={"requested_by": by}
+        )
+        if created and Consent.objects.filter(company=partner, auto_accept=True).exists():
+            request.status = MonitoringRequest.Status.ACCEPTED
+            request.decided_at = timezone.now()
+            request.save(update_fields=["status", "decided_at", "updated_at"])
+    return request
+
+
+def decide_request(request: MonitoringRequest, *, by: User, accept: bool) -> MonitoringRequest:
+    if not Company.objects.for_user(by, "manage").filter(pk=request.partner_id).exists():
+        raise VerificationRefused(_("Only the partner's administrators decide requests."))
+    request.status = (
+        MonitoringRequest.Status.ACCEPTED if accept else MonitoringRequest.Status.REJECTED
+    )
+    request.decided_by = by
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    return request
+
+
+def status_changed(certification: Certification) -> None:
+    """Tell every company monitoring this member that its status changed: a notice row in
+    the caller's transaction, an e-mail to the monitor's officers and admins after commit."""
+    company = certification.company
+    if not has_consented(company):
+        return
+    monitors = MonitoringRequest.objects.filter(
+        partner=company, status=MonitoringRequest.Status.ACCEPTED
+    ).values_list("requester_id", flat=True)
+    for monitor_id in monitors:
+        StatusNotice.objects.create(
+            company_id=monitor_id,
+            partner=company,
+            status=certification.status,
+            tier=certification.tier,
+        )
+    if not monitors:
+        return
+    recipients = list(
+        Membership.objects.filter(company_id__in=list(monitors), role__in=["officer", "admin"])
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+    subject = _("Status change of a monitored partner: %(name)s") % {"name": company.legal_name}
+    body = _("%(name)s (%(account)s) is now: %(status)s.") % {
+        "name": company.legal_name,
+        "account": company.account_number,
+        "status": certification.get_status_display(),
+    }
+    transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=True))
+
+
+def lookup(account_number: str) -> Company | None:
+    """The consenting member with this account number, or None, whatever the reason."""
+    number = account_number.strip().upper()
+    if not number.startswith(ACCOUNT_PREFIX) or not number[2:].isdigit() or len(number) != 9:
+        return None
+    return findable().filter(pk=int(number[2:])).first()
+
+
+@dataclass(frozen=True)
+class StatusCard:
+    account_number: str
+    legal_name: str
+    dba: str
+    business_type: str
+    status: str
+    tier: int | None
+    certified_since: Any
+
+    @classmethod
+    def of(cls, company: Company) -> StatusCard:
+        certification = company.certification
+        certified_at = certification.certified_at
+        return cls(
+            account_number=company.account_number,
+            legal_name=company.legal_name,
+            dba=company.dba,
+            business_type=company.business_type,
+            status=certification.status,
+            tier=certification.tier,
+            certified_since=timezone.localdate(certified_at) if certified_at else None,
+        )
+
+
+def certificate_link(company: Company) -> str:
+    token = signing.dumps({"c": company.pk}, salt=LINK_SALT, compress=True)
+    return reverse("verification:certificate-verify", args=[token])
+
+
+def send_certificate(company: Company, *, by: User, email: str, base_url: str) -> None:
+    """E-mail proof of certification to a non-member, with a signed link that expires."""
+    if not Company.objects.for_user(by, "edit").filter(pk=company.pk).exists():
+        raise VerificationRefused(_("Only the company's own users send its certificate."))
+    if lookup(company.account_number) is None:
+        raise VerificationRefused(
+            _("Only a certified member that joined status verification can send a certificate.")
+        )
+    link = base_url + certificate_link(company)
+    body = _(
+        "%(name)s (%(account)s) asked us to send you proof of its CTPAT status. "
+        "Check the current status here (the link works for 30 days): %(link)s"
+    ) % {"name": company.legal_name, "account": company.account_number, "link": link}
+    send_mail(_("CTPAT status of %(name)s") % {"name": company.legal_name}, body, None, [email])
+
+
+def company_from_link(token: str) -> Company | None:
+    """The company a certificate link names, if the link is genuine, unexpired and the
+    company can still be verified; None otherwise."""
+    try:
+        data = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    pk = data.get("c") if isinstance(data, dict) else None
+    return findable().filter(pk=pk).first() if isinstance(pk, int) else None
