@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from screening.index import active_index, directory_load
+from screening.index import active_index, default_lists_dir, directory_load
 from screening_engine import DEFAULT_THRESHOLD, ScreeningIndex, screen_file
 
 
@@ -81,7 +81,8 @@ class Command(BaseCommand):
             index, versions = active_index()
             if not versions:
                 self.stderr.write(
-                    "no list version loaded in the database: using the shared list files"
+                    f"no list version loaded in the database: using the list files in "
+                    f"{default_lists_dir()} (a file's cut-off last row is dropped)"
                 )
             return index
         result = directory_load(directory, allow_truncated_tail=options["allow_truncated_tail"])
