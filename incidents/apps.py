@@ -7,3 +7,11 @@ from django.utils.translation import gettext_lazy as _
 class IncidentsConfig(AppConfig):
     name = "incidents"
     verbose_name = _("Incidents")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from incidents import models
+
+        auditlog.register(models.Incident, exclude_fields=["updated_at"])
+        auditlog.register(models.Notification, exclude_fields=["updated_at"])

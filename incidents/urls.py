@@ -1,6 +1,21 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from incidents import views
 
 app_name = "incidents"
-urlpatterns: list[URLPattern | URLResolver] = []
+
+urlpatterns = [
+    path("", views.incident_list, name="incident-list"),
+    path("new/", views.incident_create, name="incident-create"),
+    path("<int:pk>/", views.incident_detail, name="incident-detail"),
+    path("<int:pk>/investigation/", views.incident_edit, name="incident-edit"),
+    path(
+        "<int:pk>/notifications/<int:notification_pk>/",
+        views.notification_mark,
+        name="notification-mark",
+    ),
+    # Public: no sign-in; the signed token names the company.
+    path("report/<str:token>/", views.anonymous_report, name="anonymous-report"),
+]

@@ -7,3 +7,12 @@ from django.utils.translation import gettext_lazy as _
 class InspectionsConfig(AppConfig):
     name = "inspections"
     verbose_name = _("Inspections")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from inspections import models
+
+        auditlog.register(models.ChecklistTemplate, exclude_fields=["updated_at"])
+        auditlog.register(models.Inspection, exclude_fields=["updated_at"])
+        auditlog.register(models.GateEntry, exclude_fields=["updated_at"])

@@ -3,5 +3,11 @@
 from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from seals.api import SealViewSet
+
+router = SimpleRouter()
+router.register("seals", SealViewSet, basename="seal")
+
+urlpatterns: list[URLPattern | URLResolver] = [*router.urls]

@@ -1,0 +1,123 @@
+"""Forms of the incident pages and of the anonymous report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from incidents.choices import IncidentKind
+from incidents.models import Incident, Notification
+from profiles.uploads import JPEG, PDF, PNG, TEXT, check_upload
+
+REPORT_KINDS = (PDF, PNG, JPEG, TEXT)
+
+
+def report_max_bytes() -> int:
+    return int(getattr(settings, "INCIDENT_REPORT_MAX_MB", 5)) * 1024 * 1024
+
+
+class IncidentForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Incident
+        fields = [
+            "kind",
+            "title",
+            "description",
+            "occurred_at",
+            "location",
+            "border_crossing_at",
+            "partner_name",
+            "shipment_ref",
+            "inspection",
+            "seal",
+        ]
+        widgets = {
+            "occurred_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "border_crossing_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, company: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("occurred_at", "border_crossing_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]  # type: ignore[attr-defined]
+        inspection: Any = self.fields["inspection"]
+        inspection.queryset = company.inspections.all()
+        inspection.widget = forms.NumberInput()
+        inspection.help_text = _("The inspection's number, if any.")
+        seal: Any = self.fields["seal"]
+        seal.queryset = company.seals.all()
+        seal.widget = forms.NumberInput()
+        seal.help_text = _("The seal's number in the log, if any.")
+
+
+class InvestigationForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Incident
+        fields = ["status", "investigation", "root_cause", "lessons_learned"]
+        widgets = {
+            "investigation": forms.Textarea(attrs={"rows": 4}),
+            "root_cause": forms.Textarea(attrs={"rows": 3}),
+            "lessons_learned": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class NotificationForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Notification
+        fields = ["contact", "note"]
+
+    def clean_contact(self) -> str:
+        contact = str(self.cleaned_data["contact"]).strip()
+        if not contact:
+            raise ValidationError(_("Say who was told (name, office or phone number)."))
+        return contact
+
+
+class AnonymousReportForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("What happened"), choices=IncidentKind.choices)
+    description = forms.CharField(
+        label=gettext_lazy("Describe it"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+    )
+    occurred_at = forms.CharField(
+        label=gettext_lazy("When (approximately)"), max_length=100, required=False
+    )
+    location = forms.CharField(label=gettext_lazy("Where"), max_length=200, required=False)
+    contact = forms.CharField(
+        label=gettext_lazy("How to reach you (optional)"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("Leave empty to stay anonymous."),
+    )
+    attachment = forms.FileField(label=gettext_lazy("Photo or document (optional)"), required=False)
+    # A field people never see; a bot that fills every field is refused.
+    website = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_attachment(self) -> Any:
+        upload = self.cleaned_data.get("attachment")
+        if not upload:
+            return None
+        limit = report_max_bytes()
+        if upload.size > limit:
+            raise ValidationError(
+                _("The file is %(size).1f MB; at most %(limit)d MB can be sent.")
+                % {"size": upload.size / 1024 / 1024, "limit": limit // 1024 // 1024}
+            )
+        check_upload(upload, REPORT_KINDS)
+        return upload
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise ValidationError(_("This field must be left empty."))
+        return ""

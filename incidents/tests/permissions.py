@@ -1,0 +1,74 @@
+"""Permission cases for the incident pages. The anonymous report form is public: every
+persona, signed in or not, may open and send it (the signed token names the company)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from core.testing import EDITORS, PUBLIC, VIEWERS, PermissionCase
+from incidents.report import token_for
+from incidents.workflow import open_incident
+
+C = PermissionCase
+
+
+def _incident(t: Any) -> None:
+    t.incident = open_incident(
+        t.company, kind="tampering", title="Broken lock", description="Lock cut at dock 3."
+    )
+
+
+def _url(name: str, *extra: Any) -> Any:
+    return lambda t: reverse(
+        f"incidents:{name}", args=[t.company.pk, *[e(t) if callable(e) else e for e in extra]]
+    )
+
+
+INCIDENT = lambda t: t.incident.pk  # noqa: E731
+REPORT = lambda t: reverse("incidents:anonymous-report", args=[0, token_for(t.company.pk)])  # noqa: E731
+
+CASES = [
+    C("incidents:incident-list", _url("incident-list"), VIEWERS),
+    C("incidents:incident-create", _url("incident-create"), EDITORS),
+    C(
+        "incidents:incident-create",
+        _url("incident-create"),
+        EDITORS,
+        method="post",
+        data=lambda t: {
+            "kind": "unauthorized_access",
+            "title": "Stranger in the yard",
+            "description": "Challenged and escorted out.",
+            "occurred_at": "2026-03-02T10:00",
+        },
+    ),
+    C("incidents:incident-detail", _url("incident-detail", INCIDENT), VIEWERS, setup=_incident),
+    C("incidents:incident-edit", _url("incident-edit", INCIDENT), EDITORS, setup=_incident),
+    C(
+        "incidents:incident-edit",
+        _url("incident-edit", INCIDENT),
+        EDITORS,
+        method="post",
+        data=lambda t: {"status": "investigating", "investigation": "Reviewing CCTV."},
+        setup=_incident,
+    ),
+    C(
+        "incidents:notification-mark",
+        _url("notification-mark", INCIDENT, lambda t: t.incident.notifications.first().pk),
+        EDITORS,
+        method="post",
+        data=lambda t: {"contact": "SCSS Laredo, +1 956 000 0000"},
+        setup=_incident,
+    ),
+    # Public (MSC 7.25): no account needed; every persona gets the form and may send it.
+    C("incidents:anonymous-report", REPORT, PUBLIC),
+    C(
+        "incidents:anonymous-report",
+        REPORT,
+        PUBLIC,
+        method="post",
+        data=lambda t: {"kind": "other", "description": "Someone props the gate open."},
+    ),
+]

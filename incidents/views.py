@@ -1,0 +1,192 @@
+"""Incident pages: the list, reporting, the record with its notification clock and
+investigation, and the public anonymous report form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from companies.models import Company
+from core import idempotency
+from core.http import AuthenticatedHttpRequest
+from core.tenancy import get_for_user_or_404
+from incidents import report
+from incidents.forms import (
+    AnonymousReportForm,
+    IncidentForm,
+    InvestigationForm,
+    NotificationForm,
+)
+from incidents.models import Incident
+from incidents.workflow import mark_notified, open_incident
+
+
+def _posted(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def report_url(company: Company) -> str:
+    # The company number in the path is always 0: only the signed token says which company.
+    return reverse("incidents:anonymous-report", args=[0, report.token_for(company.pk)])
+
+
+@login_required
+def incident_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
+    incidents = Incident.objects.filter(company=company).prefetch_related("notifications")
+    page = Paginator(incidents, 50).get_page(request.GET.get("page"))
+    can_manage = Company.objects.for_user(request.user, "manage").filter(pk=company.pk).exists()
+    return render(
+        request,
+        "incidents/incident_list.html",
+        {
+            "company": company,
+            "page": page,
+            "report_link": request.build_absolute_uri(report_url(company)) if can_manage else "",
+        },
+    )
+
+
+@login_required
+def incident_create(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "edit", pk=company_pk)
+    if request.method == "POST" and (replayed := idempotency.replay(request)):
+        return replayed
+    form = IncidentForm(_posted(request), company=company)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            claimed = idempotency.claim(request)
+            if isinstance(claimed, HttpResponse):
+                return claimed
+            d = form.cleaned_data
+            incident = open_incident(company, reporter=request.user, **d)
+            idempotency.done(claimed, incident.get_absolute_url())
+        messages.success(request, _("Incident reported. Work through the notifications now."))
+        return redirect(incident)
+    return render(request, "incidents/incident_form.html", {"company": company, "form": form})
+
+
+def _get(request: AuthenticatedHttpRequest, company_pk: int, pk: int, action: str) -> Incident:
+    return get_for_user_or_404(
+        Incident.objects.select_related("company", "seal", "inspection", "reporter"),
+        request.user,
+        action,
+        company_id=company_pk,
+        pk=pk,
+    )
+
+
+@login_required
+def incident_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    incident = _get(request, company_pk, pk, "view")
+    notifications = list(incident.notifications.select_related("notified_by"))
+    can_edit = Company.objects.for_user(request.user, "edit").filter(pk=company_pk).exists()
+    return render(
+        request,
+        "incidents/incident_detail.html",
+        {
+            "company": incident.company,
+            "incident": incident,
+            "notifications": notifications,
+            "clock": incident.clock(),
+            "can_edit": can_edit,
+            "investigation_form": InvestigationForm(instance=incident),
+        },
+    )
+
+
+@login_required
+def incident_edit(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    incident = _get(request, company_pk, pk, "edit")
+    form = InvestigationForm(_posted(request), instance=incident)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Investigation saved."))
+        return redirect(incident)
+    return render(
+        request,
+        "incidents/incident_edit.html",
+        {"company": incident.company, "incident": incident, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def notification_mark(
+    request: AuthenticatedHttpRequest, company_pk: int, pk: int, notification_pk: int
+) -> HttpResponse:
+    incident = _get(request, company_pk, pk, "edit")
+    notification = get_object_or_404(incident.notifications, pk=notification_pk)
+    form = NotificationForm(request.POST, instance=notification)
+    if form.is_valid():
+        if notification.notified_at is None:
+            mark_notified(
+                notification,
+                by=request.user,
+                contact=form.cleaned_data["contact"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, _("Notification recorded."))
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect(incident)
+
+
+def _description(d: dict[str, Any]) -> str:
+    text = str(d["description"])
+    if d["occurred_at"]:
+        text += "\n\n" + _("When") + ": " + str(d["occurred_at"])
+    if d["contact"]:
+        text += "\n" + _("Contact") + ": " + str(d["contact"])
+    return text
+
+
+def anonymous_report(request: HttpRequest, company_pk: int, token: str) -> HttpResponse:
+    """The anonymous report form (no sign-in). The path's company number is ignored."""
+    pk = report.company_pk_from(token)
+    company = Company.objects.filter(pk=pk).first() if pk is not None else None
+    if company is None:
+        raise Http404
+    form = AnonymousReportForm(_posted(request), request.FILES or None)
+    if request.method == "POST":
+        if not report.allow(request):
+            return render(
+                request,
+                "incidents/anonymous_report.html",
+                {"form": form, "limited": True},
+                status=429,
+            )
+        if form.is_valid():
+            d = form.cleaned_data
+            stored = ""
+            upload = d.get("attachment")
+            if upload:
+                ext = upload.name.rsplit(".", 1)[-1].lower()[:5]
+                stored = default_storage.save(f"incidents/{company.pk}/anon.{ext}", upload)
+            try:
+                open_incident(
+                    company,
+                    kind=d["kind"],
+                    title=_("Anonymous report"),
+                    description=_description(d),
+                    location=d["location"],
+                    anonymous=True,
+                    attachment=stored,
+                )
+            except BaseException:
+                if stored:
+                    default_storage.delete(stored)
+                raise
+            return render(request, "incidents/anonymous_report.html", {"sent": True})
+        return render(request, "incidents/anonymous_report.html", {"form": form}, status=400)
+    return render(request, "incidents/anonymous_report.html", {"form": form})

@@ -1,0 +1,193 @@
+"""Forms of the inspection, checklist and gate pages. The inspection form is built from the
+chosen checklist: one result, note and photo per point."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from companies.models import Company
+from inspections.checklists import Checklist
+from inspections.choices import Result
+from inspections.models import ChecklistTemplate, GateEntry, Inspection
+from inspections.workflow import PointAnswer
+from profiles.uploads import IMAGE_KINDS, check_upload
+
+RESULT_CHOICES = [("", gettext_lazy("Not checked yet")), *Result.choices]
+
+
+class InspectionForm(forms.ModelForm):  # type: ignore[type-arg]
+    client_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Inspection
+        fields = [
+            "iit_number",
+            "plate",
+            "direction",
+            "performed_at",
+            "location",
+            "location_note",
+            "pest_checked",
+            "pest_found",
+            "pest_description",
+            "cleaning",
+            "seal_number",
+            "vvtt_view",
+            "vvtt_verify",
+            "vvtt_tug",
+            "vvtt_twist",
+            "notes",
+        ]
+        widgets = {
+            "performed_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "pest_description": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, company: Company, checklist: Checklist, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.checklist = checklist
+        performed_at: Any = self.fields["performed_at"]
+        performed_at.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        location: Any = self.fields["location"]
+        location.queryset = company.addresses.all()
+        for point in checklist.points:
+            self.fields[f"point-{point.key}-result"] = forms.ChoiceField(
+                label=point.label, choices=RESULT_CHOICES, required=False, help_text=point.hint
+            )
+            self.fields[f"point-{point.key}-note"] = forms.CharField(
+                label=_("Note"), max_length=500, required=False
+            )
+            self.fields[f"point-{point.key}-photo"] = forms.FileField(
+                label=_("Photo"), required=False
+            )
+
+    def point_rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "point": point,
+                "result": self[f"point-{point.key}-result"],
+                "note": self[f"point-{point.key}-note"],
+                "photo": self[f"point-{point.key}-photo"],
+            }
+            for point in self.checklist.points
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for point in self.checklist.points:
+            photo = data.get(f"point-{point.key}-photo")
+            if photo:
+                try:
+                    check_upload(photo, IMAGE_KINDS)
+                except forms.ValidationError as exc:
+                    self.add_error(f"point-{point.key}-photo", exc)
+            if data.get(f"point-{point.key}-result") == "fail" and not data.get(
+                f"point-{point.key}-note"
+            ):
+                self.add_error(
+                    f"point-{point.key}-note",
+                    _("Say what failed at “%(point)s”.") % {"point": point.label},
+                )
+        return data
+
+    def answers(self) -> dict[str, PointAnswer]:
+        data = self.cleaned_data
+        return {
+            p.key: PointAnswer(
+                result=data.get(f"point-{p.key}-result", ""),
+                note=data.get(f"point-{p.key}-note", ""),
+                photo=data.get(f"point-{p.key}-photo"),
+            )
+            for p in self.checklist.points
+        }
+
+    def record_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ChecklistTemplateForm(forms.ModelForm):  # type: ignore[type-arg]
+    point_lines = forms.CharField(
+        label=gettext_lazy("Points"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=gettext_lazy(
+            "One point per line: English name | Spanish name | hint (Spanish name and hint "
+            "are optional)."
+        ),
+    )
+
+    class Meta:
+        model = ChecklistTemplate
+        fields = ["name"]
+
+    def clean_point_lines(self) -> list[dict[str, str]]:
+        points: list[dict[str, str]] = []
+        seen: set[str] = set()
+        for number, line in enumerate(self.cleaned_data["point_lines"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")]
+            if not parts[0]:
+                raise forms.ValidationError(
+                    _("Line %(n)d has no English name before the first “|”.") % {"n": number}
+                )
+            key = f"p{len(points) + 1}"
+            if parts[0].lower() in seen:
+                raise forms.ValidationError(
+                    _("Line %(n)d repeats the point “%(name)s”.") % {"n": number, "name": parts[0]}
+                )
+            seen.add(parts[0].lower())
+            points.append(
+                {
+                    "key": key,
+                    "en": parts[0][:120],
+                    "es": (parts[1] if len(parts) > 1 and parts[1] else parts[0])[:120],
+                    "hint_en": parts[2] if len(parts) > 2 else "",
+                    "hint_es": parts[2] if len(parts) > 2 else "",
+                }
+            )
+        if not points:
+            raise forms.ValidationError(_("Enter at least one point."))
+        self.instance.points = points
+        return points
+
+
+class GateEntryForm(forms.ModelForm):  # type: ignore[type-arg]
+    client_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = GateEntry
+        fields = [
+            "direction",
+            "driver_name",
+            "driver_licence",
+            "tractor_plate",
+            "trailer_plate",
+            "iit_number",
+            "seal_number",
+            "seal_intact",
+            "inspection",
+            "notes",
+        ]
+        widgets = {
+            "seal_intact": forms.NullBooleanSelect,
+        }
+
+    def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"client_key": uuid.uuid4()})
+        super().__init__(*args, **kwargs)
+        inspection: Any = self.fields["inspection"]
+        since = timezone.now() - datetime.timedelta(days=3)
+        inspection.queryset = company.inspections.filter(performed_at__gte=since)
+
+    def record_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -1,0 +1,99 @@
+"""Permission cases for the inspection, checklist, gate-log and operations pages."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from core.testing import EDITORS, MANAGERS, VIEWERS, PermissionCase
+from inspections.models import Inspection
+
+C = PermissionCase
+
+
+def _inspection(t: Any) -> None:
+    t.inspection = Inspection.objects.create(
+        company=t.company,
+        checklist_key="container",
+        checklist_name="Container (7-point)",
+        iit_number="MSCU1234565",
+        direction="outbound",
+        inspector=t.users["user"],
+        performed_at=timezone.now(),
+    )
+
+
+def _url(name: str, *extra: Any) -> Any:
+    return lambda t: reverse(
+        f"inspections:{name}", args=[t.company.pk, *[e(t) if callable(e) else e for e in extra]]
+    )
+
+
+def _inspection_data(t: Any) -> dict[str, Any]:
+    return {
+        "client_key": str(uuid.uuid4()),
+        "iit_number": "TGHU7654321",
+        "direction": "outbound",
+        "performed_at": "2026-03-02T10:00",
+        "pest_checked": "on",
+        "point-front_wall-result": "pass",
+    }
+
+
+INSPECTION = lambda t: t.inspection.pk  # noqa: E731
+
+CASES = [
+    C("inspections:inspection-list", _url("inspection-list"), VIEWERS),
+    C("inspections:inspection-create", _url("inspection-create", "container"), EDITORS),
+    C(
+        "inspections:inspection-create",
+        _url("inspection-create", "reefer"),
+        EDITORS,
+        method="post",
+        data=_inspection_data,
+    ),
+    C(
+        "inspections:inspection-detail",
+        _url("inspection-detail", INSPECTION),
+        VIEWERS,
+        setup=_inspection,
+    ),
+    C(
+        "inspections:inspection-signoff",
+        _url("inspection-signoff", INSPECTION),
+        MANAGERS,
+        method="post",
+        setup=_inspection,
+    ),
+    C(
+        "inspections:inspection-pdf",
+        _url("inspection-pdf", INSPECTION),
+        VIEWERS,
+        setup=_inspection,
+    ),
+    C("inspections:checklist-list", _url("checklist-list"), VIEWERS),
+    C(
+        "inspections:checklist-list",
+        _url("checklist-list"),
+        MANAGERS,
+        method="post",
+        data=lambda t: {"name": "Flatbed", "point_lines": "Deck | Plataforma\nChains | Cadenas"},
+    ),
+    C("inspections:gate-list", _url("gate-list"), VIEWERS),
+    C(
+        "inspections:gate-list",
+        _url("gate-list"),
+        EDITORS,
+        method="post",
+        data=lambda t: {
+            "client_key": str(uuid.uuid4()),
+            "direction": "in",
+            "driver_name": "Luis Gómez",
+            "tractor_plate": "ABC123",
+        },
+    ),
+    C("inspections:operations-kpis", _url("operations-kpis"), VIEWERS),
+]

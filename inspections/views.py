@@ -1,0 +1,267 @@
+"""Inspection pages: the list, the phone form (which also takes the offline queue's
+resends), the record with its sign-off and PDF sheet, own checklists, the gate log and the
+operations figures."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from companies.context_processors import remember_company
+from companies.models import Company
+from core.http import AuthenticatedHttpRequest
+from core.tenancy import get_for_user_or_404
+from inspections import kpis
+from inspections.checklists import builtin
+from inspections.forms import ChecklistTemplateForm, GateEntryForm, InspectionForm
+from inspections.models import ChecklistTemplate, GateEntry, Inspection, checklist_for
+from inspections.workflow import record_gate_entry, record_inspection
+
+
+def _posted(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _apply_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _form_errors(form: Any) -> dict[str, list[str]]:
+    return {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+
+
+@login_required
+def inspection_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
+    remember_company(request, company)
+    inspections = Inspection.objects.filter(company=company).only(
+        "pk",
+        "company_id",
+        "iit_number",
+        "checklist_name",
+        "direction",
+        "performed_at",
+        "points_failed",
+        "points_open",
+        "pest_found",
+        "pest_checked",
+        "vvtt_done",
+        "signed_off_at",
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        inspections = inspections.filter(iit_number__icontains=query)
+    page = Paginator(inspections, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "inspections/inspection_list.html",
+        {"company": company, "page": page, "q": query, "checklists": _checklists(company)},
+    )
+
+
+def _checklists(company: Company) -> list[tuple[str, str]]:
+    own = [(c.key, c.name) for c in company.checklists.filter(active=True)]
+    return [(key, c.name) for key, c in builtin().items()] + own
+
+
+@login_required
+def inspection_create(
+    request: AuthenticatedHttpRequest, company_pk: int, checklist: str
+) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "edit", pk=company_pk)
+    found = checklist_for(company, checklist)
+    if found is None:
+        raise Http404
+    form = InspectionForm(
+        _posted(request),
+        request.FILES or None,
+        company=company,
+        checklist=found,
+        initial={
+            "performed_at": timezone.localtime().replace(second=0, microsecond=0),
+            "client_key": uuid.uuid4(),
+        },
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                recorded = record_inspection(
+                    company,
+                    found,
+                    client_key=form.cleaned_data["client_key"],
+                    fields=form.record_fields(),
+                    answers=form.answers(),
+                    inspector=request.user,
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                url = recorded.inspection.get_absolute_url()
+                if _wants_json(request):
+                    return JsonResponse(
+                        {"url": url, "created": recorded.created},
+                        status=201 if recorded.created else 200,
+                    )
+                if recorded.created:
+                    messages.success(request, _("Inspection saved."))
+                return redirect(url)
+        if _wants_json(request):
+            return JsonResponse({"errors": _form_errors(form)}, status=400)
+    return render(
+        request,
+        "inspections/inspection_form.html",
+        {"company": company, "form": form, "checklist": found},
+    )
+
+
+@login_required
+def inspection_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    inspection = get_for_user_or_404(
+        Inspection.objects.select_related("company", "inspector", "supervisor", "location"),
+        request.user,
+        "view",
+        company_id=company_pk,
+        pk=pk,
+    )
+    can_sign = (
+        inspection.signed_off_at is None
+        and inspection.inspector_id != request.user.pk
+        and Company.objects.for_user(request.user, "manage").filter(pk=company_pk).exists()
+    )
+    return render(
+        request,
+        "inspections/inspection_detail.html",
+        {
+            "company": inspection.company,
+            "inspection": inspection,
+            "results": inspection.results.all(),
+            "can_sign": can_sign,
+        },
+    )
+
+
+@login_required
+@require_POST
+def inspection_signoff(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    inspection = get_for_user_or_404(
+        Inspection, request.user, "manage", company_id=company_pk, pk=pk
+    )
+    try:
+        inspection.sign_off(request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Inspection signed off."))
+    return redirect(inspection)
+
+
+@login_required
+def inspection_pdf(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    inspection = get_for_user_or_404(
+        Inspection.objects.select_related("company", "inspector", "supervisor", "location"),
+        request.user,
+        "view",
+        company_id=company_pk,
+        pk=pk,
+    )
+    from weasyprint import HTML  # type: ignore[import-untyped]
+
+    html = render_to_string(
+        "inspections/inspection_sheet.html",
+        {"inspection": inspection, "results": inspection.results.all()},
+        request=request,
+    )
+    pdf: bytes = HTML(string=html, base_url=None).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"inspection-{inspection.iit_number}-{inspection.performed_at:%Y%m%d}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@login_required
+def checklist_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    action = "manage" if request.method == "POST" else "view"
+    company = get_for_user_or_404(Company, request.user, action, pk=company_pk)
+    form = ChecklistTemplateForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        template: ChecklistTemplate = form.save(commit=False)
+        template.company = company
+        template.save()
+        messages.success(request, _("Checklist saved."))
+        return redirect("inspections:checklist-list", company_pk=company.pk)
+    return render(
+        request,
+        "inspections/checklist_list.html",
+        {
+            "company": company,
+            "form": form,
+            "builtin": builtin().values(),
+            "own": company.checklists.all(),
+        },
+    )
+
+
+@login_required
+def gate_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    action = "edit" if request.method == "POST" else "view"
+    company = get_for_user_or_404(Company, request.user, action, pk=company_pk)
+    form = GateEntryForm(_posted(request), company=company)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                entry, created = record_gate_entry(
+                    company,
+                    client_key=form.cleaned_data["client_key"],
+                    fields=form.record_fields(),
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                url = reverse("inspections:gate-list", args=[company.pk])
+                if _wants_json(request):
+                    return JsonResponse(
+                        {"url": url, "created": created}, status=201 if created else 200
+                    )
+                if created:
+                    messages.success(request, _("Gate entry saved."))
+                return redirect(url)
+        if _wants_json(request):
+            return JsonResponse({"errors": _form_errors(form)}, status=400)
+    entries = GateEntry.objects.filter(company=company).select_related("inspection")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "inspections/gate_list.html", {"company": company, "form": form, "page": page}
+    )
+
+
+@login_required
+def operations_kpis(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
+    today = timezone.localdate()
+    months = kpis.monthly(company, end=today, months=6)
+    return render(
+        request,
+        "inspections/operations_kpis.html",
+        {"company": company, "months": months, "today": today},
+    )

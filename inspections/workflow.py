@@ -1,0 +1,111 @@
+"""Recording an inspection: the record, one row per checklist point and the photos, in one
+transaction, recognised by the phone's key so a resend never makes a second record."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+
+from accounts.models import User
+from companies.models import Company
+from inspections.checklists import Checklist
+from inspections.models import GateEntry, Inspection, InspectionResult
+from profiles.uploads import IMAGE_KINDS, check_upload
+
+
+@dataclass
+class PointAnswer:
+    result: str = ""
+    note: str = ""
+    photo: UploadedFile[Any] | None = None
+
+
+@dataclass
+class Recorded:
+    inspection: Inspection
+    created: bool
+    stored: list[str] = field(default_factory=list)
+
+
+def record_inspection(
+    company: Company,
+    checklist: Checklist,
+    *,
+    client_key: uuid.UUID,
+    fields: dict[str, Any],
+    answers: dict[str, PointAnswer],
+    inspector: User,
+) -> Recorded:
+    """Create the inspection, or return the one already made with this key."""
+    existing = Inspection.objects.filter(company=company, client_key=client_key).first()
+    if existing is not None:
+        return Recorded(existing, created=False)
+    checked = {key: check_upload(a.photo, IMAGE_KINDS) for key, a in answers.items() if a.photo}
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            inspection = Inspection(
+                company=company,
+                client_key=client_key,
+                checklist_key=checklist.key,
+                checklist_name=checklist.name_en,
+                inspector=inspector,
+                **fields,
+            )
+            inspection.full_clean(exclude=["inspector"])
+            inspection.save()
+            rows = []
+            for position, point in enumerate(checklist.points, start=1):
+                answer = answers.get(point.key, PointAnswer())
+                photo = ""
+                if answer.photo is not None:
+                    ext = checked[point.key].extension
+                    photo = default_storage.save(
+                        f"inspections/{company.pk}/{uuid.uuid4().hex}{ext}", answer.photo
+                    )
+                    stored.append(photo)
+                rows.append(
+                    InspectionResult(
+                        inspection=inspection,
+                        position=position,
+                        key=point.key,
+                        label_en=point.en,
+                        label_es=point.es,
+                        result=answer.result,
+                        note=answer.note[:500],
+                        photo=photo,
+                    )
+                )
+            InspectionResult.objects.bulk_create(rows)
+            inspection.recount()
+    except IntegrityError:
+        for name in stored:
+            default_storage.delete(name)
+        # Two copies of the same send raced; the other one won.
+        return Recorded(Inspection.objects.get(company=company, client_key=client_key), False)
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+    return Recorded(inspection, created=True, stored=stored)
+
+
+def record_gate_entry(
+    company: Company, *, client_key: uuid.UUID, fields: dict[str, Any], by: User
+) -> tuple[GateEntry, bool]:
+    existing = GateEntry.objects.filter(company=company, client_key=client_key).first()
+    if existing is not None:
+        return existing, False
+    entry = GateEntry(company=company, client_key=client_key, recorded_by=by, **fields)
+    entry.full_clean(exclude=["recorded_by", "inspection"])
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        return GateEntry.objects.get(company=company, client_key=client_key), False
+    return entry, True

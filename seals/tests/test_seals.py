@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib.admin.sites import site
+from django.core.exceptions import ValidationError
+from django.test import RequestFactory
+from django.urls import reverse
+
+from core.testing import PersonaTestCase
+from incidents.models import Incident
+from seals import workflow
+from seals.models import Seal, SealEvent
+
+VVTT = {"vvtt_view": "on", "vvtt_verify": "on", "vvtt_tug": "on", "vvtt_twist": "on"}
+ALL = workflow.Vvtt(True, True, True, True)
+
+
+class SealTestCase(PersonaTestCase):
+    def receive(self, first: int = 1, last: int = 5, **extra: Any) -> int:
+        fields: dict[str, Any] = {
+            "manufacturer": "TydenBrooks",
+            "iso_class": "H",
+            "certificate_ref": "ISO17712:2013 H, lab cert 778",
+            "storage_location": "Safe 1",
+        }
+        fields.update(extra)
+        return workflow.receive_range(
+            self.company,
+            numbers=workflow.range_numbers("MX", first, last, 7),
+            by=self.users["admin"],
+            **fields,
+        )
+
+    def seal(self, number: str = "MX0000001") -> Seal:
+        return Seal.objects.get(company=self.company, number=number)
+
+
+class ReceiveTests(SealTestCase):
+    def test_a_range_is_received_and_logged(self) -> None:
+        self.assertEqual(self.receive(1, 5), 5)
+        self.assertEqual(
+            list(Seal.objects.values_list("number", flat=True)),
+            ["MX0000001", "MX0000002", "MX0000003", "MX0000004", "MX0000005"],
+        )
+        self.assertEqual(SealEvent.objects.filter(kind="received").count(), 5)
+
+    def test_an_overlapping_range_is_refused_whole(self) -> None:
+        self.receive(1, 5)
+        with self.assertRaisesRegex(ValidationError, "MX0000005"):
+            self.receive(5, 9)
+        self.assertEqual(Seal.objects.count(), 5)
+
+    def test_only_class_h_seals(self) -> None:
+        with self.assertRaisesRegex(ValidationError, "class H"):
+            self.receive(iso_class="S")
+        self.assertFalse(Seal.objects.exists())
+
+    def test_the_page_names_the_wrong_field(self) -> None:
+        self.login("admin")
+        response = self.client.post(
+            reverse("seals:seal-receive", args=[self.company.pk]),
+            {
+                "first": 9,
+                "last": 3,
+                "width": 7,
+                "manufacturer": "T",
+                "iso_class": "H",
+                "certificate_ref": "C",
+                "storage_location": "S",
+            },
+        )
+        self.assertContains(response, "The last number must not be below the first.")
+
+
+class LifecycleTests(SealTestCase):
+    def setUp(self) -> None:
+        self.receive(1, 3)
+
+    def test_affixing_needs_every_vvtt_step(self) -> None:
+        with self.assertRaisesRegex(ValidationError, "Twist and turn"):
+            workflow.affix(
+                self.seal(),
+                iit_number="MSCU1234565",
+                vvtt=workflow.Vvtt(True, True, True, False),
+                by=self.users["user"],
+            )
+        self.assertEqual(self.seal().status, "in_stock")
+
+    def test_a_matching_check_at_destination_verifies_the_seal(self) -> None:
+        seal = workflow.affix(self.seal(), iit_number="MSCU1", vvtt=ALL, by=self.users["user"])
+        result = workflow.check(
+            seal,
+            at_destination=True,
+            observed_number="mx0000001",
+            document_number="MX0000001",
+            vvtt=ALL,
+            by=self.users["user"],
+        )
+        self.assertIsNone(result.incident)
+        self.assertEqual(self.seal().status, "verified")
+        self.assertFalse(Incident.objects.exists())
+
+    def test_a_discrepancy_opens_an_incident(self) -> None:
+        workflow.affix(self.seal(), iit_number="MSCU1", vvtt=ALL, by=self.users["user"])
+        self.login("user")
+        response = self.client.post(
+            reverse("seals:seal-check", args=[self.company.pk, self.seal().pk]),
+            {"observed_number": "MX0000999", "document_number": "MX0000001", **VVTT},
+        )
+        incident = Incident.objects.get()
+        self.assertRedirects(response, incident.get_absolute_url())
+        self.assertEqual(incident.kind, "seal_discrepancy")
+        self.assertEqual(incident.seal, self.seal())
+        self.assertIn("MX0000999", incident.description)
+        self.assertEqual(incident.notifications.count(), 4)
+        self.assertEqual(self.seal().status, "discrepancy")
+        self.assertEqual(SealEvent.objects.get(kind="discrepancy").incident, incident)
+
+    def test_a_failed_tug_at_hand_over_is_a_discrepancy(self) -> None:
+        workflow.affix(self.seal(), iit_number="MSCU1", vvtt=ALL, by=self.users["user"])
+        result = workflow.check(
+            self.seal(),
+            at_destination=False,
+            observed_number="MX0000001",
+            document_number="MX0000001",
+            vvtt=workflow.Vvtt(True, True, False, True),
+            by=self.users["user"],
+        )
+        self.assertIsNotNone(result.incident)
+        self.assertIn("Tug", result.incident.description)  # type: ignore[union-attr]
+
+    def test_a_retried_affix_is_logged_once(self) -> None:
+        self.login("user")
+        url = reverse("seals:seal-affix", args=[self.company.pk, self.seal().pk])
+        data = {"iit_number": "MSCU1", "submission_key": str(uuid.uuid4()), **VVTT}
+        first = self.client.post(url, data)
+        again = self.client.post(url, data)
+        self.assertEqual(first["Location"], again["Location"])
+        self.assertEqual(SealEvent.objects.filter(kind="affixed").count(), 1)
+
+    def test_voiding_needs_a_reason_and_keeps_the_record(self) -> None:
+        with self.assertRaises(ValidationError):
+            workflow.void(self.seal(), reason=" ", by=self.users["admin"])
+        workflow.void(self.seal(), reason="Dropped, broken", by=self.users["admin"])
+        self.assertEqual(self.seal().status, "voided")
+        self.assertEqual(self.seal().events.last().kind, "voided")  # type: ignore[union-attr]
+
+    def test_audit_reconciles_with_the_log(self) -> None:
+        workflow.issue(self.seal("MX0000003"), to="Ana", by=self.users["admin"])
+        audit = workflow.audit(
+            self.company, counted=["MX0000001", "MX0000777"], by=self.users["admin"]
+        )
+        self.assertEqual((audit.expected, audit.counted), (2, 2))
+        self.assertEqual(audit.missing, ["MX0000002"])
+        self.assertEqual(audit.unexpected, ["MX0000777"])
+        self.assertFalse(audit.reconciled)
+
+
+class NeverDeletedTests(SealTestCase):
+    def setUp(self) -> None:
+        self.receive(1, 2)
+
+    def test_model_and_queryset_refuse(self) -> None:
+        with self.assertRaises(ValidationError):
+            self.seal().delete()
+        with self.assertRaises(ValidationError):
+            Seal.objects.all().delete()
+        with self.assertRaises(ValidationError):
+            SealEvent.objects.all().delete()
+        self.assertEqual(Seal.objects.count(), 2)
+
+    def test_the_api_has_no_delete(self) -> None:
+        self.login("officer")
+        url = reverse("api:seal-detail", args=[self.seal().pk])
+        self.assertEqual(self.client.delete(url).status_code, 405)
+        self.assertEqual(self.client.get(url).json()["number"], "MX0000001")
+        self.assertEqual(Seal.objects.count(), 2)
+
+    def test_the_admin_cannot_delete(self) -> None:
+        request = RequestFactory().get("/")
+        request.user = self.users["officer"]
+        for model in (Seal, SealEvent):
+            self.assertFalse(site._registry[model].has_delete_permission(request))
