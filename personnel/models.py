@@ -146,6 +146,13 @@ class Employee(TenantModel):
             self.deactivated_on = on or timezone.localdate()
             self.save(update_fields=["active", "deactivated_on", "updated_at"])
 
+    def reactivate(self) -> None:
+        """Undo a deactivation made by mistake; the person is back in matrix and reminders."""
+        if not self.active:
+            self.active = True
+            self.deactivated_on = None
+            self.save(update_fields=["active", "deactivated_on", "updated_at"])
+
 
 class ScreeningKind(models.TextChoices):
     PRE_EMPLOYMENT = "pre_employment", _("Pre-employment verification (history, references)")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("employees/<int:pk>/", views.employee_detail, name="employee-detail"),
     path("employees/<int:pk>/edit/", views.employee_edit, name="employee-edit"),
     path("employees/<int:pk>/deactivate/", views.employee_deactivate, name="employee-deactivate"),
+    path("employees/<int:pk>/reactivate/", views.employee_reactivate, name="employee-reactivate"),
     path(
         "employees/<int:pk>/acknowledgements/",
         views.acknowledgement_create,

@@ -137,6 +137,17 @@ def employee_deactivate(
 
 
 @login_required
+@require_POST
+def employee_reactivate(
+    request: AuthenticatedHttpRequest, company_pk: int, pk: int
+) -> HttpResponse:
+    employee = get_for_user_or_404(Employee, request.user, "edit", pk=pk, company_id=company_pk)
+    employee.reactivate()
+    messages.success(request, _("%(name)s is active again.") % {"name": employee})
+    return redirect(employee)
+
+
+@login_required
 def employee_import(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
     company = _company(request, company_pk, "edit")
     form = forms.ImportForm(request.POST or None, request.FILES or None)

@@ -74,6 +74,13 @@ CASES = [
         method="post",
     ),
     C(
+        "personnel:employee-reactivate",
+        _url("personnel:employee-reactivate", company, employee),
+        EDITORS,
+        setup=P,
+        method="post",
+    ),
+    C(
         "personnel:acknowledgement-create",
         _url("personnel:acknowledgement-create", company, employee),
         EDITORS,

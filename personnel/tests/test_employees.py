@@ -41,6 +41,11 @@ class EmployeeLifecycleTests(WithPeople):
         self.assertEqual(list(self.client.get(url).context["page"]), [])
         listing = self.client.get(url, {"inactive": "on"})
         self.assertEqual(list(listing.context["page"]), [self.employee])
+        self.client.post(
+            reverse("personnel:employee-reactivate", args=[self.company.pk, self.employee.pk])
+        )
+        self.employee.refresh_from_db()
+        self.assertEqual((self.employee.active, self.employee.deactivated_on), (True, None))
 
     def test_the_separation_checklist_deactivates_and_names_what_is_left(self) -> None:
         url = reverse("personnel:separation-edit", args=[self.company.pk, self.employee.pk])
