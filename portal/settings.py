@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "inspections",
     "seals",
     "incidents",
+    "partners",
     "screening",
 ]
 
