@@ -78,6 +78,7 @@ NGRAM = 3
 BLOCK_MAX_DF = 0.04
 BLOCK_REL_CUT = 0.3
 BATCH_CHUNK = 256
+GRAM_CACHE_SIZE = 200_000
 
 #: Default alert threshold (0-100), calibrated on ``bench/screening.py``: at this score
 #: about 1 % of the benchmark's hard and easy negatives alert (see docs/screening.md).
@@ -362,6 +363,7 @@ class ScreeningIndex:
 
         # Blocking matrix: TF-IDF of character 3-grams over skeleton tokens.
         self.ngram_index: dict[str, int] = {}
+        self._gram_cache: dict[str, tuple[int, ...]] = {}
         indptr = [0]
         indices: list[int] = []
         data: list[float] = []
@@ -404,19 +406,32 @@ class ScreeningIndex:
 
     def _ngram_features(self, skeletons: Sequence[str], *, add: bool) -> dict[int, float]:
         feats: dict[int, float] = {}
-        index = self.ngram_index
         for skel in skeletons[:MAX_TOKENS]:
             weight = GENERIC_FACTOR if skel in _GENERIC_SKELETONS else 1.0
-            padded = f" {skel} "
-            for i in range(max(1, len(padded) - NGRAM + 1)):
-                gram = padded[i : i + NGRAM]
-                fid = index.get(gram)
-                if fid is None:
-                    if not add:
-                        continue
-                    fid = index[gram] = len(index)
+            for fid in self._token_grams(skel, add=add):
                 feats[fid] = feats.get(fid, 0.0) + weight
         return feats
+
+    def _token_grams(self, skel: str, *, add: bool) -> tuple[int, ...]:
+        """Feature ids of a token's padded 3-grams (cached: partner names repeat words)."""
+        cached = self._gram_cache.get(skel)
+        if cached is not None:
+            return cached
+        index = self.ngram_index
+        padded = f" {skel} "
+        fids: list[int] = []
+        for i in range(max(1, len(padded) - NGRAM + 1)):
+            gram = padded[i : i + NGRAM]
+            fid = index.get(gram)
+            if fid is None:
+                if not add:
+                    continue
+                fid = index[gram] = len(index)
+            fids.append(fid)
+        result = tuple(fids)
+        if len(self._gram_cache) < GRAM_CACHE_SIZE:
+            self._gram_cache[skel] = result
+        return result
 
     def _prepare(self, queries: Sequence[Query]) -> _Prepared:
         b = len(queries)
