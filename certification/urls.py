@@ -7,6 +7,7 @@ from certification import views
 app_name = "certification"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.certification_list, name="certification-list"),
+    path("deadlines/", views.deadline_list, name="deadline-list"),
     path("accounts/<int:pk>/", views.certification_detail, name="certification-detail"),
     path(
         "accounts/<int:pk>/transition/",

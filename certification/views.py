@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from certification import deadlines, workflow
 from certification import forms as f
-from certification import workflow
 from certification.choices import AppealOutcome, ReportStatus, State
 from certification.models import Appeal, Certification, ValidationReport, VettingCheck
 from certification.workflow import TransitionNotAllowed
@@ -256,3 +256,17 @@ def appeal_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except TransitionNotAllowed as exc:
             messages.error(request, str(exc))
     return redirect(appeal.certification)
+
+
+@login_required
+def deadline_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every deadline of every company the user works for in one list (a consultant sees
+    all clients; the program office sees every account)."""
+    today = timezone.localdate()
+    accounts = (
+        Certification.objects.for_user(request.user, "view")
+        .select_related("company", "assigned_to")
+        .prefetch_related("appeals")
+    )
+    items = [(d, d.days_left(today)) for d in deadlines.deadlines(accounts, today)]
+    return render(request, "certification/deadline_list.html", {"items": items, "today": today})

@@ -96,6 +96,7 @@ def _review(t: Any) -> None:
 
 
 CASES = [
+    C("certification:deadline-list", _url("certification:deadline-list"), ANY_USER, setup=_applied),
     C("certification:certification-list", _url("certification:certification-list"), OFFICE),
     C(
         "certification:certification-detail",
