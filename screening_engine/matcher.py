@@ -226,6 +226,30 @@ class _Scored:
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+# OFAC country programs (the part before "-" or a digit) and their country. Programs
+# named after a country but aimed elsewhere (UKRAINE-EO13662 targets Russian firms) are
+# left out.
+PROGRAM_COUNTRIES: dict[str, str] = {
+    "CUBA": "cu", "IRAN": "ir", "SYRIA": "sy", "DPRK": "kp", "NKSPEA": "kp",
+    "VENEZUELA": "ve", "BELARUS": "by", "RUSSIA": "ru", "BURMA": "mm", "IRAQ": "iq",
+    "LIBYA": "ly", "SUDAN": "sd", "SOUTH SUDAN": "ss", "ZIMBABWE": "zw", "NICARAGUA": "ni",
+    "YEMEN": "ye", "SOMALIA": "so", "LEBANON": "lb", "MALI": "ml", "CAR": "cf", "DRC": "cd",
+    "HONGKONG": "hk", "BALKANS": "", "CYBER": "", "SDGT": "",
+}  # fmt: skip
+_PROGRAM_HEAD = re.compile(r"^([A-Z ]+?)(?:[-0-9]|$)")
+
+
+def _related_countries(entity: Entity) -> tuple[str, ...]:
+    found = list(entity.countries)
+    if entity.list_id in ("ofac_sdn", "ofac_cons"):
+        for program in entity.programs:
+            head = _PROGRAM_HEAD.match(program.upper())
+            code = PROGRAM_COUNTRIES.get(head[1].strip(), "") if head else ""
+            if code:
+                found.append(code)
+    return tuple(dict.fromkeys(found))
+
+
 def _raw_key(name: str) -> str:
     """Lowercase ASCII words of a name as written (legal forms kept): for prefix checks."""
     return " ".join(_NON_ALNUM.sub(" ", to_ascii(name).lower()).split())
@@ -351,15 +375,18 @@ class ScreeningIndex:
 
         # Qualifier arrays.
         self.entity_type = np.asarray([_TYPE_CODES[e.type] for e in self.entities], dtype=np.int8)
-        country_codes = sorted({c for e in self.entities for c in e.countries})
+        # Countries an entity is tied to: its addresses, nationalities and flags, plus the
+        # country of a country sanctions program (OFAC's CUBA, IRAN, SYRIA, ...).
+        related = [_related_countries(e) for e in self.entities]
+        country_codes = sorted({c for cs in related for c in cs})
         self.country_column = {c: i for i, c in enumerate(country_codes)}
-        rows = [ei for ei, e in enumerate(self.entities) for _ in e.countries]
-        cols = [self.country_column[c] for e in self.entities for c in e.countries]
+        rows = [ei for ei, cs in enumerate(related) for _ in cs]
+        cols = [self.country_column[c] for cs in related for c in cs]
         self.entity_countries = np.zeros(
             (len(self.entities), max(1, len(country_codes))), dtype=bool
         )
         self.entity_countries[rows, cols] = True
-        self.entity_has_country = np.asarray([bool(e.countries) for e in self.entities], dtype=bool)
+        self.entity_has_country = np.asarray([bool(cs) for cs in related], dtype=bool)
 
         # Blocking matrix: TF-IDF of character 3-grams over skeleton tokens.
         self.ngram_index: dict[str, int] = {}
@@ -819,7 +846,7 @@ class ScreeningIndex:
             if country_adj > 0:
                 adjustments.append((f"country {query.country} matches the listing", country_adj))
             elif country_adj < 0:
-                listed_c = ", ".join(ent.countries)
+                listed_c = ", ".join(_related_countries(ent))
                 adjustments.append(
                     (f"country {query.country} not among listed ({listed_c})", country_adj)
                 )

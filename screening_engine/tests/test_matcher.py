@@ -104,6 +104,13 @@ def test_type_and_country_qualify_the_score(index: ScreeningIndex) -> None:
     assert any("type" in reason for reason, _ in wrong_type.explanation.adjustments)
 
 
+def test_country_program_counts_as_the_entity_country(index: ScreeningIndex) -> None:
+    # BANCO NACIONAL DE CUBA's addresses are abroad; its program (CUBA) ties it to Cuba.
+    hit = index.search("Banco Nacional de Cuba", country="CU", top=1)[0]
+    assert hit.explanation is not None
+    assert [d for _, d in hit.explanation.adjustments] == [2.0]
+
+
 def test_normalisation() -> None:
     assert normalize("ANGLO-CARIBBEAN CO., LTD.").tokens == ("anglo", "caribbean", "llc")
     assert normalize("Mohammed").skeletons == normalize("Muhammad").skeletons
