@@ -150,13 +150,19 @@ def _read_rows(
         else:
             return _Rows(out)
     except csv.Error as exc:
-        if not ends_cleanly and allow_truncated_tail:
+        # Only an error on the last physical line of a file without a final line end is a
+        # cut-off tail; anything earlier is corruption.
+        at_tail = not ends_cleanly and reader.line_num >= text.count("\n") + 1
+        if at_tail and allow_truncated_tail:
             return _Rows(out, truncated_dropped=1)
-        reason = "truncated: the file ends inside a quoted field" if not ends_cleanly else str(exc)
+        reason = "truncated: the file ends inside a quoted field" if at_tail else str(exc)
         raise ListFormatError(path, reason, reader.line_num) from exc
     # A row with the wrong number of fields stopped the loop.
     line, row = out.pop()
-    is_last = next(reader, None) is None
+    try:
+        is_last = next(reader, None) is None
+    except csv.Error:
+        is_last = False
     if is_last and not ends_cleanly:
         if allow_truncated_tail:
             return _Rows(out, truncated_dropped=1)

@@ -208,3 +208,16 @@ def test_diff_between_versions(sdn: LoadedList) -> None:
 def test_entity_round_trips_through_dict(sdn: LoadedList) -> None:
     for ent in sdn.entities[:50]:
         assert Entity.from_dict(ent.to_dict()) == ent
+
+
+def test_allow_truncated_tail_does_not_hide_corruption_mid_file(
+    watchlists: Path, tmp_path: Path
+) -> None:
+    text = (watchlists / "bis_dpl_2022-09-07" / "dpl.txt").read_text()
+    lines = text.splitlines(keepends=True)
+    lines[5] = lines[5].replace('"\t"', '"x"\t"', 1)  # a stray character after a quote
+    bad = tmp_path / "dpl.txt"
+    bad.write_text("".join(lines).rstrip("\n"))  # and no final line end
+    with pytest.raises(ListFormatError) as info:
+        load_bis_dpl(bad, allow_truncated_tail=True)
+    assert info.value.line == 6
