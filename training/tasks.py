@@ -14,13 +14,8 @@ from training.models import ReminderKind, ReminderLog
 
 
 def absolute(path: str) -> str:
-    """A link for an e-mail: CTPAT_SITE_URL when set, else the current Site's domain."""
-    from django.contrib.sites.models import Site
-
-    base = str(getattr(settings, "CTPAT_SITE_URL", "")).rstrip("/")
-    if not base:
-        base = f"https://{Site.objects.get_current().domain}"
-    return base + path
+    """A link for an e-mail sent from a worker, where no request knows the host."""
+    return f"{settings.CTPAT_SITE_URL}{path}"
 
 
 @task()
