@@ -13,7 +13,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from certification import workflow
-from certification.models import Certification, CertificationEvent, CriterionReview
+from certification.models import (
+    Certification,
+    CertificationEvent,
+    CriterionReview,
+    ValidationReport,
+)
 from certification.workflow import TransitionNotAllowed
 from core.api import TenantViewSet
 
@@ -212,3 +217,62 @@ class CriterionReviewViewSet(TenantViewSet):
         except TransitionNotAllowed as exc:
             return _conflict(exc)
         return Response(self.get_serializer(review).data)
+
+
+class ValidationReportSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    response_due = serializers.DateField(read_only=True)
+
+    class Meta:
+        model = ValidationReport
+        fields = [
+            "id",
+            "certification",
+            "with_visit",
+            "planned_start",
+            "planned_end",
+            "sites",
+            "summary",
+            "required_actions",
+            "recommendations",
+            "tier_outcome",
+            "status",
+            "decided_at",
+            "response_due",
+            "member_response",
+            "responded_at",
+            "response_accepted_at",
+        ]
+        read_only_fields = fields
+
+
+class ValidationReportViewSet(TenantViewSet):
+    """Approved validation reports as the member sees them, and the member's response to
+    the required actions. Drafts stay inside the program office."""
+
+    queryset = ValidationReport.objects.all()
+    serializer_class = ValidationReportSerializer
+    http_method_names = ["get", "post", "head", "options"]
+    action_permissions = {"list": "view", "retrieve": "view", "respond": "manage"}
+
+    def get_queryset(self) -> Any:
+        queryset = super().get_queryset()
+        if getattr(self.request.user, "is_program_office", False):
+            return queryset
+        return queryset.filter(status="approved")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(status=405)
+
+    @action(detail=True, methods=["post"])
+    def respond(self, request: Request, pk: str | None = None) -> Response:
+        report = self.get_object()
+        user: Any = request.user
+        data = TextInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            report = workflow.respond_to_report(
+                report, by=user, response=data.validated_data["text"]
+            )
+        except TransitionNotAllowed as exc:
+            return _conflict(exc)
+        return Response(self.get_serializer(report).data)

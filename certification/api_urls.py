@@ -9,6 +9,7 @@ from certification import api
 
 router = SimpleRouter()
 router.register("certifications", api.CertificationViewSet, basename="certification")
+router.register("validation-reports", api.ValidationReportViewSet, basename="validationreport")
 router.register("criterion-reviews", api.CriterionReviewViewSet, basename="criterionreview")
 
 urlpatterns: list[URLPattern | URLResolver] = [*router.urls]

@@ -16,6 +16,9 @@ SUSPENSION_RESPONSE_DAYS = 90  # the member's window to answer a suspension lett
 APPEAL_FILING_DAYS = {AppealKind.BENEFIT_DENIAL: 90, AppealKind.FALSE_INFORMATION: 30}
 APPEAL_DECISION_DAYS = 180  # 6 U.S.C. 967: decided within 180 days of filing
 REAPPLY_BAR_YEARS = 1  # a removed company cannot reapply for a year
+# The member's time to answer a validation report's required actions. CBP publishes no
+# figure; 30 days is this program office's working rule.
+VALIDATION_RESPONSE_DAYS = 30
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:
@@ -52,3 +55,7 @@ def appeal_decision_due(filed: datetime.date) -> datetime.date:
 
 def reapply_allowed_from(removed: datetime.date) -> datetime.date:
     return add_years(removed, REAPPLY_BAR_YEARS)
+
+
+def validation_response_due(report_approved: datetime.date) -> datetime.date:
+    return report_approved + datetime.timedelta(days=VALIDATION_RESPONSE_DAYS)

@@ -38,6 +38,7 @@ LABELS: dict[str, StrOrPromise] = {
     "suspension_response": gettext_lazy("Response to the suspension"),
     "appeal_filing": gettext_lazy("Last day to appeal"),
     "appeal_decision": gettext_lazy("Appeal decision"),
+    "validation_response": gettext_lazy("Response to the validation's required actions"),
 }
 OFFICE_KINDS = frozenset({"certification_sla", "appeal_decision"})
 APPEALABLE = workflow.APPEALABLE
@@ -76,6 +77,9 @@ def deadlines_of(certification: Certification) -> Iterator[Deadline]:
             "appeal_filing",
             clocks.appeal_filing_deadline(kind, timezone.localdate(decision.created_at)),
         )
+    for report in c.validation_reports.filter(responded_at=None).exclude(required_actions=""):
+        if due := report.response_due():
+            yield Deadline(c, "validation_response", due)
     for appeal in c.appeals.filter(outcome=AppealOutcome.PENDING):
         yield Deadline(c, "appeal_decision", appeal.decision_due())
 

@@ -71,8 +71,22 @@ class CriterionReviewForm(forms.Form):
 class ReportForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = ValidationReport
-        fields = ["with_visit", "summary", "required_actions", "recommendations", "tier_outcome"]
+        fields = [
+            "with_visit",
+            "planned_start",
+            "planned_end",
+            "sites",
+            "team",
+            "summary",
+            "required_actions",
+            "recommendations",
+            "tier_outcome",
+        ]
         widgets = {
+            "planned_start": forms.DateInput(attrs={"type": "date"}),
+            "planned_end": forms.DateInput(attrs={"type": "date"}),
+            "sites": forms.Textarea(attrs={"rows": 2}),
+            "team": forms.Textarea(attrs={"rows": 2}),
             "summary": forms.Textarea(attrs={"rows": 3}),
             "required_actions": forms.Textarea(attrs={"rows": 3}),
             "recommendations": forms.Textarea(attrs={"rows": 3}),

@@ -8,6 +8,7 @@ import datetime
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -231,6 +232,12 @@ class ValidationReport(TenantModel):
         Certification, on_delete=models.CASCADE, related_name="validation_reports"
     )
     with_visit = models.BooleanField(_("with a site visit"), default=True)
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    sites = models.TextField(_("sites visited"), blank=True)
+    team = models.TextField(
+        _("team"), blank=True, help_text=_("Lead and additional specialists, company attendees.")
+    )
     summary = models.TextField(_("executive summary"))
     required_actions = models.TextField(_("required actions"), blank=True)
     recommendations = models.TextField(_("recommendations"), blank=True)
@@ -246,6 +253,9 @@ class ValidationReport(TenantModel):
     )
     decision_note = models.TextField(_("supervisor's note"), blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    member_response = models.TextField(_("member's response to the required actions"), blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    response_accepted_at = models.DateTimeField(_("response accepted"), null=True, blank=True)
 
     objects: ClassVar[TenantQuerySet[ValidationReport]] = TenantQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -255,6 +265,16 @@ class ValidationReport(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.certification} — {self.get_status_display()}"
+
+    def clean(self) -> None:
+        if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
+            raise ValidationError({"planned_end": _("The end must be on or after the start.")})
+
+    def response_due(self) -> datetime.date | None:
+        """When the member must answer the required actions (from the report's approval)."""
+        if self.status != ReportStatus.APPROVED or not self.required_actions or not self.decided_at:
+            return None
+        return clocks.validation_response_due(timezone.localdate(self.decided_at))
 
 
 class Appeal(TenantModel):

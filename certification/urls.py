@@ -20,5 +20,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/<int:pk>/criteria/", views.criterion_review, name="criterionreview-create"),
     path("accounts/<int:pk>/reports/", views.report_create, name="validationreport-create"),
     path("reports/<int:pk>/decide/", views.report_decide, name="validationreport-decide"),
+    path(
+        "reports/<int:pk>/accept-response/",
+        views.report_accept_response,
+        name="validationreport-accept-response",
+    ),
     path("appeals/<int:pk>/decide/", views.appeal_decide, name="appeal-decide"),
 ]

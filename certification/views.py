@@ -270,3 +270,15 @@ def deadline_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     items = [(d, d.days_left(today)) for d in deadlines.deadlines(accounts, today)]
     return render(request, "certification/deadline_list.html", {"items": items, "today": today})
+
+
+@login_required
+@require_POST
+def report_accept_response(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    _office(request)
+    report = get_object_or_404(ValidationReport, pk=pk)
+    try:
+        workflow.accept_report_response(report, by=request.user)
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    return redirect(report.certification)

@@ -274,6 +274,10 @@ def _validate(c: Certification, by: User | None, reason: str, now: Any, d: dict[
         raise TransitionNotAllowed(
             _("A validation closes once a supervisor has approved its report.")
         )
+    if report.required_actions and report.response_accepted_at is None:
+        raise TransitionNotAllowed(
+            _("The member's response to the required actions must be accepted before close-out.")
+        )
     c.tier = report.tier_outcome
     c.last_validated_at = now
 
@@ -522,6 +526,34 @@ def decide_report(
         locked.decision_note = note.strip()
         locked.save()
     return locked
+
+
+def respond_to_report(report: ValidationReport, *, by: User, response: str) -> ValidationReport:
+    """The member answers the required actions of an approved report, before its due date."""
+    _require(
+        report.certification.company.role_of(by) in ("officer", "admin"),
+        _("Only the company officer or an administrator answers the report."),
+    )
+    due = report.response_due()
+    _require(due is not None, _("This report asks for no response."))
+    _require(
+        timezone.localdate() <= due,  # type: ignore[operator]
+        _("The response window closed on %(date)s.") % {"date": due},
+    )
+    _require(report.response_accepted_at is None, _("The response was already accepted."))
+    _require(bool(response.strip()), _("response: describe how each required action was met."))
+    report.member_response = response.strip()
+    report.responded_at = timezone.now()
+    report.save(update_fields=["member_response", "responded_at", "updated_at"])
+    return report
+
+
+def accept_report_response(report: ValidationReport, *, by: User) -> ValidationReport:
+    _require(_is_program_office(by), _("Only the program office accepts the response."))
+    _require(bool(report.responded_at), _("The member has not responded yet."))
+    report.response_accepted_at = timezone.now()
+    report.save(update_fields=["response_accepted_at", "updated_at"])
+    return report
 
 
 def respond_to_suspension(

@@ -13,7 +13,15 @@ from catalogue.models import Criterion
 from certification.choices import ReportStatus, State
 from certification.models import Appeal, CertificationEvent, CriterionReview, ValidationReport
 from certification.tests.factories import certification_in
-from core.testing import ANY_USER, EDITORS, PROGRAM_OFFICE, SIGNERS, VIEWERS, PermissionCase
+from core.testing import (
+    ANY_USER,
+    EDITORS,
+    MANAGERS,
+    PROGRAM_OFFICE,
+    SIGNERS,
+    VIEWERS,
+    PermissionCase,
+)
 
 C = PermissionCase
 OFFICE = frozenset(PROGRAM_OFFICE)
@@ -43,6 +51,22 @@ def _with_report(t: Any) -> None:
         tier_outcome=2,
         drafted_by=t.users["officer"],
         status=ReportStatus.SUBMITTED,
+    )
+
+
+def _approved(t: Any) -> None:
+    t.certification = certification_in(State.CERTIFIED, t.company)
+    t.report = ValidationReport.objects.create(
+        certification=t.certification,
+        summary="x",
+        tier_outcome=2,
+        drafted_by=t.users["specialist"],
+        status=ReportStatus.APPROVED,
+        decided_at=timezone.now(),
+        decided_by=t.users["supervisor"],
+        required_actions="Fix the fence.",
+        member_response="Fixed.",
+        responded_at=timezone.now(),
     )
 
 
@@ -221,5 +245,32 @@ CASES = [
         method="post",
         data=lambda t: {"text": "Dates added."},
         setup=_review,
+    ),
+]
+
+CASES += [
+    C(
+        "certification:validationreport-accept-response",
+        _url("certification:validationreport-accept-response", lambda t: t.report.pk),
+        OFFICE,
+        method="post",
+        setup=_approved,
+    ),
+    C("api:validationreport-list", _url("api:validationreport-list"), ANY_USER, api=True),
+    C(
+        "api:validationreport-detail",
+        _url("api:validationreport-detail", lambda t: t.report.pk),
+        VIEWERS,
+        api=True,
+        setup=_approved,
+    ),
+    C(
+        "api:validationreport-respond",
+        _url("api:validationreport-respond", lambda t: t.report.pk),
+        MANAGERS,
+        api=True,
+        method="post",
+        data=lambda t: {"text": "Fence fixed."},
+        setup=_approved,
     ),
 ]

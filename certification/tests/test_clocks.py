@@ -246,3 +246,29 @@ class CertifyConditionTests(PersonaTestCase):
         certification = perform("certify", certification, by=self.users["specialist"])
         self.assertEqual((certification.status, certification.tier), (State.CERTIFIED, 1))
         self.assertEqual(certification.assigned_to, self.users["specialist"])
+
+
+class ValidationResponseTests(PersonaTestCase):
+    def test_required_actions_answered_within_30_days_and_accepted_before_close_out(self) -> None:
+        certification = certification_in(State.CERTIFIED, self.company)
+        with time_machine.travel(START, tick=False):
+            report = approved_report(
+                certification, self.users["specialist"], self.users["supervisor"]
+            )
+            report.required_actions = "Install cameras at the dock."
+            report.save()
+        self.assertEqual(report.response_due(), at(30).date())
+        with self.assertRaisesMessage(TransitionNotAllowed, "must be accepted"):
+            perform("validate", certification, by=self.users["specialist"])
+        with (
+            time_machine.travel(at(31), tick=False),
+            self.assertRaisesMessage(TransitionNotAllowed, "window closed"),
+        ):
+            workflow.respond_to_report(report, by=self.users["officer"], response="Done.")
+        with time_machine.travel(at(30), tick=False):
+            with self.assertRaises(TransitionNotAllowed):
+                workflow.respond_to_report(report, by=self.users["user"], response="Done.")
+            workflow.respond_to_report(report, by=self.users["officer"], response="Cameras in.")
+        workflow.accept_report_response(report, by=self.users["specialist"])
+        certification = perform("validate", certification, by=self.users["specialist"])
+        self.assertEqual((certification.status, certification.tier), (State.VALIDATED, 2))
