@@ -746,6 +746,7 @@ def main() -> None:
     parser.add_argument(
         "--accuracy-only", action="store_true", help="skip the look-up and throughput runs"
     )
+    parser.add_argument("--speed-only", action="store_true", help="skip the accuracy comparison")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     report: dict[str, Any] = {"seed": args.seed, "load_average_start": os.getloadavg()}
@@ -795,44 +796,49 @@ def main() -> None:
         "negatives": len(cases) - n_pos,
         "generation_s": t_gen,
     }
-    index_w = ScreeningIndex(w_entities)
-    queries = [c.query for c in cases]
-    t0 = time.perf_counter()
-    raw = index_w.screen_raw(queries, top=1)
-    t_ours = time.perf_counter() - t0
-    ours_keys = [index_w.entities[r[0][0]].key if r else None for r in raw]
-    ours_scores = np.asarray([r[0][2] if r else 0.0 for r in raw], dtype=np.float32)
+    if not args.speed_only:
+        index_w = ScreeningIndex(w_entities)
+        queries = [c.query for c in cases]
+        t0 = time.perf_counter()
+        raw = index_w.screen_raw(queries, top=1)
+        t_ours = time.perf_counter() - t0
+        ours_keys = [index_w.entities[r[0][0]].key if r else None for r in raw]
+        ours_scores = np.asarray([r[0][2] if r else 0.0 for r in raw], dtype=np.float32)
 
-    base = Baselines(w_entities)
-    t0 = time.perf_counter()
-    ts_ents, ts_scores = base.token_sort_full([q.name for q in queries])
-    t_ts = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    tf_ents, tf_scores = base.tfidf_rerank([q.name for q in queries])
-    t_tf = time.perf_counter() - t0
-    systems = {
-        "ours": (ours_keys, ours_scores, t_ours),
-        "token_sort_full": ([w_entities[e].key for e in ts_ents], ts_scores, t_ts),
-        "tfidf_rerank": ([w_entities[e].key if e >= 0 else None for e in tf_ents], tf_scores, t_tf),
-    }
-    acc: dict[str, dict[str, object]] = {}
-    for sys_name, (keys, scores, secs) in systems.items():
-        acc[sys_name] = evaluate(cases, keys, scores)
-        acc[sys_name]["queries_per_s"] = len(cases) / secs
-        adv = [i for i, c in enumerate(cases) if c.cls in ADVERSARIAL]
-        tau = float(acc[sys_name]["threshold@1%"])
-        acc[sys_name]["adversarial@1%"] = float(
-            np.mean([keys[i] in cases[i].truth and scores[i] >= tau for i in adv])
+        base = Baselines(w_entities)
+        t0 = time.perf_counter()
+        ts_ents, ts_scores = base.token_sort_full([q.name for q in queries])
+        t_ts = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        tf_ents, tf_scores = base.tfidf_rerank([q.name for q in queries])
+        t_tf = time.perf_counter() - t0
+        systems = {
+            "ours": (ours_keys, ours_scores, t_ours),
+            "token_sort_full": ([w_entities[e].key for e in ts_ents], ts_scores, t_ts),
+            "tfidf_rerank": (
+                [w_entities[e].key if e >= 0 else None for e in tf_ents],
+                tf_scores,
+                t_tf,
+            ),
+        }
+        acc: dict[str, dict[str, object]] = {}
+        for sys_name, (keys, scores, secs) in systems.items():
+            acc[sys_name] = evaluate(cases, keys, scores)
+            acc[sys_name]["queries_per_s"] = len(cases) / secs
+            adv = [i for i, c in enumerate(cases) if c.cls in ADVERSARIAL]
+            tau = float(acc[sys_name]["threshold@1%"])
+            acc[sys_name]["adversarial@1%"] = float(
+                np.mean([keys[i] in cases[i].truth and scores[i] >= tau for i in adv])
+            )
+        acc["ours"]["at_default_threshold"] = at_threshold(
+            cases, ours_keys, ours_scores, DEFAULT_THRESHOLD
         )
-    acc["ours"]["at_default_threshold"] = at_threshold(
-        cases, ours_keys, ours_scores, DEFAULT_THRESHOLD
-    )
-    neg_kinds: dict[str, float] = {}
-    for kind in ("neg_easy", "neg_hard", "neg_decoy"):
-        vals = [s for c, s in zip(cases, ours_scores, strict=True) if c.cls == kind]
-        neg_kinds[kind] = float(np.mean(np.asarray(vals) >= DEFAULT_THRESHOLD))
-    acc["ours"]["negative_alert_rate_by_kind"] = neg_kinds
-    report["accuracy"] = acc
+        neg_kinds: dict[str, float] = {}
+        for kind in ("neg_easy", "neg_hard", "neg_decoy"):
+            vals = [s for c, s in zip(cases, ours_scores, strict=True) if c.cls == kind]
+            neg_kinds[kind] = float(np.mean(np.asarray(vals) >= DEFAULT_THRESHOLD))
+        acc["ours"]["negative_alert_rate_by_kind"] = neg_kinds
+        report["accuracy"] = acc
 
     if args.accuracy_only:
         print_accuracy(report)
@@ -929,7 +935,8 @@ def print_accuracy(report: dict[str, Any]) -> None:
 
 
 def print_table(report: dict[str, Any]) -> None:
-    print_accuracy(report)
+    if "accuracy" in report:
+        print_accuracy(report)
     st = report["startup"]
     thr = report["throughput_partners_per_s"]
     lat = report["lookup_ms"]
