@@ -1,34 +1,36 @@
 """The screening index: candidate blocking, vectorised scoring, explanations.
 
-How a name is scored (all of it per batch of queries in numpy/rapidfuzz, no Python loop
-over name pairs):
+How a name is scored (per batch of queries in numpy/scipy/rapidfuzz; no Python loop over
+name pairs; docs/screening.md explains each step with examples):
 
 1. **Blocking.** Every listed name is a TF-IDF vector of character 3-grams of its
    skeleton tokens (each token padded by spaces, so word order does not matter; generic
-   words and legal forms are down-weighted). The query's vector is multiplied with the
-   sparse matrix of all names (scipy) and the ``candidates`` best names are kept.
-2. **Token similarity.** Every query token is compared with every token of every
-   candidate name by rapidfuzz's Jaro-Winkler (``cpdist``, C++). The similarity ``s``
-   becomes a *credit* ``clip((s - TOKEN_FLOOR) / (1 - TOKEN_FLOOR), 0, 1) ** 2``, so
-   unrelated tokens (Jaro-Winkler ≈ 0.5-0.7) give nothing and one typo costs little.
-3. **Weights.** A token weighs its inverse document frequency over all listed names;
-   legal forms and generic business words (trading, company, group, ...) weigh
-   ``GENERIC_FACTOR`` of that. Rare tokens decide the score.
-4. **Coverage of both names.** ``query coverage`` = weighted share of the query's tokens
-   found in the listed name, ``listed coverage`` = weighted share of the listed name's
-   tokens found in the query. The name score is
-   ``QUERY_SIDE * query coverage + (1 - QUERY_SIDE) * listed coverage``: a partner name
-   that drops a token of the listed name (query coverage stays 1) still scores high,
-   while a partner sharing only generic words with a listed name scores low on both.
-   Queries made only of very common tokens are not "fully covered" by any one listed
-   name: their weight is measured against at least ``MIN_QUERY_WEIGHT``.
-5. **Whole-name check.** rapidfuzz ``ratio`` of the sorted skeleton strings catches
-   merged or split words (AlQaida / Al Qaida); the name score is the larger of the two.
-6. **Qualifiers.** A given partner type that contradicts the listed type costs
-   ``TYPE_PENALTY`` points; a given country that none of the entity's countries matches
-   costs ``COUNTRY_PENALTY``, a matching one adds ``COUNTRY_BONUS`` (unknown = no
-   change).
-7. The entity score is the best of its names (primary and aliases).
+   words and legal forms down-weighted; 3-grams in more than ``BLOCK_MAX_DF`` of the
+   names left out). The batch's vectors are multiplied with the sparse matrix of all
+   names; products under ``BLOCK_REL_CUT`` x the row's best are dropped and the
+   ``candidates`` best names kept.
+2. **Token credit.** Every query token is compared with every token of every candidate
+   (unique pairs, one rapidfuzz ``cpdist`` call per batch): credit
+   ``(1 - OSA distance / length) ** EDIT_POW`` when that similarity reaches ``EDIT_CUT``,
+   else 0; the query's last word may also be the start of a listed word
+   (``PREFIX_CREDIT``, a cut-off field).
+3. **Weights.** Inverse document frequency over all listed names; legal forms and generic
+   business words weigh ``GENERIC_FACTOR`` of that. A matched query word takes the weight
+   of the listed word it matched; an unknown short last word weighs little.
+4. **Coverage of both names.** ``QUERY_SIDE * query coverage + (1 - QUERY_SIDE) * listed
+   coverage``: dropping a word of the listed name costs little, sharing only generic
+   words gives little. A query of common words only is measured against at least the
+   median token weight (``MIN_QUERY_WEIGHT_FACTOR``).
+5. **Whole-name checks.** rapidfuzz ``ratio`` of the sorted distinctive skeletons joined
+   without spaces (merged/split words), and the query as written being the start of the
+   listed name as written (truncation, ``TRUNCATION_FACTOR``).
+6. **Qualifiers.** A contradicting partner type costs ``TYPE_PENALTY`` points; a country
+   none of the entity's countries (addresses, nationalities, OFAC country program)
+   matches costs ``COUNTRY_PENALTY``, a matching one adds ``COUNTRY_BONUS``.
+7. The entity score is the best of its names (primary and aliases), 0-100.
+
+The constants were tuned on ``bench/screening.py`` (seed 5) and checked on seed 6; change
+them only with a new benchmark run and a re-calibrated ``DEFAULT_THRESHOLD``.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA, JaroWinkler, Prefix
+from rapidfuzz.distance import OSA, Prefix
 from scipy import sparse
 
 from .countries import to_iso2
@@ -56,12 +58,10 @@ from .normalize import (
 )
 
 # ------------------------------------------------------------------ scoring constants
-TOKEN_FLOOR = 0.8
 EDIT_FLOOR = 0.0
 EDIT_CUT = 0.7
 EDIT_POW = 0.5
 PREFIX_CREDIT = 0.9
-USE_JW = False
 TRUNCATION_MIN_CHARS = 24
 TRUNCATION_FACTOR = 0.95
 SHORT_TAIL = 4
@@ -270,10 +270,10 @@ def _token_credit(
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
     """Credit (0-1) for pairs of different tokens, and credit if left were cut short.
 
-    The larger of a Jaro-Winkler credit (spelling variants, shared prefixes) and an
-    edit-distance credit (typos: one edit in a 4-letter word keeps half the credit, in
-    an 8-letter word three quarters). The second array credits ``left`` being the
-    start (3+ letters) of ``right``.
+    Edit-distance credit: ``sqrt(1 - OSA distance / longer length)`` when that similarity
+    is at least ``EDIT_CUT`` (one typo in a 4-letter word keeps 0.87, in an 8-letter
+    word 0.94; unrelated words get 0). The second array also credits ``left`` being the
+    start (3+ letters) of ``right``, where ``allow_prefix`` says so.
     """
     if llen is None:
         llen = np.fromiter((len(t) for t in left), dtype=np.int32, count=len(left))
@@ -294,10 +294,6 @@ def _token_credit(
             np.clip((edit_sim - EDIT_FLOOR) / (1.0 - EDIT_FLOOR), 0.0, 1.0) ** EDIT_POW,
             0.0,
         )
-        if USE_JW:
-            jw = process.cpdist(cl, cr, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)
-            jw_credit = np.clip((jw - TOKEN_FLOOR) / (1.0 - TOKEN_FLOOR), 0.0, 1.0) ** 1.5
-            edit_credit = np.maximum(edit_credit, jw_credit)
         credit[close] = edit_credit
     prefix_credit = np.zeros(len(left), dtype=np.float32)
     prefix_mask = (llen >= 3) & (llen < rlen)
