@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from partners import api
+
+router = SimpleRouter()
+router.register("partners", api.BusinessPartnerViewSet, basename="partner")
+
+urlpatterns = router.urls

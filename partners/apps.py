@@ -7,3 +7,12 @@ from django.utils.translation import gettext_lazy as _
 class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = _("Business partners")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from partners import models
+
+        auditlog.register(
+            models.BusinessPartner, exclude_fields=["created_at", "updated_at", "normalised_name"]
+        )

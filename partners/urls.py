@@ -1,6 +1,18 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from partners import views
 
 app_name = "partners"
-urlpatterns: list[URLPattern | URLResolver] = []
+
+urlpatterns = [
+    path("", views.partner_list, name="partner-list"),
+    path("new/", views.partner_create, name="partner-create"),
+    path("export.csv", views.partner_export, name="partner-export"),
+    path("<int:pk>/", views.partner_detail, name="partner-detail"),
+    path("<int:pk>/edit/", views.partner_edit, name="partner-edit"),
+    path("import/", views.import_upload, name="import-create"),
+    path("import/<int:pk>/", views.import_detail, name="import-detail"),
+    path("import/<int:pk>/confirm/", views.import_confirm, name="import-confirm"),
+]

@@ -1,0 +1,58 @@
+"""REST API for the partner directory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from core.api import TenantViewSet, ValidatedModelSerializer
+from partners.models import BusinessPartner
+
+
+class BusinessPartnerSerializer(ValidatedModelSerializer):
+    class Meta:
+        model = BusinessPartner
+        fields = [
+            "id",
+            "company",
+            "name",
+            "role",
+            "country",
+            "street",
+            "city",
+            "postal_code",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "tax_id",
+            "other_identifiers",
+            "relationship_owner",
+            "yearly_volume",
+            "computed_tier",
+            "tier_override",
+            "tier_override_reason",
+            "tier",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["computed_tier", "tier", "created_at", "updated_at"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        company = attrs.get("company") or getattr(self.instance, "company", None)
+        owner = attrs.get("relationship_owner")
+        if (
+            owner is not None
+            and company is not None
+            and not company.memberships.filter(user=owner).exists()
+        ):
+            raise serializers.ValidationError(
+                {"relationship_owner": "Must be a member of the partner's company."}
+            )
+        return attrs
+
+
+class BusinessPartnerViewSet(TenantViewSet):
+    queryset = BusinessPartner.objects.select_related("relationship_owner")
+    serializer_class = BusinessPartnerSerializer

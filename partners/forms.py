@@ -1,0 +1,74 @@
+"""Forms of the partner directory: a partner, the list filters and the import upload."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from accounts.models import User
+from companies.models import Company
+from partners.models import BusinessPartner, PartnerRole, Tier
+
+
+class PartnerForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = BusinessPartner
+        fields = [
+            "name",
+            "role",
+            "country",
+            "street",
+            "city",
+            "postal_code",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "tax_id",
+            "other_identifiers",
+            "relationship_owner",
+            "yearly_volume",
+            "tier_override",
+            "tier_override_reason",
+        ]
+
+    def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.company = company
+        owner: Any = self.fields["relationship_owner"]
+        owner.queryset = User.objects.filter(memberships__company=company).order_by("email")
+        self.fields["tier_override"].help_text = _(
+            "Leave empty to use the computed tier; a tier set by hand needs a reason."
+        )
+
+
+class PartnerFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("any role")), *PartnerRole.choices]
+    )
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    tier = forms.ChoiceField(
+        label=_("Tier"), required=False, choices=[("", _("any tier")), *Tier.choices]
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("any country")), *countries]  # type: ignore[attr-defined]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV (UTF-8) or Excel (.xlsx) with a header row."),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        if upload.size > 50 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 50 MB."))
+        return upload

@@ -1,0 +1,263 @@
+"""Business partners of a member company (MSC category 3) and their import batches.
+
+A business partner is any party in the member's supply chain: manufacturers and
+suppliers, carriers of every mode, customs brokers, forwarders, 3PLs, warehouses and
+agents. Each partner carries a criticality tier that decides how deeply it is vetted;
+the tier is computed from the partner's role, its country's risk and the yearly volume
+(see `compute_tier`), and may be overridden with a written reason.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from core.models import TenantModel
+from core.tenancy import TenantQuerySet
+
+
+class PartnerRole(models.TextChoices):
+    MANUFACTURER = "manufacturer", _("Manufacturer / supplier")
+    HIGHWAY_CARRIER = "highway_carrier", _("Highway carrier")
+    RAIL_CARRIER = "rail_carrier", _("Rail carrier")
+    AIR_CARRIER = "air_carrier", _("Air carrier")
+    SEA_CARRIER = "sea_carrier", _("Sea carrier")
+    CUSTOMS_BROKER = "customs_broker", _("Customs broker")
+    FORWARDER = "forwarder", _("Freight forwarder / consolidator / NVOCC")
+    THIRD_PARTY_LOGISTICS = "3pl", _("Third-party logistics provider (3PL)")
+    WAREHOUSE = "warehouse", _("Warehouse")
+    AGENT = "agent", _("Agent")
+
+
+class Tier(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+# --- Criticality formula -------------------------------------------------------------
+# points = role points (1-3) + country points (1-3) + volume points (1-3), so 3 to 9.
+#   tier = high when points >= 7, medium when points >= 5, otherwise low.
+# Role: parties that physically handle, stuff or move the cargo unsupervised weigh most.
+ROLE_POINTS: dict[str, int] = {
+    PartnerRole.MANUFACTURER: 3,
+    PartnerRole.HIGHWAY_CARRIER: 3,
+    PartnerRole.WAREHOUSE: 3,
+    PartnerRole.THIRD_PARTY_LOGISTICS: 3,
+    PartnerRole.FORWARDER: 2,
+    PartnerRole.RAIL_CARRIER: 2,
+    PartnerRole.SEA_CARRIER: 2,
+    PartnerRole.AIR_CARRIER: 2,
+    PartnerRole.AGENT: 2,
+    PartnerRole.CUSTOMS_BROKER: 1,
+}
+# Country: 3 for countries under comprehensive U.S. sanctions or a U.S. State Department
+# "Level 4: Do not travel" advisory (as of 2025), 2 for major narcotics-transit or
+# source countries named in the State Department's INCSR, 1 elsewhere. A starting point
+# for the member's own country threat assessment (domain.md §3.4), not a verdict.
+HIGH_RISK_COUNTRIES = frozenset(
+    {
+        "AF",
+        "BY",
+        "CU",
+        "IR",
+        "IQ",
+        "KP",
+        "LY",
+        "ML",
+        "MM",
+        "RU",
+        "SO",
+        "SS",
+        "SY",
+        "UA",
+        "VE",
+        "YE",
+        "HT",
+    }
+)
+ELEVATED_RISK_COUNTRIES = frozenset(
+    {
+        "BO",
+        "BS",
+        "BZ",
+        "CO",
+        "CR",
+        "DO",
+        "EC",
+        "GT",
+        "HN",
+        "JM",
+        "MX",
+        "NI",
+        "PA",
+        "PE",
+        "PK",
+        "SV",
+        "CN",
+        "IN",
+        "LA",
+        "TH",
+    }
+)
+# Volume: yearly shipments handled by the partner for the member.
+VOLUME_STEPS = ((500, 3), (50, 2), (0, 1))
+
+
+def country_points(country: str) -> int:
+    if country in HIGH_RISK_COUNTRIES:
+        return 3
+    return 2 if country in ELEVATED_RISK_COUNTRIES else 1
+
+
+def volume_points(volume: int) -> int:
+    return next(points for floor, points in VOLUME_STEPS if volume >= floor)
+
+
+def compute_tier(role: str, country: str, volume: int) -> str:
+    points = ROLE_POINTS.get(role, 2) + country_points(country) + volume_points(volume or 0)
+    if points >= 7:
+        return str(Tier.HIGH)
+    return str(Tier.MEDIUM) if points >= 5 else str(Tier.LOW)
+
+
+# Legal-form words dropped when comparing names ("Acme S.A. de C.V." = "ACME").
+_LEGAL_FORMS = frozenset(
+    (
+        "sa de cv s de rl srl sas ltda ltd llc inc corp corporation co company"
+        " gmbh ag bv nv plc limited sapi lp llp"
+    ).split()
+)
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def normalise_name(name: str) -> str:
+    """Name used for duplicate detection: no accents, case, punctuation or legal form."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    text = text.replace("&", " and ").replace(".", "")
+    words = [w for w in _NON_WORD.split(text) if w and w not in _LEGAL_FORMS]
+    return " ".join(words) or " ".join(w for w in _NON_WORD.split(text) if w)
+
+
+class BusinessPartner(TenantModel):
+    """A party in the member's supply chain that the member must vet (MSC 3.1-3.4)."""
+
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="business_partners"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    normalised_name = models.CharField(max_length=200, editable=False, db_index=True)
+    role = models.CharField(_("role"), max_length=20, choices=PartnerRole.choices)
+    country = CountryField(_("country"))
+    street = models.CharField(_("street address"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    tax_id = models.CharField(_("tax identifier"), max_length=40, blank=True)
+    other_identifiers = models.CharField(
+        _("other identifiers"), max_length=300, blank=True,
+        help_text=_("For example SCAC, DUNS, MID or CTPAT account numbers."),
+    )  # fmt: skip
+    relationship_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="owned_partners", verbose_name=_("relationship owner"),
+    )  # fmt: skip
+    yearly_volume = models.PositiveIntegerField(
+        _("yearly shipments"), default=0,
+        help_text=_("Shipments per year handled by this partner for you."),
+    )  # fmt: skip
+    computed_tier = models.CharField(
+        _("computed tier"), max_length=10, choices=Tier.choices, editable=False
+    )
+    tier_override = models.CharField(
+        _("tier set by hand"), max_length=10, choices=Tier.choices, blank=True
+    )
+    tier_override_reason = models.TextField(_("reason for the tier set by hand"), blank=True)
+    tier = models.CharField(
+        _("criticality tier"), max_length=10, choices=Tier.choices, editable=False
+    )
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("business partner")
+        verbose_name_plural = _("business partners")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "normalised_name", "country"], name="unique_partner_per_company"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country.code})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:partner-detail", args=[self.company_id, self.pk])
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        self.normalised_name = normalise_name(self.name or "")
+        if self.tier_override and not self.tier_override_reason.strip():
+            errors["tier_override_reason"] = _("Say why the tier differs from the computed one.")
+        if self.name and self.company_id and self.country:
+            clash = BusinessPartner.objects.filter(
+                company_id=self.company_id,
+                normalised_name=normalise_name(self.name),
+                country=self.country,
+            ).exclude(pk=self.pk)
+            if clash.exists():
+                errors["name"] = _("A partner with this name already exists in this country.")
+        if errors:
+            raise ValidationError(errors)
+
+    def refresh_tier(self) -> None:
+        self.normalised_name = normalise_name(self.name)
+        self.computed_tier = compute_tier(self.role, str(self.country), self.yearly_volume)
+        if not self.tier_override:
+            self.tier_override_reason = ""
+        self.tier = self.tier_override or self.computed_tier
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refresh_tier()
+        super().save(*args, **kwargs)
+
+
+class PartnerImport(TenantModel):
+    """An uploaded partner file, checked row by row before anything is written."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Checked, waiting for confirmation")
+        INVALID = "invalid", _("Has errors")
+        DONE = "done", _("Imported")
+
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="partner_imports"
+    )
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    filename = models.CharField(_("file"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    rows = models.JSONField(default=list)
+    errors = models.JSONField(default=list)
+    created_count = models.PositiveIntegerField(default=0)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:import-detail", args=[self.company_id, self.pk])

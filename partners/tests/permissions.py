@@ -1,0 +1,134 @@
+"""Permission cases for the partner pages and API (walked by core's permission matrix)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from core.testing import ANY_USER, EDITORS, VIEWERS, PermissionCase
+from partners.models import BusinessPartner, PartnerImport
+
+C = PermissionCase
+
+
+def _url(name: str, *args: Any) -> Any:
+    return lambda t: reverse(name, args=[a(t) if callable(a) else a for a in args])
+
+
+def company(t: Any) -> int:
+    return int(t.company.pk)
+
+
+def _make(t: Any) -> None:
+    t.partner = BusinessPartner.objects.create(
+        company=t.company, name="Maquila Norte", role="manufacturer", country="MX"
+    )
+    t.batch = PartnerImport.objects.create(
+        company=t.company,
+        filename="p.csv",
+        status="preview",
+        rows=[
+            {
+                "name": "Fletes Rápidos",
+                "role": "highway_carrier",
+                "country": "MX",
+                "street": "",
+                "city": "",
+                "postal_code": "",
+                "contact_name": "",
+                "contact_email": "",
+                "contact_phone": "",
+                "tax_id": "",
+                "other_identifiers": "",
+                "yearly_volume": 10,
+                "relationship_owner_id": None,
+            }
+        ],
+    )
+
+
+def partner(t: Any) -> int:
+    return int(t.partner.pk)
+
+
+def batch(t: Any) -> int:
+    return int(t.batch.pk)
+
+
+def _upload(t: Any) -> dict[str, Any]:
+    return {
+        "file": SimpleUploadedFile("p.csv", b"name,role,country\nAduanas Sur,customs_broker,MX\n")
+    }
+
+
+CASES = [
+    C("partners:partner-list", _url("partners:partner-list", company), VIEWERS),
+    C("partners:partner-export", _url("partners:partner-export", company), VIEWERS),
+    C("partners:partner-create", _url("partners:partner-create", company), EDITORS),
+    C(
+        "partners:partner-create",
+        _url("partners:partner-create", company),
+        EDITORS,
+        method="post",
+        data=lambda t: {"name": "Bodega Central", "role": "warehouse", "country": "MX"},
+    ),
+    C(
+        "partners:partner-detail",
+        _url("partners:partner-detail", company, partner),
+        VIEWERS,
+        setup=_make,
+    ),
+    C(
+        "partners:partner-edit",
+        _url("partners:partner-edit", company, partner),
+        EDITORS,
+        setup=_make,
+    ),
+    C(
+        "partners:partner-edit",
+        _url("partners:partner-edit", company, partner),
+        EDITORS,
+        method="post",
+        setup=_make,
+        data=lambda t: {
+            "name": "Maquila Norte",
+            "role": "manufacturer",
+            "country": "MX",
+            "yearly_volume": 5,
+        },
+    ),
+    C("partners:import-create", _url("partners:import-create", company), EDITORS),
+    C(
+        "partners:import-create",
+        _url("partners:import-create", company),
+        EDITORS,
+        method="post",
+        data=_upload,
+    ),
+    C(
+        "partners:import-detail",
+        _url("partners:import-detail", company, batch),
+        EDITORS,
+        setup=_make,
+    ),
+    C(
+        "partners:import-confirm",
+        _url("partners:import-confirm", company, batch),
+        EDITORS,
+        method="post",
+        setup=_make,
+    ),
+    C("api:partner-list", _url("api:partner-list"), ANY_USER, api=True),
+    C("api:partner-detail", _url("api:partner-detail", partner), VIEWERS, api=True, setup=_make),
+    C(
+        "api:partner-detail",
+        _url("api:partner-detail", partner),
+        EDITORS,
+        api=True,
+        method="patch",
+        setup=_make,
+        data=lambda t: {"yearly_volume": 900},
+    ),
+]

@@ -1,0 +1,225 @@
+"""Partner directory pages: list with filters, detail, create, edit, CSV export and
+the two-step import (upload and check, then confirm)."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from companies.models import Company
+from core import idempotency
+from core.http import AuthenticatedHttpRequest
+from core.tenancy import get_for_user_or_404
+from partners import importing
+from partners.forms import ImportForm, PartnerFilterForm, PartnerForm
+from partners.models import BusinessPartner, PartnerImport
+
+
+def _partners(request: AuthenticatedHttpRequest, company: Company, action: str) -> Any:
+    return BusinessPartner.objects.for_user(request.user, action).filter(company=company)
+
+
+def _filtered(request: AuthenticatedHttpRequest, company: Company) -> tuple[Any, PartnerFilterForm]:
+    form = PartnerFilterForm(request.GET or None)
+    partners = _partners(request, company, "view").select_related("relationship_owner")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            partners = partners.filter(
+                Q(name__icontains=data["q"]) | Q(tax_id__icontains=data["q"])
+            )
+        for name in ("role", "country", "tier"):
+            if data[name]:
+                partners = partners.filter(**{name: data[name]})
+    return partners, form
+
+
+@login_required
+def partner_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
+    partners, form = _filtered(request, company)
+    page = Paginator(partners, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "partners/partner_list.html",
+        {"company": company, "page": page, "form": form, "query": query.urlencode()},
+    )
+
+
+@login_required
+def partner_export(request: AuthenticatedHttpRequest, company_pk: int) -> StreamingHttpResponse:
+    company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
+    partners, _form = _filtered(request, company)
+
+    class Echo:
+        def write(self, value: str) -> str:
+            return value
+
+    writer = csv.writer(Echo())
+    header = [*importing.COLUMNS, "tier", "computed_tier", "tier_override_reason"]
+
+    def rows() -> Any:
+        yield writer.writerow(header)
+        for p in partners.iterator(chunk_size=2000):
+            yield writer.writerow(
+                [
+                    p.name,
+                    p.role,
+                    p.country.code,
+                    p.street,
+                    p.city,
+                    p.postal_code,
+                    p.contact_name,
+                    p.contact_email,
+                    p.contact_phone,
+                    p.tax_id,
+                    p.other_identifiers,
+                    p.yearly_volume,
+                    p.relationship_owner.email if p.relationship_owner else "",
+                    p.tier,
+                    p.computed_tier,
+                    p.tier_override_reason,
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="partners-{company.pk}.csv"'
+    return response
+
+
+@login_required
+def partner_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    partner = get_for_user_or_404(
+        BusinessPartner, request.user, "view", pk=pk, company_id=company_pk
+    )
+    return render(
+        request, "partners/partner_detail.html", {"company": partner.company, "partner": partner}
+    )
+
+
+@login_required
+def partner_create(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "edit", pk=company_pk)
+    if request.method == "POST" and (replayed := idempotency.replay(request)):
+        return replayed
+    form = PartnerForm(request.POST if request.method == "POST" else None, company=company)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            claimed = idempotency.claim(request)
+            if isinstance(claimed, HttpResponse):
+                return claimed
+            partner = form.save()
+            idempotency.done(claimed, partner.get_absolute_url())
+        messages.success(request, _("Partner added."))
+        return redirect(partner)
+    return render(
+        request,
+        "partners/partner_form.html",
+        {"company": company, "form": form, "creating": True},
+    )
+
+
+@login_required
+def partner_edit(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    partner = get_for_user_or_404(
+        BusinessPartner, request.user, "edit", pk=pk, company_id=company_pk
+    )
+    form = PartnerForm(
+        request.POST if request.method == "POST" else None,
+        instance=partner,
+        company=partner.company,
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        messages.success(request, _("Partner saved."))
+        return redirect(partner)
+    return render(
+        request,
+        "partners/partner_form.html",
+        {"company": partner.company, "form": form, "partner": partner},
+    )
+
+
+@login_required
+def import_upload(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "edit", pk=company_pk)
+    form = ImportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = importing.check_file(company, upload.file, upload.name)
+        batch = PartnerImport.objects.create(
+            company=company,
+            uploaded_by=request.user,
+            filename=upload.name[:200],
+            status=PartnerImport.Status.INVALID if result.errors else PartnerImport.Status.PREVIEW,
+            rows=[] if result.errors else result.rows,
+            errors=result.errors[:1000],
+        )
+        return redirect(batch)
+    columns = importing.COLUMNS
+    return render(
+        request,
+        "partners/import_form.html",
+        {"company": company, "form": form, "columns": columns},
+    )
+
+
+@login_required
+def import_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    batch = get_for_user_or_404(PartnerImport, request.user, "edit", pk=pk, company_id=company_pk)
+    return render(
+        request,
+        "partners/import_detail.html",
+        {
+            "company": batch.company,
+            "batch": batch,
+            "preview": batch.rows[:20],
+            "row_count": len(batch.rows),
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_confirm(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    batch = get_for_user_or_404(PartnerImport, request.user, "edit", pk=pk, company_id=company_pk)
+    with transaction.atomic():
+        # The row lock makes a second click wait and then see the import as done.
+        batch = PartnerImport.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != PartnerImport.Status.PREVIEW:
+            messages.info(request, _("This file was already imported or has errors."))
+            return redirect(batch)
+        try:
+            with transaction.atomic():
+                created = importing.write_rows(batch.company, batch.rows)
+        except IntegrityError:
+            messages.error(
+                request,
+                _(
+                    "Some partners were added meanwhile; nothing was imported. "
+                    "Upload the file again."
+                ),
+            )
+            return redirect(batch)
+        batch.status = PartnerImport.Status.DONE
+        batch.created_count = len(created)
+        batch.rows = []
+        batch.save(update_fields=["status", "created_count", "rows", "updated_at"])
+    messages.success(request, _("%(n)d partners imported.") % {"n": len(created)})
+    return redirect("partners:partner-list", company_pk=batch.company_id)
