@@ -7,8 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Q
 
 from companies.models import Company
 from inspections.choices import Direction
@@ -42,56 +41,68 @@ def month_starts(end: datetime.date, months: int) -> list[datetime.date]:
     return sorted(starts)
 
 
-def _key(value: datetime.date | datetime.datetime) -> datetime.date:
-    return datetime.date(value.year, value.month, 1)
+def _bounds(starts: list[datetime.date]) -> list[tuple[datetime.datetime, datetime.datetime]]:
+    edges = [datetime.datetime.combine(s, datetime.time.min, tzinfo=datetime.UTC) for s in starts]
+    last = starts[-1]
+    following = datetime.date(last.year + (last.month == 12), last.month % 12 + 1, 1)
+    edges.append(datetime.datetime.combine(following, datetime.time.min, tzinfo=datetime.UTC))
+    return list(zip(edges, edges[1:], strict=False))
 
 
 def monthly(company: Company, *, end: datetime.date, months: int = 6) -> list[Period]:
+    """The figures of the `months` months ending with `end`'s month, oldest first."""
     starts = month_starts(end, months)
-    periods = {s: Period(start=s) for s in starts}
-    first = datetime.datetime.combine(starts[0], datetime.time.min, tzinfo=datetime.UTC)
+    bounds = _bounds(starts)
     now = datetime.datetime.now(datetime.UTC)
+    outbound = Q(direction=Direction.OUTBOUND)
     complete = Q(points_open=0, pest_checked=True, vvtt_done=True)
     late = Q(signed_off_at__isnull=True, performed_at__lt=now - SIGN_OFF_WITHIN) | Q(
-        signed_off_at__gt=F("performed_at") + SIGN_OFF_WITHIN
+        signed_late=True
     )
-    rows = (
-        Inspection.objects.filter(company=company, performed_at__gte=first)
-        .annotate(month=TruncMonth("performed_at"))
-        .values("month")
-        .annotate(
-            total=Count("pk"),
-            outbound=Count("pk", filter=Q(direction=Direction.OUTBOUND)),
-            outbound_complete=Count("pk", filter=Q(direction=Direction.OUTBOUND) & complete),
-            pests=Count("pk", filter=Q(pest_found=True)),
-            missed=Count("pk", filter=late),
+    figures = {
+        "total": Count("pk"),
+        "outbound": Count("pk", filter=outbound),
+        "complete": Count("pk", filter=outbound & complete),
+        "pests": Count("pk", filter=Q(pest_found=True)),
+        "missed": Count("pk", filter=late),
+    }
+    company_rows = Inspection.objects.filter(company=company)
+    periods = []
+    for start, (lo, hi) in zip(starts, bounds, strict=True):
+        # One query per month over the (company, performed_at) index: the database
+        # reads only that month's rows and counts them in its own code.
+        row = company_rows.filter(performed_at__gte=lo, performed_at__lt=hi).aggregate(**figures)
+        periods.append(
+            Period(
+                start=start,
+                inspections=row["total"],
+                outbound=row["outbound"],
+                outbound_complete=row["complete"],
+                pest_findings=row["pests"],
+                missed_signoffs=row["missed"],
+            )
         )
-    )
-    for row in rows:
-        period = periods.get(_key(row["month"]))
-        if period is None:
-            continue
-        period.inspections = row["total"]
-        period.outbound = row["outbound"]
-        period.outbound_complete = row["outbound_complete"]
-        period.pest_findings = row["pests"]
-        period.missed_signoffs = row["missed"]
-    for month, count in seal_discrepancies_by_month(company, first):
-        if month in periods:
-            periods[month].seal_discrepancies = count
-    return [periods[s] for s in starts]
+    by_month = dict(seal_discrepancies_by_month(company, bounds))
+    for period in periods:
+        period.seal_discrepancies = by_month.get(period.start, 0)
+    return periods
 
 
 def seal_discrepancies_by_month(
-    company: Company, since: datetime.datetime
+    company: Company, bounds: list[tuple[datetime.datetime, datetime.datetime]]
 ) -> list[tuple[datetime.date, int]]:
     from seals.choices import EventKind
     from seals.models import SealEvent
 
-    rows = (
-        SealEvent.objects.filter(seal__company=company, kind=EventKind.DISCREPANCY, at__gte=since)
-        .annotate(month=TruncMonth("at"))
-        .values("month")
-        .annotate(n=Count("pk"))
+    row = SealEvent.objects.filter(
+        seal__company=company,
+        kind=EventKind.DISCREPANCY,
+        at__gte=bounds[0][0],
+        at__lt=bounds[-1][1],
+    ).aggregate(
+        **{
+            f"n_{i}": Count("pk", filter=Q(at__gte=lo, at__lt=hi))
+            for i, (lo, hi) in enumerate(bounds)
+        }
     )
-    return [(_key(r["month"]), r["n"]) for r in rows]
+    return [(lo.date(), row[f"n_{i}"]) for i, (lo, _hi) in enumerate(bounds)]

@@ -150,6 +150,9 @@ class Inspection(TenantModel):
         related_name="+",
     )
     signed_off_at = models.DateTimeField(gettext_lazy("signed off at"), null=True, blank=True)
+    # Set at sign-off: signed more than SIGN_OFF_WITHIN after the inspection (a missed
+    # sign-off for the operations figures), kept so the figures need no date arithmetic.
+    signed_late = models.BooleanField(default=False, editable=False)
 
     objects: ClassVar[InspectionQuerySet] = InspectionQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -226,7 +229,8 @@ class Inspection(TenantModel):
             )
         self.supervisor = supervisor
         self.signed_off_at = timezone.now()
-        self.save(update_fields=["supervisor", "signed_off_at"])
+        self.signed_late = self.signed_off_at - self.performed_at > SIGN_OFF_WITHIN
+        self.save(update_fields=["supervisor", "signed_off_at", "signed_late"])
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         if self.pest_found and timezone.now() - self.performed_at < PEST_RETENTION:

@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -27,6 +26,7 @@ from inspections import kpis
 from inspections.checklists import builtin
 from inspections.forms import ChecklistTemplateForm, GateEntryForm, InspectionForm
 from inspections.models import ChecklistTemplate, GateEntry, Inspection, checklist_for
+from inspections.paging import page_of
 from inspections.workflow import record_gate_entry, record_inspection
 
 
@@ -71,7 +71,7 @@ def inspection_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpR
     query = request.GET.get("q", "").strip()
     if query:
         inspections = inspections.filter(iit_number__icontains=query)
-    page = Paginator(inspections, 50).get_page(request.GET.get("page"))
+    page = page_of(inspections, request.GET.get("page"))
     return render(
         request,
         "inspections/inspection_list.html",
@@ -249,7 +249,7 @@ def gate_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespons
         if _wants_json(request):
             return JsonResponse({"errors": _form_errors(form)}, status=400)
     entries = GateEntry.objects.filter(company=company).select_related("inspection")
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = page_of(entries, request.GET.get("page"))
     return render(
         request, "inspections/gate_list.html", {"company": company, "form": form, "page": page}
     )

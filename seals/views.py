@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from companies.models import Company
 from core import idempotency
 from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404
+from inspections.paging import page_of
 from seals import workflow
 from seals.choices import SealStatus
 from seals.forms import AffixForm, AuditForm, CheckForm, IssueForm, ReceiveForm, VoidForm
@@ -48,7 +48,7 @@ def seal_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespons
     query = request.GET.get("q", "").strip()
     if query:
         seals = seals.filter(number__icontains=query)
-    page = Paginator(seals, 50).get_page(request.GET.get("page"))
+    page = page_of(seals, request.GET.get("page"))
     return render(
         request,
         "seals/seal_list.html",

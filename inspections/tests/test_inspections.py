@@ -177,7 +177,10 @@ class SignOffAndSheetTests(MediaMixin, PersonaTestCase):
         self.login(by)
         self.client.post(
             reverse("inspections:inspection-create", args=[self.company.pk, "reefer"]),
-            form_data(**{"point-fan_housing-result": "pass"}),
+            form_data(
+                performed_at=timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+                **{"point-fan_housing-result": "pass"},
+            ),
         )
         return Inspection.objects.latest("pk")
 
@@ -191,6 +194,7 @@ class SignOffAndSheetTests(MediaMixin, PersonaTestCase):
         self.client.post(url)
         inspection.refresh_from_db()
         self.assertEqual(inspection.supervisor, self.users["officer"])
+        self.assertFalse(inspection.signed_late)
 
     def test_the_sheet_is_a_pdf_in_the_readers_language(self) -> None:
         inspection = self.make()
@@ -236,7 +240,9 @@ class KpiTests(PersonaTestCase):
         self.add(points_open=1)  # a point not answered: not complete
         self.add(direction="inbound", pest_found=True, pest_description="x", cleaning="washed")
         self.add(signed_off_at=None)  # older than a day, unsigned: missed
-        self.add(signed_off_at=datetime.datetime(2026, 3, 7, tzinfo=datetime.UTC))  # late
+        late = self.add(signed_off_at=None)
+        late.sign_off(self.users["admin"])  # signed on the 20th for the 5th: late
+        self.assertTrue(late.signed_late)
         self.add(performed_at=datetime.datetime(2026, 2, 10, tzinfo=datetime.UTC))
         other = self.add(company=self.other_company)
         self.assertTrue(other.pk)
@@ -296,3 +302,33 @@ class GateLogTests(PersonaTestCase):
         )
         self.assertEqual(response.status_code, 400)
         self.assertIn("tractor_plate", response.json()["errors"])
+
+
+class ListTests(PersonaTestCase):
+    def test_the_list_pages_without_counting(self) -> None:
+        start = timezone.now()
+        Inspection.objects.bulk_create(
+            Inspection(
+                company=self.company,
+                checklist_key="container",
+                checklist_name="C",
+                iit_number=f"MSCU{i:07d}",
+                direction="yard",
+                inspector=self.users["user"],
+                performed_at=start - datetime.timedelta(minutes=i),
+            )
+            for i in range(60)
+        )
+        self.login("viewer")
+        url = reverse("inspections:inspection-list", args=[self.company.pk])
+        first = self.client.get(url)
+        self.assertContains(first, "MSCU0000000")
+        self.assertContains(first, "?page=2")
+        self.assertNotContains(first, "MSCU0000055")
+        second = self.client.get(url, {"page": "2"})
+        self.assertContains(second, "MSCU0000059")
+        self.assertNotContains(second, "?page=3")
+        self.assertEqual(self.client.get(url, {"page": "x"}).status_code, 200)
+        found = self.client.get(url, {"q": "0000042"})
+        self.assertContains(found, "MSCU0000042")
+        self.assertNotContains(found, "MSCU0000041")
