@@ -10,7 +10,7 @@ from django_countries import countries
 
 from accounts.models import User
 from companies.models import Company
-from partners.models import BusinessPartner, PartnerRole, Tier
+from partners.models import BusinessPartner, PartnerRole, ScreeningStatus, Tier
 
 
 class PartnerForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -72,3 +72,14 @@ class ImportForm(forms.Form):
         if upload.size > 50 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 50 MB."))
         return upload
+
+
+class DecisionForm(forms.Form):
+    verdict = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (ScreeningStatus.TRUE_MATCH, _("True match")),
+            (ScreeningStatus.FALSE_POSITIVE, _("False positive")),
+        ],
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=2000)

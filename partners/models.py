@@ -261,3 +261,71 @@ class PartnerImport(TenantModel):
 
     def get_absolute_url(self) -> str:
         return reverse("partners:import-detail", args=[self.company_id, self.pk])
+
+
+class ScreeningStatus(models.TextChoices):
+    CLEAR = "clear", _("Clear")
+    ALERT = "alert", _("Alert: waiting for review")
+    TRUE_MATCH = "true_match", _("True match")
+    FALSE_POSITIVE = "false_positive", _("False positive")
+
+
+class PartnerScreening(TenantModel):
+    """One screening of a partner against the watchlists (MSC 3.1 vetting evidence):
+    when, against which list versions, the best hits with the engine's explanation, and
+    the reviewer's decision when a hit reached the alert threshold."""
+
+    tenant_field = "partner__company"
+
+    partner = models.ForeignKey(
+        BusinessPartner, on_delete=models.CASCADE, related_name="screenings"
+    )
+    screened_at = models.DateTimeField(_("screened at"), auto_now_add=True)
+    list_versions = models.JSONField(_("list versions"), default=list)
+    threshold = models.FloatField(_("alert threshold"))
+    hits = models.JSONField(_("best hits"), default=list)
+    status = models.CharField(_("status"), max_length=20, choices=ScreeningStatus.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("reviewer"),
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-screened_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.partner}: {self.get_status_display()}"
+
+    def alerting_hits(self) -> list[dict[str, Any]]:
+        return [h for h in self.hits if h.get("alert") and not h.get("remembered")]
+
+
+class FalsePositive(TenantModel):
+    """A reviewer's decision that a list entity is not this partner; later screenings of
+    the partner do not alert on that entity again."""
+
+    tenant_field = "partner__company"
+
+    partner = models.ForeignKey(
+        BusinessPartner, on_delete=models.CASCADE, related_name="false_positives"
+    )
+    list_id = models.CharField(_("list"), max_length=20)
+    entity_id = models.CharField(_("list entry"), max_length=100)
+    reason = models.TextField(_("reason"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "list_id", "entity_id"], name="unique_false_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner}: {self.list_id}/{self.entity_id}"

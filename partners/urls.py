@@ -15,4 +15,6 @@ urlpatterns = [
     path("import/", views.import_upload, name="import-create"),
     path("import/<int:pk>/", views.import_detail, name="import-detail"),
     path("import/<int:pk>/confirm/", views.import_confirm, name="import-confirm"),
+    path("alerts/", views.alert_list, name="alert-list"),
+    path("alerts/<int:pk>/decide/", views.alert_decide, name="alert-decide"),
 ]

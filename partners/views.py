@@ -20,9 +20,9 @@ from companies.models import Company
 from core import idempotency
 from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404
-from partners import importing
-from partners.forms import ImportForm, PartnerFilterForm, PartnerForm
-from partners.models import BusinessPartner, PartnerImport
+from partners import importing, workflow
+from partners.forms import DecisionForm, ImportForm, PartnerFilterForm, PartnerForm
+from partners.models import BusinessPartner, PartnerImport, PartnerScreening, ScreeningStatus
 
 
 def _partners(request: AuthenticatedHttpRequest, company: Company, action: str) -> Any:
@@ -104,8 +104,11 @@ def partner_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) 
     partner = get_for_user_or_404(
         BusinessPartner, request.user, "view", pk=pk, company_id=company_pk
     )
+    screening = partner.screenings.select_related("decided_by").first()
     return render(
-        request, "partners/partner_detail.html", {"company": partner.company, "partner": partner}
+        request,
+        "partners/partner_detail.html",
+        {"company": partner.company, "partner": partner, "screening": screening},
     )
 
 
@@ -121,6 +124,7 @@ def partner_create(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRe
             if isinstance(claimed, HttpResponse):
                 return claimed
             partner = form.save()
+            workflow.screen_partners([partner])
             idempotency.done(claimed, partner.get_absolute_url())
         messages.success(request, _("Partner added."))
         return redirect(partner)
@@ -208,6 +212,7 @@ def import_confirm(request: AuthenticatedHttpRequest, company_pk: int, pk: int) 
         try:
             with transaction.atomic():
                 created = importing.write_rows(batch.company, batch.rows)
+                workflow.screen_partners(created)
         except IntegrityError:
             messages.error(
                 request,
@@ -223,3 +228,45 @@ def import_confirm(request: AuthenticatedHttpRequest, company_pk: int, pk: int) 
         batch.save(update_fields=["status", "created_count", "rows", "updated_at"])
     messages.success(request, _("%(n)d partners imported.") % {"n": len(created)})
     return redirect("partners:partner-list", company_pk=batch.company_id)
+
+
+@login_required
+def alert_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "edit", pk=company_pk)
+    alerts = (
+        PartnerScreening.objects.for_user(request.user, "edit")
+        .filter(partner__company=company, status=ScreeningStatus.ALERT)
+        .select_related("partner")
+    )
+    page = Paginator(alerts, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "partners/screening_alerts.html",
+        {"company": company, "page": page, "form": DecisionForm()},
+    )
+
+
+@login_required
+@require_POST
+def alert_decide(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    screening = get_for_user_or_404(
+        PartnerScreening.objects.select_related("partner"),
+        request.user,
+        "edit",
+        pk=pk,
+        partner__company_id=company_pk,
+    )
+    form = DecisionForm(request.POST)
+    if screening.status != ScreeningStatus.ALERT:
+        messages.info(request, _("This alert was already decided."))
+    elif form.is_valid():
+        workflow.decide(
+            screening, request.user, form.cleaned_data["verdict"], form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Decision recorded."))
+    else:
+        errors = "; ".join(
+            f"{form.fields[f].label}: {' '.join(str(m) for m in e)}" for f, e in form.errors.items()
+        )
+        messages.error(request, errors)
+    return redirect("partners:alert-list", company_pk=company_pk)

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core.testing import ANY_USER, EDITORS, VIEWERS, PermissionCase
-from partners.models import BusinessPartner, PartnerImport
+from partners.models import BusinessPartner, PartnerImport, PartnerScreening
 
 C = PermissionCase
 
@@ -46,6 +46,16 @@ def _make(t: Any) -> None:
                 "relationship_owner_id": None,
             }
         ],
+    )
+
+
+def _make_alert(t: Any) -> None:
+    _make(t)
+    t.screening = PartnerScreening.objects.create(
+        partner=t.partner,
+        threshold=88.0,
+        status="alert",
+        hits=[{"alert": True, "list": "ofac_sdn", "entity_id": "1", "score": 95.0}],
     )
 
 
@@ -119,6 +129,15 @@ CASES = [
         EDITORS,
         method="post",
         setup=_make,
+    ),
+    C("partners:alert-list", _url("partners:alert-list", company), EDITORS),
+    C(
+        "partners:alert-decide",
+        _url("partners:alert-decide", company, lambda t: t.screening.pk),
+        EDITORS,
+        method="post",
+        setup=_make_alert,
+        data=lambda t: {"verdict": "false_positive", "reason": "Different company"},
     ),
     C("api:partner-list", _url("api:partner-list"), ANY_USER, api=True),
     C("api:partner-detail", _url("api:partner-detail", partner), VIEWERS, api=True, setup=_make),

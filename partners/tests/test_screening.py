@@ -1,0 +1,114 @@
+"""Screening on create and import, the alert queue and remembered false positives."""
+
+from __future__ import annotations
+
+from typing import Any
+from unittest import mock
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from core.testing import PersonaTestCase
+from partners.models import BusinessPartner, FalsePositive, PartnerImport, PartnerScreening
+from screening_engine import Entity, ScreeningIndex
+
+LISTED = Entity(
+    list_id="ofac_sdn",
+    entity_id="9001",
+    type="organization",
+    name="Naviera Oscura Internacional",
+    countries=("PA",),
+)
+OTHER = Entity(list_id="csl", entity_id="77", type="organization", name="Tornillos Globales")
+INDEX = ScreeningIndex([LISTED, OTHER])
+
+
+def fake_index() -> tuple[ScreeningIndex, list[Any]]:
+    return INDEX, []
+
+
+@mock.patch("partners.workflow.active_index", fake_index)
+class ScreeningTests(PersonaTestCase):
+    def add(self, name: str) -> BusinessPartner:
+        self.login("user")
+        self.client.post(
+            reverse("partners:partner-create", args=[self.company.pk]),
+            {"name": name, "role": "sea_carrier", "country": "PA", "yearly_volume": 1},
+        )
+        return BusinessPartner.objects.get(name=name)
+
+    def test_create_screens_and_a_listed_name_alerts_with_explanation(self) -> None:
+        clean = self.add("Fletes Tranquilos")
+        listed = self.add("Naviera Oscura Internacional")
+        self.assertEqual(clean.screenings.get().status, "clear")
+        screening = listed.screenings.get()
+        self.assertEqual(screening.status, "alert")
+        best = screening.hits[0]
+        self.assertEqual((best["list"], best["entity_id"]), ("ofac_sdn", "9001"))
+        self.assertTrue(best["explanation"]["summary"])
+        queue = self.client.get(reverse("partners:alert-list", args=[self.company.pk]))
+        self.assertContains(queue, "Naviera Oscura Internacional")
+        self.assertNotContains(queue, "Fletes Tranquilos")
+
+    def test_false_positive_is_remembered_for_that_partner_and_entity(self) -> None:
+        partner = self.add("Naviera Oscura Internacional")
+        screening = partner.screenings.get()
+        url = reverse("partners:alert-decide", args=[self.company.pk, screening.pk])
+        self.client.post(url, {"verdict": "false_positive", "reason": ""})
+        screening.refresh_from_db()
+        self.assertEqual(screening.status, "alert")  # a reason is required
+        self.client.post(url, {"verdict": "false_positive", "reason": "Different address, RUC"})
+        screening.refresh_from_db()
+        self.assertEqual(
+            (screening.status, screening.decided_by), ("false_positive", self.users["user"])
+        )
+        self.assertTrue(FalsePositive.objects.filter(partner=partner, entity_id="9001").exists())
+        from partners import workflow
+
+        again = workflow.screen_partners([partner])[0]
+        self.assertEqual(again.status, "clear")
+        self.assertTrue(again.hits[0]["remembered"])
+
+    def test_true_match_stays_recorded_and_remembers_nothing(self) -> None:
+        partner = self.add("Naviera Oscura Internacional")
+        screening = partner.screenings.get()
+        self.client.post(
+            reverse("partners:alert-decide", args=[self.company.pk, screening.pk]),
+            {"verdict": "true_match", "reason": "Same vessel operator"},
+        )
+        screening.refresh_from_db()
+        self.assertEqual(screening.status, "true_match")
+        self.assertFalse(FalsePositive.objects.exists())
+        page = self.client.get(partner.get_absolute_url())
+        self.assertContains(page, "Same vessel operator")
+
+    def test_import_screens_every_new_partner(self) -> None:
+        self.login("user")
+        self.client.post(
+            reverse("partners:import-create", args=[self.company.pk]),
+            {
+                "file": SimpleUploadedFile(
+                    "p.csv",
+                    b"name,role,country\nNaviera Oscura Internacional,sea_carrier,PA\n"
+                    b"Bodega Norte,warehouse,MX\n",
+                )
+            },
+        )
+        batch = PartnerImport.objects.get()
+        self.client.post(reverse("partners:import-confirm", args=[self.company.pk, batch.pk]))
+        self.assertEqual(
+            dict(PartnerScreening.objects.values_list("partner__name", "status")),
+            {"Naviera Oscura Internacional": "alert", "Bodega Norte": "clear"},
+        )
+
+    def test_viewer_cannot_decide(self) -> None:
+        partner = self.add("Naviera Oscura Internacional")
+        screening = partner.screenings.get()
+        self.login("viewer")
+        response = self.client.post(
+            reverse("partners:alert-decide", args=[self.company.pk, screening.pk]),
+            {"verdict": "false_positive", "reason": "x"},
+        )
+        self.assertEqual(response.status_code, 404)
+        screening.refresh_from_db()
+        self.assertEqual(screening.status, "alert")

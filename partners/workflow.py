@@ -1,0 +1,88 @@
+"""Screening partners against the watchlists and deciding on alerts.
+
+The engine (`screening_engine`, through the screening app's cached index of the active
+list versions) scores each partner's name; a hit at or above the engine's calibrated
+`DEFAULT_THRESHOLD` is an alert unless a reviewer already marked that list entity as a
+false positive for this partner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from partners.models import BusinessPartner, FalsePositive, PartnerScreening, ScreeningStatus
+from screening.index import active_index
+from screening.search import hit_to_dict
+from screening_engine import DEFAULT_THRESHOLD, Query, screen_batch
+
+TOP_HITS = 3
+
+
+def _versions(versions: Sequence[Any]) -> list[dict[str, Any]]:
+    return [
+        {"id": v.pk, "source": v.source, "list_date": v.list_date.isoformat()} for v in versions
+    ]
+
+
+def screen_partners(partners: Sequence[BusinessPartner]) -> list[PartnerScreening]:
+    """Screen partners (one or a whole import) and store one result each."""
+    if not partners:
+        return []
+    index, versions = active_index()
+    listed = _versions(versions) or [{"id": None, "source": "files", "list_date": ""}]
+    queries = [Query(name=p.name, country=p.country.code) for p in partners]
+    raw = screen_batch(index, queries, top=TOP_HITS, min_score=0.0)
+    remembered = set(
+        FalsePositive.objects.filter(partner__in=[p.pk for p in partners]).values_list(
+            "partner_id", "list_id", "entity_id"
+        )
+    )
+    results = []
+    for partner, query, rows in zip(partners, queries, raw, strict=True):
+        hits = index.hits(rows)
+        alerting = [i for i, h in enumerate(hits) if h.score >= DEFAULT_THRESHOLD]
+        if alerting:  # explanations only where a reviewer will read them
+            explained = index.search(query.name, country=query.country, top=TOP_HITS)
+            hits = explained or hits
+        shaped = []
+        for hit in hits:
+            data = hit_to_dict(hit, DEFAULT_THRESHOLD)
+            data["remembered"] = (partner.pk, data["list"], data["entity_id"]) in remembered
+            shaped.append(data)
+        alert = any(h["alert"] and not h["remembered"] for h in shaped)
+        results.append(
+            PartnerScreening(
+                partner=partner,
+                list_versions=listed,
+                threshold=DEFAULT_THRESHOLD,
+                hits=shaped,
+                status=ScreeningStatus.ALERT if alert else ScreeningStatus.CLEAR,
+            )
+        )
+    return PartnerScreening.objects.bulk_create(results, batch_size=2000)
+
+
+def decide(screening: PartnerScreening, user: User, verdict: str, reason: str) -> None:
+    """Record a reviewer's verdict on an alert; a false positive is remembered for each
+    alerting list entity of this partner."""
+    if screening.status != ScreeningStatus.ALERT:
+        raise ValueError("only an open alert can be decided")
+    with transaction.atomic():
+        screening.status = verdict
+        screening.decided_by = user
+        screening.decided_at = timezone.now()
+        screening.decision_reason = reason
+        screening.save()
+        if verdict == ScreeningStatus.FALSE_POSITIVE:
+            for hit in screening.alerting_hits():
+                FalsePositive.objects.get_or_create(
+                    partner=screening.partner,
+                    list_id=hit["list"],
+                    entity_id=hit["entity_id"],
+                    defaults={"reason": reason, "decided_by": user},
+                )
