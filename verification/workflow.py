@@ -143,7 +143,9 @@ def lookup(account_number: str) -> Company | None:
     number = account_number.strip().upper()
     if not number.startswith(ACCOUNT_PREFIX) or not number[2:].isdigit() or len(number) != 9:
         return None
-    return findable().filter(pk=int(number[2:])).first()
+    # No ORDER BY: one row at most, and sorting by name would cost the hot path.
+    found = list(findable().filter(pk=int(number[2:])).order_by()[:1])
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)
