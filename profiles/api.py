@@ -188,6 +188,10 @@ class SecurityProfileViewSet(TenantViewSet):
         serializer = SubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        last = profile.last_submission()
+        if last is not None and not profile.has_unsubmitted_changes:
+            # Said before the code is checked, so a retry does not use up a code.
+            return APIResponse({"detail": str(workflow.NothingToSubmit(last.number))}, status=409)
         refused = _check_otp(user, data["otp_code"])
         if refused is not None:
             return refused

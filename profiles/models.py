@@ -24,8 +24,8 @@ from django.db import models, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from catalogue.choices import Requirement
 from catalogue.models import Catalogue, Criterion
@@ -52,6 +52,18 @@ class EditConflict(Exception):
         self.current = current
 
 
+def status_labels() -> dict[str, str]:
+    """Each response status with its label in the active language."""
+    language = get_language() or ""
+    labels = _STATUS_LABELS.get(language)
+    if labels is None:
+        labels = _STATUS_LABELS[language] = {v: str(label) for v, label in ResponseStatus.choices}
+    return labels
+
+
+_STATUS_LABELS: dict[str, dict[str, str]] = {}
+
+
 @dataclass
 class Row:
     """One criterion as the profile page shows it: the criterion (annotated with its
@@ -74,6 +86,11 @@ class Row:
     @property
     def status(self) -> str:
         return self.response.status
+
+    @property
+    def status_label(self) -> str:
+        """The status in the active language (looked up once per language, not per row)."""
+        return status_labels()[self.status]
 
     @property
     def is_met(self) -> bool:
@@ -127,19 +144,22 @@ class SecurityProfile(TenantModel):
         catalogue = Catalogue.objects.latest_published()
         if catalogue is None:
             return None
-        return cls.objects.filter(company=company, catalogue=catalogue).first()
+        profile = cls.objects.filter(company=company, catalogue=catalogue).first()
+        if profile is not None:
+            profile.company, profile.catalogue = company, catalogue
+        return profile
 
     @classmethod
     def start(cls, company: Company) -> SecurityProfile:
         """The company's profile for the catalogue in force, created (with one empty answer
         per applicable criterion) when missing. Answers of the company's profile for an
         older catalogue are carried over by criterion ID. Raises NoCatalogue."""
+        profile = cls.current_for(company)
+        if profile is not None:
+            return profile
         catalogue = Catalogue.objects.latest_published()
         if catalogue is None:
             raise NoCatalogue
-        profile = cls.objects.filter(company=company, catalogue=catalogue).first()
-        if profile is not None:
-            return profile
         with transaction.atomic():
             profile, created = cls.objects.get_or_create(company=company, catalogue=catalogue)
             if created:
@@ -188,7 +208,9 @@ class SecurityProfile(TenantModel):
 
     def criteria(self) -> list[Criterion]:
         """The criteria that apply to the company's business type, in catalogue order."""
-        return list(self.catalogue.criteria_for(self.company.business_type))
+        criteria = self.catalogue.criteria_for(self.company.business_type)
+        # Long texts nobody shows in lists; the criterion page reads them itself.
+        return list(criteria.defer("guidance", "notes", "sources", "msc_documents"))
 
     def rows(self, *, with_evidence: bool = False) -> list[Row]:
         """Every applicable criterion with its answer, in a fixed number of queries."""
@@ -335,7 +357,7 @@ class Response(TenantModel):
         nothing. Returns the saved answer."""
         with transaction.atomic():
             current = (
-                Response.objects.select_for_update()
+                Response.objects.select_for_update(of=("self",))
                 .select_related("updated_by", "owner", "criterion")
                 .get(pk=self.pk)
             )

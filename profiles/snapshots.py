@@ -96,7 +96,7 @@ class CriterionChange:
     changes: tuple[FieldChange, ...] = ()
 
 
-def _status_label(value: str) -> str:
+def status_label(value: str) -> str:
     return str(ResponseStatus(value).label) if value in ResponseStatus.values else value
 
 
@@ -110,7 +110,7 @@ def _evidence_text(entries: list[dict[str, Any]]) -> str:
 
 def _fields() -> list[tuple[str, str, Any]]:
     return [
-        ("status", _("Status"), _status_label),
+        ("status", _("Status"), status_label),
         ("narrative", _("How we meet it"), str),
         ("na_reason", _("Why it does not apply"), str),
         ("owner", _("Owner"), str),

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,7 +24,7 @@ from companies.context_processors import remember_company
 from companies.models import Company
 from core import idempotency
 from core.http import AuthenticatedHttpRequest
-from core.tenancy import get_for_user_or_404
+from core.tenancy import get_for_user_or_404, roles_allowing
 from profiles import annual, exports, workflow
 from profiles.forms import (
     EvidenceForm,
@@ -45,12 +46,15 @@ from profiles.models import (
     Submission,
 )
 from profiles.readiness import WEIGHTS
-from profiles.snapshots import diff_snapshots
+from profiles.snapshots import diff_snapshots, status_label
 from profiles.uploads import attach, store_file
 
 
-def _may(user: Any, company: Company, action: str) -> bool:
-    return Company.objects.for_user(user, action).filter(pk=company.pk).exists()
+def _role(request: AuthenticatedHttpRequest, company: Company) -> tuple[str | None, bool]:
+    """The user's role in the company and whether it may edit (one query for both;
+    program-office staff have no role and never edit)."""
+    role = company.role_of(request.user)
+    return role, role in roles_allowing("edit")
 
 
 def _profile(request: AuthenticatedHttpRequest, company: Company, *, edit: bool) -> SecurityProfile:
@@ -84,7 +88,7 @@ def _rows(profile: SecurityProfile, may_edit: bool, **kwargs: Any) -> list[Row]:
 def profile_detail(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
     company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
     remember_company(request, company)
-    may_edit = _may(request.user, company, "edit")
+    role, may_edit = _role(request, company)
     try:
         profile = _profile(request, company, edit=may_edit)
     except NoCatalogue:
@@ -105,9 +109,11 @@ def profile_detail(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRe
         "shown": len(visible),
         "filters": filters,
         "may_edit": may_edit,
-        "may_sign": company.role_of(request.user) == "officer",
+        "may_sign": role == "officer",
         "last_submission": profile.last_submission(),
         "cycle": annual.current_cycle(company),
+        # Rows link to criteria/<pk>/; reversing once is cheaper than once per row.
+        "criteria_url": reverse("profiles:profile-detail", args=[company.pk]) + "criteria/",
     }
     return render(request, "profiles/profile_detail.html", context)
 
@@ -178,7 +184,7 @@ def response_edit(
     text in the form, and a second save replaces theirs on purpose."""
     action = "edit" if request.method == "POST" else "view"
     company = get_for_user_or_404(Company, request.user, action, pk=company_pk)
-    may_edit = _may(request.user, company, "edit")
+    _r, may_edit = _role(request, company)
     try:
         profile = _profile(request, company, edit=may_edit)
     except NoCatalogue as exc:
@@ -353,6 +359,7 @@ def gap_report(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespon
         "gaps": exports.gaps(rows),
         "weights": WEIGHTS,
         "today": timezone.localdate(),
+        "criteria_url": reverse("profiles:profile-detail", args=[company.pk]) + "criteria/",
     }
     return render(request, "profiles/gap_report.html", context)
 
@@ -438,11 +445,17 @@ def submission_detail(
         company_id=company_pk,
         number=number,
     )
-    return render(
-        request,
-        "profiles/submission_detail.html",
-        {"company": submission.company, "submission": submission, "snapshot": submission.snapshot},
-    )
+    criteria = [
+        {**entry, "status_label": status_label(entry.get("status", ""))}
+        for entry in submission.snapshot.get("criteria", [])
+    ]
+    context = {
+        "company": submission.company,
+        "submission": submission,
+        "snapshot": submission.snapshot,
+        "criteria": criteria,
+    }
+    return render(request, "profiles/submission_detail.html", context)
 
 
 @login_required

@@ -34,7 +34,11 @@ class NotAnOfficer(SubmissionRefused):
 
 
 class NothingToSubmit(SubmissionRefused):
-    pass
+    def __init__(self, number: int) -> None:
+        super().__init__(
+            _("Nothing changed since submission %(number)s; there is nothing new to submit.")
+            % {"number": number}
+        )
 
 
 class ReviewNotOpen(SubmissionRefused):
@@ -66,16 +70,13 @@ def submit_profile(profile: SecurityProfile, user: User, signature: Signature) -
     _require_officer(company, user)
     with transaction.atomic():
         locked = (
-            SecurityProfile.objects.select_for_update()
+            SecurityProfile.objects.select_for_update(of=("self",))
             .select_related("company", "catalogue")
             .get(pk=profile.pk)
         )
         previous = Submission.objects.filter(company=company).aggregate(n=Max("number"))["n"]
         if previous and not locked.has_unsubmitted_changes:
-            raise NothingToSubmit(
-                _("Nothing changed since submission %(number)s; there is nothing new to submit.")
-                % {"number": previous}
-            )
+            raise NothingToSubmit(previous)
         rows = locked.rows(with_evidence=True)
         readiness = locked.readiness(rows)
         latest = _latest_files(locked)
