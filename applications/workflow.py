@@ -21,6 +21,7 @@ from applications.models import (
     agreement_text,
     current_agreement,
 )
+from certification.workflow import application_submitted
 from companies.models import Company
 
 if TYPE_CHECKING:
@@ -117,6 +118,8 @@ def sign_and_submit(company: Company, user: User, signing: Signing) -> Applicati
         application.submitted_at = now
         application.snapshot = application.build_snapshot()
         application.save(update_fields=["status", "submitted_at", "snapshot", "updated_at"])
+        # The program office's lifecycle starts here: the account moves draft → applied.
+        application_submitted(company, by=user)
         ApplicationEvent.objects.create(
             application=application,
             from_status=Application.Status.DRAFT,
