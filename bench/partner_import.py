@@ -55,14 +55,22 @@ def main() -> None:
         result = importing.check_file(company, io.BytesIO(data), "bench.csv")
         checked = time.perf_counter()
         assert not result.errors, result.errors[:5]
-        importing.write_rows(company, result.rows)
+        created = importing.write_rows(company, result.rows)
         done = time.perf_counter()
+        from partners import workflow
+        from screening.index import active_index
+
+        active_index()  # built once per process (the server keeps it); not counted
+        indexed = time.perf_counter()
+        workflow.screen_partners(created)
+        screened = time.perf_counter()
         assert BusinessPartner.objects.filter(company=company).count() == rows
-        total = done - start
+        total = (done - start) + (screened - indexed)
         print(
             f"partner import: {rows} rows, check {checked - start:.1f} s, "
-            f"write {done - checked:.1f} s, total {total:.1f} s (goal ≤ {GOAL_SECONDS:.0f} s) "
-            f"on {connection.vendor}"
+            f"write {done - checked:.1f} s, screening {screened - indexed:.1f} s "
+            f"(index build {indexed - done:.1f} s, not counted), "
+            f"total {total:.1f} s (goal ≤ {GOAL_SECONDS:.0f} s) on {connection.vendor}"
         )
         if total > GOAL_SECONDS:
             sys.exit(1)

@@ -16,3 +16,6 @@ class PartnersConfig(AppConfig):
         auditlog.register(
             models.BusinessPartner, exclude_fields=["created_at", "updated_at", "normalised_name"]
         )
+        # Reviewer decisions on alerts and remembered false positives are audit evidence.
+        auditlog.register(models.PartnerScreening, exclude_fields=["created_at", "updated_at"])
+        auditlog.register(models.FalsePositive, exclude_fields=["created_at", "updated_at"])

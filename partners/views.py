@@ -148,6 +148,8 @@ def partner_edit(request: AuthenticatedHttpRequest, company_pk: int, pk: int) ->
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
+            if {"name", "country"} & set(form.changed_data):
+                workflow.screen_partners([partner])  # a new name is a new screening
         messages.success(request, _("Partner saved."))
         return redirect(partner)
     return render(

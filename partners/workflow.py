@@ -51,7 +51,19 @@ def screen_partners(partners: Sequence[BusinessPartner]) -> list[PartnerScreenin
             hits = explained or hits
         shaped = []
         for hit in hits:
-            data = hit_to_dict(hit, DEFAULT_THRESHOLD)
+            # Below the threshold the score and the entry are evidence enough; the full
+            # entry and explanation are kept where a reviewer has to decide.
+            data = (
+                hit_to_dict(hit, DEFAULT_THRESHOLD)
+                if hit.score >= DEFAULT_THRESHOLD
+                else {
+                    "score": hit.score,
+                    "alert": False,
+                    "list": hit.entity.list_id,
+                    "entity_id": hit.entity.entity_id,
+                    "name": hit.entity.name,
+                }
+            )
             data["remembered"] = (partner.pk, data["list"], data["entity_id"]) in remembered
             shaped.append(data)
         alert = any(h["alert"] and not h["remembered"] for h in shaped)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from unittest import mock
 
+from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -63,6 +64,10 @@ class ScreeningTests(PersonaTestCase):
             (screening.status, screening.decided_by), ("false_positive", self.users["user"])
         )
         self.assertTrue(FalsePositive.objects.filter(partner=partner, entity_id="9001").exists())
+        trail = LogEntry.objects.get_for_object(screening).first()
+        assert trail is not None
+        self.assertEqual(trail.actor, self.users["user"])
+        self.assertIn("decision_reason", trail.changes_dict)
         from partners import workflow
 
         again = workflow.screen_partners([partner])[0]
@@ -100,6 +105,16 @@ class ScreeningTests(PersonaTestCase):
             dict(PartnerScreening.objects.values_list("partner__name", "status")),
             {"Naviera Oscura Internacional": "alert", "Bodega Norte": "clear"},
         )
+
+    def test_renaming_a_partner_screens_it_again(self) -> None:
+        partner = self.add("Fletes Tranquilos")
+        self.client.post(
+            reverse("partners:partner-edit", args=[self.company.pk, partner.pk]),
+            {"name": "Naviera Oscura Internacional", "role": "sea_carrier", "country": "PA",
+             "yearly_volume": 1},
+        )  # fmt: skip
+        self.assertEqual(partner.screenings.first().status, "alert")  # type: ignore[union-attr]
+        self.assertEqual(partner.screenings.count(), 2)
 
     def test_viewer_cannot_decide(self) -> None:
         partner = self.add("Naviera Oscura Internacional")
