@@ -10,6 +10,8 @@ import pytest
 def pytest_configure(config: pytest.Config) -> None:
     # Set before any test class's setUpTestData runs, so the personas are created with the
     # fast hasher and tasks enqueued while building test data run at once.
+    import tempfile
+
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -18,6 +20,8 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Uploaded files of the suite go to a throwaway folder, never into ./var/media.
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="ctpat-test-media-")
     settings.STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

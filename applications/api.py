@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.reauth import client_ip, totp_code_ok
 from applications import workflow
 from applications.models import (
     AgreementSignature,
@@ -23,7 +24,6 @@ from applications.models import (
     ChecklistItem,
     current_agreement,
 )
-from applications.views import client_ip, totp_code_ok
 from companies.models import Company
 from core.api import TenantViewSet
 from core.tenancy import get_for_user_or_404

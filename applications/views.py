@@ -1,30 +1,19 @@
 """The application page (completeness checklist, then signature and snapshot) and the
-partner-agreement signing page, plus the two request helpers signing needs: the MFA
-re-check and the signer's IP address."""
+partner-agreement signing page."""
 
 from __future__ import annotations
 
-import ipaddress
 import json
-import time
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-from allauth.account import app_settings as allauth_account_settings
-from allauth.account.internal.flows.login import get_authentication_records
-from allauth.account.internal.flows.reauthentication import suspend_request
-from allauth.mfa.base.internal.flows import check_rate_limit
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from accounts.reauth import ask_for_mfa, client_ip, mfa_recently_confirmed
 from applications import workflow
 from applications.forms import SignForm
 from applications.models import Application, ApplicationEvent, ChecklistItem, current_agreement
@@ -34,7 +23,7 @@ from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    pass
 
 
 @login_required
@@ -130,68 +119,3 @@ def _sign_page(
         form.initial = shown
     context = {"company": company, "agreement": agreement, "form": form, "missing": missing}
     return render(request, "applications/application_sign.html", context)
-
-
-# ---------------------------------------------------------------------------------------
-# Request helpers shared with the API.
-
-
-def mfa_recently_confirmed(request: HttpRequest) -> bool:
-    """True when the user re-entered a second-factor code on allauth's MFA re-authentication
-    page within ACCOUNT_REAUTHENTICATION_TIMEOUT seconds. The code typed at sign-in does not
-    count: signing asks again, as a bank asks again before a transfer."""
-    records = get_authentication_records(request, request.user)
-    now = time.time()
-    return any(
-        record.get("method") == "mfa"
-        and record.get("reauthenticated")
-        and now - float(record.get("at", 0)) < allauth_account_settings.REAUTHENTICATION_TIMEOUT
-        for record in records
-    )
-
-
-def ask_for_mfa(request: HttpRequest) -> HttpResponseRedirect:
-    """Send the user to allauth's MFA re-authentication page and back here afterwards.
-
-    A POST is kept by allauth and replayed once the code is accepted, so the officer does
-    not have to fill the form in again."""
-    reauthenticate = reverse("mfa_reauthenticate")
-    if request.method == "POST":
-        return cast(HttpResponseRedirect, suspend_request(request, reauthenticate))
-    return HttpResponseRedirect(f"{reauthenticate}?{urlencode({'next': request.get_full_path()})}")
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The signer's IP address as recorded with the signature.
-
-    REMOTE_ADDR, unless the portal runs behind its own reverse proxy (BEHIND_TLS_PROXY):
-    then the proxy's address is REMOTE_ADDR and the client's is the last X-Forwarded-For
-    entry, the one our proxy appended. Earlier entries come from the client and can be
-    forged, so they are never used.
-    """
-    remote = request.META.get("REMOTE_ADDR") or None
-    if getattr(settings, "BEHIND_TLS_PROXY", False):
-        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        if hops and hops[-1]:
-            remote = hops[-1]
-    try:
-        return str(ipaddress.ip_address(remote)) if remote else None
-    except ValueError:
-        return None
-
-
-def totp_code_ok(user: User, code: str) -> bool:
-    """Check a code from the user's authenticator app, for API clients that have no session
-    to re-authenticate. Failed attempts count towards the same lockout as sign-in
-    (ACCOUNT_RATE_LIMITS["login_failed"]); a used code cannot be replayed.
-
-    Raises django.core.exceptions.ValidationError when too many attempts failed."""
-    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
-    if authenticator is None:
-        return False
-    clear_failures = check_rate_limit(user)
-    if not TOTP(authenticator).validate_code(code.strip()):
-        return False
-    clear_failures()
-    authenticator.record_usage()
-    return True

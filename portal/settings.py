@@ -236,6 +236,8 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
+# Largest evidence, photo or document upload accepted, in megabytes.
+CTPAT_UPLOAD_MAX_MB = env_int("CTPAT_UPLOAD_MAX_MB", 20)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

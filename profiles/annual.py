@@ -18,6 +18,7 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 
 from companies.models import Company
@@ -29,7 +30,14 @@ OVERDUE = "overdue"
 
 
 def anniversary(company: Company) -> datetime.date | None:
-    """The date the company's annual review recurs on, or None while there is none."""
+    """The date the company's annual review recurs on, or None while there is none: the
+    certification date once the company is certified, until then the date its application
+    was submitted."""
+    from certification.workflow import certification_anniversary
+
+    certified = certification_anniversary(company)
+    if certified is not None:
+        return certified
     application = company.current_application()
     submitted_at = getattr(application, "submitted_at", None)
     return timezone.localdate(submitted_at) if submitted_at else None
@@ -37,9 +45,9 @@ def anniversary(company: Company) -> datetime.date | None:
 
 def anniversaries() -> Iterator[tuple[Company, datetime.date]]:
     """Every company that has an anniversary, with it (same source as `anniversary`)."""
-    companies = Company.objects.filter(application__submitted_at__isnull=False).select_related(
-        "application"
-    )
+    companies = Company.objects.filter(
+        Q(application__submitted_at__isnull=False) | Q(certification__certified_at__isnull=False)
+    ).select_related("application")
     for company in companies.iterator(chunk_size=500):
         when = anniversary(company)
         if when is not None:

@@ -17,7 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response as APIResponse
 
-from applications.views import client_ip, totp_code_ok
+from accounts.reauth import client_ip, totp_code_ok
 from companies.models import Company
 from core.api import TenantViewSet, ValidatedModelSerializer
 from core.tenancy import get_for_user_or_404

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.views import ask_for_mfa, client_ip, mfa_recently_confirmed
+from accounts.reauth import ask_for_mfa, client_ip, mfa_recently_confirmed
 from catalogue.models import Catalogue, Criterion
 from companies.context_processors import remember_company
 from companies.models import Company
