@@ -34,6 +34,7 @@ from profiles.forms import (
     ResponseForm,
     SubmitForm,
 )
+from profiles.linked import linked_records
 from profiles.models import (
     AnnualReview,
     EditConflict,
@@ -162,6 +163,7 @@ def _response_page(
         "previous_pk": ids[position - 1] if position > 0 else None,
         "next_pk": ids[position + 1] if position + 1 < len(ids) else None,
         "today": timezone.localdate(),
+        "linked": linked_records(company, criterion.ref_id),
     }
     if getattr(request, "htmx", False) and (status != 200 or conflict is not None):
         # htmx swaps only 2xx answers: send the form with its errors or the conflict
