@@ -10,9 +10,13 @@ check, is what makes concurrent retries safe.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import Any
 
+from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext as _
 
 from core.http import AuthenticatedHttpRequest
 from core.models import SubmissionKey
@@ -57,3 +61,19 @@ def done(claimed: SubmissionKey | HttpResponse | None, url: str) -> None:
     if isinstance(claimed, SubmissionKey):
         claimed.result_url = url
         claimed.save(update_fields=["result_url"])
+
+
+def save_once(
+    request: AuthenticatedHttpRequest, form: Any, url_of: Callable[[Any], str]
+) -> HttpResponse:
+    """Save a valid create form once, even when the POST is repeated, then redirect to
+    `url_of(saved object)` with a confirmation message."""
+    with transaction.atomic():
+        claimed = claim(request)
+        if isinstance(claimed, HttpResponse):
+            return claimed
+        obj = form.save()
+        url = url_of(obj)
+        done(claimed, url)
+    messages.success(request, _("Saved."))
+    return HttpResponseRedirect(url)

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
@@ -42,25 +41,12 @@ def _company(request: AuthenticatedHttpRequest, company_pk: int, action: str) ->
     return get_for_user_or_404(Company, request.user, action, pk=company_pk)
 
 
-def _create(request: AuthenticatedHttpRequest, form: Any, url_of: Any) -> HttpResponse:
-    """Save a valid create form once, even when the POST is repeated."""
-    with transaction.atomic():
-        claimed = idempotency.claim(request)
-        if isinstance(claimed, HttpResponse):
-            return claimed
-        obj = form.save()
-        url = url_of(obj)
-        idempotency.done(claimed, url)
-    messages.success(request, _("Saved."))
-    return redirect(url)
-
-
 @login_required
 def employee_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
     company = _company(request, company_pk, "edit" if request.method == "POST" else "view")
     form = forms.EmployeeForm(request.POST or None, company=company)
     if request.method == "POST" and form.is_valid():
-        return _create(request, form, lambda e: e.get_absolute_url())
+        return idempotency.save_once(request, form, lambda e: e.get_absolute_url())
     filters = forms.EmployeeFilterForm(request.GET or None, company=company)
     employees = Employee.objects.filter(company=company).select_related("facility")
     if filters.is_valid():
@@ -181,7 +167,7 @@ def acknowledgement_create(
     employee = get_for_user_or_404(Employee, request.user, "edit", pk=pk, company_id=company_pk)
     form = forms.AcknowledgementForm(request.POST, request.FILES, employee=employee)
     if form.is_valid():
-        return _create(request, form, lambda a: employee.get_absolute_url())
+        return idempotency.save_once(request, form, lambda a: employee.get_absolute_url())
     return _employee_page(request, employee, form, status=400)
 
 
@@ -232,7 +218,9 @@ def role_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespons
     company = _company(request, company_pk, "edit" if request.method == "POST" else "view")
     form = forms.SecurityRoleForm(request.POST or None, company=company)
     if request.method == "POST" and form.is_valid():
-        return _create(request, form, lambda r: reverse("personnel:role-list", args=[company.pk]))
+        return idempotency.save_once(
+            request, form, lambda r: reverse("personnel:role-list", args=[company.pk])
+        )
     roles = SecurityRole.objects.filter(company=company).prefetch_related("courses")
     return render(
         request, "personnel/role_list.html", {"company": company, "roles": roles, "form": form}
@@ -271,7 +259,7 @@ def screening_create(request: AuthenticatedHttpRequest, company_pk: int) -> Http
     form = forms.ScreeningForm(request.POST or None, company=company, initial=initial)
     if request.method == "POST" and form.is_valid():
         form.instance.recorded_by = request.user
-        return _create(request, form, lambda s: s.get_absolute_url())
+        return idempotency.save_once(request, form, lambda s: s.get_absolute_url())
     return render(request, "personnel/screening_form.html", {"company": company, "form": form})
 
 

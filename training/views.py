@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
@@ -47,19 +46,6 @@ from training.workflow import record_attendance, request_retraining
 
 def _company(request: AuthenticatedHttpRequest, company_pk: int, action: str) -> Company:
     return get_for_user_or_404(Company, request.user, action, pk=company_pk)
-
-
-def _create(request: AuthenticatedHttpRequest, form: Any, url_of: Any) -> HttpResponse:
-    """Save a valid create form once, even when the POST is repeated."""
-    with transaction.atomic():
-        claimed = idempotency.claim(request)
-        if isinstance(claimed, HttpResponse):
-            return claimed
-        obj = form.save()
-        url = url_of(obj)
-        idempotency.done(claimed, url)
-    messages.success(request, _("Saved."))
-    return redirect(url)
 
 
 def _download(field: Any, *, inline: bool = False) -> FileResponse:
@@ -178,7 +164,7 @@ def course_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespo
     company = _company(request, company_pk, "edit" if request.method == "POST" else "view")
     form = forms.CourseForm(request.POST or None, company=company)
     if request.method == "POST" and form.is_valid():
-        return _create(request, form, lambda c: c.get_absolute_url())
+        return idempotency.save_once(request, form, lambda c: c.get_absolute_url())
     courses = Course.objects.filter(company=company).prefetch_related("roles")
     return render(
         request, "training/course_list.html", {"company": company, "courses": courses, "form": form}
@@ -267,7 +253,7 @@ def session_create(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRe
         initial={"course": request.GET.get("course"), "held_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
-        return _create(request, form, lambda s: s.get_absolute_url())
+        return idempotency.save_once(request, form, lambda s: s.get_absolute_url())
     return render(request, "training/session_form.html", {"company": company, "form": form})
 
 
@@ -390,7 +376,7 @@ def material_add(request: AuthenticatedHttpRequest, company_pk: int, pk: int) ->
     )
     form = forms.MaterialForm(request.POST, request.FILES, session=session)
     if form.is_valid():
-        return _create(request, form, lambda m: session.get_absolute_url())
+        return idempotency.save_once(request, form, lambda m: session.get_absolute_url())
     return _session_page(request, session, material=form, status=400)
 
 
@@ -421,7 +407,7 @@ def employee_records(request: AuthenticatedHttpRequest, company_pk: int, pk: int
     form = forms.RecordForm(request.POST or None, employee=employee)
     if request.method == "POST" and form.is_valid():
         form.instance.recorded_by = request.user
-        return _create(
+        return idempotency.save_once(
             request,
             form,
             lambda r: reverse("training:employee-records", args=[company_pk, employee.pk]),
@@ -507,7 +493,7 @@ def culture_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResp
         request.POST or None, company=company, initial={"kind": request.GET.get("kind")}
     )
     if request.method == "POST" and form.is_valid():
-        return _create(request, form, lambda r: r.get_absolute_url())
+        return idempotency.save_once(request, form, lambda r: r.get_absolute_url())
     records = (
         CultureRecord.objects.filter(company=company)
         .annotate(files=Count("evidence"))
@@ -526,7 +512,7 @@ def culture_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) 
     record = get_for_user_or_404(CultureRecord, request.user, action, pk=pk, company_id=company_pk)
     form = forms.EvidenceForm(request.POST or None, request.FILES or None, record=record)
     if request.method == "POST" and form.is_valid():
-        return _create(request, form, lambda e: record.get_absolute_url())
+        return idempotency.save_once(request, form, lambda e: record.get_absolute_url())
     return render(
         request,
         "training/culture_detail.html",
