@@ -75,6 +75,10 @@ INSTALLED_APPS = [
     "incidents",
     "partners",
     "screening",
+    "questionnaires",
+    "sharing",
+    "threats",
+    "risk",
 ]
 
 MIDDLEWARE = [
