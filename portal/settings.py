@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "incidents",
     "partners",
     "screening",
+    "recognition",
     "questionnaires",
     "sharing",
     "threats",
