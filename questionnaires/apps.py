@@ -7,3 +7,14 @@ from django.utils.translation import gettext_lazy as _
 class QuestionnairesConfig(AppConfig):
     name = "questionnaires"
     verbose_name = _("Partner security questionnaires")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from questionnaires import models
+
+        auditlog.register(
+            models.Questionnaire, exclude_fields=["created_at", "updated_at", "token_hash"]
+        )
+        auditlog.register(models.Answer, exclude_fields=["created_at", "updated_at"])
+        auditlog.register(models.AnswerEvidence, exclude_fields=["created_at", "updated_at"])

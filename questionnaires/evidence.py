@@ -1,0 +1,35 @@
+"""Which partners have questionnaire work outstanding, for other apps' evidence checks."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Max
+from django.utils import timezone
+
+from companies.models import Company
+from partners.models import BusinessPartner
+from questionnaires.models import Questionnaire, Status
+from questionnaires.schedule import reassessment_due
+
+
+def partner_ids_with_open_questionnaires(
+    company: Company, today: datetime.date | None = None
+) -> set[int]:
+    """Partners of `company` with a questionnaire sent and not yet submitted, or whose
+    re-assessment (by tier, from the last submitted questionnaire) is past due."""
+    today = today or timezone.localdate()
+    ids = set(
+        Questionnaire.objects.filter(company=company)
+        .awaiting()
+        .values_list("partner_id", flat=True)
+    )
+    assessed = (
+        BusinessPartner.objects.filter(company=company, questionnaires__status=Status.SUBMITTED)
+        .annotate(last=Max("questionnaires__submitted_at"))
+        .values_list("pk", "tier", "last")
+    )
+    for pk, tier, last in assessed:
+        if last is not None and reassessment_due(tier, timezone.localdate(last)) < today:
+            ids.add(pk)
+    return ids

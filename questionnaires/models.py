@@ -1,0 +1,190 @@
+"""Security questionnaires a member sends to its business partners (MSC 3.5, 3.6).
+
+MSC 3.5 asks the member to confirm, through visits, questionnaires or similar, that the
+partners it outsources supply-chain work to meet the CTPAT criteria; 3.6 asks it to have the
+weaknesses found fixed and the fixes proven. A `Questionnaire` is one such assessment of one
+partner: the member sends it to a contact e-mail as a magic link (no account needed), one or
+several people at the partner answer it (`Answer`, each stamped with who answered, with
+optional `AnswerEvidence` files), and once submitted it is locked, scored and its weak
+answers become corrective actions.
+
+The questions themselves are data (`questionnaires/data/*.toml`, loaded by
+`questionnaires.templates`), keyed by the partner's role; an answer keeps the question's ID
+and the MSC criterion it cites, so old answers stay readable when the questions change.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TenantModel
+from core.tenancy import TenantQuerySet
+from profiles.uploads import StoredFile
+
+DEFAULT_VALID_DAYS = 30
+
+
+def hash_token(token: str) -> str:
+    """The form a link token is stored in: the link itself is never kept."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Status(models.TextChoices):
+    SENT = "sent", _("Sent")
+    IN_PROGRESS = "in_progress", _("In progress")
+    SUBMITTED = "submitted", _("Submitted")
+    REVOKED = "revoked", _("Link revoked")
+
+
+AWAITING = (Status.SENT, Status.IN_PROGRESS)
+
+
+class Language(models.TextChoices):
+    EN = "en", "English"
+    ES = "es", "Español"
+
+
+class QuestionnaireQuerySet(TenantQuerySet["Questionnaire"]):
+    def awaiting(self) -> QuestionnaireQuerySet:
+        """Sent and not yet submitted (the link not revoked)."""
+        return self.filter(status__in=AWAITING)
+
+    def overdue(self, now: datetime.datetime | None = None) -> QuestionnaireQuerySet:
+        """Awaiting answers after the link's expiry: the partner missed the deadline."""
+        return self.awaiting().filter(expires_at__lt=now or timezone.now())
+
+    def submitted(self) -> QuestionnaireQuerySet:
+        return self.filter(status=Status.SUBMITTED)
+
+
+class Questionnaire(TenantModel):
+    """One security questionnaire sent to one business partner, with its magic link."""
+
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="questionnaires"
+    )
+    partner = models.ForeignKey(
+        "partners.BusinessPartner",
+        on_delete=models.CASCADE,
+        related_name="questionnaires",
+        verbose_name=_("business partner"),
+    )
+    template_key = models.CharField(_("question set"), max_length=40)
+    template_version = models.CharField(_("question set version"), max_length=20)
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.EN
+    )
+    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SENT
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("link valid until"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by_name = models.CharField(_("submitted by"), max_length=200, blank=True)
+    score = models.DecimalField(
+        _("score (%)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    band = models.CharField(_("band"), max_length=10, blank=True)
+
+    objects: ClassVar[QuestionnaireQuerySet] = QuestionnaireQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("partner questionnaire")
+        verbose_name_plural = _("partner questionnaires")
+        indexes = [models.Index(fields=["partner", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.partner.name} ({self.sent_at:%Y-%m-%d})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("questionnaires:questionnaire-detail", args=[self.company_id, self.pk])
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in (Status.SUBMITTED, Status.REVOKED)
+
+    def is_overdue(self, now: datetime.datetime | None = None) -> bool:
+        return self.status in AWAITING and self.expires_at < (now or timezone.now())
+
+    def link_is_open(self, now: datetime.datetime | None = None) -> bool:
+        """Whether the partner's link still opens the questionnaire."""
+        return self.status != Status.REVOKED and self.expires_at >= (now or timezone.now())
+
+    def display_status(self) -> str:
+        if self.is_overdue():
+            return str(_("Overdue"))
+        return str(self.get_status_display())
+
+
+class Answer(TenantModel):
+    """A partner's answer to one question, with who gave it."""
+
+    tenant_field = "questionnaire__company"
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="answers"
+    )
+    question_id = models.CharField(_("question"), max_length=40)
+    criterion_ref = models.CharField(_("MSC criterion"), max_length=10)
+    option = models.CharField(_("answer"), max_length=20)
+    comment = models.TextField(_("comment"), blank=True)
+    answered_by = models.CharField(_("answered by"), max_length=200)
+    answered_at = models.DateTimeField(_("answered at"), default=timezone.now)
+    from_last_year = models.BooleanField(_("taken from last year"), default=False)
+
+    objects: ClassVar[TenantQuerySet[Answer]] = TenantQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["questionnaire_id", "pk"]
+        verbose_name = _("questionnaire answer")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "question_id"], name="unique_answer_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.option}"
+
+    def get_absolute_url(self) -> str:
+        return self.questionnaire.get_absolute_url() + f"#q-{self.question_id}"
+
+
+class AnswerEvidence(StoredFile, TenantModel):
+    """A file the partner attached to an answer (a procedure, a photo, a certificate)."""
+
+    tenant_field = "answer__questionnaire__company"
+    folder = "questionnaires"
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="evidence")
+    uploaded_by_name = models.CharField(_("uploaded by"), max_length=200)
+
+    objects: ClassVar[TenantQuerySet[AnswerEvidence]] = TenantQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["answer_id", "uploaded_at"]
+        verbose_name = _("questionnaire evidence")
+
+    def __str__(self) -> str:
+        return self.original_name
