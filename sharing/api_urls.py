@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from rest_framework.routers import SimpleRouter
 
+from sharing import api
+
 router = SimpleRouter()
+router.register("shares", api.ShareViewSet, basename="share")
 
 urlpatterns = router.urls

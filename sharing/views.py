@@ -1,0 +1,228 @@
+"""Profile-sharing pages: the company's sharing page (find a member, request a summary,
+decide incoming requests, shares given and received), a given share with its trail, and
+the received summary as a page and as a PDF."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from companies.models import Company
+from core import idempotency
+from core.http import AuthenticatedHttpRequest
+from core.tenancy import get_for_user_or_404
+from sharing import forms as f
+from sharing import workflow
+from sharing.models import Part, Share, ShareView
+from sharing.workflow import SharingRefused
+from verification.workflow import search
+
+
+def _home(company: Company) -> str:
+    return reverse("sharing:share-list", args=[company.pk])
+
+
+def _may(user: Any, company: Company, action: str) -> bool:
+    return Company.objects.for_user(user, action).filter(pk=company.pk).exists()
+
+
+@login_required
+def share_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
+    query = request.GET.get("q", "")
+    shares = Share.objects.select_related("requester", "sharer", "business_partner")
+    context: dict[str, Any] = {
+        "company": company,
+        "query": query,
+        "results": search(company, query),
+        "request_form": f.RequestForm(company=company),
+        "decision_form": f.DecisionForm(),
+        "received": shares.filter(requester=company),
+        "given": shares.filter(sharer=company),
+        "can_request": _may(request.user, company, "edit"),
+        "can_manage": _may(request.user, company, "manage"),
+    }
+    return render(request, "sharing/share_list.html", context)
+
+
+@login_required
+@require_POST
+def share_create(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "edit", pk=company_pk)
+    form = f.RequestForm(request.POST, company=company)
+    if not form.is_valid():
+        messages.error(request, _("partner: choose a member from the search results."))
+        return redirect(_home(company))
+    try:
+        with transaction.atomic():
+            claimed = idempotency.claim(request)
+            if isinstance(claimed, HttpResponse):
+                return claimed
+            workflow.request_share(
+                company,
+                form.cleaned_data["sharer"],
+                by=request.user,
+                business_partner=form.cleaned_data["business_partner"],
+                message=form.cleaned_data["message"],
+            )
+            idempotency.done(claimed, _home(company))
+    except SharingRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Request sent."))
+    return redirect(_home(company))
+
+
+@dataclass(frozen=True)
+class Event:
+    at: datetime
+    who: str
+    what: str
+
+
+def trail(share: Share) -> list[Event]:
+    """What happened to a share, newest first: request, decision, revocation, expiry and
+    every view of the summary."""
+    events = [Event(share.created_at, share.requested_by.email, _("Requested"))]
+    if share.decided_at is not None:
+        who = share.decided_by.email if share.decided_by else ""
+        if share.status == Share.Status.REJECTED:
+            events.append(Event(share.decided_at, who, _("Rejected")))
+        else:
+            what = _("Shared: %(parts)s") % {"parts": "; ".join(share.part_labels())}
+            if share.expires_on:
+                what += " " + _("(until %(date)s)") % {"date": share.expires_on.isoformat()}
+            events.append(Event(share.decided_at, who, what))
+    if share.revoked_at is not None:
+        who = share.revoked_by.email if share.revoked_by else ""
+        events.append(Event(share.revoked_at, who, _("Revoked")))
+    for view in share.views.select_related("viewer"):
+        label = _("Viewed the summary (%(how)s)") % {"how": view.get_channel_display()}
+        events.append(Event(view.created_at, view.viewer.email, label))
+    return sorted(events, key=lambda e: e.at, reverse=True)
+
+
+@login_required
+def share_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    """A share this company gives (or was asked for), with its trail."""
+    company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
+    share = get_object_or_404(
+        Share.objects.select_related("requester", "requested_by", "decided_by", "revoked_by"),
+        sharer=company,
+        pk=pk,
+    )
+    context = {
+        "company": company,
+        "share": share,
+        "trail": trail(share),
+        "decision_form": f.DecisionForm(),
+        "can_manage": _may(request.user, company, "manage"),
+    }
+    return render(request, "sharing/share_detail.html", context)
+
+
+@login_required
+@require_POST
+def share_decide(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "manage", pk=company_pk)
+    share = get_object_or_404(Share, sharer=company, pk=pk)
+    form = f.DecisionForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{field}: {' '.join(str(e) for e in errors)}")
+        return redirect(share)
+    try:
+        with transaction.atomic():
+            if form.cleaned_data["accept"]:
+                workflow.accept(
+                    share,
+                    by=request.user,
+                    parts=form.cleaned_data["parts"],
+                    expires_on=form.cleaned_data["expires_on"],
+                )
+                messages.success(request, _("Summary shared."))
+            else:
+                workflow.reject(share, by=request.user)
+                messages.success(request, _("Request rejected."))
+    except SharingRefused as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        for name, problems in exc.message_dict.items():
+            messages.error(request, f"{name}: {' '.join(problems)}")
+    return redirect(share)
+
+
+@login_required
+@require_POST
+def share_revoke(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "manage", pk=company_pk)
+    share = get_object_or_404(Share, sharer=company, pk=pk)
+    try:
+        with transaction.atomic():
+            workflow.revoke(share, by=request.user)
+    except SharingRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Sharing revoked: the customer no longer sees the summary."))
+    return redirect(share)
+
+
+def received_share(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> Share:
+    """An active share this company received, or 404 (revoked, expired, rejected,
+    pending, or not this company's all look the same)."""
+    company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
+    share = (
+        Share.objects.active()
+        .select_related("sharer__certification")
+        .filter(requester=company, pk=pk)
+        .first()
+    )
+    if share is None:
+        raise Http404
+    return share
+
+
+def _summary_context(share: Share) -> dict[str, Any]:
+    data = workflow.summary(share)
+    return {
+        "share": share,
+        "summary": data,
+        "part_labels": dict(Part.choices),
+        "generated": timezone.localtime(),
+    }
+
+
+@login_required
+def summary_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    share = received_share(request, company_pk, pk)
+    workflow.record_view(share, by=request.user, channel=ShareView.Channel.PAGE)
+    context = _summary_context(share)
+    context["company"] = share.requester
+    return render(request, "sharing/summary_detail.html", context)
+
+
+@login_required
+def summary_pdf(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    share = received_share(request, company_pk, pk)
+    workflow.record_view(share, by=request.user, channel=ShareView.Channel.PDF)
+    from weasyprint import HTML  # type: ignore[import-untyped]
+
+    html = render_to_string("sharing/summary_pdf.html", _summary_context(share), request=request)
+    pdf: bytes = HTML(string=html, base_url=None).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"profile-summary-{share.sharer.account_number}-{timezone.localdate():%Y%m%d}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
