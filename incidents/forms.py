@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -12,7 +13,10 @@ from django.utils.translation import gettext_lazy
 
 from incidents.choices import IncidentKind
 from incidents.models import Incident, Notification
+from profiles.forms import member_choices
 from profiles.uploads import JPEG, PDF, PNG, TEXT, check_upload
+
+CRITERION_ID = re.compile(r"^\d{1,2}\.\d{1,3}$")
 
 REPORT_KINDS = (PDF, PNG, JPEG, TEXT)
 
@@ -69,6 +73,48 @@ class InvestigationForm(forms.ModelForm):  # type: ignore[type-arg]
             "root_cause": forms.Textarea(attrs={"rows": 3}),
             "lessons_learned": forms.Textarea(attrs={"rows": 3}),
         }
+        help_texts = {
+            "lessons_learned": gettext_lazy(
+                "What this incident teaches about your supply chain risks; it is listed in "
+                "the next risk assessment."
+            ),
+        }
+
+
+class IncidentActionForm(forms.Form):
+    """A corrective action raised from the investigation: what to fix, the MSC criterion
+    it concerns, who owns it and by when."""
+
+    title = forms.CharField(label=gettext_lazy("Corrective action"), max_length=200)
+    description = forms.CharField(
+        label=gettext_lazy("What to fix"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    criterion_ref = forms.CharField(
+        label=gettext_lazy("MSC criterion"),
+        max_length=10,
+        required=False,
+        help_text=gettext_lazy("The criterion ID it concerns, e.g. 6.1."),
+    )
+    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=gettext_lazy("Owner"), queryset=None
+    )
+    due_date = forms.DateField(
+        label=gettext_lazy("Due date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, company: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner: Any = self.fields["owner"]
+        owner.queryset = member_choices(company)
+        owner.label_from_instance = lambda u: u.email
+
+    def clean_criterion_ref(self) -> str:
+        ref = str(self.cleaned_data.get("criterion_ref", "")).strip()
+        if ref and not CRITERION_ID.match(ref):
+            raise ValidationError(_("Write the criterion ID as category.number, e.g. 6.1 or 7.23."))
+        return ref
 
 
 class NotificationForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -12,8 +12,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
+from actions.models import CorrectiveAction, CorrectiveActionQuerySet
 from companies.models import Company
 from core.models import TenantModel
 from core.tenancy import TenantQuerySet
@@ -26,7 +27,15 @@ NOTIFY_WITHIN = datetime.timedelta(hours=24)
 
 class Incident(TenantModel):
     """A security incident reported by staff, a partner (possibly anonymously) or opened by
-    the portal itself (a seal discrepancy)."""
+    the portal itself (a seal discrepancy).
+
+    The investigation (MSC 7.37) raises corrective actions (the shared
+    `actions.CorrectiveAction`, with the incident as its `source`). An incident cannot be
+    closed while any of them is still open or in progress: closing says "the investigation
+    is over and what had to be fixed is fixed", which is what a validation specialist
+    reads it as (MSC 6.1 D: investigate, take corrective action). An action that is no
+    longer needed is cancelled with a reason, which the action keeps.
+    """
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="incidents")
     kind = models.CharField(gettext_lazy("kind"), max_length=24, choices=IncidentKind.choices)
@@ -105,11 +114,37 @@ class Incident(TenantModel):
         pending = [n for n in self.notifications.all() if n.notified_at is None]
         return Clock(deadline=self.notify_by, now=now, pending=len(pending))
 
+    def corrective_actions(self) -> CorrectiveActionQuerySet:
+        """The corrective actions raised from this incident's investigation."""
+        return CorrectiveAction.objects.for_source(self)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == IncidentStatus.CLOSED
+
     def clean(self) -> None:
         if self.status == IncidentStatus.CLOSED and not self.root_cause.strip():
             raise ValidationError(
                 {"root_cause": _("Record the root cause before closing the incident.")}
             )
+        # Checked when the incident is being closed (closed_at is stamped on save), so an
+        # incident closed earlier can still have its lessons edited.
+        if self.status == IncidentStatus.CLOSED and self.closed_at is None and self.pk:
+            still_open = list(self.corrective_actions().open().order_by("due_date", "pk")[:6])
+            if still_open:
+                titles = ", ".join(f"“{a.title}”" for a in still_open[:5])
+                raise ValidationError(
+                    {
+                        "status": ngettext(
+                            "The corrective action %(titles)s is still open. Finish it, or "
+                            "cancel it with a reason, before closing the incident.",
+                            "The corrective actions %(titles)s are still open. Finish them, "
+                            "or cancel them with a reason, before closing the incident.",
+                            len(still_open),
+                        )
+                        % {"titles": titles}
+                    }
+                )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.status == IncidentStatus.CLOSED and self.closed_at is None:

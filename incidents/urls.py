@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", views.incident_create, name="incident-create"),
     path("<int:pk>/", views.incident_detail, name="incident-detail"),
     path("<int:pk>/investigation/", views.incident_edit, name="incident-edit"),
+    path("<int:pk>/actions/", views.incident_action_create, name="incident-action-create"),
     path(
         "<int:pk>/notifications/<int:notification_pk>/",
         views.notification_mark,

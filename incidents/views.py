@@ -7,12 +7,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,12 +25,13 @@ from core.tenancy import get_for_user_or_404
 from incidents import report
 from incidents.forms import (
     AnonymousReportForm,
+    IncidentActionForm,
     IncidentForm,
     InvestigationForm,
     NotificationForm,
 )
 from incidents.models import Incident
-from incidents.workflow import mark_notified, open_incident
+from incidents.workflow import SUGGESTED_CRITERION, mark_notified, open_incident, raise_action
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -89,8 +92,23 @@ def _get(request: AuthenticatedHttpRequest, company_pk: int, pk: int, action: st
 @login_required
 def incident_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
     incident = _get(request, company_pk, pk, "view")
+    return _detail(request, incident)
+
+
+def _detail(
+    request: AuthenticatedHttpRequest,
+    incident: Incident,
+    action_form: IncidentActionForm | None = None,
+) -> HttpResponse:
     notifications = list(incident.notifications.select_related("notified_by"))
-    can_edit = Company.objects.for_user(request.user, "edit").filter(pk=company_pk).exists()
+    can_edit = (
+        Company.objects.for_user(request.user, "edit").filter(pk=incident.company_id).exists()
+    )
+    if action_form is None and can_edit and not incident.is_closed:
+        action_form = IncidentActionForm(
+            company=incident.company,
+            initial={"criterion_ref": SUGGESTED_CRITERION.get(incident.kind, "")},  # type: ignore[call-overload]
+        )
     return render(
         request,
         "incidents/incident_detail.html",
@@ -100,9 +118,42 @@ def incident_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int)
             "notifications": notifications,
             "clock": incident.clock(),
             "can_edit": can_edit,
-            "investigation_form": InvestigationForm(instance=incident),
+            "actions": list(incident.corrective_actions().select_related("owner")),
+            "action_form": action_form,
+            "today": timezone.localdate(),
         },
+        status=400 if action_form is not None and action_form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def incident_action_create(
+    request: AuthenticatedHttpRequest, company_pk: int, pk: int
+) -> HttpResponse:
+    """Raise a corrective action from the incident's investigation."""
+    incident = _get(request, company_pk, pk, "edit")
+    if replayed := idempotency.replay(request):
+        return replayed
+    form = IncidentActionForm(request.POST, company=incident.company)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                claimed = idempotency.claim(request)
+                if isinstance(claimed, HttpResponse):
+                    return claimed
+                raise_action(incident, by=request.user, **form.cleaned_data)
+                idempotency.done(claimed, incident.get_absolute_url())
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errors in exc.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Corrective action raised."))
+            return redirect(incident)
+    return _detail(request, incident, action_form=form)
 
 
 @login_required
@@ -116,7 +167,12 @@ def incident_edit(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -
     return render(
         request,
         "incidents/incident_edit.html",
-        {"company": incident.company, "incident": incident, "form": form},
+        {
+            "company": incident.company,
+            "incident": incident,
+            "form": form,
+            "open_actions": list(incident.corrective_actions().open()),
+        },
     )
 
 

@@ -1,14 +1,20 @@
-"""Opening an incident with its notification checklist, and recording a notification."""
+"""Opening an incident with its notification checklist, recording a notification, and
+raising the corrective actions its investigation calls for."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from accounts.models import User
+from actions.models import CorrectiveAction
 from companies.models import Company
-from incidents.choices import IncidentKind, Party
+from incidents.choices import IncidentKind, IncidentStatus, Party
 from incidents.models import Incident, Notification
 
 
@@ -45,3 +51,55 @@ def mark_notified(
     notification.note = note
     notification.save(update_fields=["notified_at", "notified_by", "contact", "note"])
     return notification
+
+
+# The MSC criterion an incident of each kind most often shows a weakness in; the form
+# starts with it and the person raising the action changes it when another one fits.
+SUGGESTED_CRITERION = {
+    IncidentKind.SEAL_DISCREPANCY: "6.1",
+    IncidentKind.TAMPERING: "5.3",
+    IncidentKind.UNAUTHORIZED_ACCESS: "7.24",
+    IncidentKind.CONTRABAND: "5.3",
+    IncidentKind.HUMAN_SMUGGLING: "5.3",
+    IncidentKind.CYBER: "4.1",
+    IncidentKind.CARGO_SHORTAGE: "7.27",
+    IncidentKind.PEST: "8.1",
+    IncidentKind.OTHER: "7.37",
+}
+
+
+def raise_action(
+    incident: Incident,
+    *,
+    by: User,
+    title: str,
+    owner: User,
+    due_date: datetime.date,
+    criterion_ref: str = "",
+    description: str = "",
+) -> CorrectiveAction:
+    """Create a corrective action from the incident's investigation. A closed incident
+    takes no new actions: reopen it first, so its status says there is work left."""
+    with transaction.atomic():
+        locked = Incident.objects.select_for_update().get(pk=incident.pk)
+        if locked.status == IncidentStatus.CLOSED:
+            raise ValidationError(
+                _("The incident is closed; reopen it before raising a corrective action.")
+            )
+        action = CorrectiveAction(
+            company_id=locked.company_id,
+            title=title[:200],
+            description=description,
+            criterion_ref=criterion_ref,
+            owner=owner,
+            due_date=due_date,
+            source=locked,
+            created_by=by,
+        )
+        action.full_clean(exclude=["source_type", "source_id", "created_by"])
+        action.save()
+        if locked.status == IncidentStatus.OPEN:
+            # Raising an action means the investigation has started.
+            locked.status = IncidentStatus.INVESTIGATING
+            locked.save(update_fields=["status", "closed_at", "updated_at"])
+    return action

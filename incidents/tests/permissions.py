@@ -55,6 +55,19 @@ CASES = [
         setup=_incident,
     ),
     C(
+        "incidents:incident-action-create",
+        _url("incident-action-create", INCIDENT),
+        EDITORS,
+        method="post",
+        data=lambda t: {
+            "title": "Replace the dock 3 padlock with a high-security lock",
+            "criterion_ref": "5.4",
+            "owner": t.users["admin"].pk,
+            "due_date": "2026-04-30",
+        },
+        setup=_incident,
+    ),
+    C(
         "incidents:notification-mark",
         _url("notification-mark", INCIDENT, lambda t: t.incident.notifications.first().pk),
         EDITORS,
