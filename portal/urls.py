@@ -11,6 +11,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from portal import views
 
 api_v1: list[URLPattern | URLResolver] = [
+    # First: the public status look-up is the busiest route, and Django tries the patterns
+    # in order (every app's router would otherwise be walked before it).
+    path("", include("verification.api_urls")),
     path("", include("companies.api_urls")),
     path("", include("eligibility.api_urls")),
     path("", include("applications.api_urls")),
@@ -21,7 +24,6 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("training.api_urls")),
     path("", include("personnel.api_urls")),
     path("", include("certification.api_urls")),
-    path("", include("verification.api_urls")),
     path("", include("inspections.api_urls")),
     path("", include("seals.api_urls")),
     path("", include("incidents.api_urls")),

@@ -4,7 +4,6 @@ unknown) gets the same answer, so the API never reveals that an account exists."
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from django.conf import settings
@@ -42,8 +41,7 @@ class LookupThrottle(SimpleRateThrottle):
 @permission_classes([AllowAny])
 @throttle_classes([LookupThrottle])
 def status_lookup(request: Request, account_number: str) -> Response:
-    company = workflow.lookup(account_number)
-    if company is None:
+    card = workflow.lookup_card(account_number)
+    if card is None:
         return Response(NOT_FOUND, status=404)
-    card = dataclasses.asdict(workflow.StatusCard.of(company))
     return Response(card)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -15,3 +17,19 @@ class VerificationConfig(AppConfig):
 
         for model in (models.Consent, models.MonitoringRequest):
             auditlog.register(model, exclude_fields=["created_at", "updated_at"])
+
+        # The cached public status card follows every change of what it shows.
+        from django.db.models.signals import post_delete, post_save
+
+        from certification.models import Certification
+        from companies.models import Company
+
+        def forget(sender: type, instance: Any, **kwargs: Any) -> None:
+            from verification.workflow import forget_card
+
+            forget_card(instance.pk if sender is Company else instance.company_id)
+
+        for sender in (Company, Certification, models.Consent):
+            uid = f"verification-forget-card-{sender.__name__}"
+            post_save.connect(forget, sender=sender, dispatch_uid=uid, weak=False)
+            post_delete.connect(forget, sender=sender, dispatch_uid=uid, weak=False)

@@ -8,10 +8,12 @@ unknown) looks exactly the same from outside: not found.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core import signing
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -138,14 +140,56 @@ def status_changed(certification: Certification) -> None:
     transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=True))
 
 
-def lookup(account_number: str) -> Company | None:
-    """The consenting member with this account number, or None, whatever the reason."""
+def _account_pk(account_number: str) -> int | None:
     number = account_number.strip().upper()
     if not number.startswith(ACCOUNT_PREFIX) or not number[2:].isdigit() or len(number) != 9:
         return None
+    return int(number[2:])
+
+
+def lookup(account_number: str) -> Company | None:
+    """The consenting member with this account number, or None, whatever the reason."""
+    pk = _account_pk(account_number)
+    if pk is None:
+        return None
     # No ORDER BY: one row at most, and sorting by name would cost the hot path.
-    found = list(findable().filter(pk=int(number[2:])).order_by()[:1])
+    found = list(findable().filter(pk=pk).order_by()[:1])
     return found[0] if found else None
+
+
+# The public look-up answers from the cache: building the query costs ten times the rest of
+# the request. Saving a company, its certification or its consent forgets the entry (see
+# `forget_card`, wired in apps.py); the expiry is only a safety net for bulk updates.
+CARD_CACHE_SECONDS = 60
+_NOT_SHOWN = "-"
+
+
+def _card_key(pk: int) -> str:
+    return f"verification:card:{pk}"
+
+
+def lookup_card(account_number: str) -> dict[str, Any] | None:
+    """The public status card of a consenting member, or None whatever the reason."""
+    pk = _account_pk(account_number)
+    if pk is None:
+        return None
+    key = _card_key(pk)
+    card = cache.get(key)
+    if card is None:
+        company = lookup(account_number)
+        card = dataclasses.asdict(StatusCard.of(company)) if company else _NOT_SHOWN
+        cache.set(key, card, CARD_CACHE_SECONDS)
+    return None if card == _NOT_SHOWN else dict(card)
+
+
+def forget_card(company_pk: int | None) -> None:
+    """Drop the cached card now and again after the transaction commits, so a reader
+    between the two cannot keep the old status."""
+    if company_pk is None:
+        return
+    key = _card_key(company_pk)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,15 @@ from django.core import mail
 from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from certification.choices import State
 from certification.models import Certification
+from certification.tests.factories import certification_in
 from certification.workflow import perform
 from core.testing import PersonaTestCase, make_company
 from verification import workflow
-from verification.models import MonitoringRequest, StatusNotice
+from verification.models import Consent, MonitoringRequest, StatusNotice
 from verification.tests.factories import participating
 
 
@@ -52,6 +54,38 @@ class LookupTests(PersonaTestCase):
         shapes = {(a.status_code, a.content, a.get("Content-Type")) for a in answers}
         self.assertEqual(len(shapes), 1, shapes)
         self.assertEqual(answers[0].status_code, 404)
+
+    def test_a_status_change_shows_at_once_despite_the_cached_card(self) -> None:
+        consent = participating(self.company, self.users["officer"], State.CERTIFIED)
+        account = self.company.account_number
+        self.assertEqual(self._get(account).json()["status"], "certified")
+        with self.captureOnCommitCallbacks(execute=True):
+            perform(
+                "suspend",
+                self.company.certification,
+                by=self.users["specialist"],
+                reason="Seizure.",
+                suspension_reason="security_incident",
+            )
+        self.assertEqual(self._get(account).json()["status"], "suspended")
+        self.company.dba = "Acme Direct"
+        self.company.save()
+        self.assertEqual(self._get(account).json()["dba"], "Acme Direct")
+        consent.delete()
+        self.assertEqual(self._get(account).status_code, 404)
+
+    def test_a_member_who_consents_later_is_shown_at_once(self) -> None:
+        certification_in(State.CERTIFIED, self.company)
+        account = self.company.account_number
+        self.assertEqual(self._get(account).status_code, 404)
+        Consent.objects.create(
+            company=self.company,
+            signed_by=self.users["officer"],
+            signer_name="Bo Li",
+            signer_title="CEO",
+            signed_at=timezone.now(),
+        )
+        self.assertEqual(self._get(account).status_code, 200)
 
     @override_settings(STATUS_LOOKUP_RATE="3/min")
     def test_rate_limited_per_client(self) -> None:
