@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from rest_framework.routers import SimpleRouter
 
+from questionnaires import api
+
 router = SimpleRouter()
+router.register("questionnaires", api.QuestionnaireViewSet, basename="questionnaire")
 
 urlpatterns = router.urls

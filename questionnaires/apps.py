@@ -12,6 +12,9 @@ class QuestionnairesConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from questionnaires import models
+        from questionnaires.question_sets import bank
+
+        bank()  # read and check the question data now: a mistake stops start-up
 
         auditlog.register(
             models.Questionnaire, exclude_fields=["created_at", "updated_at", "token_hash"]

@@ -80,7 +80,11 @@ class Questionnaire(TenantModel):
     template_key = models.CharField(_("question set"), max_length=40)
     template_version = models.CharField(_("question set version"), max_length=20)
     language = models.CharField(
-        _("language"), max_length=2, choices=Language.choices, default=Language.EN
+        _("language"),
+        max_length=2,
+        choices=Language.choices,
+        blank=True,
+        help_text=_("Leave empty to follow the language of the partner's browser."),
     )
     contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact e-mail"))

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from questionnaires import public_views
 
 app_name = "questionnaire-links"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("<str:token>/", public_views.answer, name="answer"),
+    path("<str:token>/files/<int:evidence_pk>/", public_views.evidence, name="evidence"),
+]

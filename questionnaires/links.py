@@ -1,0 +1,39 @@
+"""Protection of the public questionnaire pages (/q/<token>/).
+
+Every request to them, valid token or not, counts against a fixed-window allowance per
+client address kept in the cache (the same scheme as the anonymous incident form), so
+guessing tokens is slow on top of being hopeless (256 random bits).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+
+
+def limits() -> tuple[int, int]:
+    """(requests allowed, window in seconds) per client address."""
+    limit, window = getattr(settings, "QUESTIONNAIRE_LINK_RATE", (300, 3600))
+    return int(limit), int(window)
+
+
+def allow(request: HttpRequest) -> bool:
+    limit, window = limits()
+    key = f"questionnaires:link:{request.META.get('REMOTE_ADDR', 'unknown')}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count <= limit
+
+
+def private(response: HttpResponse) -> HttpResponse:
+    """Headers of every public questionnaire answer: never cached, and the token in the
+    URL is never sent on to another site as a referrer."""
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -1,0 +1,233 @@
+"""The member's side of partner questionnaires: the list with status, a partner's
+questionnaires with its re-assessment date and the send form, one questionnaire's answers
+with score and corrective actions, revoking a link, downloading a partner's file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from actions.models import CorrectiveAction
+from companies.models import Company
+from core import idempotency
+from core.http import AuthenticatedHttpRequest
+from core.tenancy import get_for_user_or_404
+from partners.models import BusinessPartner
+from questionnaires import schedule, workflow
+from questionnaires.forms import SendForm
+from questionnaires.models import Answer, AnswerEvidence, Questionnaire, Status
+from questionnaires.question_sets import bank
+
+STATUS_FILTERS = ("sent", "in_progress", "overdue", "submitted", "revoked")
+
+
+def _can_edit(request: AuthenticatedHttpRequest, company: Company) -> bool:
+    return Company.objects.for_user(request.user, "edit").filter(pk=company.pk).exists()
+
+
+@login_required
+def questionnaire_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
+    items = Questionnaire.objects.filter(
+        company__in=Company.objects.for_user(request.user, "view").filter(pk=company.pk)
+    ).select_related("partner")
+    status = request.GET.get("status", "")
+    if status == "overdue":
+        items = items.overdue()
+    elif status in STATUS_FILTERS:
+        items = items.filter(status=status)
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "questionnaires/questionnaire_list.html",
+        {
+            "company": company,
+            "page": page,
+            "status": status,
+            "statuses": [
+                ("sent", _("Sent")),
+                ("in_progress", _("In progress")),
+                ("overdue", _("Overdue")),
+                ("submitted", _("Submitted")),
+                ("revoked", _("Link revoked")),
+            ],
+            "bands": {"strong": _("Strong"), "adequate": _("Adequate"), "weak": _("Weak")},
+        },
+    )
+
+
+def _partner(
+    request: AuthenticatedHttpRequest, company_pk: int, partner_pk: int, action: str
+) -> Any:
+    return get_for_user_or_404(
+        BusinessPartner.objects.select_related("company"),
+        request.user,
+        action,
+        pk=partner_pk,
+        company_id=company_pk,
+    )
+
+
+def _partner_page(
+    request: AuthenticatedHttpRequest, partner: BusinessPartner, form: SendForm, status: int = 200
+) -> HttpResponse:
+    company = partner.company
+    last = schedule.last_submitted_on(partner)
+    due = schedule.reassessment_due(partner.tier, last) if last else None
+    return render(
+        request,
+        "questionnaires/partner_questionnaires.html",
+        {
+            "company": company,
+            "partner": partner,
+            "questionnaires": partner.questionnaires.all(),
+            "last_submitted": last,
+            "next_due": due,
+            "due_passed": due is not None and due < timezone.localdate(),
+            "cycle_years": schedule.REASSESS_YEARS.get(partner.tier, 1),
+            "question_set": bank().for_role(partner.role),
+            "form": form,
+            "can_edit": _can_edit(request, company),
+        },
+        status=status,
+    )
+
+
+@login_required
+def partner_questionnaires(
+    request: AuthenticatedHttpRequest, company_pk: int, partner_pk: int
+) -> HttpResponse:
+    partner = _partner(request, company_pk, partner_pk, "view")
+    return _partner_page(request, partner, SendForm(partner=partner))
+
+
+@login_required
+@require_POST
+def questionnaire_send(
+    request: AuthenticatedHttpRequest, company_pk: int, partner_pk: int
+) -> HttpResponse:
+    partner = _partner(request, company_pk, partner_pk, "edit")
+    replayed = idempotency.replay(request)
+    if replayed is not None:
+        return replayed
+    form = SendForm(request.POST, partner=partner)
+    if not form.is_valid():
+        return _partner_page(request, partner, form, status=400)
+    data = form.cleaned_data
+    with transaction.atomic():
+        claimed = idempotency.claim(request)
+        if isinstance(claimed, HttpResponse):
+            return claimed
+        questionnaire, token = workflow.send(
+            partner,
+            contact_email=data["contact_email"],
+            contact_name=data["contact_name"],
+            language=data["language"],
+            sent_by=request.user,
+            valid_days=data["valid_days"],
+        )
+        url = questionnaire.get_absolute_url()
+        idempotency.done(claimed, url)
+    link = request.build_absolute_uri(workflow.link_path(token))
+    messages.success(
+        request,
+        _("Questionnaire sent to %(email)s. The link, shown only now (keep it private): %(link)s")
+        % {"email": data["contact_email"], "link": link},
+    )
+    return HttpResponseRedirect(url)
+
+
+def _questionnaire(
+    request: AuthenticatedHttpRequest, company_pk: int, pk: int, action: str
+) -> Questionnaire:
+    return get_for_user_or_404(
+        Questionnaire.objects.select_related("partner", "company"),
+        request.user,
+        action,
+        pk=pk,
+        company_id=company_pk,
+    )
+
+
+@login_required
+def questionnaire_detail(
+    request: AuthenticatedHttpRequest, company_pk: int, pk: int
+) -> HttpResponse:
+    questionnaire = _questionnaire(request, company_pk, pk, "view")
+    questions = bank().sets.get(questionnaire.template_key)
+    answers = {a.question_id: a for a in questionnaire.answers.all()}
+    files: dict[int, list[AnswerEvidence]] = {}
+    for evidence in AnswerEvidence.objects.filter(answer__questionnaire=questionnaire):
+        files.setdefault(evidence.answer_id, []).append(evidence)
+    actions = {
+        a.source_id: a
+        for a in CorrectiveAction.objects.filter(
+            source_type=ContentType.objects.get_for_model(Answer),
+            source_id__in=[a.pk for a in answers.values()],
+        )
+    }
+    rows = []
+    for number, question in enumerate(questions.questions if questions else (), start=1):
+        answer = answers.get(question.id)
+        option = bank().option(answer.option) if answer else None
+        rows.append(
+            {
+                "number": number,
+                "question": question,
+                "answer": answer,
+                "option": option,
+                "files": files.get(answer.pk, []) if answer else [],
+                "action": actions.get(answer.pk) if answer else None,
+            }
+        )
+    return render(
+        request,
+        "questionnaires/questionnaire_detail.html",
+        {
+            "company": questionnaire.company,
+            "questionnaire": questionnaire,
+            "title": questions.title() if questions else questionnaire.template_key,
+            "rows": rows,
+            "band_label": workflow.band_label(questionnaire.band),
+            "weak_count": len(list(workflow.weak_answers(questionnaire))),
+            "can_edit": _can_edit(request, questionnaire.company),
+            "awaiting": questionnaire.status in (Status.SENT, Status.IN_PROGRESS),
+        },
+    )
+
+
+@login_required
+@require_POST
+def questionnaire_revoke(
+    request: AuthenticatedHttpRequest, company_pk: int, pk: int
+) -> HttpResponse:
+    questionnaire = _questionnaire(request, company_pk, pk, "edit")
+    try:
+        workflow.revoke(questionnaire)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The link is revoked; it no longer opens the questionnaire."))
+    return redirect(questionnaire)
+
+
+@login_required
+def evidence_download(
+    request: AuthenticatedHttpRequest, company_pk: int, pk: int, evidence_pk: int
+) -> FileResponse:
+    questionnaire = _questionnaire(request, company_pk, pk, "view")
+    evidence = get_for_user_or_404(
+        AnswerEvidence, request.user, "view", pk=evidence_pk, answer__questionnaire=questionnaire
+    )
+    return evidence.download()
