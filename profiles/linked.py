@@ -1,5 +1,6 @@
 """Records kept elsewhere in the portal that back a criterion: training and personnel
-figures (training.evidence) and field-operation figures (inspections.evidence), shown on
+figures (training.evidence), field-operation figures (inspections.evidence) and the last
+completed risk assessment (risk.evidence), shown on
 the criterion's page beside the uploaded evidence. Each source answers for the criterion
 ids it knows and returns nothing for the others."""
 
@@ -24,6 +25,7 @@ def linked_records(company: Company, criterion_id: str) -> list[LinkedRecord]:
     from django.utils.translation import gettext as _
 
     from inspections.evidence import evidence_for as operations_evidence
+    from risk.evidence import evidence_for as risk_evidence
     from training.evidence import evidence_for as people_evidence
 
     records = [
@@ -33,5 +35,9 @@ def linked_records(company: Company, criterion_id: str) -> list[LinkedRecord]:
     records += [
         LinkedRecord(_("Field operations"), item.label, item.value, item.url)
         for item in operations_evidence(company, criterion_id)
+    ]
+    records += [
+        LinkedRecord(_("Risk assessment"), item.label, item.value, item.url)
+        for item in risk_evidence(company, criterion_id)
     ]
     return records

@@ -7,3 +7,14 @@ from django.utils.translation import gettext_lazy as _
 class RiskConfig(AppConfig):
     name = "risk"
     verbose_name = _("Risk assessment")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from risk import models
+
+        auditlog.register(models.RiskSettings, exclude_fields=["updated_at"])
+        auditlog.register(models.Assessment, exclude_fields=["updated_at"])
+        auditlog.register(models.SupplyChain, exclude_fields=["updated_at"])
+        auditlog.register(models.Node, exclude_fields=["updated_at"])
+        auditlog.register(models.VulnerabilityRating, exclude_fields=["updated_at"])
