@@ -10,7 +10,7 @@ from django_countries import countries
 
 from accounts.models import User
 from companies.models import Company
-from partners.models import BusinessPartner, PartnerRole, ScreeningStatus, Tier
+from partners.models import BusinessPartner, PartnerRole, ScreeningPolicy, ScreeningStatus, Tier
 
 
 class PartnerForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -83,3 +83,9 @@ class DecisionForm(forms.Form):
         ],
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=2000)
+
+
+class ScreeningPolicyForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = ScreeningPolicy
+        fields = ["four_eyes"]

@@ -250,11 +250,32 @@ class PartnerImport(TenantModel):
     rows = models.JSONField(default=list)
     errors = models.JSONField(default=list)
     created_count = models.PositiveIntegerField(default=0)
+    # Large files are screened by a background task after the write; the import page
+    # follows its progress. `pending_partner_ids` are the partners still to screen.
+    screening_total = models.PositiveIntegerField(default=0)
+    screened_count = models.PositiveIntegerField(default=0)
+    alert_count = models.PositiveIntegerField(default=0)
+    pending_partner_ids = models.JSONField(default=list, blank=True)
+    screening_finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
+
+    @property
+    def screening_in_background(self) -> bool:
+        return self.screening_total > 0
+
+    @property
+    def screening_done(self) -> bool:
+        return self.screening_finished_at is not None
+
+    @property
+    def screening_percent(self) -> int:
+        if not self.screening_total:
+            return 100
+        return min(100, self.screened_count * 100 // self.screening_total)
 
     def __str__(self) -> str:
         return self.filename
@@ -266,8 +287,25 @@ class PartnerImport(TenantModel):
 class ScreeningStatus(models.TextChoices):
     CLEAR = "clear", _("Clear")
     ALERT = "alert", _("Alert: waiting for review")
+    SECOND_REVIEW = "second_review", _("Awaiting second review")
     TRUE_MATCH = "true_match", _("True match")
     FALSE_POSITIVE = "false_positive", _("False positive")
+    CLOSED = "closed", _("Closed: list entry removed")
+
+
+# Alerts that still wait for a reviewer (first or second).
+OPEN_STATUSES = (ScreeningStatus.ALERT, ScreeningStatus.SECOND_REVIEW)
+
+
+class Verdict(models.TextChoices):
+    TRUE_MATCH = "true_match", _("True match")
+    FALSE_POSITIVE = "false_positive", _("False positive")
+
+
+class ScreeningTrigger(models.TextChoices):
+    PARTNER_SAVED = "partner_saved", _("Partner added or renamed")
+    IMPORT = "import", _("Partner import")
+    LIST_UPDATE = "list_update", _("New list version")
 
 
 class PartnerScreening(TenantModel):
@@ -291,11 +329,34 @@ class PartnerScreening(TenantModel):
     )  # fmt: skip
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("reason"), blank=True)
+    # Four eyes: the first reviewer's verdict, kept when a second reviewer confirms or
+    # overturns it (the final verdict is `status` with `decided_by`).
+    first_verdict = models.CharField(
+        _("first verdict"), max_length=20, choices=Verdict.choices, blank=True
+    )
+    first_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("first reviewer"),
+    )  # fmt: skip
+    first_reviewed_at = models.DateTimeField(_("first review at"), null=True, blank=True)
+    first_reason = models.TextField(_("first reviewer's reason"), blank=True)
+    trigger = models.CharField(
+        _("screened because of"), max_length=20, choices=ScreeningTrigger.choices,
+        default=ScreeningTrigger.PARTNER_SAVED,
+    )  # fmt: skip
 
     objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["-screened_at", "-pk"]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def overturned(self) -> bool:
+        return bool(self.first_verdict) and self.status != self.first_verdict and not self.is_open
 
     def __str__(self) -> str:
         return f"{self.partner}: {self.get_status_display()}"
@@ -317,6 +378,11 @@ class FalsePositive(TenantModel):
     entity_id = models.CharField(_("list entry"), max_length=100)
     reason = models.TextField(_("reason"))
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    # Digest of the list entry as it was when decided (`Entity.fingerprint`): when a new
+    # list version changes the entry, the decision no longer holds and reopens.
+    entity_fingerprint = models.CharField(max_length=64, blank=True)
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    reopen_reason = models.CharField(_("why it reopened"), max_length=300, blank=True)
 
     objects = TenantQuerySet.as_manager()
 
@@ -329,3 +395,31 @@ class FalsePositive(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.partner}: {self.list_id}/{self.entity_id}"
+
+
+class ScreeningPolicy(TenantModel):
+    """A company's choices for screening reviews; without a row the site-wide
+    `SCREENING_FOUR_EYES` setting applies."""
+
+    company = models.OneToOneField(
+        "companies.Company", on_delete=models.CASCADE, related_name="screening_policy"
+    )
+    four_eyes = models.BooleanField(
+        _("four eyes"),
+        default=False,
+        help_text=_(
+            "A second reviewer, never the first, confirms or overturns each alert decision."
+        ),
+    )
+
+    objects = TenantQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.company}: four eyes {'on' if self.four_eyes else 'off'}"
+
+
+def four_eyes_required(company_id: int) -> bool:
+    policy = ScreeningPolicy.objects.filter(company_id=company_id).first()
+    if policy is not None:
+        return policy.four_eyes
+    return bool(getattr(settings, "SCREENING_FOUR_EYES", False))

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from partners import views
+from partners import dashboard, views
 
 app_name = "partners"
 
 urlpatterns = [
     path("", views.partner_list, name="partner-list"),
+    path("dashboard/", dashboard.partner_dashboard, name="partner-dashboard"),
     path("new/", views.partner_create, name="partner-create"),
     path("export.csv", views.partner_export, name="partner-export"),
     path("<int:pk>/", views.partner_detail, name="partner-detail"),
@@ -17,4 +18,5 @@ urlpatterns = [
     path("import/<int:pk>/confirm/", views.import_confirm, name="import-confirm"),
     path("alerts/", views.alert_list, name="alert-list"),
     path("alerts/<int:pk>/decide/", views.alert_decide, name="alert-decide"),
+    path("alerts/review-rule/", views.screening_policy, name="screening-policy"),
 ]

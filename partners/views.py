@@ -21,8 +21,22 @@ from core import idempotency
 from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404
 from partners import importing, workflow
-from partners.forms import DecisionForm, ImportForm, PartnerFilterForm, PartnerForm
-from partners.models import BusinessPartner, PartnerImport, PartnerScreening, ScreeningStatus
+from partners.forms import (
+    DecisionForm,
+    ImportForm,
+    PartnerFilterForm,
+    PartnerForm,
+    ScreeningPolicyForm,
+)
+from partners.models import (
+    OPEN_STATUSES,
+    BusinessPartner,
+    PartnerImport,
+    PartnerScreening,
+    ScreeningPolicy,
+    ScreeningStatus,
+    four_eyes_required,
+)
 
 
 def _partners(request: AuthenticatedHttpRequest, company: Company, action: str) -> Any:
@@ -237,14 +251,19 @@ def alert_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespon
     company = get_for_user_or_404(Company, request.user, "edit", pk=company_pk)
     alerts = (
         PartnerScreening.objects.for_user(request.user, "edit")
-        .filter(partner__company=company, status=ScreeningStatus.ALERT)
-        .select_related("partner")
+        .filter(partner__company=company, status__in=OPEN_STATUSES)
+        .select_related("partner", "first_reviewer")
     )
     page = Paginator(alerts, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "partners/screening_alerts.html",
-        {"company": company, "page": page, "form": DecisionForm()},
+        {
+            "company": company,
+            "page": page,
+            "form": DecisionForm(),
+            "four_eyes": four_eyes_required(company.pk),
+        },
     )
 
 
@@ -259,16 +278,47 @@ def alert_decide(request: AuthenticatedHttpRequest, company_pk: int, pk: int) ->
         partner__company_id=company_pk,
     )
     form = DecisionForm(request.POST)
-    if screening.status != ScreeningStatus.ALERT:
+    if not screening.is_open:
         messages.info(request, _("This alert was already decided."))
     elif form.is_valid():
-        workflow.decide(
-            screening, request.user, form.cleaned_data["verdict"], form.cleaned_data["reason"]
-        )
-        messages.success(request, _("Decision recorded."))
+        try:
+            status = workflow.decide(
+                screening, request.user, form.cleaned_data["verdict"], form.cleaned_data["reason"]
+            )
+        except workflow.ReviewError as exc:
+            messages.error(request, str(exc))
+        else:
+            waiting = status == ScreeningStatus.SECOND_REVIEW
+            messages.success(
+                request,
+                _("Decision recorded; a second reviewer must confirm it.")
+                if waiting
+                else _("Decision recorded."),
+            )
     else:
         errors = "; ".join(
             f"{form.fields[f].label}: {' '.join(str(m) for m in e)}" for f, e in form.errors.items()
         )
         messages.error(request, errors)
     return redirect("partners:alert-list", company_pk=company_pk)
+
+
+@login_required
+def screening_policy(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    """The company's review rule for alerts (four eyes on or off); managers change it."""
+    action = "manage" if request.method == "POST" else "edit"
+    company = get_for_user_or_404(Company, request.user, action, pk=company_pk)
+    policy = ScreeningPolicy.objects.filter(company=company).first() or ScreeningPolicy(
+        company=company, four_eyes=four_eyes_required(company.pk)
+    )
+    form = ScreeningPolicyForm(request.POST if request.method == "POST" else None, instance=policy)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Review rule saved."))
+        return redirect("partners:alert-list", company_pk=company.pk)
+    can_manage = Company.objects.for_user(request.user, "manage").filter(pk=company.pk).exists()
+    return render(
+        request,
+        "partners/screening_policy.html",
+        {"company": company, "form": form, "can_manage": can_manage},
+    )

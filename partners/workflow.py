@@ -13,9 +13,17 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
-from partners.models import BusinessPartner, FalsePositive, PartnerScreening, ScreeningStatus
+from partners.models import (
+    BusinessPartner,
+    FalsePositive,
+    PartnerScreening,
+    ScreeningStatus,
+    ScreeningTrigger,
+    four_eyes_required,
+)
 from screening.index import active_index
 from screening.search import hit_to_dict
 from screening_engine import DEFAULT_THRESHOLD, Query, screen_batch
@@ -23,25 +31,42 @@ from screening_engine import DEFAULT_THRESHOLD, Query, screen_batch
 TOP_HITS = 3
 
 
-def _versions(versions: Sequence[Any]) -> list[dict[str, Any]]:
+class ReviewError(ValueError):
+    """A decision that the review rules do not allow (the message says why)."""
+
+
+def versions_json(versions: Sequence[Any]) -> list[dict[str, Any]]:
     return [
-        {"id": v.pk, "source": v.source, "list_date": v.list_date.isoformat()} for v in versions
+        {
+            "id": v.pk,
+            "source": v.source,
+            "list_date": v.list_date.isoformat(),
+            "sha256": v.sha256,
+        }
+        for v in versions
     ]
 
 
-def screen_partners(partners: Sequence[BusinessPartner]) -> list[PartnerScreening]:
+def remembered_false_positives(partner_ids: Sequence[int]) -> set[tuple[int, str, str]]:
+    """(partner, list, entity) of the false positives that still hold (not reopened)."""
+    return set(
+        FalsePositive.objects.filter(partner__in=partner_ids, reopened_at__isnull=True).values_list(
+            "partner_id", "list_id", "entity_id"
+        )
+    )
+
+
+def screen_partners(
+    partners: Sequence[BusinessPartner], trigger: str = ScreeningTrigger.PARTNER_SAVED
+) -> list[PartnerScreening]:
     """Screen partners (one or a whole import) and store one result each."""
     if not partners:
         return []
     index, versions = active_index()
-    listed = _versions(versions) or [{"id": None, "source": "files", "list_date": ""}]
+    listed = versions_json(versions) or [{"id": None, "source": "files", "list_date": ""}]
     queries = [Query(name=p.name, country=p.country.code) for p in partners]
     raw = screen_batch(index, queries, top=TOP_HITS, min_score=0.0)
-    remembered = set(
-        FalsePositive.objects.filter(partner__in=[p.pk for p in partners]).values_list(
-            "partner_id", "list_id", "entity_id"
-        )
-    )
+    remembered = remembered_false_positives([p.pk for p in partners])
     results = []
     for partner, query, rows in zip(partners, queries, raw, strict=True):
         hits = index.hits(rows)
@@ -64,6 +89,8 @@ def screen_partners(partners: Sequence[BusinessPartner]) -> list[PartnerScreenin
                     "name": hit.entity.name,
                 }
             )
+            if data["alert"]:
+                data["fingerprint"] = hit.entity.fingerprint()
             data["remembered"] = (partner.pk, data["list"], data["entity_id"]) in remembered
             shaped.append(data)
         alert = any(h["alert"] and not h["remembered"] for h in shaped)
@@ -74,27 +101,57 @@ def screen_partners(partners: Sequence[BusinessPartner]) -> list[PartnerScreenin
                 threshold=DEFAULT_THRESHOLD,
                 hits=shaped,
                 status=ScreeningStatus.ALERT if alert else ScreeningStatus.CLEAR,
+                trigger=trigger,
             )
         )
     return PartnerScreening.objects.bulk_create(results, batch_size=2000)
 
 
-def decide(screening: PartnerScreening, user: User, verdict: str, reason: str) -> None:
-    """Record a reviewer's verdict on an alert; a false positive is remembered for each
-    alerting list entity of this partner."""
-    if screening.status != ScreeningStatus.ALERT:
-        raise ValueError("only an open alert can be decided")
+def decide(screening: PartnerScreening, user: User, verdict: str, reason: str) -> str:
+    """Record a reviewer's verdict on an open alert; returns the resulting status.
+
+    Where the company asks for four eyes, the first verdict puts the alert in second
+    review; a different user then confirms or overturns it and only that verdict is
+    final. A final false positive is remembered for each alerting list entity of this
+    partner, with the entity's fingerprint so that a changed entry reopens it.
+    """
     with transaction.atomic():
+        screening = PartnerScreening.objects.select_for_update().get(pk=screening.pk)
+        now = timezone.now()
+        if screening.status == ScreeningStatus.ALERT and four_eyes_required(
+            screening.partner.company_id
+        ):
+            screening.first_verdict = verdict
+            screening.first_reviewer = user
+            screening.first_reviewed_at = now
+            screening.first_reason = reason
+            screening.status = ScreeningStatus.SECOND_REVIEW
+            screening.save()
+            return screening.status
+        if screening.status == ScreeningStatus.SECOND_REVIEW:
+            if screening.first_reviewer_id == user.pk:
+                raise ReviewError(
+                    _("A second reviewer must decide: you made the first decision on this alert.")
+                )
+        elif screening.status != ScreeningStatus.ALERT:
+            raise ReviewError(_("This alert was already decided."))
         screening.status = verdict
         screening.decided_by = user
-        screening.decided_at = timezone.now()
+        screening.decided_at = now
         screening.decision_reason = reason
         screening.save()
         if verdict == ScreeningStatus.FALSE_POSITIVE:
             for hit in screening.alerting_hits():
-                FalsePositive.objects.get_or_create(
+                FalsePositive.objects.update_or_create(
                     partner=screening.partner,
                     list_id=hit["list"],
                     entity_id=hit["entity_id"],
-                    defaults={"reason": reason, "decided_by": user},
+                    defaults={
+                        "reason": reason,
+                        "decided_by": user,
+                        "entity_fingerprint": hit.get("fingerprint", ""),
+                        "reopened_at": None,
+                        "reopen_reason": "",
+                    },
                 )
+        return screening.status

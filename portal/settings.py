@@ -270,6 +270,11 @@ STATUS_LOOKUP_RATE = env_str("STATUS_LOOKUP_RATE", "60/min")
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
+# Screening alerts: a second reviewer confirms every decision (a company may override).
+SCREENING_FOUR_EYES = env_bool("SCREENING_FOUR_EYES", False)
+# Partner imports with more rows than this are screened by a background task.
+PARTNER_IMPORT_BACKGROUND_ROWS = env_int("PARTNER_IMPORT_BACKGROUND_ROWS", 500)
+
 # Background work through the Django tasks API. The database backend needs no extra server;
 # `ctpat db_worker` runs the queue (make run starts one). Periodic jobs are management
 # commands that a cron entry or systemd timer runs, and they enqueue tasks.

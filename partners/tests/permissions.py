@@ -7,7 +7,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.testing import ANY_USER, EDITORS, VIEWERS, PermissionCase
+from core.testing import ANY_USER, EDITORS, MANAGERS, VIEWERS, PermissionCase
 from partners.models import BusinessPartner, PartnerImport, PartnerScreening
 
 C = PermissionCase
@@ -138,6 +138,14 @@ CASES = [
         method="post",
         setup=_make_alert,
         data=lambda t: {"verdict": "false_positive", "reason": "Different company"},
+    ),
+    C("partners:screening-policy", _url("partners:screening-policy", company), EDITORS),
+    C(
+        "partners:screening-policy",
+        _url("partners:screening-policy", company),
+        MANAGERS,
+        method="post",
+        data=lambda t: {"four_eyes": "on"},
     ),
     C("api:partner-list", _url("api:partner-list"), ANY_USER, api=True),
     C("api:partner-detail", _url("api:partner-detail", partner), VIEWERS, api=True, setup=_make),
