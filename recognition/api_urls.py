@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter()
+from recognition import api
 
-urlpatterns = router.urls
+router = SimpleRouter()
+router.register("partner-statuses", api.PartnerStatusViewSet, basename="partner-status")
+
+urlpatterns = [
+    path("arrangements/", api.arrangement_list, name="arrangement-list"),
+    *router.urls,
+]

@@ -28,10 +28,12 @@ from django_countries.fields import CountryField
 
 from core.models import TenantModel
 from core.tenancy import TenantQuerySet
-from profiles.uploads import StoredFile
+from profiles.uploads import JPEG, PDF, PNG, StoredFile
 from recognition.arrangements import CTPAT, is_recognised, load_arrangements
 
 EXPIRY_WARNING_DAYS = 60
+# Certificates come as PDF documents or as scans.
+PROOF_KINDS = (PDF, PNG, JPEG)
 
 
 class ProgramKind(models.TextChoices):

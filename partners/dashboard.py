@@ -1,0 +1,110 @@
+"""The partners dashboard (issue 6): how the portfolio stands on vetting.
+
+Counts of partners by vetting path (short: a current CTPAT or MRA-recognised status with
+proof; full: the questionnaire) and criticality tier, open screening alerts, program
+statuses whose proof expires within 60 days, questionnaire figures, and a chart of the
+portfolio by country and tier.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from companies.models import Company
+from core.http import AuthenticatedHttpRequest
+from core.tenancy import get_for_user_or_404
+from partners.models import BusinessPartner, PartnerScreening, ScreeningStatus, Tier
+from questionnaires.dashboard import counts as questionnaire_counts
+from recognition.evidence import FULL, SHORT, partner_ids_with_valid_status
+from recognition.models import EXPIRY_WARNING_DAYS, PartnerStatus
+
+# Alerts still waiting for a reviewer: a first review, or the second of four eyes.
+OPEN_ALERTS = (ScreeningStatus.ALERT, "second_review")
+TOP_COUNTRIES = 12
+
+
+def figures(company: Company, user: Any, today: Any = None) -> dict[str, Any]:
+    """Every number on the dashboard, for one company as `user` may see it."""
+    today = today or timezone.localdate()
+    short_ids = partner_ids_with_valid_status(company, today)
+    by_path: Counter[tuple[str, str]] = Counter()
+    by_country: Counter[tuple[str, str]] = Counter()
+    for pk, tier, country in (
+        BusinessPartner.objects.for_user(user)
+        .filter(company=company)
+        .values_list("pk", "tier", "country")
+    ):
+        by_path[(SHORT if pk in short_ids else FULL, tier)] += 1
+        by_country[(str(country), tier)] += 1
+    tiers = [(str(t.value), str(t.label)) for t in (Tier.HIGH, Tier.MEDIUM, Tier.LOW)]
+    path_rows: list[dict[str, Any]] = [
+        {
+            "tier": label,
+            "short": by_path[(SHORT, value)],
+            "full": by_path[(FULL, value)],
+            "total": by_path[(SHORT, value)] + by_path[(FULL, value)],
+        }
+        for value, label in tiers
+    ]
+    totals = {
+        "short": sum(r["short"] for r in path_rows),
+        "full": sum(r["full"] for r in path_rows),
+        "total": sum(r["total"] for r in path_rows),
+    }
+    country_totals: Counter[str] = Counter()
+    for (country, _tier), n in by_country.items():
+        country_totals[country] += n
+    top = [c for c, _n in country_totals.most_common(TOP_COUNTRIES)]
+    others = [c for c in country_totals if c not in top]
+    chart = {
+        "labels": [countries.name(c) or c for c in top]
+        + ([_("Other countries")] if others else []),
+        "datasets": [
+            {
+                "tier": value,
+                "label": label,
+                "data": [by_country[(c, value)] for c in top]
+                + ([sum(by_country[(c, value)] for c in others)] if others else []),
+            }
+            for value, label in tiers
+        ],
+    }
+    statuses = PartnerStatus.objects.filter(
+        pk__in=PartnerStatus.objects.for_user(user).filter(partner__company=company).values("pk")
+    )
+    expiring = list(
+        statuses.expiring(today).select_related("partner").order_by("expires_on", "partner__name")
+    )
+    open_alerts = (
+        PartnerScreening.objects.for_user(user)
+        .filter(partner__company=company, status__in=OPEN_ALERTS)
+        .count()
+    )
+    return {
+        "path_rows": path_rows,
+        "totals": totals,
+        "open_alerts": open_alerts,
+        "expiring": expiring,
+        "questionnaires": questionnaire_counts(company),
+        "chart": chart,
+        "warning_days": EXPIRY_WARNING_DAYS,
+    }
+
+
+@login_required
+def partner_dashboard(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
+    context = figures(company, request.user)
+    context["company"] = company
+    # Only editors handle alerts; the tile links there for them.
+    context["can_edit"] = Company.objects.for_user(request.user, "edit").filter(pk=company.pk)
+    context["can_edit"] = context["can_edit"].exists()
+    return render(request, "partners/partner_dashboard.html", context)

@@ -1,0 +1,144 @@
+"""REST API for partners' program statuses and the mutual recognition arrangements.
+
+`/api/v1/partner-statuses/`: the statuses of your companies' partners; `counts` says
+whether a status meets the status requirement today (recognised program, current, proof
+on file). A proof is uploaded to `/api/v1/partner-statuses/<id>/proof/` as multipart
+`file`, checked like every evidence file. `/api/v1/arrangements/`: the arrangements.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from rest_framework import serializers
+from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.api import TenantViewSet, ValidatedModelSerializer
+from partners.models import BusinessPartner
+from profiles.uploads import attach, store_file
+from recognition.arrangements import load_arrangements
+from recognition.models import PROOF_KINDS, PartnerStatus, StatusProof
+
+
+class PartnerStatusSerializer(ValidatedModelSerializer):
+    counts = serializers.SerializerMethodField()
+    proofs = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PartnerStatus
+        fields = [
+            "id",
+            "partner",
+            "program",
+            "program_name",
+            "country",
+            "number",
+            "issued_on",
+            "expires_on",
+            "revoked_on",
+            "revoked_reason",
+            "verified_by",
+            "verified_at",
+            "counts",
+            "proofs",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["verified_by", "verified_at", "created_at", "updated_at"]
+
+    def get_counts(self, obj: PartnerStatus) -> bool:
+        return obj.counts()
+
+    def get_proofs(self, obj: PartnerStatus) -> list[dict[str, Any]]:
+        return [
+            {"id": p.pk, "name": p.original_name, "sha256": p.sha256, "size": p.size}
+            for p in obj.proofs.all()
+        ]
+
+
+class PartnerStatusViewSet(TenantViewSet):
+    """Program statuses of your companies' partners. Filter by `partner`, `program`."""
+
+    queryset = PartnerStatus.objects.prefetch_related("proofs")
+    serializer_class = PartnerStatusSerializer
+    filterset_fields = ["partner", "program"]
+    # A status that ends is revoked (kept as evidence), never deleted.
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    action_permissions = {**TenantViewSet.action_permissions, "proof": "edit"}
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        serializer = super().get_serializer(*args, **kwargs)
+        fields = getattr(serializer, "fields", {})
+        if "partner" in fields:
+            if self.action == "create":
+                # Only partners of companies where the caller may edit.
+                fields["partner"].queryset = BusinessPartner.objects.for_user(
+                    self.request.user, "edit"
+                )
+            else:
+                fields["partner"].read_only = True
+        return serializer
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # Another company's partner (or one the caller may only read) answers 404, as
+        # everywhere; a value that is no id at all gets the serializer's 400.
+        raw = request.data.get("partner") if hasattr(request.data, "get") else None
+        if isinstance(raw, int | str) and str(raw).isdigit():
+            editable = BusinessPartner.objects.for_user(request.user, "edit")
+            if not editable.filter(pk=int(raw)).exists():
+                raise Http404
+        return super().create(request, *args, **kwargs)
+
+    @action(detail=True, methods=["post"])
+    def proof(self, request: Request, pk: str | None = None) -> Response:
+        """Upload the proof document (multipart field `file`)."""
+        item = self.get_object()
+        upload = request.FILES.get("file")
+        if upload is None:
+            return Response({"file": ["Send the proof as a multipart field named file."]}, 400)
+
+        def write(stored: str, checked: Any) -> StatusProof:
+            proof = StatusProof(status=item)
+            attach(proof, stored, checked, uploaded_by=request.user)
+            proof.save()
+            return proof
+
+        try:
+            proof = store_file(
+                upload, f"{StatusProof.folder}/{item.partner.company_id}", write, PROOF_KINDS
+            )
+        except ValidationError as exc:
+            return Response({"file": exc.messages}, 400)
+        return Response({"id": proof.pk, "name": proof.original_name, "sha256": proof.sha256}, 201)
+
+
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def arrangement_list(request: Request) -> Response:
+    """The mutual recognition arrangements CBP signed: partner, program, countries covered,
+    signing month, whether in force, and the source."""
+    data = load_arrangements()
+    return Response(
+        {
+            "version": data.version,
+            "results": [
+                {
+                    "id": a.id,
+                    "partner": a.partner_name,
+                    "countries": sorted(a.countries),
+                    "programs": sorted(a.programs),
+                    "program_name": a.program_name,
+                    "signed": a.signed.strftime("%Y-%m"),
+                    "in_force": a.in_force,
+                    "source": a.source,
+                    "note": a.note,
+                }
+                for a in data.arrangements
+            ],
+        }
+    )
