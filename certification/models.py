@@ -203,8 +203,11 @@ class CriterionReview(TenantModel):
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    # The member's note is a draft until the response is sent (responded_at stamped); a
+    # new rejection clears both, an acceptance keeps them as the record of what changed.
     member_response = models.TextField(_("member's response"), blank=True)
-    responded_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(_("response sent"), null=True, blank=True)
 
     objects: ClassVar[TenantQuerySet[CriterionReview]] = TenantQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -219,6 +222,16 @@ class CriterionReview(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.criterion_id}: {'accepted' if self.accepted else 'rejected'}"
+
+    @property
+    def awaiting_member(self) -> bool:
+        """Rejected and not yet answered: the member's move."""
+        return not self.accepted and self.responded_at is None
+
+    @property
+    def awaiting_rereview(self) -> bool:
+        """Rejected and answered: the specialist's move."""
+        return not self.accepted and self.responded_at is not None
 
 
 class ValidationReport(TenantModel):

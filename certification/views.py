@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -45,7 +46,11 @@ def certification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     workflow.sync_submitted_applications()
     today = timezone.localdate()
     everyone = Certification.objects.select_related("company", "assigned_to")
-    queue = list(everyone.in_review_queue())
+    responded = Count(
+        "criterion_reviews",
+        filter=Q(criterion_reviews__accepted=False, criterion_reviews__responded_at__isnull=False),
+    )
+    queue = list(everyone.in_review_queue().annotate(responded=responded))
     if request.GET.get("mine"):
         queue = [c for c in queue if c.assigned_to_id == request.user.pk]
     horizon = today + datetime.timedelta(days=UPCOMING_DAYS)
@@ -66,6 +71,9 @@ def certification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "reports": ValidationReport.objects.filter(status=ReportStatus.SUBMITTED).select_related(
             "certification__company", "drafted_by"
         ),
+        "responses": everyone.annotate(responded=responded)
+        .filter(responded__gt=0)
+        .exclude(status__in=[State.APPLIED, State.UNDER_REVIEW]),
         "today": today,
     }
     return render(request, "certification/certification_list.html", context)

@@ -462,18 +462,71 @@ def review_criterion(
         accepted or bool(comment.strip()),
         _("comment: say what the member must change when rejecting a criterion."),
     )
+    defaults: dict[str, Any] = {
+        "accepted": accepted,
+        "comment": comment.strip(),
+        "reviewer": by,
+        "reviewed_at": timezone.now(),
+    }
+    if not accepted:
+        # A new rejection opens a new round: the member answers it afresh.
+        defaults.update(member_response="", responded_at=None)
     review, _created = CriterionReview.objects.update_or_create(
-        certification=certification,
-        criterion=criterion,
-        defaults={
-            "accepted": accepted,
-            "comment": comment.strip(),
-            "reviewer": by,
-            "member_response": "",
-            "responded_at": None,
-        },
+        certification=certification, criterion=criterion, defaults=defaults
     )
     return review
+
+
+def _member_editor(certification: Certification, user: User) -> bool:
+    from core.tenancy import roles_allowing
+
+    return certification.company.role_of(user) in roles_allowing("edit")
+
+
+def save_criterion_note(review: CriterionReview, *, by: User, note: str) -> CriterionReview:
+    """The member drafts the answer to one rejected criterion; nothing reaches the
+    specialist until `send_profile_response`."""
+    _require(
+        _member_editor(review.certification, by),
+        _("Only the member's editors answer a rejected criterion."),
+    )
+    _require(not review.accepted, _("This criterion was accepted; there is nothing to answer."))
+    _require(
+        review.responded_at is None,
+        _("The response on %(ref)s was already sent; wait for the specialist's re-review.")
+        % {"ref": review.criterion.ref_id},
+    )
+    review.member_response = note.strip()
+    review.save(update_fields=["member_response", "updated_at"])
+    return review
+
+
+def send_profile_response(certification: Certification, *, by: User) -> int:
+    """Send the member's answers to every open rejection back to the specialist at once.
+    Refused, naming the criteria, while any rejected criterion has no note. Returns how
+    many answers were sent."""
+    _require(
+        _member_editor(certification, by),
+        _("Only the member's editors send the response."),
+    )
+    with transaction.atomic():
+        open_reviews = list(
+            CriterionReview.objects.select_for_update()
+            .filter(certification=certification, accepted=False, responded_at=None)
+            .select_related("criterion")
+        )
+        _require(bool(open_reviews), _("No rejected criterion is waiting for an answer."))
+        missing = [r.criterion.ref_id for r in open_reviews if not r.member_response.strip()]
+        _require(
+            not missing,
+            _("Answer every rejected criterion before sending; still without a note: %(refs)s.")
+            % {"refs": ", ".join(missing)},
+        )
+        now = timezone.now()
+        CriterionReview.objects.filter(pk__in=[r.pk for r in open_reviews]).update(
+            responded_at=now, updated_at=now
+        )
+    return len(open_reviews)
 
 
 def respond_to_criterion(review: CriterionReview, *, by: User, response: str) -> CriterionReview:

@@ -274,3 +274,46 @@ CASES += [
         setup=_approved,
     ),
 ]
+
+
+def company(t: Any) -> int:
+    return int(t.company.pk)
+
+
+def _review_with_note(t: Any) -> None:
+    _review(t)
+    t.review.member_response = "Dates added."
+    t.review.save()
+
+
+# The member's certification pages: readers see them (program office included); only the
+# company's editors write.
+CASES += [
+    C(
+        "certification_member:status",
+        _url("certification_member:status", company),
+        VIEWERS,
+        setup=_applied,
+    ),
+    C(
+        "certification_member:profile-review",
+        _url("certification_member:profile-review", company),
+        VIEWERS,
+        setup=_review,
+    ),
+    C(
+        "certification_member:review-note",
+        _url("certification_member:review-note", company, lambda t: t.review.pk),
+        EDITORS,
+        method="post",
+        data=lambda t: {"note": "Dates added."},
+        setup=_review,
+    ),
+    C(
+        "certification_member:review-send",
+        _url("certification_member:review-send", company),
+        EDITORS,
+        method="post",
+        setup=_review_with_note,
+    ),
+]

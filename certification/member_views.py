@@ -1,0 +1,131 @@
+"""The member's side of the program office's work, in the company workspace: the account's
+status, tier and clocks; the security-profile criteria the specialist rejected, answered
+one by one and sent back together; the validation reports' required actions.
+
+Readers see everything; only the company's editors write (404 for anyone else, as
+everywhere). The program office reads these pages and never writes on them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from certification import workflow
+from certification.models import Certification, CriterionReview
+from certification.workflow import TransitionNotAllowed
+from companies.models import Company
+from core.http import AuthenticatedHttpRequest
+from core.tenancy import get_for_user_or_404, roles_allowing
+
+
+def _certification(company: Company) -> Certification | None:
+    return Certification.objects.filter(company=company).select_related("assigned_to").first()
+
+
+def _may_edit(request: AuthenticatedHttpRequest, company: Company) -> bool:
+    return company.role_of(request.user) in roles_allowing("edit")
+
+
+def _reviews(certification: Certification | None) -> list[CriterionReview]:
+    if certification is None:
+        return []
+    return list(certification.criterion_reviews.filter(accepted=False).select_related("criterion"))
+
+
+@login_required
+def member_status(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    """The account's CTPAT status and tier, its running clocks and what waits on the member."""
+    company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
+    certification = _certification(company)
+    reviews = _reviews(certification)
+    context = {
+        "company": company,
+        "certification": certification,
+        "to_answer": sum(1 for r in reviews if r.awaiting_member),
+        "sent": sum(1 for r in reviews if r.awaiting_rereview),
+        "reports": (
+            certification.validation_reports.filter(status="approved").order_by("-decided_at")
+            if certification
+            else []
+        ),
+        "today": timezone.localdate(),
+    }
+    return render(request, "certification/member_status.html", context)
+
+
+def _review_page(
+    request: AuthenticatedHttpRequest, company: Company, *, status: int = 200
+) -> HttpResponse:
+    certification = _certification(company)
+    reviews = _reviews(certification)
+    context = {
+        "company": company,
+        "certification": certification,
+        "reviews": reviews,
+        "open": [r for r in reviews if r.awaiting_member],
+        "may_edit": _may_edit(request, company),
+    }
+    return render(request, "certification/member_profile_review.html", context, status=status)
+
+
+@login_required
+def member_profile_review(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    """The criteria the specialist rejected, each with the comment, a link to the answer
+    and evidence in the security profile, and the member's note."""
+    company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
+    return _review_page(request, company)
+
+
+@login_required
+@require_POST
+def member_review_note(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    """Save the note on one rejected criterion (HTMX swaps the row; without HTMX the page
+    reloads)."""
+    company = get_for_user_or_404(Company, request.user, "edit", pk=company_pk)
+    review = get_object_or_404(
+        CriterionReview.objects.select_related("criterion", "certification__company"),
+        certification__company=company,
+        pk=pk,
+    )
+    error = ""
+    try:
+        workflow.save_criterion_note(review, by=request.user, note=request.POST.get("note", ""))
+    except TransitionNotAllowed as exc:
+        error = str(exc)
+    if getattr(request, "htmx", False):
+        context = {
+            "company": company,
+            "r": review,
+            "may_edit": True,
+            "error": error,
+            "saved": not error,
+        }
+        return render(request, "certification/_member_review_row.html", context)
+    if error:
+        messages.error(request, error)
+    return redirect(reverse("certification_member:profile-review", args=[company.pk]))
+
+
+@login_required
+@require_POST
+def member_review_send(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "edit", pk=company_pk)
+    certification = _certification(company)
+    try:
+        if certification is None:
+            raise TransitionNotAllowed(_("No rejected criterion is waiting for an answer."))
+        sent = workflow.send_profile_response(certification, by=request.user)
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+        return _review_page(request, company, status=400)
+    messages.success(
+        request,
+        _("Response sent to the program office (%(count)s criteria).") % {"count": sent},
+    )
+    return redirect(reverse("certification_member:profile-review", args=[company.pk]))
