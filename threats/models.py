@@ -123,8 +123,13 @@ class ThreatRating(TenantModel):
 
     @property
     def region_name(self) -> str:
-        sub = subdivision(self.region)
-        return str(sub.name) if sub is not None else self.region
+        from threats.places import region_name
+
+        return region_name(self.region)
+
+    def get_additional_data(self) -> dict[str, Any]:
+        # The country lets a country's history page find its entries, deleted ones too.
+        return {**super().get_additional_data(), "country": str(self.country)}
 
     def is_stale(self, today: datetime.date | None = None) -> bool:
         return is_stale(self.rated_on, today or timezone.localdate())
@@ -150,3 +155,36 @@ class ThreatRating(TenantModel):
                 errors["region"] = _("This region is not in the chosen country.")
         if errors:
             raise ValidationError(errors)
+
+
+class ThreatImport(TenantModel):
+    """An uploaded ratings file, checked row by row before anything is written."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Checked, waiting for confirmation")
+        INVALID = "invalid", _("Has errors")
+        DONE = "done", _("Imported")
+
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="threat_imports"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    filename = models.CharField(_("file"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    rows = models.JSONField(default=list)
+    errors = models.JSONField(default=list)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    def get_absolute_url(self) -> str:
+        return reverse("threats:import-detail", args=[self.company_id, self.pk])

@@ -1,0 +1,77 @@
+"""REST API for threat ratings: list, read, add and change a company's ratings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from actions.api import company_or_404
+from core.api import TenantViewSet, ValidatedModelSerializer
+from threats.models import ThreatRating
+
+
+class ThreatRatingSerializer(ValidatedModelSerializer):
+    stale = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ThreatRating
+        fields = [
+            "id",
+            "company",
+            "country",
+            "region",
+            "category",
+            "level",
+            "source",
+            "source_url",
+            "rated_on",
+            "rated_by",
+            "note",
+            "stale",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["rated_by", "stale", "created_at", "updated_at"]
+
+    def get_stale(self, rating: ThreatRating) -> bool:
+        return rating.is_stale()
+
+
+class ThreatRatingViewSet(TenantViewSet):
+    """Ratings are changed, not deleted, through the API; the pages delete with a confirmation."""
+
+    queryset = ThreatRating.objects.select_related("rated_by")
+    serializer_class = ThreatRatingSerializer
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self) -> Any:
+        queryset = super().get_queryset()
+        params = self.request.query_params
+        if params.get("company", "").isdigit():
+            queryset = queryset.filter(company_id=int(params["company"]))
+        for name in ("country", "region", "level"):
+            if params.get(name):
+                queryset = queryset.filter(**{name: params[name].upper()})
+        if params.get("category"):
+            queryset = queryset.filter(category=params["category"])
+        return queryset
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        serializer = super().get_serializer(*args, **kwargs)
+        fields = getattr(serializer, "fields", {})
+        if "company" in fields and self.action not in ("create", None):
+            fields["company"].read_only = True  # a rating never moves to another company
+        return serializer
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        company_or_404(request)  # another company, or a role without "edit": 404, not 400
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer: Any) -> None:
+        serializer.save(rated_by=self.request.user)
+
+    def perform_update(self, serializer: Any) -> None:
+        serializer.save(rated_by=self.request.user)

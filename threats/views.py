@@ -1,0 +1,268 @@
+"""Threat rating pages: the grid of places × categories, add / edit / delete a rating,
+a country's ratings with their history, and the two-step CSV import."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from typing import Any
+
+from auditlog.models import LogEntry
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from companies.models import Company
+from core import idempotency
+from core.http import AuthenticatedHttpRequest
+from core.tenancy import get_for_user_or_404
+from threats import importing
+from threats.forms import ImportForm, ThreatRatingForm
+from threats.models import Category, ThreatImport, ThreatRating
+from threats.places import country_name, find_country, region_name
+from threats.services import country_threats
+
+
+@dataclass(frozen=True)
+class Cell:
+    category: str
+    rating: ThreatRating | None  # the place's own rating
+    inherited: str | None  # the whole country's level, shown on a region row without its own
+    stale: bool
+
+
+@dataclass(frozen=True)
+class Row:
+    country: str
+    region: str
+    name: str
+    level: str | None
+    stale: bool
+    cells: list[Cell]
+
+
+def _ratings(request: AuthenticatedHttpRequest, company: Company, action: str) -> Any:
+    return ThreatRating.objects.for_user(request.user, action).filter(company=company)
+
+
+def _can_edit(request: AuthenticatedHttpRequest, company: Company) -> bool:
+    return Company.objects.for_user(request.user, "edit").filter(pk=company.pk).exists()
+
+
+def _rows(company: Company, ratings: list[ThreatRating]) -> list[Row]:
+    today = timezone.localdate()
+    own: dict[tuple[str, str], dict[str, ThreatRating]] = {}
+    for rating in ratings:
+        own.setdefault((str(rating.country), rating.region), {})[rating.category] = rating
+    threats = country_threats(company, own.keys(), today=today)
+    rows = []
+    for place, by_category in own.items():
+        picture = threats[place]
+        cells = []
+        for category in Category.values:
+            mine = by_category.get(category)
+            inherited = None if mine else picture.by_category.get(category)
+            stale = mine.is_stale(today) if mine else False
+            cells.append(Cell(category, mine, inherited, stale))
+        country, region = place
+        name = country_name(country)
+        if region:
+            name = f"{name} · {region_name(region)}"
+        rows.append(Row(country, region, name, picture.level, picture.stale, cells))
+    return sorted(rows, key=lambda r: (country_name(r.country), r.region != "", r.name))
+
+
+@login_required
+def rating_grid(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
+    ratings = list(_ratings(request, company, "view"))
+    rows = _rows(company, ratings)
+    return render(
+        request,
+        "threats/rating_grid.html",
+        {
+            "company": company,
+            "rows": rows,
+            "categories": Category.choices,
+            "can_edit": _can_edit(request, company),
+            "stale_count": sum(1 for r in ratings if r.is_stale()),
+        },
+    )
+
+
+@login_required
+def rating_create(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "edit", pk=company_pk)
+    if request.method == "POST" and (replayed := idempotency.replay(request)):
+        return replayed
+    initial = {k: request.GET[k] for k in ("country", "region", "category") if k in request.GET}
+    form = ThreatRatingForm(
+        request.POST if request.method == "POST" else None, company=company, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        form.instance.rated_by = request.user
+        return idempotency.save_once(request, form, lambda r: r.get_absolute_url())
+    return render(
+        request, "threats/rating_form.html", {"company": company, "form": form, "creating": True}
+    )
+
+
+@login_required
+def rating_edit(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    rating = get_for_user_or_404(ThreatRating, request.user, "edit", pk=pk, company_id=company_pk)
+    form = ThreatRatingForm(
+        request.POST if request.method == "POST" else None,
+        instance=rating,
+        company=rating.company,
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.instance.rated_by = request.user
+            rating = form.save()
+        messages.success(request, _("Saved."))
+        return redirect(rating)
+    return render(
+        request,
+        "threats/rating_form.html",
+        {"company": rating.company, "form": form, "rating": rating},
+    )
+
+
+@login_required
+def rating_delete(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    rating = get_for_user_or_404(ThreatRating, request.user, "edit", pk=pk, company_id=company_pk)
+    if request.method == "POST":
+        url = rating.get_absolute_url()
+        with transaction.atomic():
+            rating.delete()
+        messages.success(request, _("Rating deleted; it stays in the history."))
+        return redirect(url)
+    return render(
+        request, "threats/rating_delete.html", {"company": rating.company, "rating": rating}
+    )
+
+
+@login_required
+def country_detail(
+    request: AuthenticatedHttpRequest, company_pk: int, country: str
+) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
+    code = find_country(country)
+    if code is None or code != country.upper():
+        raise Http404
+    ratings = list(
+        _ratings(request, company, "view").filter(country=code).select_related("rated_by")
+    )
+    history = (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(ThreatRating),
+            additional_data__company_id=company.pk,
+            additional_data__country=code,
+        )
+        .select_related("actor")
+        .order_by("-timestamp", "-pk")
+    )
+    page = Paginator(history, 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    return render(
+        request,
+        "threats/country_detail.html",
+        {
+            "company": company,
+            "country": code,
+            "country_name": country_name(code),
+            "ratings": [(r, r.is_stale(today)) for r in ratings],
+            "page": page,
+            "can_edit": _can_edit(request, company),
+        },
+    )
+
+
+@login_required
+def template_csv(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    """The header row of a ratings file, and nothing else: the product supplies no rating."""
+    get_for_user_or_404(Company, request.user, "view", pk=company_pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="threat-ratings-template.csv"'
+    csv.writer(response).writerow([*importing.COLUMNS, *importing.OPTIONAL_COLUMNS])
+    return response
+
+
+@login_required
+def import_create(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "edit", pk=company_pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = importing.check_file(company, upload.file)
+        batch = ThreatImport.objects.create(
+            company=company,
+            uploaded_by=request.user,
+            filename=upload.name[:200],
+            status=ThreatImport.Status.INVALID if result.errors else ThreatImport.Status.PREVIEW,
+            rows=[] if result.errors else result.rows,
+            errors=result.errors,
+        )
+        return redirect(batch)
+    return render(
+        request,
+        "threats/import_form.html",
+        {"company": company, "form": form, "columns": importing.COLUMNS},
+    )
+
+
+@login_required
+def import_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    batch = get_for_user_or_404(ThreatImport, request.user, "edit", pk=pk, company_id=company_pk)
+    preview = [
+        {
+            **row,
+            "country_name": country_name(row["country"]),
+            "region_name": region_name(row["region"]),
+            "category_label": Category(row["category"]).label,
+        }
+        for row in batch.rows[:500]
+    ]
+    return render(
+        request,
+        "threats/import_detail.html",
+        {
+            "company": batch.company,
+            "batch": batch,
+            "preview": preview,
+            "row_count": len(batch.rows),
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_confirm(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    batch = get_for_user_or_404(ThreatImport, request.user, "edit", pk=pk, company_id=company_pk)
+    try:
+        with transaction.atomic():
+            batch = ThreatImport.objects.select_for_update().get(pk=batch.pk)
+            if batch.status != ThreatImport.Status.PREVIEW:
+                messages.info(request, _("This file was already imported."))
+                return redirect(batch)
+            added, replaced = importing.write_rows(batch.company, batch.rows, request.user)
+            batch.status = ThreatImport.Status.DONE
+            batch.created_count, batch.updated_count = added, replaced
+            batch.save(update_fields=["status", "created_count", "updated_count", "updated_at"])
+    except ValidationError as exc:
+        messages.error(
+            request,
+            _("Nothing was imported: %(problem)s Upload the file again.")
+            % {"problem": " ".join(exc.messages)},
+        )
+        return redirect(batch)
+    messages.success(request, _("Ratings imported."))
+    return redirect("threats:rating-grid", company_pk=batch.company_id)
