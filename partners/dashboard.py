@@ -21,13 +21,11 @@ from django_countries import countries
 from companies.models import Company
 from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404
-from partners.models import BusinessPartner, PartnerScreening, ScreeningStatus, Tier
+from partners.models import OPEN_STATUSES, BusinessPartner, PartnerScreening, Tier
 from questionnaires.dashboard import counts as questionnaire_counts
 from recognition.evidence import FULL, SHORT, partner_ids_with_valid_status
 from recognition.models import EXPIRY_WARNING_DAYS, PartnerStatus
 
-# Alerts still waiting for a reviewer: a first review, or the second of four eyes.
-OPEN_ALERTS = (ScreeningStatus.ALERT, "second_review")
 TOP_COUNTRIES = 12
 
 
@@ -85,7 +83,7 @@ def figures(company: Company, user: Any, today: Any = None) -> dict[str, Any]:
     )
     open_alerts = (
         PartnerScreening.objects.for_user(user)
-        .filter(partner__company=company, status__in=OPEN_ALERTS)
+        .filter(partner__company=company, status__in=OPEN_STATUSES)
         .count()
     )
     return {
