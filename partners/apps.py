@@ -11,7 +11,7 @@ class PartnersConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from partners import models
+        from partners import models, signals  # noqa: F401  (signals connects receivers)
 
         auditlog.register(
             models.BusinessPartner, exclude_fields=["created_at", "updated_at", "normalised_name"]

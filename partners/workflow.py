@@ -26,7 +26,7 @@ from partners.models import (
 )
 from screening.index import active_index
 from screening.search import hit_to_dict
-from screening_engine import DEFAULT_THRESHOLD, Query, screen_batch
+from screening_engine import DEFAULT_THRESHOLD, Hit, Query, screen_batch
 
 TOP_HITS = 3
 
@@ -56,6 +56,30 @@ def remembered_false_positives(partner_ids: Sequence[int]) -> set[tuple[int, str
     )
 
 
+def shape_hits(
+    partner_id: int, hits: Sequence[Hit], remembered: set[tuple[int, str, str]]
+) -> list[dict[str, Any]]:
+    """Hits as stored on a screening. Below the threshold the score and the entry are
+    evidence enough; the full entry, explanation and the entry's fingerprint are kept
+    where a reviewer has to decide."""
+    shaped = []
+    for hit in hits:
+        if hit.score >= DEFAULT_THRESHOLD:
+            data = hit_to_dict(hit, DEFAULT_THRESHOLD)
+            data["fingerprint"] = hit.entity.fingerprint()
+        else:
+            data = {
+                "score": hit.score,
+                "alert": False,
+                "list": hit.entity.list_id,
+                "entity_id": hit.entity.entity_id,
+                "name": hit.entity.name,
+            }
+        data["remembered"] = (partner_id, data["list"], data["entity_id"]) in remembered
+        shaped.append(data)
+    return shaped
+
+
 def screen_partners(
     partners: Sequence[BusinessPartner], trigger: str = ScreeningTrigger.PARTNER_SAVED
 ) -> list[PartnerScreening]:
@@ -74,25 +98,7 @@ def screen_partners(
         if alerting:  # explanations only where a reviewer will read them
             explained = index.search(query.name, country=query.country, top=TOP_HITS)
             hits = explained or hits
-        shaped = []
-        for hit in hits:
-            # Below the threshold the score and the entry are evidence enough; the full
-            # entry and explanation are kept where a reviewer has to decide.
-            data = (
-                hit_to_dict(hit, DEFAULT_THRESHOLD)
-                if hit.score >= DEFAULT_THRESHOLD
-                else {
-                    "score": hit.score,
-                    "alert": False,
-                    "list": hit.entity.list_id,
-                    "entity_id": hit.entity.entity_id,
-                    "name": hit.entity.name,
-                }
-            )
-            if data["alert"]:
-                data["fingerprint"] = hit.entity.fingerprint()
-            data["remembered"] = (partner.pk, data["list"], data["entity_id"]) in remembered
-            shaped.append(data)
+        shaped = shape_hits(partner.pk, hits, remembered)
         alert = any(h["alert"] and not h["remembered"] for h in shaped)
         results.append(
             PartnerScreening(

@@ -98,6 +98,10 @@ class ListVersion(models.Model):
             cls.objects.filter(source=v.source, active=True).update(active=False)
             version.active = True
             version.save(update_fields=["active"])
+            if current is not None:
+                from screening.signals import list_version_activated
+
+                list_version_activated.send(sender=cls, version=version, previous=current)
         return version, diff, True
 
 

@@ -311,7 +311,16 @@ def _token_credit(
 class ScreeningIndex:
     """All listed names of a set of entities, ready for batch and single screening."""
 
-    def __init__(self, entities: Iterable[Entity], *, candidates: int = 20) -> None:
+    def __init__(
+        self,
+        entities: Iterable[Entity],
+        *,
+        candidates: int = 20,
+        weights_from: ScreeningIndex | None = None,
+    ) -> None:
+        """``weights_from``: a larger index (the whole active lists) whose word weights
+        this index uses, so that screening against a few entities (the ones a new list
+        version added or changed) scores a name as the full index would."""
         self.entities: list[Entity] = list(entities)
         self.candidates = candidates
         names: list[str] = []
@@ -361,7 +370,11 @@ class ScreeningIndex:
         self.vocab_weight = (idf * np.where(self.vocab_generic, GENERIC_FACTOR, 1.0)).astype(
             np.float32
         )
-        self.min_query_weight = float(np.median(idf)) * MIN_QUERY_WEIGHT_FACTOR
+        self.min_query_weight = float(np.median(idf)) if len(idf) else 1.0
+        self.min_query_weight *= MIN_QUERY_WEIGHT_FACTOR
+        self.reference: ScreeningIndex | None = None
+        if weights_from is not None:
+            self._adopt_weights(weights_from)
         self.name_tok = tok
         self.name_tokw = np.where(tok >= 0, self.vocab_weight[np.maximum(tok, 0)], 0).astype(
             np.float32
@@ -413,6 +426,15 @@ class ScreeningIndex:
         norms_l2[norms_l2 == 0] = 1.0
         mat = sparse.diags((1.0 / norms_l2).astype(np.float32)).dot(mat).tocsr()
         self.block_t = mat.T.tocsr().astype(np.float32)
+
+    def _adopt_weights(self, ref: ScreeningIndex) -> None:
+        for vid, skel in enumerate(self.vocab):
+            rid = ref.vocab_index.get(skel)
+            if rid is not None:
+                self.vocab_weight[vid] = ref.vocab_weight[rid]
+        self.max_idf = ref.max_idf
+        self.min_query_weight = ref.min_query_weight
+        self.reference = ref
 
     # ------------------------------------------------------------------ features
 
@@ -471,8 +493,11 @@ class ScreeningIndex:
                 sid = strings.setdefault(skel, len(strings))
                 tok[qi, pos] = sid
                 vid = self.vocab_index.get(skel)
+                rid = None if self.reference is None else self.reference.vocab_index.get(skel)
                 if vid is not None:
                     weight[qi, pos] = self.vocab_weight[vid]
+                elif rid is not None and self.reference is not None:
+                    weight[qi, pos] = self.reference.vocab_weight[rid]
                 else:
                     # An unknown word counts as rare, unless it is a legal form or a short
                     # last word (a field cut off at a fixed width: "... INTERNATIONAL TR").

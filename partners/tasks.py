@@ -1,0 +1,19 @@
+"""Background tasks of the partner directory (run by `ctpat db_worker`).
+
+Imported lazily (never from `AppConfig.ready`): declaring a task picks the task backend
+from the settings, which tests change after start-up.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django_tasks import task
+
+
+@task()
+def rescreen_partners(version_pk: int, previous_pk: int) -> dict[str, Any]:
+    """Screen all partners against what a new list version added or changed."""
+    from partners.rescreening import rescreen_for_version
+
+    return rescreen_for_version(version_pk, previous_pk)
