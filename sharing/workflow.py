@@ -12,11 +12,13 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from companies.models import Company
+from companies.models import Company, Membership
+from core.tenancy import roles_allowing
 from partners.models import BusinessPartner
 from profiles.choices import ResponseStatus
 from profiles.models import Submission
@@ -59,7 +61,7 @@ def request_share(
         return existing
     try:
         with transaction.atomic():
-            return Share.objects.create(
+            share = Share.objects.create(
                 requester=customer,
                 sharer=sharer,
                 requested_by=by,
@@ -69,6 +71,17 @@ def request_share(
     except IntegrityError:
         # A concurrent request for the same pair won the unique constraint.
         return pair.get(status=Share.Status.REQUESTED)
+    managers = Membership.objects.filter(company=sharer, role__in=roles_allowing("manage"))
+    _notify(
+        list(managers.values_list("user__email", flat=True)),
+        _("%(name)s asks for your security profile summary") % {"name": customer.legal_name},
+        _(
+            "%(name)s asks for a summary of your CTPAT security profile. Your officer or an "
+            "administrator chooses what to share, or rejects, on the Profile sharing page."
+        )
+        % {"name": customer.legal_name},
+    )
+    return share
 
 
 def accept(
@@ -89,6 +102,16 @@ def accept(
     share.decided_at = timezone.now()
     share.full_clean(exclude=["business_partner", "requested_by", "requester", "sharer"])
     share.save()
+    _notify(
+        [share.requested_by.email],
+        _("%(name)s shared its security profile summary") % {"name": share.sharer.legal_name},
+        _("%(name)s shared a summary of its security profile with %(customer)s: %(parts)s.")
+        % {
+            "name": share.sharer.legal_name,
+            "customer": share.requester.legal_name,
+            "parts": "; ".join(share.part_labels()),
+        },
+    )
     return share
 
 
@@ -100,6 +123,13 @@ def reject(share: Share, *, by: User) -> Share:
     share.decided_by = by
     share.decided_at = timezone.now()
     share.save()
+    _notify(
+        [share.requested_by.email],
+        _("%(name)s declined to share its security profile summary")
+        % {"name": share.sharer.legal_name},
+        _("%(name)s declined the request of %(customer)s for its security profile summary.")
+        % {"name": share.sharer.legal_name, "customer": share.requester.legal_name},
+    )
     return share
 
 
@@ -113,6 +143,15 @@ def revoke(share: Share, *, by: User) -> Share:
     share.revoked_at = timezone.now()
     share.save()
     return share
+
+
+def _notify(recipients: list[str], subject: str, body: str) -> None:
+    """E-mail after the change is committed, so a rolled-back decision sends nothing."""
+    recipients = sorted({r for r in recipients if r})
+    if recipients:
+        transaction.on_commit(
+            lambda: send_mail(subject, body, None, recipients, fail_silently=True)
+        )
 
 
 def _check_manager(share: Share, by: User) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -117,6 +118,17 @@ class RequestTests(SharingTestCase):
         self.login("other")
         listing = self.client.get(reverse("sharing:share-list", args=[self.sharer.pk]))
         self.assertContains(listing, "Acme Imports LLC")
+
+    def test_the_sharers_managers_are_told_and_the_requester_hears_back(self) -> None:
+        with self.captureOnCommitCallbacks(execute=True):
+            self.request()
+        self.assertEqual(mail.outbox[-1].to, ["admin@norte.test"])  # not its viewer
+        self.assertIn("Acme Imports LLC", mail.outbox[-1].subject)
+        share = Share.objects.get()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.decide(share, accept="1", parts=["status"])
+        self.assertEqual(mail.outbox[-1].to, ["user@acme.test"])
+        self.assertIn("Certification status and tier", mail.outbox[-1].body)
 
     def test_asking_twice_keeps_one_request(self) -> None:
         self.request()
