@@ -18,6 +18,7 @@ class CertificationConfig(AppConfig):
             models.VettingCheck,
             models.CriterionReview,
             models.ValidationReport,
+            models.WorksheetEntry,
             models.Appeal,
         ):
             auditlog.register(model, exclude_fields=["created_at", "updated_at"])

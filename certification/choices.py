@@ -71,3 +71,20 @@ class ReportStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Awaiting supervisor approval")
     APPROVED = "approved", _("Approved")
     RETURNED = "returned", _("Returned to the specialist")
+
+
+class Observation(models.TextChoices):
+    """What the validation team saw of one criterion at the member's sites or records."""
+
+    OBSERVED = "observed", _("Observed")
+    NOT_OBSERVED = "not_observed", _("Not observed")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+class Finding(models.TextChoices):
+    """What a worksheet row asks of the member: nothing, a required action (answered
+    within the response window before close-out), or a recommendation."""
+
+    NONE = "none", _("None")
+    REQUIRED_ACTION = "required_action", _("Required action")
+    RECOMMENDATION = "recommendation", _("Recommendation")

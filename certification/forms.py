@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Criterion
-from certification.choices import Outcome, SuspensionReason, VettingItem
+from certification.choices import Finding, Observation, Outcome, SuspensionReason, VettingItem
 from certification.models import ValidationReport
 from certification.workflow import Transition
 
@@ -101,3 +101,30 @@ class DecisionForm(forms.Form):
         coerce=lambda v: v == "1",
     )
     note = forms.CharField(label=_("Note"), required=False)
+
+
+class WorksheetEntryForm(forms.Form):
+    observation = forms.ChoiceField(
+        label=_("Observation"), choices=[("", "—"), *Observation.choices]
+    )
+    finding = forms.ChoiceField(label=_("Finding"), choices=Finding.choices, initial=Finding.NONE)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 1})
+    )
+
+
+class WorksheetSubmitForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = ValidationReport
+        fields = ["summary", "tier_outcome"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "tier_outcome": forms.Select(choices=[(2, _("Tier 2")), (3, _("Tier 3"))]),
+        }
+
+
+class ReportResponseForm(forms.Form):
+    response = forms.CharField(
+        label=_("Your response to the required actions"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -12,4 +12,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("profile-review/", views.member_profile_review, name="profile-review"),
     path("profile-review/<int:pk>/note/", views.member_review_note, name="review-note"),
     path("profile-review/send/", views.member_review_send, name="review-send"),
+    path("reports/<int:pk>/respond/", views.member_report_respond, name="report-respond"),
 ]

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certification import workflow
-from certification.models import Certification, CriterionReview
+from certification.forms import ReportResponseForm
+from certification.models import Certification, CriterionReview, ValidationReport
 from certification.workflow import TransitionNotAllowed
 from companies.models import Company
 from core.http import AuthenticatedHttpRequest
@@ -55,6 +56,8 @@ def member_status(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRes
             else []
         ),
         "today": timezone.localdate(),
+        "may_respond": company.role_of(request.user) in roles_allowing("manage"),
+        "response_form": ReportResponseForm(),
     }
     return render(request, "certification/member_status.html", context)
 
@@ -129,3 +132,26 @@ def member_review_send(request: AuthenticatedHttpRequest, company_pk: int) -> Ht
         _("Response sent to the program office (%(count)s criteria).") % {"count": sent},
     )
     return redirect(reverse("certification_member:profile-review", args=[company.pk]))
+
+
+@login_required
+@require_POST
+def member_report_respond(
+    request: AuthenticatedHttpRequest, company_pk: int, pk: int
+) -> HttpResponse:
+    """The officer or an administrator answers an approved report's required actions
+    within the response window."""
+    company = get_for_user_or_404(Company, request.user, "manage", pk=company_pk)
+    report = get_object_or_404(
+        ValidationReport, certification__company=company, status="approved", pk=pk
+    )
+    form = ReportResponseForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise TransitionNotAllowed(_("response: describe how each required action was met."))
+        workflow.respond_to_report(report, by=request.user, response=form.cleaned_data["response"])
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Response sent to the program office."))
+    return redirect(reverse("certification_member:status", args=[company.pk]))

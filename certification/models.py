@@ -19,6 +19,8 @@ from certification.choices import (
     Actor,
     AppealKind,
     AppealOutcome,
+    Finding,
+    Observation,
     Outcome,
     ReportStatus,
     State,
@@ -288,6 +290,45 @@ class ValidationReport(TenantModel):
         if self.status != ReportStatus.APPROVED or not self.required_actions or not self.decided_at:
             return None
         return clocks.validation_response_due(timezone.localdate(self.decided_at))
+
+
+class WorksheetEntry(TenantModel):
+    """One row of a validation's worksheet: what the team observed of one MSC criterion
+    of the member's business type, a note, and the finding it leads to. At submission the
+    required actions and recommendations of the worksheet become the report's findings."""
+
+    tenant_field = "report__certification__company"
+
+    report = models.ForeignKey(ValidationReport, on_delete=models.CASCADE, related_name="worksheet")
+    criterion = models.ForeignKey(
+        "catalogue.Criterion",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("criterion"),
+    )
+    observation = models.CharField(_("observation"), max_length=20, choices=Observation.choices)
+    note = models.TextField(_("note"), blank=True)
+    finding = models.CharField(
+        _("finding"), max_length=20, choices=Finding.choices, default=Finding.NONE
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects: ClassVar[TenantQuerySet[WorksheetEntry]] = TenantQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("worksheet entry")
+        verbose_name_plural = _("worksheet entries")
+        ordering = ["report_id", "criterion__category_number", "criterion__sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "criterion"], name="one_worksheet_entry_per_criterion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.observation} / {self.finding}"
 
 
 class Appeal(TenantModel):

@@ -19,6 +19,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("vetting/<int:pk>/override/", views.vetting_override, name="vettingcheck-override"),
     path("accounts/<int:pk>/criteria/", views.criterion_review, name="criterionreview-create"),
     path("accounts/<int:pk>/reports/", views.report_create, name="validationreport-create"),
+    path("reports/<int:pk>/worksheet/", views.report_worksheet, name="validationreport-worksheet"),
+    path(
+        "reports/<int:pk>/worksheet/<int:criterion_pk>/",
+        views.worksheet_entry,
+        name="worksheetentry-save",
+    ),
     path("reports/<int:pk>/decide/", views.report_decide, name="validationreport-decide"),
     path(
         "reports/<int:pk>/accept-response/",

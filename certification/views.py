@@ -5,6 +5,7 @@ answers 404 to anyone outside the program office."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -13,14 +14,22 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from catalogue.models import Criterion
 from certification import deadlines, workflow
 from certification import forms as f
-from certification.choices import AppealOutcome, ReportStatus, State
-from certification.models import Appeal, Certification, ValidationReport, VettingCheck
+from certification.choices import AppealOutcome, Finding, ReportStatus, State
+from certification.models import (
+    Appeal,
+    Certification,
+    ValidationReport,
+    VettingCheck,
+    WorksheetEntry,
+)
 from certification.workflow import TransitionNotAllowed
 from core import idempotency
 from core.http import AuthenticatedHttpRequest
@@ -216,11 +225,19 @@ def report_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 report.certification = certification
                 report.drafted_by = request.user
                 report.save()
-                workflow.submit_report(report, by=request.user)
-                idempotency.done(claimed, certification.get_absolute_url())
+                # "Plan with a worksheet" keeps the report a draft; the worksheet page
+                # submits it once every observation is in.
+                draft = "draft" in request.POST
+                target = worksheet_url(report) if draft else certification.get_absolute_url()
+                if not draft:
+                    workflow.submit_report(report, by=request.user)
+                idempotency.done(claimed, target)
         except TransitionNotAllowed as exc:
             form.add_error("tier_outcome", str(exc))
         else:
+            if draft:
+                messages.success(request, _("Validation planned; record the worksheet."))
+                return redirect(target)
             messages.success(request, _("Report submitted for supervisor approval."))
             return redirect(certification)
     return _render_detail(request, certification, report_form=form)
@@ -290,3 +307,108 @@ def report_accept_response(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
     except TransitionNotAllowed as exc:
         messages.error(request, str(exc))
     return redirect(report.certification)
+
+
+def worksheet_url(report: ValidationReport) -> str:
+    return reverse("certification:validationreport-worksheet", args=[report.pk])
+
+
+def _report(request: AuthenticatedHttpRequest, pk: int) -> ValidationReport:
+    _office(request)
+    return get_object_or_404(
+        ValidationReport.objects.select_related("certification__company", "drafted_by"), pk=pk
+    )
+
+
+@dataclass
+class WorksheetRow:
+    criterion: Criterion
+    entry: WorksheetEntry | None
+    form: f.WorksheetEntryForm
+    error: str = ""
+    saved: bool = False
+
+
+def _row(
+    report: ValidationReport, criterion: Criterion, entry: WorksheetEntry | None, **extra: Any
+) -> WorksheetRow:
+    initial = (
+        {"observation": entry.observation, "finding": entry.finding, "note": entry.note}
+        if entry
+        else {}
+    )
+    form = extra.pop("form", None) or f.WorksheetEntryForm(
+        initial=initial, prefix=f"c{criterion.pk}"
+    )
+    return WorksheetRow(criterion, entry, form, **extra)
+
+
+@login_required
+def report_worksheet(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The validation worksheet: one row per MSC criterion of the member's business type,
+    each saved on its own (HTMX), and the submission to the supervisor."""
+    report = _report(request, pk)
+    entries = {e.criterion_id: e for e in report.worksheet.all()}
+    criteria = list(workflow.worksheet_criteria(report))
+    rows = [_row(report, c, entries.get(c.pk)) for c in criteria]
+    submit_form = f.WorksheetSubmitForm(instance=report)
+    if request.method == "POST":
+        submit_form = f.WorksheetSubmitForm(request.POST, instance=report)
+        if submit_form.is_valid():
+            try:
+                with transaction.atomic():
+                    submit_form.save()
+                    workflow.submit_report(report, by=request.user)
+            except TransitionNotAllowed as exc:
+                submit_form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Report submitted for supervisor approval."))
+                return redirect(report.certification)
+    counts = {
+        "done": len(entries),
+        "total": len(criteria),
+        "required": sum(1 for e in entries.values() if e.finding == Finding.REQUIRED_ACTION),
+        "recommended": sum(1 for e in entries.values() if e.finding == Finding.RECOMMENDATION),
+    }
+    context = {
+        "report": report,
+        "certification": report.certification,
+        "company": report.certification.company,
+        "rows": rows,
+        "counts": counts,
+        "editable": report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED),
+        "submit_form": submit_form,
+    }
+    return render(request, "certification/validationreport_worksheet.html", context)
+
+
+@login_required
+@require_POST
+def worksheet_entry(request: AuthenticatedHttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
+    """Save one worksheet row; HTMX gets the row back, a plain form the whole page."""
+    report = _report(request, pk)
+    criterion = get_object_or_404(workflow.worksheet_criteria(report), pk=criterion_pk)
+    form = f.WorksheetEntryForm(request.POST, prefix=f"c{criterion.pk}")
+    error = ""
+    entry = report.worksheet.filter(criterion=criterion).first()
+    if form.is_valid():
+        try:
+            entry = workflow.record_worksheet_entry(
+                report, criterion, by=request.user, **form.cleaned_data
+            )
+        except TransitionNotAllowed as exc:
+            error = str(exc)
+    else:
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    if getattr(request, "htmx", False):
+        row = _row(report, criterion, entry, form=form, error=error, saved=not error)
+        context = {"row": row, "report": report, "editable": True}
+        return render(
+            request,
+            "certification/_worksheet_row.html",
+            context,
+            status=400 if error else 200,
+        )
+    if error:
+        messages.error(request, f"{criterion.ref_id}: {error}")
+    return redirect(worksheet_url(report))

@@ -37,6 +37,8 @@ from certification.choices import (
     Actor,
     AppealKind,
     AppealOutcome,
+    Finding,
+    Observation,
     Outcome,
     ReportStatus,
     State,
@@ -50,6 +52,7 @@ from certification.models import (
     CriterionReview,
     ValidationReport,
     VettingCheck,
+    WorksheetEntry,
 )
 from companies.models import Company
 
@@ -543,10 +546,77 @@ def respond_to_criterion(review: CriterionReview, *, by: User, response: str) ->
     return review
 
 
+def worksheet_criteria(report: ValidationReport) -> Any:
+    """The MSC criteria of the member's business type in the catalogue in force, in
+    catalogue order (empty when no catalogue is published)."""
+    from catalogue.models import Catalogue, Criterion
+
+    catalogue = Catalogue.objects.latest_published()
+    if catalogue is None:
+        return Criterion.objects.none()
+    business_type = report.certification.company.business_type
+    return catalogue.criteria_for(business_type).order_by("category_number", "sequence")
+
+
+def _report_editable(report: ValidationReport) -> bool:
+    return report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+def record_worksheet_entry(
+    report: ValidationReport,
+    criterion: Any,
+    *,
+    by: User,
+    observation: str,
+    finding: str = Finding.NONE,
+    note: str = "",
+) -> WorksheetEntry:
+    """Record what the validation team saw of one criterion; a finding needs a note that
+    tells the member what to do."""
+    _require(_is_program_office(by), _("Only the program office fills the worksheet."))
+    _require(
+        _report_editable(report),
+        _("The worksheet is locked while the report awaits or has its supervisor's decision."),
+    )
+    _require(
+        observation in Observation.values,
+        _("observation: choose one of %s.") % ", ".join(Observation.values),
+    )
+    _require(finding in Finding.values, _("finding: choose one of %s.") % ", ".join(Finding.values))
+    _require(
+        worksheet_criteria(report).filter(pk=criterion.pk).exists(),
+        _("criterion: %(ref)s does not apply to this member's business type.")
+        % {"ref": criterion.ref_id},
+    )
+    _require(
+        finding == Finding.NONE or bool(note.strip()),
+        _("note: %(ref)s has a finding; say what the member must do.") % {"ref": criterion.ref_id},
+    )
+    entry, _created = WorksheetEntry.objects.update_or_create(
+        report=report,
+        criterion=criterion,
+        defaults={
+            "observation": observation,
+            "finding": finding,
+            "note": note.strip(),
+            "recorded_by": by,
+        },
+    )
+    return entry
+
+
+def worksheet_findings(report: ValidationReport, finding: str) -> str:
+    """The worksheet's findings of one kind as the report states them, one per line."""
+    entries = report.worksheet.filter(finding=finding).select_related("criterion")
+    return "\n".join(f"{e.criterion.ref_id}: {e.note}" for e in entries)
+
+
 def submit_report(report: ValidationReport, *, by: User) -> ValidationReport:
+    """The author sends the report to a supervisor. When a worksheet was filled, its
+    required actions and recommendations become the report's findings."""
     _require(report.drafted_by_id == by.pk, _("Only the report's author submits it."))
     _require(
-        report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED),
+        _report_editable(report),
         _("This report was already submitted."),
     )
     _require(
@@ -556,8 +626,11 @@ def submit_report(report: ValidationReport, *, by: User) -> ValidationReport:
         report.tier_outcome != 3 or report.certification.company.business_type == "importer",
         _("tier_outcome: tier 3 is for importers that exceed the minimum security criteria."),
     )
+    if report.worksheet.exists():
+        report.required_actions = worksheet_findings(report, Finding.REQUIRED_ACTION)
+        report.recommendations = worksheet_findings(report, Finding.RECOMMENDATION)
     report.status = ReportStatus.SUBMITTED
-    report.save(update_fields=["status", "updated_at"])
+    report.save(update_fields=["status", "required_actions", "recommendations", "updated_at"])
     return report
 
 

@@ -317,3 +317,50 @@ CASES += [
         setup=_review_with_note,
     ),
 ]
+
+
+def _draft_report(t: Any) -> None:
+    from catalogue.models import Catalogue
+    from catalogue.tests.factories import make_catalogue
+
+    catalogue = Catalogue.objects.latest_published()
+    if catalogue is None:
+        catalogue = make_catalogue()
+        catalogue.publish()
+    t.criterion = catalogue.criteria_for(t.company.business_type).first()
+    t.certification = certification_in(State.CERTIFIED, t.company)
+    t.report = ValidationReport.objects.create(
+        certification=t.certification,
+        summary="x",
+        tier_outcome=2,
+        drafted_by=t.users["specialist"],
+    )
+
+
+CASES += [
+    C(
+        "certification:validationreport-worksheet",
+        _url("certification:validationreport-worksheet", lambda t: t.report.pk),
+        OFFICE,
+        setup=_draft_report,
+    ),
+    C(
+        "certification:worksheetentry-save",
+        _url("certification:worksheetentry-save", lambda t: t.report.pk, lambda t: t.criterion.pk),
+        OFFICE,
+        method="post",
+        data=lambda t: {
+            f"c{t.criterion.pk}-observation": "observed",
+            f"c{t.criterion.pk}-finding": "none",
+        },
+        setup=_draft_report,
+    ),
+    C(
+        "certification_member:report-respond",
+        _url("certification_member:report-respond", company, lambda t: t.report.pk),
+        MANAGERS,
+        method="post",
+        data=lambda t: {"response": "Fence fixed."},
+        setup=_approved,
+    ),
+]
