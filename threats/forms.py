@@ -25,6 +25,9 @@ class ThreatRatingForm(forms.ModelForm):  # type: ignore[type-arg]
             "its name (Chihuahua). Leave empty to rate the whole country."
         ),
     )
+    source_url = forms.URLField(
+        label=_("Source address"), required=False, max_length=500, assume_scheme="https"
+    )
 
     class Meta:
         model = ThreatRating
