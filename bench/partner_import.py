@@ -62,15 +62,28 @@ def main() -> None:
 
         active_index()  # built once per process (the server keeps it); not counted
         indexed = time.perf_counter()
-        workflow.screen_partners(created)
+        # The background path of a large import: chunks, progress counted on the batch.
+        from partners.models import PartnerImport
+
+        batch = PartnerImport.objects.create(
+            company=company,
+            filename="bench.csv",
+            status=PartnerImport.Status.DONE,
+            created_count=len(created),
+            screening_total=len(created),
+            pending_partner_ids=[p.pk for p in created],
+        )
+        outcome = workflow.screen_import(batch.pk)
         screened = time.perf_counter()
+        assert outcome["screened"] == rows, outcome
         assert BusinessPartner.objects.filter(company=company).count() == rows
         total = (done - start) + (screened - indexed)
         print(
             f"partner import: {rows} rows, check {checked - start:.1f} s, "
             f"write {done - checked:.1f} s, screening {screened - indexed:.1f} s "
             f"(index build {indexed - done:.1f} s, not counted), "
-            f"total {total:.1f} s (goal ≤ {GOAL_SECONDS:.0f} s) on {connection.vendor}"
+            f"total {total:.1f} s (goal ≤ {GOAL_SECONDS:.0f} s) on {connection.vendor}; "
+            f"{outcome['alerts']} alerts"
         )
         if total > GOAL_SECONDS:
             sys.exit(1)

@@ -17,3 +17,11 @@ def rescreen_partners(version_pk: int, previous_pk: int) -> dict[str, Any]:
     from partners.rescreening import rescreen_for_version
 
     return rescreen_for_version(version_pk, previous_pk)
+
+
+@task()
+def screen_import(batch_pk: int) -> dict[str, int]:
+    """Screen the partners of a large import after it was written."""
+    from partners.workflow import screen_import as run
+
+    return run(batch_pk)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -13,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +23,7 @@ from companies.models import Company
 from core import idempotency
 from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404
-from partners import importing, workflow
+from partners import evidence, importing, workflow
 from partners.forms import (
     DecisionForm,
     ImportForm,
@@ -35,6 +38,7 @@ from partners.models import (
     PartnerScreening,
     ScreeningPolicy,
     ScreeningStatus,
+    ScreeningTrigger,
     four_eyes_required,
 )
 
@@ -225,10 +229,14 @@ def import_confirm(request: AuthenticatedHttpRequest, company_pk: int, pk: int) 
         if batch.status != PartnerImport.Status.PREVIEW:
             messages.info(request, _("This file was already imported or has errors."))
             return redirect(batch)
+        # Large files are screened by a background task after the write; the import
+        # page then shows its progress.
+        background = len(batch.rows) > settings.PARTNER_IMPORT_BACKGROUND_ROWS
         try:
             with transaction.atomic():
                 created = importing.write_rows(batch.company, batch.rows)
-                workflow.screen_partners(created)
+                if not background:
+                    workflow.screen_partners(created, trigger=ScreeningTrigger.IMPORT)
         except IntegrityError:
             messages.error(
                 request,
@@ -241,9 +249,29 @@ def import_confirm(request: AuthenticatedHttpRequest, company_pk: int, pk: int) 
         batch.status = PartnerImport.Status.DONE
         batch.created_count = len(created)
         batch.rows = []
-        batch.save(update_fields=["status", "created_count", "rows", "updated_at"])
+        if background:
+            batch.screening_total = len(created)
+            batch.pending_partner_ids = [p.pk for p in created]
+        batch.save()
+        if background:
+            # In the same transaction: with the database queue the task exists exactly
+            # when the imported partners do.
+            from partners.tasks import screen_import
+
+            screen_import.enqueue(batch.pk)
     messages.success(request, _("%(n)d partners imported.") % {"n": len(created)})
+    if background:
+        return redirect(batch)
     return redirect("partners:partner-list", company_pk=batch.company_id)
+
+
+@login_required
+def import_progress(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    """The progress fragment of a background import screening (polled every 2 s)."""
+    batch = get_for_user_or_404(PartnerImport, request.user, "edit", pk=pk, company_id=company_pk)
+    return render(
+        request, "partners/_import_progress.html", {"company": batch.company, "batch": batch}
+    )
 
 
 @login_required
@@ -322,3 +350,64 @@ def screening_policy(request: AuthenticatedHttpRequest, company_pk: int) -> Http
         "partners/screening_policy.html",
         {"company": company, "form": form, "can_manage": can_manage},
     )
+
+
+@login_required
+def partner_screening_pdf(
+    request: AuthenticatedHttpRequest, company_pk: int, pk: int
+) -> HttpResponse:
+    """The partner's screening record as a PDF (vetting evidence, MSC 3.1)."""
+    partner = get_for_user_or_404(
+        BusinessPartner.objects.select_related("company"),
+        request.user,
+        "view",
+        pk=pk,
+        company_id=company_pk,
+    )
+    from weasyprint import HTML  # type: ignore[import-untyped]
+
+    html = render_to_string(
+        "partners/screening_evidence_pdf.html",
+        {
+            "company": partner.company,
+            "partner": partner,
+            "screenings": evidence.partner_screenings(partner),
+            "false_positives": partner.false_positives.select_related("decided_by"),
+            "generated_at": timezone.now(),
+        },
+        request=request,
+    )
+    pdf: bytes = HTML(string=html, base_url=None).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="screening-partner-{partner.pk}.pdf"'
+    return response
+
+
+@login_required
+def partner_screening_csv(
+    request: AuthenticatedHttpRequest, company_pk: int, pk: int
+) -> StreamingHttpResponse:
+    """Every screening of one partner, one row per hit."""
+    partner = get_for_user_or_404(
+        BusinessPartner, request.user, "view", pk=pk, company_id=company_pk
+    )
+    rows = evidence.partner_rows(evidence.partner_screenings(partner))
+    response = StreamingHttpResponse(
+        evidence.csv_stream(rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="screening-partner-{partner.pk}.csv"'
+    return response
+
+
+@login_required
+def screening_evidence_export(
+    request: AuthenticatedHttpRequest, company_pk: int
+) -> StreamingHttpResponse:
+    """Every partner's latest screening, one row each (MSC 3.x evidence)."""
+    company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
+    rows = evidence.company_rows(_partners(request, company, "view"))
+    response = StreamingHttpResponse(
+        evidence.csv_stream(rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="screening-evidence-{company.pk}.csv"'
+    return response

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,7 @@ from accounts.models import User
 from partners.models import (
     BusinessPartner,
     FalsePositive,
+    PartnerImport,
     PartnerScreening,
     ScreeningStatus,
     ScreeningTrigger,
@@ -111,6 +112,36 @@ def screen_partners(
             )
         )
     return PartnerScreening.objects.bulk_create(results, batch_size=2000)
+
+
+IMPORT_CHUNK = 2000
+
+
+def screen_import(batch_pk: int) -> dict[str, int]:
+    """Screen the partners of a large import in chunks, counting progress on the batch
+    (the import page polls it). Partners screened by an earlier, interrupted run are
+    skipped, so the task may safely run again."""
+    batch = PartnerImport.objects.get(pk=batch_pk)
+    ids = list(batch.pending_partner_ids)
+    for start in range(0, len(ids), IMPORT_CHUNK):
+        chunk = ids[start : start + IMPORT_CHUNK]
+        partners = list(
+            BusinessPartner.objects.filter(pk__in=chunk, screenings__isnull=True).order_by("pk")
+        )
+        with transaction.atomic():
+            screenings = screen_partners(partners, trigger=ScreeningTrigger.IMPORT)
+            alerts = sum(1 for s in screenings if s.status == ScreeningStatus.ALERT)
+            PartnerImport.objects.filter(pk=batch_pk).update(
+                screened_count=min(start + len(chunk), batch.screening_total),
+                alert_count=models.F("alert_count") + alerts,
+            )
+    PartnerImport.objects.filter(pk=batch_pk).update(
+        screened_count=batch.screening_total,
+        pending_partner_ids=[],
+        screening_finished_at=timezone.now(),
+    )
+    batch.refresh_from_db()
+    return {"screened": batch.screened_count, "alerts": batch.alert_count}
 
 
 def decide(screening: PartnerScreening, user: User, verdict: str, reason: str) -> str:

@@ -109,6 +109,24 @@ CASES = [
             "yearly_volume": 5,
         },
     ),
+    C(
+        "partners:partner-screening-pdf",
+        _url("partners:partner-screening-pdf", company, partner),
+        VIEWERS,
+        setup=_make_alert,
+    ),
+    C(
+        "partners:partner-screening-csv",
+        _url("partners:partner-screening-csv", company, partner),
+        VIEWERS,
+        setup=_make_alert,
+    ),
+    C(
+        "partners:screening-evidence-export",
+        _url("partners:screening-evidence-export", company),
+        VIEWERS,
+        setup=_make_alert,
+    ),
     C("partners:import-create", _url("partners:import-create", company), EDITORS),
     C(
         "partners:import-create",
@@ -128,6 +146,12 @@ CASES = [
         _url("partners:import-confirm", company, batch),
         EDITORS,
         method="post",
+        setup=_make,
+    ),
+    C(
+        "partners:import-progress",
+        _url("partners:import-progress", company, batch),
+        EDITORS,
         setup=_make,
     ),
     C("partners:alert-list", _url("partners:alert-list", company), EDITORS),
