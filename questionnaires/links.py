@@ -32,8 +32,10 @@ def allow(request: HttpRequest) -> bool:
 
 def private(response: HttpResponse) -> HttpResponse:
     """Headers of every public questionnaire answer: never cached, and the token in the
-    URL is never sent on to another site as a referrer."""
+    URL is never sent on to another site as a referrer. ("same-origin", not
+    "no-referrer": with the latter browsers send `Origin: null` on the page's own form
+    posts and Django's CSRF check refuses them.)"""
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response

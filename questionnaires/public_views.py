@@ -218,5 +218,5 @@ def evidence(request: HttpRequest, token: str, evidence_pk: int) -> HttpResponse
         return neutral(request)
     response = found.download()
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response

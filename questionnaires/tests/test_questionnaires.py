@@ -104,7 +104,7 @@ class MagicLinkSecurityTests(LinkTestCase):
     def test_the_link_opens_only_its_questionnaire_and_the_token_is_not_stored(self) -> None:
         response = self.client.get(link(self.token))
         self.assertContains(response, "Bodega Sur")
-        self.assertEqual(response["Referrer-Policy"], "no-referrer")
+        self.assertEqual(response["Referrer-Policy"], "same-origin")
         self.assertEqual(response["Cache-Control"], "no-store")
         self.assertNotIn(self.token, str(Questionnaire.objects.values_list().get()))
 
