@@ -104,9 +104,9 @@ class NodeForm(forms.ModelForm):  # type: ignore[type-arg]
             )
         elif not self.is_bound:
             last = chain.nodes.order_by("-order", "-pk").first()
+            self.initial["order"] = last.order + 1 if last is not None else 1
             if last is not None:
                 self.initial["comes_from"] = [last.pk]
-                self.initial["order"] = last.order + 1
 
 
 class VulnerabilityForm(forms.Form):
