@@ -165,6 +165,11 @@ class VettingCheck(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     override_reason = models.TextField(_("override reason"), blank=True)
+    # List screening only: each screened name (legal name, DBA, officers) with its best
+    # hits, and the list versions screened against, as evidence of what was checked.
+    screening_results = models.JSONField(_("screening results"), default=list, blank=True)
+    list_versions = models.JSONField(_("list versions"), default=list, blank=True)
+    screened_at = models.DateTimeField(_("screened"), null=True, blank=True)
 
     objects: ClassVar[TenantQuerySet[VettingCheck]] = TenantQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -183,6 +188,11 @@ class VettingCheck(TenantModel):
     @property
     def cleared(self) -> bool:
         return self.outcome == Outcome.PASSED or bool(self.override_by_id)
+
+    @property
+    def screening_alerts(self) -> int:
+        """How many screened names have a hit at or above the engine's threshold."""
+        return sum(1 for r in self.screening_results if any(h["alert"] for h in r["hits"]))
 
 
 class CriterionReview(TenantModel):

@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("accounts/<int:pk>/assign/", views.certification_assign, name="certification-assign"),
     path("accounts/<int:pk>/vetting/", views.vetting_record, name="vettingcheck-record"),
+    path("accounts/<int:pk>/vetting/screen/", views.vetting_screen, name="vettingcheck-screen"),
     path("vetting/<int:pk>/override/", views.vetting_override, name="vettingcheck-override"),
     path("accounts/<int:pk>/criteria/", views.criterion_review, name="criterionreview-create"),
     path("accounts/<int:pk>/reports/", views.report_create, name="validationreport-create"),

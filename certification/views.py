@@ -97,6 +97,7 @@ def _render_detail(
         "company": certification.company,
         "events": certification.events.select_related("actor"),
         "vetting": certification.vetting.select_related("checked_by", "override_by"),
+        "screening": certification.vetting.filter(item="list_screening").first(),
         "reviews": certification.criterion_reviews.select_related("criterion", "reviewer"),
         "reports": certification.validation_reports.select_related("drafted_by", "decided_by"),
         "appeals": certification.appeals.all(),
@@ -166,6 +167,24 @@ def vetting_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect(certification)
     return _render_detail(request, certification, vetting_form=form)
+
+
+@login_required
+@require_POST
+def vetting_screen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Run the list screening of the vetting checklist through the screening engine."""
+    certification = _certification(request, pk)
+    try:
+        check = workflow.screen_for_vetting(certification, by=request.user)
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("List screening done: %(alerts)s of %(names)s names have a hit to review.")
+            % {"alerts": check.screening_alerts, "names": len(check.screening_results)},
+        )
+    return redirect(certification)
 
 
 @login_required

@@ -229,6 +229,9 @@ def _apply(c: Certification, by: User | None, reason: str, now: Any, d: dict[str
                 "note": "",
                 "override_by": None,
                 "override_reason": "",
+                "screening_results": [],
+                "list_versions": [],
+                "screened_at": None,
             },
         )
     CriterionReview.objects.filter(certification=c).delete()
@@ -438,11 +441,85 @@ def record_vetting(
         certification.status in (S.APPLIED, S.UNDER_REVIEW),
         _("Vetting is recorded while the application is under review."),
     )
+    if item == VettingItem.LIST_SCREENING and outcome != Outcome.PENDING:
+        screened = VettingCheck.objects.filter(
+            certification=certification, item=item, screened_at__isnull=False
+        ).exists()
+        _require(
+            screened,
+            _("Run the list screening first; its hits are the evidence for the outcome."),
+        )
     check, _created = VettingCheck.objects.update_or_create(
         certification=certification,
         item=item,
         defaults={"outcome": outcome, "note": note.strip(), "checked_by": by},
     )
+    return check
+
+
+SCREENING_TOP_HITS = 3
+
+
+def vetting_names(company: Company) -> list[tuple[str, str, str]]:
+    """(role, name, entity type) of every name the list screening covers: the legal
+    name, the DBA and parent company, and the officers and senior managers named as
+    contacts."""
+    from companies.models import ContactKind
+
+    names = [(_("Legal name"), company.legal_name, "organization")]
+    if company.dba:
+        names.append((_("Doing business as"), company.dba, "organization"))
+    if company.parent_company:
+        names.append((_("Parent company"), company.parent_company, "organization"))
+    people = company.contacts.filter(
+        kind__in=[ContactKind.OFFICER, ContactKind.SENIOR_MANAGEMENT]
+    ).order_by("name")
+    names += [(str(c.get_kind_display()), c.name, "person") for c in people]
+    return names
+
+
+def screen_for_vetting(certification: Certification, *, by: User) -> VettingCheck:
+    """Run the company's names through the screening engine against the active list
+    versions and store the hits (with explanations where a hit alerts) and the versions
+    on the list-screening check. The outcome stays the specialist's to record."""
+    from partners.workflow import versions_json
+    from screening.index import active_index
+    from screening.search import hit_to_dict
+    from screening_engine import DEFAULT_THRESHOLD
+
+    _require(_is_program_office(by), _("Only the program office records vetting."))
+    _require(
+        certification.status in (S.APPLIED, S.UNDER_REVIEW),
+        _("Vetting is recorded while the application is under review."),
+    )
+    index, versions = active_index()
+    country = certification.company.country.code or None
+    results = []
+    for role, name, kind in vetting_names(certification.company):
+        hits = index.search(
+            name,
+            country=country if kind == "organization" else None,
+            top=SCREENING_TOP_HITS,
+            min_score=0.0,
+        )
+        results.append(
+            {
+                "role": role,
+                "name": name,
+                "hits": [hit_to_dict(h, DEFAULT_THRESHOLD) for h in hits],
+            }
+        )
+    with transaction.atomic():
+        check, _created = VettingCheck.objects.select_for_update().get_or_create(
+            certification=certification, item=VettingItem.LIST_SCREENING
+        )
+        check.screening_results = results
+        check.list_versions = versions_json(versions) or [
+            {"id": None, "source": "files", "list_date": "", "sha256": ""}
+        ]
+        check.screened_at = timezone.now()
+        check.checked_by = by
+        check.save()
     return check
 
 

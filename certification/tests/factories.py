@@ -57,3 +57,16 @@ def approved_report(
         decided_by=supervisor,
         decided_at=timezone.now(),
     )
+
+
+def load_real_dpl() -> None:
+    """Load the shipped BIS Denied Persons List (581 entries) as the active list version,
+    through the same command operators run."""
+    import io
+
+    from django.core.management import call_command
+
+    from screening.index import default_lists_dir
+
+    folder = default_lists_dir() / "bis_dpl_2022-09-07"
+    call_command("load_watchlists", str(folder), stdout=io.StringIO(), stderr=io.StringIO())

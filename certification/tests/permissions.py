@@ -364,3 +364,13 @@ CASES += [
         setup=_approved,
     ),
 ]
+
+CASES += [
+    C(
+        "certification:vettingcheck-screen",
+        _url("certification:vettingcheck-screen", cert),
+        OFFICE,
+        method="post",
+        setup=_applied,
+    ),
+]

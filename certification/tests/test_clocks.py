@@ -10,7 +10,12 @@ import time_machine
 from certification import workflow
 from certification.choices import AppealKind, AppealOutcome, ReportStatus, State
 from certification.models import Certification, CertificationEvent, ValidationReport
-from certification.tests.factories import approved_report, certification_in, clear_vetting
+from certification.tests.factories import (
+    approved_report,
+    certification_in,
+    clear_vetting,
+    load_real_dpl,
+)
 from certification.workflow import TransitionNotAllowed, perform
 from core.testing import PersonaTestCase
 
@@ -235,6 +240,8 @@ class CertifyConditionTests(PersonaTestCase):
             perform("certify", certification, by=self.users["specialist"])
         for item in ("identifiers", "bonds", "unpaid_debt", "open_source"):
             workflow.record_vetting(certification, item, "passed", by=self.users["specialist"])
+        load_real_dpl()
+        workflow.screen_for_vetting(certification, by=self.users["specialist"])
         check = workflow.record_vetting(
             certification, "list_screening", "failed", by=self.users["specialist"], note="Name hit"
         )
