@@ -77,3 +77,36 @@ def save_once(
         done(claimed, url)
     messages.success(request, _("Saved."))
     return HttpResponseRedirect(url)
+
+
+API_HEADER = "Idempotency-Key"
+
+
+def api_key(request: Any) -> uuid.UUID | None:
+    """The UUID an API client sent in the `Idempotency-Key` header, or None. A header that
+    is not a UUID is refused (400) rather than ignored, so a client never believes it is
+    protected against duplicates when it is not."""
+    raw = request.headers.get(API_HEADER, "").strip()
+    if not raw:
+        return None
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        from rest_framework.exceptions import ValidationError
+
+        raise ValidationError({API_HEADER: [_("Send a UUID as the idempotency key.")]}) from None
+
+
+def claim_api(request: Any) -> SubmissionKey | str | None:
+    """`claim()` for API writes, keyed by the `Idempotency-Key` header. Returns the key row
+    to complete with `done(row, url of the result)`, the stored result URL (possibly empty
+    while the first request is still running) when the key was used before, or None when
+    the request sent no key. Call it inside the write's transaction."""
+    key = api_key(request)
+    if key is None:
+        return None
+    try:
+        with transaction.atomic():
+            return SubmissionKey.objects.create(user=request.user, key=key)
+    except IntegrityError:
+        return SubmissionKey.objects.get(user=request.user, key=key).result_url

@@ -3,5 +3,11 @@
 from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from inspections.api import InspectionViewSet
+
+router = SimpleRouter()
+router.register("inspections", InspectionViewSet, basename="inspection")
+
+urlpatterns: list[URLPattern | URLResolver] = [*router.urls]

@@ -16,7 +16,7 @@ from companies.models import Company
 from inspections.checklists import Checklist
 from inspections.choices import Result
 from inspections.models import ChecklistTemplate, GateEntry, Inspection
-from inspections.workflow import PointAnswer
+from inspections.workflow import PointAnswer, answer_errors
 from profiles.uploads import IMAGE_KINDS, check_upload
 
 RESULT_CHOICES = [("", gettext_lazy("Not checked yet")), *Result.choices]
@@ -91,13 +91,15 @@ class InspectionForm(forms.ModelForm):  # type: ignore[type-arg]
                     check_upload(photo, IMAGE_KINDS)
                 except forms.ValidationError as exc:
                     self.add_error(f"point-{point.key}-photo", exc)
-            if data.get(f"point-{point.key}-result") == "fail" and not data.get(
-                f"point-{point.key}-note"
-            ):
-                self.add_error(
-                    f"point-{point.key}-note",
-                    _("Say what failed at “%(point)s”.") % {"point": point.label},
-                )
+        answers = {
+            p.key: PointAnswer(
+                result=data.get(f"point-{p.key}-result") or "",
+                note=data.get(f"point-{p.key}-note") or "",
+            )
+            for p in self.checklist.points
+        }
+        for key, message in answer_errors(self.checklist, answers).items():
+            self.add_error(f"point-{key}-note", message)
         return data
 
     def answers(self) -> dict[str, PointAnswer]:

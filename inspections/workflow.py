@@ -10,10 +10,12 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from companies.models import Company
 from inspections.checklists import Checklist
+from inspections.choices import Result
 from inspections.models import GateEntry, Inspection, InspectionResult
 from profiles.uploads import IMAGE_KINDS, check_upload
 
@@ -23,6 +25,17 @@ class PointAnswer:
     result: str = ""
     note: str = ""
     photo: UploadedFile[Any] | None = None
+
+
+def answer_errors(checklist: Checklist, answers: dict[str, PointAnswer]) -> dict[str, str]:
+    """Rules on the point answers that the page and the API share, by point key: a failed
+    point says what failed."""
+    errors: dict[str, str] = {}
+    for point in checklist.points:
+        answer = answers.get(point.key)
+        if answer is not None and answer.result == Result.FAIL and not answer.note.strip():
+            errors[point.key] = _("Say what failed at “%(point)s”.") % {"point": point.label}
+    return errors
 
 
 @dataclass

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from core.testing import EDITORS, PUBLIC, VIEWERS, PermissionCase
+from core.testing import ANY_USER, EDITORS, PUBLIC, VIEWERS, PermissionCase
 from incidents.report import token_for
 from incidents.workflow import open_incident
 
@@ -83,5 +83,26 @@ CASES = [
         PUBLIC,
         method="post",
         data=lambda t: {"kind": "other", "description": "Someone props the gate open."},
+    ),
+    C("api:incident-list", lambda t: reverse("api:incident-list"), ANY_USER, api=True),
+    C(
+        "api:incident-list",
+        lambda t: reverse("api:incident-list"),
+        EDITORS,
+        method="post",
+        api=True,
+        data=lambda t: {
+            "company": t.company.pk,
+            "kind": "unauthorized_access",
+            "title": "Stranger in the yard",
+            "description": "Challenged and escorted out by the guard.",
+        },
+    ),
+    C(
+        "api:incident-detail",
+        lambda t: reverse("api:incident-detail", args=[t.incident.pk]),
+        VIEWERS,
+        api=True,
+        setup=_incident,
     ),
 ]

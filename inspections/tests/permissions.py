@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from core.testing import EDITORS, MANAGERS, VIEWERS, PermissionCase
+from core.testing import ANY_USER, EDITORS, MANAGERS, VIEWERS, PermissionCase
 from inspections.models import Inspection
 
 C = PermissionCase
@@ -96,4 +96,28 @@ CASES = [
         },
     ),
     C("inspections:operations-kpis", _url("operations-kpis"), VIEWERS),
+    C("api:inspection-list", lambda t: reverse("api:inspection-list"), ANY_USER, api=True),
+    C(
+        "api:inspection-list",
+        lambda t: reverse("api:inspection-list"),
+        EDITORS,
+        method="post",
+        api=True,
+        data=lambda t: {
+            "company": t.company.pk,
+            "checklist": "container",
+            "client_key": str(uuid.uuid4()),
+            "iit_number": "TGHU7654321",
+            "direction": "inbound",
+            "pest_checked": True,
+            "results": [{"key": "front_wall", "result": "pass"}],
+        },
+    ),
+    C(
+        "api:inspection-detail",
+        lambda t: reverse("api:inspection-detail", args=[t.inspection.pk]),
+        VIEWERS,
+        api=True,
+        setup=_inspection,
+    ),
 ]

@@ -110,4 +110,21 @@ CASES = [
         api=True,
         setup=_seal(),
     ),
+    C(
+        "api:seal-verify",
+        lambda t: reverse("api:seal-verify", args=[t.seal.pk]),
+        EDITORS,
+        method="post",
+        api=True,
+        data=lambda t: {
+            "observed_number": "MX0000001",
+            "document_number": "MX0000001",
+            "vvtt_view": True,
+            "vvtt_verify": True,
+            "vvtt_tug": True,
+            "vvtt_twist": True,
+            "at_destination": True,
+        },
+        setup=_seal("affixed"),
+    ),
 ]

@@ -1,0 +1,179 @@
+"""REST API of security incidents: list and read them with their notification checklist and
+corrective actions, and report one (`POST /incidents/`), which opens the same notification
+checklist as the page. The anonymous report (MSC 7.25) stays a page only: it needs no
+account, and an API open to anyone would be a spam channel into every company's list."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import django_filters
+from django.db import transaction
+from django.db.models import Q
+from django.urls import resolve, reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from actions.api import company_or_404
+from actions.models import CorrectiveAction
+from core import idempotency
+from core.api import TenantViewSet, ValidatedModelSerializer
+from incidents.choices import IncidentKind, IncidentStatus
+from incidents.models import Incident, Notification
+from incidents.workflow import open_incident
+from inspections.api import DateRangeFilterSet
+from inspections.models import Inspection
+from seals.models import Seal
+
+
+class IncidentFilter(DateRangeFilterSet):
+    """`date_from` / `date_to` select incidents by when they happened."""
+
+    date_field = "occurred_at"
+
+    kind = django_filters.ChoiceFilter(choices=IncidentKind.choices)
+    status = django_filters.ChoiceFilter(choices=IncidentStatus.choices)
+    iit_number = django_filters.CharFilter(
+        method="filter_iit",
+        label="Container / trailer number (of the linked seal or inspection, or the place)",
+    )
+
+    class Meta:
+        model = Incident
+        fields = ["company", "kind", "status", "iit_number", "date_from", "date_to"]
+
+    def filter_iit(self, queryset: Any, name: str, value: str) -> Any:
+        return queryset.filter(
+            Q(seal__iit_number__iexact=value)
+            | Q(inspection__iit_number__iexact=value)
+            | Q(location__iexact=value)
+        )
+
+
+class NotificationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = Notification
+        fields = ["id", "party", "notified_at", "contact", "note", "notified_by"]
+        read_only_fields = fields
+
+
+class IncidentActionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = CorrectiveAction
+        fields = ["id", "title", "criterion_ref", "owner", "due_date", "status", "completed_at"]
+        read_only_fields = fields
+
+
+READ_ONLY = [
+    "id",
+    "status",
+    "anonymous",
+    "reporter",
+    "investigation",
+    "root_cause",
+    "lessons_learned",
+    "closed_at",
+    "notify_by",
+    "notifications",
+    "created_at",
+]
+
+
+class IncidentSerializer(ValidatedModelSerializer):
+    notify_by = serializers.DateTimeField(
+        read_only=True, help_text="Deadline of the notification clock (MSC 7.23)."
+    )
+    notifications = NotificationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id",
+            "company",
+            "kind",
+            "title",
+            "description",
+            "occurred_at",
+            "location",
+            "border_crossing_at",
+            "partner_name",
+            "shipment_ref",
+            "inspection",
+            "seal",
+            *READ_ONLY[1:],
+        ]
+        read_only_fields = READ_ONLY
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        company = attrs.get("company")
+        for name in ("inspection", "seal"):
+            linked = attrs.get(name)
+            if linked is not None and company is not None and linked.company_id != company.pk:
+                raise serializers.ValidationError(
+                    {name: [_("It must belong to the company the incident is reported for.")]}
+                )
+        return attrs
+
+
+class IncidentDetailSerializer(IncidentSerializer):
+    corrective_actions = serializers.SerializerMethodField()
+
+    class Meta(IncidentSerializer.Meta):
+        fields = [*IncidentSerializer.Meta.fields, "corrective_actions"]
+
+    @extend_schema_field(IncidentActionSerializer(many=True))
+    def get_corrective_actions(self, obj: Incident) -> Any:
+        actions = obj.corrective_actions()
+        return IncidentActionSerializer(actions, many=True).data
+
+
+class IncidentViewSet(TenantViewSet):
+    """Incidents of your companies, newest first. Filter by `company`, `kind`, `status`,
+    `iit_number` and `date_from` / `date_to` (when it happened). `POST` reports one and
+    opens its notification checklist; send an `Idempotency-Key` header so a retry does not
+    report it twice. The investigation is recorded on the incident's page."""
+
+    queryset = Incident.objects.prefetch_related("notifications")
+    serializer_class = IncidentSerializer
+    filterset_class = IncidentFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_serializer_class(self) -> Any:
+        return IncidentDetailSerializer if self.action == "retrieve" else IncidentSerializer
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        serializer = super().get_serializer(*args, **kwargs)
+        fields = getattr(serializer, "fields", {})
+        user = self.request.user
+        if "inspection" in fields:
+            fields["inspection"].queryset = Inspection.objects.for_user(user, "edit")
+            fields["seal"].queryset = Seal.objects.for_user(user, "edit")
+        return serializer
+
+    @extend_schema(responses={201: IncidentSerializer, 200: IncidentSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        company = company_or_404(request)
+        with transaction.atomic():
+            claimed = idempotency.claim_api(request)
+            if isinstance(claimed, str):
+                return _replay(claimed)
+            serializer = self.get_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            fields = dict(serializer.validated_data)
+            fields.pop("company")
+            incident = open_incident(company, reporter=cast(Any, request.user), **fields)
+            url = reverse("api:incident-detail", args=[incident.pk])
+            idempotency.done(claimed, url)
+        incident = Incident.objects.prefetch_related("notifications").get(pk=incident.pk)
+        return Response(IncidentSerializer(incident).data, status=201, headers={"Location": url})
+
+
+def _replay(url: str) -> Response:
+    if not url:
+        return Response({"detail": "A request with this idempotency key is still running."}, 409)
+    incident = Incident.objects.prefetch_related("notifications").get(pk=resolve(url).kwargs["pk"])
+    return Response(IncidentSerializer(incident).data, status=200)
