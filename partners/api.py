@@ -6,8 +6,9 @@ from typing import Any
 
 from rest_framework import serializers
 
+from accounts.models import User
 from core.api import TenantViewSet, ValidatedModelSerializer
-from partners.models import BusinessPartner
+from partners.models import BusinessPartner, PartnerScreening
 
 
 class BusinessPartnerSerializer(ValidatedModelSerializer):
@@ -56,3 +57,51 @@ class BusinessPartnerSerializer(ValidatedModelSerializer):
 class BusinessPartnerViewSet(TenantViewSet):
     queryset = BusinessPartner.objects.select_related("relationship_owner")
     serializer_class = BusinessPartnerSerializer
+
+
+class PartnerScreeningSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    decided_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="email", read_only=True
+    )
+    first_reviewer: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="email", read_only=True
+    )
+
+    class Meta:
+        model = PartnerScreening
+        fields = [
+            "id",
+            "partner",
+            "screened_at",
+            "trigger",
+            "list_versions",
+            "threshold",
+            "status",
+            "hits",
+            "first_verdict",
+            "first_reviewer",
+            "first_reviewed_at",
+            "first_reason",
+            "decided_by",
+            "decided_at",
+            "decision_reason",
+        ]
+        read_only_fields = fields
+
+
+class PartnerScreeningViewSet(TenantViewSet):
+    """Screenings of partners and reviewers' decisions, read only (`?partner=<id>`,
+    `?status=alert`). Decisions are taken on the alert page, where four eyes apply."""
+
+    queryset = PartnerScreening.objects.select_related("decided_by", "first_reviewer")
+    serializer_class = PartnerScreeningSerializer
+    http_method_names = ["get", "head", "options"]
+
+    def get_queryset(self) -> Any:
+        queryset = super().get_queryset()
+        params = self.request.query_params
+        if (partner := params.get("partner", "")).isdigit():
+            queryset = queryset.filter(partner_id=int(partner))
+        if status := params.get("status"):
+            queryset = queryset.filter(status=status)
+        return queryset

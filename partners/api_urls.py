@@ -8,5 +8,6 @@ from partners import api
 
 router = SimpleRouter()
 router.register("partners", api.BusinessPartnerViewSet, basename="partner")
+router.register("partner-screenings", api.PartnerScreeningViewSet, basename="partner-screening")
 
 urlpatterns = router.urls

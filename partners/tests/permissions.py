@@ -172,6 +172,14 @@ CASES = [
         data=lambda t: {"four_eyes": "on"},
     ),
     C("api:partner-list", _url("api:partner-list"), ANY_USER, api=True),
+    C("api:partner-screening-list", _url("api:partner-screening-list"), ANY_USER, api=True),
+    C(
+        "api:partner-screening-detail",
+        _url("api:partner-screening-detail", lambda t: t.screening.pk),
+        VIEWERS,
+        api=True,
+        setup=_make_alert,
+    ),
     C("api:partner-detail", _url("api:partner-detail", partner), VIEWERS, api=True, setup=_make),
     C(
         "api:partner-detail",

@@ -82,6 +82,15 @@ class FourEyesTests(PersonaTestCase):
         self.assertEqual(fp.entity_fingerprint, LISTED.fingerprint())
         page = self.client.get(s.partner.get_absolute_url())
         self.assertContains(page, "First review by user@acme.test")
+        api = self.client.get(reverse("api:partner-screening-list"), {"partner": s.partner.pk})
+        (row,) = api.json()["results"]
+        self.assertEqual(
+            (row["status"], row["first_reviewer"], row["decided_by"]),
+            ("false_positive", "user@acme.test", "admin@acme.test"),
+        )
+        self.login("other")
+        api = self.client.get(reverse("api:partner-screening-list"))
+        self.assertEqual(api.json()["results"], [])
 
     def test_the_second_reviewer_overturns_a_false_positive(self) -> None:
         self.decide("user", "false_positive", "Looks different")
