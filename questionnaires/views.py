@@ -223,6 +223,29 @@ def questionnaire_revoke(
 
 
 @login_required
+@require_POST
+def questionnaire_relink(
+    request: AuthenticatedHttpRequest, company_pk: int, pk: int
+) -> HttpResponse:
+    questionnaire = _questionnaire(request, company_pk, pk, "edit")
+    try:
+        token = workflow.new_link(questionnaire)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        link = request.build_absolute_uri(workflow.link_path(token))
+        messages.success(
+            request,
+            _(
+                "A new link was sent to %(email)s; the old one no longer works. "
+                "The link, shown only now (keep it private): %(link)s"
+            )
+            % {"email": questionnaire.contact_email, "link": link},
+        )
+    return redirect(questionnaire)
+
+
+@login_required
 def evidence_download(
     request: AuthenticatedHttpRequest, company_pk: int, pk: int, evidence_pk: int
 ) -> FileResponse:

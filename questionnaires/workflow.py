@@ -143,22 +143,31 @@ def send(
     now = now or timezone.now()
     questions = bank().for_role(partner.role)
     token = secrets.token_urlsafe(32)
-    questionnaire = Questionnaire.objects.create(
-        company_id=partner.company_id,
-        partner=partner,
-        template_key=questions.key,
-        template_version=questions.version,
-        language=language,
-        contact_name=contact_name,
-        contact_email=contact_email,
-        token_hash=hash_token(token),
-        sent_by=sent_by,
-        sent_at=now,
-        expires_at=now + datetime.timedelta(days=valid_days),
-    )
-    prefill_from_last_time(questionnaire)
+    with transaction.atomic():
+        questionnaire = Questionnaire.objects.create(
+            company_id=partner.company_id,
+            partner=partner,
+            template_key=questions.key,
+            template_version=questions.version,
+            language=language,
+            contact_name=contact_name,
+            contact_email=contact_email,
+            token_hash=hash_token(token),
+            sent_by=sent_by,
+            sent_at=now,
+            expires_at=now + datetime.timedelta(days=valid_days),
+        )
+        prefill_from_last_time(questionnaire)
+        email_link(questionnaire, token)
+    return questionnaire, token
+
+
+def email_link(questionnaire: Questionnaire, token: str) -> None:
+    """E-mail the link to the partner's contact once the transaction commits, in the
+    language the sender chose (English when left to the partner's browser)."""
+    partner = questionnaire.partner
     url = settings.CTPAT_SITE_URL + link_path(token)
-    with override(language or "en"):
+    with override(questionnaire.language or "en"):
         subject = _("Security questionnaire from %(company)s") % {
             "company": partner.company.legal_name
         }
@@ -169,16 +178,39 @@ def send(
             "Several colleagues may answer, save and come back later. The link is valid "
             "until %(expires)s. Please do not forward it outside your company."
         ) % {
-            "name": contact_name or contact_email,
+            "name": questionnaire.contact_name or questionnaire.contact_email,
             "company": partner.company.legal_name,
             "partner": partner.name,
             "url": url,
             "expires": f"{questionnaire.expires_at:%Y-%m-%d}",
         }
-    transaction.on_commit(
-        lambda: send_mail(subject, body, None, [contact_email], fail_silently=True)
-    )
-    return questionnaire, token
+    recipient = questionnaire.contact_email
+    transaction.on_commit(lambda: send_mail(subject, body, None, [recipient], fail_silently=True))
+
+
+def new_link(
+    questionnaire: Questionnaire,
+    valid_days: int = DEFAULT_VALID_DAYS,
+    now: datetime.datetime | None = None,
+) -> str:
+    """Replace the link of a questionnaire not yet submitted (e-mail lost, link expired or
+    revoked): the old link stops working at once, the answers given so far stay, and the
+    new link is e-mailed. Returns the new token."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        fresh = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+        if fresh.status == Status.SUBMITTED:
+            raise ValidationError(_("This questionnaire is submitted; send a new one instead."))
+        token = secrets.token_urlsafe(32)
+        fresh.token_hash = hash_token(token)
+        fresh.expires_at = now + datetime.timedelta(days=valid_days)
+        if fresh.status == Status.REVOKED:
+            fresh.status = Status.IN_PROGRESS if fresh.answers.exists() else Status.SENT
+            fresh.revoked_at = None
+        fresh.save()
+        email_link(fresh, token)
+    questionnaire.refresh_from_db()
+    return token
 
 
 def by_token(token: str, now: datetime.datetime | None = None) -> Questionnaire | None:

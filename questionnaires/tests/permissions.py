@@ -105,6 +105,13 @@ CASES = [
         setup=_make,
     ),
     C(
+        "questionnaires:questionnaire-relink",
+        _url("questionnaires:questionnaire-relink", company, questionnaire),
+        EDITORS,
+        method="post",
+        setup=_make,
+    ),
+    C(
         "questionnaires:evidence-download",
         _url("questionnaires:evidence-download", company, questionnaire, lambda t: t.evidence.pk),
         VIEWERS,

@@ -494,6 +494,22 @@ class MemberPageTests(PersonaTestCase):
         )
         self.assertEqual(Client().get(link(token)).status_code, 404)
 
+    def test_a_new_link_replaces_the_old_one_and_keeps_the_answers(self) -> None:
+        q, old = workflow.send(self.partner, contact_email="a@example.test")
+        workflow.save_answers(q, "Ana", {"perimeter": ("yes", "")})
+        workflow.revoke(q)
+        self.login("user")
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(
+                reverse("questionnaires:questionnaire-relink", args=[self.company.pk, q.pk])
+            )
+        token = mail.outbox[-1].body.split("/q/")[1].split("/")[0]
+        self.assertEqual(Client().get(link(old)).status_code, 404)
+        page = Client().get(link(token))
+        self.assertContains(page, 'value="yes" checked')
+        q.refresh_from_db()
+        self.assertEqual(q.status, Status.IN_PROGRESS)
+
     def test_other_companies_see_nothing(self) -> None:
         q, _token = workflow.send(self.partner, contact_email="a@example.test")
         self.login("other")
