@@ -259,9 +259,21 @@ def gate_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespons
 def operations_kpis(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
     company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
     today = timezone.localdate()
-    months = kpis.monthly(company, end=today, months=6)
+    months = kpis.monthly(company, end=today, months=12)
     return render(
         request,
         "inspections/operations_kpis.html",
-        {"company": company, "months": months, "today": today},
+        {
+            "company": company,
+            "months": months,
+            "today": today,
+            "chart": kpis.chart_data(months),
+            "labels": {
+                "complete_share": _("Outbound loads with a complete inspection (%)"),
+                "seal_discrepancies": _("Seal discrepancies"),
+                "pest_findings": _("Pest findings"),
+                "missed_signoffs": _("Missed sign-offs"),
+                "goal": _("Goal: every outbound load"),
+            },
+        },
     )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 import shutil
 import tempfile
 import uuid
@@ -25,6 +26,8 @@ PNG = (
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
     b"\x00\x00\x00IEND\xaeB`\x82"
 )
+# Queries of the operations page: bench/operations.py pins the same number.
+PAGE_QUERIES = 8
 ALL_POINTS = [
     "front_wall",
     "left_side",
@@ -275,6 +278,48 @@ class KpiTests(PersonaTestCase):
         self.login("viewer")
         response = self.client.get(reverse("inspections:operations-kpis", args=[self.company.pk]))
         self.assertContains(response, "100.0 %")
+
+    def test_the_figures_cost_two_queries_whatever_the_months(self) -> None:
+        self.add()
+        for months in (1, 12, 24):
+            with self.assertNumQueries(2):
+                periods = monthly(self.company, end=datetime.date(2026, 3, 20), months=months)
+            self.assertEqual(len(periods), months)
+
+    @time_machine.travel(datetime.datetime(2026, 3, 20, tzinfo=datetime.UTC))
+    def test_the_charts_get_twelve_months_and_the_table_repeats_them(self) -> None:
+        self.add()
+        self.add(vvtt_twist=False)
+        self.add(
+            performed_at=datetime.datetime(2025, 4, 2, tzinfo=datetime.UTC),
+            pest_found=True,
+            pest_description="Snails",
+            cleaning="washed",
+        )
+        self.add(performed_at=datetime.datetime(2025, 3, 31, tzinfo=datetime.UTC))  # 13 months ago
+        self.login("viewer")
+        url = reverse("inspections:operations-kpis", args=[self.company.pk])
+        self.client.get(url)  # warm the per-process caches
+        # Session, user, MFA checks, company, company switcher, then the figures: two
+        # queries for all twelve months (bench/operations.py pins the same number).
+        with self.assertNumQueries(PAGE_QUERIES):
+            response = self.client.get(url)
+        self.assertContains(response, "vendor/chartjs/chart.umd.min.js")
+        data = json.loads(
+            response.content.decode()
+            .split('id="operations-chart-data" type="application/json">')[1]
+            .split("</script>")[0]
+        )
+        self.assertEqual(data["months"][0], "2025-04")
+        self.assertEqual(data["months"][-1], "2026-03")
+        self.assertEqual(len(data["months"]), 12)
+        self.assertEqual(data["complete_share"][-1], 50.0)
+        self.assertIsNone(data["complete_share"][1])  # no outbound loads: no point, not 0 %
+        self.assertEqual(data["pest_findings"][0], 1)
+        self.assertEqual(sum(data["seal_discrepancies"]), 0)
+        table = response.content.decode().split('data-testid="kpi-table"')[1]
+        self.assertEqual(table.count('<th scope="row">'), 12)
+        self.assertIn("50.0 %", table)
 
 
 class GateLogTests(PersonaTestCase):
