@@ -79,7 +79,7 @@ def monthly(company: Company, *, end: datetime.date, months: int = 12) -> list[P
         for i, (lo, hi) in enumerate(bounds)
     ]
     combined = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
-    rows = {row["month"]: row for row in combined}
+    rows: dict[int, dict[str, Any]] = {row["month"]: dict(row) for row in combined}
     periods = [
         Period(
             start=start,
