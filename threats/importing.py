@@ -238,17 +238,12 @@ def write_rows(company: Company, rows: list[dict[str, Any]], user: User | None) 
     """Write every rating of a checked file, or none. Returns (added, replaced)."""
     added = replaced = 0
     with transaction.atomic():
+        existing = {
+            (str(r.country), r.region, r.category): r
+            for r in ThreatRating.objects.select_for_update().filter(company=company)
+        }
         for row in rows:
-            rating = (
-                ThreatRating.objects.select_for_update()
-                .filter(
-                    company=company,
-                    country=row["country"],
-                    region=row["region"],
-                    category=row["category"],
-                )
-                .first()
-            )
+            rating = existing.get((row["country"], row["region"], row["category"]))
             if rating is None:
                 rating = ThreatRating(
                     company=company,
@@ -265,6 +260,9 @@ def write_rows(company: Company, rows: list[dict[str, Any]], user: User | None) 
             rating.rated_on = datetime.date.fromisoformat(row["rated_on"])
             rating.note = row.get("note", "")
             rating.rated_by = user
-            rating.full_clean()
+            # The rows were checked on upload; the model's own rules run again here (a
+            # source, a date not in the future, a region of the country). Uniqueness is
+            # the database's constraint, so no query per row for it.
+            rating.full_clean(exclude=["company", "rated_by"], validate_constraints=False)
             rating.save()
     return added, replaced

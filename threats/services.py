@@ -51,15 +51,29 @@ def country_threats(
     today = today or timezone.localdate()
     wanted = [(place, (place[0].strip().upper(), place[1].strip().upper())) for place in places]
     countries = {country for _place, (country, _region) in wanted}
-    ratings: dict[tuple[str, str], dict[str, ThreatRating]] = {}
-    if countries:
-        for rating in ThreatRating.objects.filter(company=company, country__in=countries):
-            ratings.setdefault((str(rating.country), rating.region), {})[rating.category] = rating
+    ratings = (
+        list(ThreatRating.objects.filter(company=company, country__in=countries))
+        if countries
+        else []
+    )
+    return threats_from_ratings(ratings, wanted, today)
+
+
+def threats_from_ratings(
+    ratings: Iterable[ThreatRating],
+    wanted: Iterable[tuple[tuple[str, str], tuple[str, str]]],
+    today: datetime.date,
+) -> dict[tuple[str, str], CountryThreat]:
+    """`country_threats` on ratings already loaded; `wanted` pairs each caller's key with
+    its (country, region) in upper case. For pages that show the ratings themselves."""
+    by_place: dict[tuple[str, str], dict[str, ThreatRating]] = {}
+    for rating in ratings:
+        by_place.setdefault((str(rating.country), rating.region), {})[rating.category] = rating
     answer: dict[tuple[str, str], CountryThreat] = {}
     for place, (country, region) in wanted:
-        used = dict(ratings.get((country, ""), {}))
+        used = dict(by_place.get((country, ""), {}))
         if region:
-            used.update(ratings.get((country, region), {}))
+            used.update(by_place.get((country, region), {}))
         by_category = {c: used[c].level for c in Category.values if c in used}
         answer[place] = CountryThreat(
             country=country,

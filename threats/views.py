@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from auditlog.models import LogEntry
 from django.contrib import messages
@@ -13,9 +14,10 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -28,15 +30,17 @@ from threats import importing
 from threats.forms import ImportForm, ThreatRatingForm
 from threats.models import Category, ThreatImport, ThreatRating
 from threats.places import country_name, find_country, region_name
-from threats.services import country_threats
+from threats.services import threats_from_ratings
 
 
 @dataclass(frozen=True)
 class Cell:
     category: str
-    rating: ThreatRating | None  # the place's own rating
+    level: str | None  # the place's own rating
     inherited: str | None  # the whole country's level, shown on a region row without its own
     stale: bool
+    url: str  # edit the rating, or add one for an empty cell ("" when the user may not)
+    title: str  # source and date of the rating
 
 
 @dataclass(frozen=True)
@@ -57,22 +61,31 @@ def _can_edit(request: AuthenticatedHttpRequest, company: Company) -> bool:
     return Company.objects.for_user(request.user, "edit").filter(pk=company.pk).exists()
 
 
-def _rows(company: Company, ratings: list[ThreatRating]) -> list[Row]:
+def _rows(company: Company, ratings: list[ThreatRating], can_edit: bool) -> list[Row]:
+    """One row per rated place. URLs are built from the app's own two prefixes (the grid
+    may hold thousands of cells, and one `reverse()` per cell is most of its cost)."""
     today = timezone.localdate()
     own: dict[tuple[str, str], dict[str, ThreatRating]] = {}
     for rating in ratings:
         own.setdefault((str(rating.country), rating.region), {})[rating.category] = rating
-    threats = country_threats(company, own.keys(), today=today)
+    threats = threats_from_ratings(ratings, [(p, p) for p in own], today)
+    base = reverse("threats:rating-grid", args=[company.pk])
+    create = reverse("threats:rating-create", args=[company.pk])
     rows = []
     for place, by_category in own.items():
+        country, region = place
         picture = threats[place]
         cells = []
         for category in Category.values:
             mine = by_category.get(category)
-            inherited = None if mine else picture.by_category.get(category)
-            stale = mine.is_stale(today) if mine else False
-            cells.append(Cell(category, mine, inherited, stale))
-        country, region = place
+            if mine is not None:
+                url = f"{base}{mine.pk}/edit/" if can_edit else ""
+                title = f"{mine.source} · {mine.rated_on.isoformat()}"
+                cells.append(Cell(category, mine.level, None, mine.is_stale(today), url, title))
+                continue
+            query = urlencode({"country": country, "region": region, "category": category})
+            url = f"{create}?{query}" if can_edit else ""
+            cells.append(Cell(category, None, picture.by_category.get(category), False, url, ""))
         name = country_name(country)
         if region:
             name = f"{name} · {region_name(region)}"
@@ -84,15 +97,15 @@ def _rows(company: Company, ratings: list[ThreatRating]) -> list[Row]:
 def rating_grid(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
     company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
     ratings = list(_ratings(request, company, "view"))
-    rows = _rows(company, ratings)
+    can_edit = _can_edit(request, company)
     return render(
         request,
         "threats/rating_grid.html",
         {
             "company": company,
-            "rows": rows,
+            "rows": _rows(company, ratings, can_edit),
             "categories": Category.choices,
-            "can_edit": _can_edit(request, company),
+            "can_edit": can_edit,
             "stale_count": sum(1 for r in ratings if r.is_stale()),
         },
     )
@@ -262,6 +275,13 @@ def import_confirm(request: AuthenticatedHttpRequest, company_pk: int, pk: int) 
             request,
             _("Nothing was imported: %(problem)s Upload the file again.")
             % {"problem": " ".join(exc.messages)},
+        )
+        return redirect(batch)
+    except IntegrityError:
+        # Someone added one of these ratings after the file was checked.
+        messages.error(
+            request,
+            _("Nothing was imported: ratings changed since the file was checked. Upload it again."),
         )
         return redirect(batch)
     messages.success(request, _("Ratings imported."))
