@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,6 +30,8 @@ from sharing import workflow
 from sharing.models import Part, Share, ShareView
 from sharing.workflow import SharingRefused
 from verification.workflow import search
+
+PER_PAGE = 25
 
 
 def _home(company: Company) -> str:
@@ -50,8 +53,12 @@ def share_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespon
         "results": search(company, query),
         "request_form": f.RequestForm(company=company),
         "decision_form": f.DecisionForm(),
-        "received": shares.filter(requester=company),
-        "given": shares.filter(sharer=company),
+        "received": Paginator(shares.filter(requester=company), PER_PAGE).get_page(
+            request.GET.get("received_page")
+        ),
+        "given": Paginator(shares.filter(sharer=company), PER_PAGE).get_page(
+            request.GET.get("given_page")
+        ),
         "can_request": _may(request.user, company, "edit"),
         "can_manage": _may(request.user, company, "manage"),
     }
