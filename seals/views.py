@@ -256,7 +256,21 @@ def seal_audit(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespon
         else:
             messages.warning(request, _("Audit recorded with differences; see below."))
         return redirect(url)
-    audits = SealAudit.objects.filter(company=company).select_related("by")[:20]
+    audits = list(SealAudit.objects.filter(company=company).select_related("by")[:20])
+    latest = audits[0] if audits else None
     return render(
-        request, "seals/seal_audit.html", {"company": company, "form": form, "audits": audits}
+        request,
+        "seals/seal_audit.html",
+        {
+            "company": company,
+            "form": form,
+            "audits": audits,
+            "latest": latest,
+            # Only the latest audit's surprises are explained: older ones may have been
+            # resolved since, and the log today would not say what it said then.
+            "unexpected": workflow.where_the_log_has(company, latest.unexpected[:200])
+            if latest and latest.unexpected
+            else {},
+            "issued": workflow.issued_not_affixed(company),
+        },
     )

@@ -271,3 +271,35 @@ def audit(company: Company, *, counted: list[str], by: User, note: str = "") -> 
         unexpected=sorted(seen - set(on_hand)),
         note=note,
     )
+
+
+def where_the_log_has(company: Company, numbers: list[str]) -> dict[str, str]:
+    """For seal numbers found on the shelf that the log does not have in stock: what the
+    log says about each (issued to someone, affixed to a container, voided...), or that
+    the number is not in the log at all. One query, however many numbers."""
+    wanted = {n.upper(): n for n in numbers}
+    seals = Seal.objects.filter(company=company, number__in=list(wanted.values()))
+    found = {seal.number.upper(): seal for seal in seals}
+    answers: dict[str, str] = {}
+    for upper, number in wanted.items():
+        seal = found.get(upper)
+        if seal is None:
+            answers[number] = _("not in the seal log")
+        elif seal.status == SealStatus.ISSUED:
+            answers[number] = _("issued to %(name)s") % {"name": seal.holder_name}
+        elif seal.iit_number:
+            answers[number] = _("%(status)s, %(iit)s") % {
+                "status": seal.get_status_display().lower(),
+                "iit": seal.iit_number,
+            }
+        else:
+            answers[number] = str(seal.get_status_display()).lower()
+    return answers
+
+
+def issued_not_affixed(company: Company) -> list[Seal]:
+    """Seals handed out and neither affixed nor voided: not on the shelf, so an inventory
+    audit confirms each with the person holding it."""
+    return list(
+        Seal.objects.filter(company=company, status=SealStatus.ISSUED).order_by("number")[:200]
+    )

@@ -183,3 +183,60 @@ class NeverDeletedTests(SealTestCase):
         request.user = self.users["officer"]
         for model in (Seal, SealEvent):
             self.assertFalse(site._registry[model].has_delete_permission(request))
+
+
+class AuditPageTests(SealTestCase):
+    def setUp(self) -> None:
+        self.receive(1, 4)
+
+    def url(self) -> str:
+        return reverse("seals:seal-audit", args=[self.company.pk])
+
+    def test_a_matching_count_is_recorded_as_reconciled(self) -> None:
+        self.login("admin")
+        response = self.client.post(
+            self.url(),
+            {
+                "counted": "MX0000001, mx0000002\nMX0000003 MX0000004",
+                "submission_key": str(uuid.uuid4()),
+            },
+            follow=True,
+        )
+        self.assertContains(response, "the count matches the seal log")
+        self.assertNotContains(response, 'data-testid="audit-differences"')
+        self.assertTrue(self.company.seal_audits.get().reconciled)
+
+    def test_differences_are_explained_from_the_log(self) -> None:
+        workflow.issue(self.seal("MX0000003"), to="Ana Ruiz", by=self.users["admin"])
+        workflow.affix(
+            self.seal("MX0000004"), iit_number="MSCU1234565", vvtt=ALL, by=self.users["user"]
+        )
+        self.login("admin")
+        response = self.client.post(
+            self.url(),
+            # MX0000002 is not on the shelf; MX0000004 is, though the log has it on a
+            # container; MX0000999 was never received.
+            {"counted": "MX0000001 MX0000004 MX0000999", "submission_key": str(uuid.uuid4())},
+            follow=True,
+        )
+        self.assertContains(response, "Audit recorded with differences")
+        box = (
+            response.content.decode().split('data-testid="audit-differences"')[1].split("</div>")[0]
+        )
+        self.assertIn("MX0000002", box)
+        self.assertIn("MX0000004: affixed, MSCU1234565", box)
+        self.assertIn("MX0000999: not in the seal log", box)
+        issued = response.content.decode().split('data-testid="issued-seals"')[1].split("</div>")[0]
+        self.assertIn("MX0000003</a>: Ana Ruiz", issued)
+        audit = self.company.seal_audits.get()
+        self.assertEqual((audit.expected, audit.counted), (2, 3))
+        self.assertEqual(
+            (audit.missing, audit.unexpected), (["MX0000002"], ["MX0000004", "MX0000999"])
+        )
+
+    def test_the_evidence_shows_the_last_audit(self) -> None:
+        from inspections.evidence import evidence_for
+
+        workflow.audit(self.company, counted=["MX0000001"], by=self.users["admin"])
+        figures = {f.label: f.value for f in evidence_for(self.company, "6.6")}
+        self.assertIn("differences found", figures["Last seal inventory audit"])
