@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
+from accounts.reauth import client_ip
+
 
 def limits() -> tuple[int, int]:
     """(requests allowed, window in seconds) per client address."""
@@ -19,8 +21,11 @@ def limits() -> tuple[int, int]:
 
 
 def allow(request: HttpRequest) -> bool:
+    """Count one request from this client; False once the window's allowance is used.
+    Behind the portal's own proxy (BEHIND_TLS_PROXY) the client is the address the proxy
+    appended to X-Forwarded-For, so one partner's office does not use up everyone's."""
     limit, window = limits()
-    key = f"questionnaires:link:{request.META.get('REMOTE_ADDR', 'unknown')}"
+    key = f"questionnaires:link:{client_ip(request) or 'unknown'}"
     cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)

@@ -160,6 +160,15 @@ class MagicLinkSecurityTests(LinkTestCase):
         self.assertEqual(other.status_code, 200)
         cache.delete("questionnaires:link:10.0.0.9")
 
+    @override_settings(QUESTIONNAIRE_LINK_RATE=(2, 60), BEHIND_TLS_PROXY=True)
+    def test_behind_the_proxy_each_client_has_its_own_allowance(self) -> None:
+        office = {"HTTP_X_FORWARDED_FOR": "203.0.113.7", "REMOTE_ADDR": "10.0.0.1"}
+        for _ in range(2):
+            self.client.get(link(self.token), **office)  # type: ignore[arg-type]
+        self.assertEqual(self.client.get(link(self.token), **office).status_code, 429)  # type: ignore[arg-type]
+        elsewhere = {"HTTP_X_FORWARDED_FOR": "198.51.100.4", "REMOTE_ADDR": "10.0.0.1"}
+        self.assertEqual(self.client.get(link(self.token), **elsewhere).status_code, 200)  # type: ignore[arg-type]
+
 
 class AnsweringTests(LinkTestCase):
     def test_save_and_resume(self) -> None:
