@@ -8,6 +8,7 @@ portfolio by country and tier.
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from typing import Any
 
@@ -16,17 +17,40 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_countries import countries
 
 from companies.models import Company
 from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404
-from partners.models import OPEN_STATUSES, BusinessPartner, PartnerScreening, Tier
+from partners.models import (
+    OPEN_STATUSES,
+    BusinessPartner,
+    PartnerScreening,
+    ScreeningStatus,
+    Tier,
+)
 from questionnaires.dashboard import counts as questionnaire_counts
 from recognition.evidence import FULL, SHORT, partner_ids_with_valid_status
 from recognition.models import EXPIRY_WARNING_DAYS, PartnerStatus
 
 TOP_COUNTRIES = 12
+# The latest screening of each partner, in the groups the dashboard counts.
+NOT_SCREENED, CLEAR, OPEN, MATCH, CLEARED = "none", "clear", "open", "match", "cleared"
+SCREENING_GROUPS = [
+    (NOT_SCREENED, _lazy("Not screened")),
+    (CLEAR, _lazy("Clear")),
+    (OPEN, _lazy("Alert waiting for review")),
+    (MATCH, _lazy("True match")),
+    (CLEARED, _lazy("Cleared by a reviewer")),
+]
+SCREENING_GROUP: dict[str, str] = {
+    str(ScreeningStatus.CLEAR): CLEAR,
+    **{str(status): OPEN for status in OPEN_STATUSES},
+    str(ScreeningStatus.TRUE_MATCH): MATCH,
+    str(ScreeningStatus.FALSE_POSITIVE): CLEARED,
+    str(ScreeningStatus.CLOSED): CLEARED,
+}
 
 
 def figures(company: Company, user: Any, today: Any = None) -> dict[str, Any]:
@@ -35,6 +59,15 @@ def figures(company: Company, user: Any, today: Any = None) -> dict[str, Any]:
     short_ids = partner_ids_with_valid_status(company, today)
     by_path: Counter[tuple[str, str]] = Counter()
     by_country: Counter[tuple[str, str]] = Counter()
+    by_screening: Counter[tuple[str, str]] = Counter()
+    # The latest screening of each partner: one ordered pass, later rows win (cheaper
+    # than a correlated subquery per partner on PostgreSQL).
+    latest: dict[int, str] = dict(
+        PartnerScreening.objects.for_user(user)
+        .filter(partner__company=company)
+        .order_by("partner_id", "screened_at", "pk")
+        .values_list("partner_id", "status")
+    )
     for pk, tier, country in (
         BusinessPartner.objects.for_user(user)
         .filter(company=company)
@@ -42,6 +75,7 @@ def figures(company: Company, user: Any, today: Any = None) -> dict[str, Any]:
     ):
         by_path[(SHORT if pk in short_ids else FULL, tier)] += 1
         by_country[(str(country), tier)] += 1
+        by_screening[(SCREENING_GROUP.get(latest.get(pk, ""), NOT_SCREENED), tier)] += 1
     tiers = [(str(t.value), str(t.label)) for t in (Tier.HIGH, Tier.MEDIUM, Tier.LOW)]
     path_rows: list[dict[str, Any]] = [
         {
@@ -50,6 +84,10 @@ def figures(company: Company, user: Any, today: Any = None) -> dict[str, Any]:
             "full": by_path[(FULL, value)],
             "total": by_path[(SHORT, value)] + by_path[(FULL, value)],
         }
+        for value, label in tiers
+    ]
+    screening_rows = [
+        {"tier": label, "counts": [by_screening[(group, value)] for group, _l in SCREENING_GROUPS]}
         for value, label in tiers
     ]
     totals = {
@@ -81,6 +119,15 @@ def figures(company: Company, user: Any, today: Any = None) -> dict[str, Any]:
     expiring = list(
         statuses.expiring(today).select_related("partner").order_by("expires_on", "partner__name")
     )
+    # Statuses that ran out lately and left their partner without a counting status:
+    # those partners went back to the full questionnaire.
+    window = today - datetime.timedelta(days=EXPIRY_WARNING_DAYS)
+    lapsed = list(
+        statuses.filter(expires_on__gte=window, expires_on__lt=today)
+        .exclude(partner_id__in=short_ids)
+        .select_related("partner")
+        .order_by("-expires_on", "partner__name")
+    )
     open_alerts = (
         PartnerScreening.objects.for_user(user)
         .filter(partner__company=company, status__in=OPEN_STATUSES)
@@ -91,6 +138,9 @@ def figures(company: Company, user: Any, today: Any = None) -> dict[str, Any]:
         "totals": totals,
         "open_alerts": open_alerts,
         "expiring": expiring,
+        "lapsed": lapsed,
+        "screening_groups": [label for _g, label in SCREENING_GROUPS],
+        "screening_rows": screening_rows,
         "questionnaires": questionnaire_counts(company),
         "chart": chart,
         "warning_days": EXPIRY_WARNING_DAYS,

@@ -31,7 +31,12 @@ class DashboardTests(PersonaTestCase):
         status(self.d, "aeo", "CN", expires_on=soon, number="CN-AEO")  # not counting, expiring
         status(self.b, "ctpat", "US", expires_on=today - datetime.timedelta(days=1))  # expired
         partner(self.other_company, "Not Ours", country="MX", yearly_volume=900)
-        for p, state in ((self.a, "alert"), (self.b, "clear"), (self.c, "alert")):
+        for p, state in (
+            (self.a, "alert"),
+            (self.b, "alert"),
+            (self.b, "clear"),
+            (self.c, "alert"),
+        ):
             PartnerScreening.objects.create(partner=p, threshold=88.0, status=state)
         for n, (state, expires) in enumerate(
             (("sent", 5), ("sent", -3), ("in_progress", -1), ("submitted", -9))
@@ -53,8 +58,13 @@ class DashboardTests(PersonaTestCase):
         self.assertEqual((rows["High"]["short"], rows["High"]["full"]), (1, 1))  # a, b
         self.assertEqual(data["totals"], {"short": 2, "full": 2, "total": 4})
         self.assertEqual(sum(r["short"] for r in data["path_rows"]), 2)
-        self.assertEqual(data["open_alerts"], 2)
+        self.assertEqual(data["open_alerts"], 3)  # b's earlier alert is still undecided
         self.assertEqual([s.number for s in data["expiring"]], ["OEA-SOON", "CN-AEO"])
+        self.assertEqual([s.partner for s in data["lapsed"]], [self.b])  # CTPAT ran out
+        screening = {r["tier"]: r["counts"] for r in data["screening_rows"]}
+        # Groups: not screened, clear, open alert, true match, cleared.
+        self.assertEqual(screening["High"], [0, 1, 1, 0, 0])  # b clear, a alert
+        self.assertEqual(screening["Low"], [1, 0, 1, 0, 0])  # d never screened, c alert
         self.assertEqual(data["questionnaires"], {"sent": 3, "overdue": 2, "submitted": 1})
         chart = data["chart"]
         self.assertEqual(chart["labels"][0], "Mexico")
