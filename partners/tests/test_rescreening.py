@@ -10,6 +10,7 @@ from typing import Any
 from unittest import mock
 
 from django.core.management import call_command
+from django.urls import reverse
 
 from core.testing import PersonaTestCase
 from partners import workflow
@@ -90,6 +91,10 @@ class RescreeningTests(PersonaTestCase):
         self.assertEqual((alert.status, alert.hits[0]["entity_id"]), ("alert", "3"))
         self.assertEqual(alert.list_versions[0]["list_date"], "2022-10-01")
         self.assertEqual(PartnerScreening.objects.filter(trigger="list_update").count(), 2)
+        self.login("admin")
+        queue = self.client.get(reverse("partners:alert-list", args=[self.company.pk]))
+        self.assertContains(queue, "New list version")
+        self.assertNotContains(queue, "Naviera Oscura")  # the other company's partner
 
     def test_a_small_index_scores_as_the_full_index(self) -> None:
         self.load(self.lines, "dpl_2022-09-07")
