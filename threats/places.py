@@ -36,21 +36,34 @@ def _subdivisions_of(country: str) -> list[Any]:
     return list(found or [])
 
 
+def _language(language: str | None = None) -> str:
+    return (language or translation.get_language() or "en").split("-")[0]
+
+
 def region_name(code: str, language: str | None = None) -> str:
     """The subdivision's name in the active (or given) language; the code when unknown."""
-    if not code:
-        return ""
-    sub = pycountry.subdivisions.get(code=code.upper())  # type: ignore[no-untyped-call]
+    return _region_name(code.upper(), _language(language)) if code else ""
+
+
+@functools.cache
+def _region_name(code: str, language: str) -> str:
+    sub = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
     if sub is None:
         return code
-    language = (language or translation.get_language() or "en").split("-")[0]
     if language == "en":
         return str(sub.name)
     return _catalogue(language).gettext(str(sub.name))
 
 
 def country_name(code: str) -> str:
-    return str(countries.name(code)) or code
+    """The country's name in the active language (from django-countries)."""
+    return _country_names(_language()).get(code.upper(), code)
+
+
+@functools.cache
+def _country_names(language: str) -> dict[str, str]:
+    with translation.override(language):
+        return {code: str(name) for code, name in countries}
 
 
 @functools.cache

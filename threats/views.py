@@ -98,12 +98,15 @@ def rating_grid(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespo
     company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
     ratings = list(_ratings(request, company, "view"))
     can_edit = _can_edit(request, company)
+    # Building every row is cheap; rendering thousands of cells is not, so pages of 100.
+    page = Paginator(_rows(company, ratings, can_edit), 100).get_page(request.GET.get("page"))
     return render(
         request,
         "threats/rating_grid.html",
         {
             "company": company,
-            "rows": _rows(company, ratings, can_edit),
+            "page": page,
+            "rows": page.object_list,
             "categories": Category.choices,
             "can_edit": can_edit,
             "stale_count": sum(1 for r in ratings if r.is_stale()),
