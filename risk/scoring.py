@@ -46,11 +46,13 @@ def _sort_key(risk: ChainRisk) -> tuple[int, int, str]:
     return (-LEVEL_ORDER.get(risk.level or "", 0), -(risk.score or 0), risk.chain.name.lower())
 
 
-def chain_risks(assessment: Assessment, settings: RiskSettings) -> list[ChainRisk]:
-    """Every chain of the assessment with its risk, high risk first, unrated last."""
-    chains = list(
-        assessment.chains.prefetch_related("nodes__partner", "vulnerabilities").order_by("name")
-    )
+def chain_risks(
+    assessment: Assessment, settings: RiskSettings, only: SupplyChain | None = None
+) -> list[ChainRisk]:
+    """Every chain of the assessment (or `only` that one) with its risk, high risk first,
+    unrated last."""
+    chosen = assessment.chains.all() if only is None else assessment.chains.filter(pk=only.pk)
+    chains = list(chosen.prefetch_related("nodes__partner", "vulnerabilities").order_by("name"))
     risks: list[ChainRisk] = []
     if assessment.is_completed:
         for chain in chains:

@@ -138,6 +138,13 @@ def threat_grid_url(company: Company) -> str | None:
         return None
 
 
+def _threat_create_url(company: Company) -> str | None:
+    try:
+        return reverse("threats:rating-create", args=[company.pk])
+    except NoReverseMatch:
+        return None
+
+
 # -- history, annual review, settings ---------------------------------------------------
 
 
@@ -304,6 +311,7 @@ def assessment_pdf(request: AuthenticatedHttpRequest, company_pk: int, pk: int) 
             "nodes": {r.chain.pk: list(r.chain.nodes.all()) for r in risks},
             "actions": plan_actions(assessment),
             "lessons": lessons(assessment.company),
+            "categories": list(MSC_CATEGORIES.items()),
         },
         request=request,
     )
@@ -342,7 +350,7 @@ def chain_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) ->
     edges = chain_edges(chain.pk)
     by_pk = {n.pk: n for n in nodes}
     settings = RiskSettings.for_company(company)
-    risk = next(r for r in chain_risks(assessment, settings) if r.chain.pk == chain.pk)
+    risk = chain_risks(assessment, settings, only=chain)[0]
     return render(
         request,
         "risk/chain_detail.html",
@@ -360,6 +368,7 @@ def chain_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) ->
                 for n in nodes
             ],
             "diagram": mermaid_flowchart(nodes, edges),
+            "rate_threat_url": _threat_create_url(company),
             "rows": _vulnerability_rows(chain),
             "may_edit": not assessment.is_completed and _may(request, company, "edit"),
         },

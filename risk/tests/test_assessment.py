@@ -9,6 +9,8 @@ import json
 
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -355,6 +357,7 @@ class RecordTests(PersonaTestCase):
             "Monterrey to Dallas",
             "Maquila Norte plant",
             "6. Seal Security",
+            "6 H",  # the rating of the seal category
             "High",
             "25",  # H × H
             "Seal audit at the maquila",
@@ -374,3 +377,30 @@ class RecordTests(PersonaTestCase):
         self.client.post(url, {"assessed_on": "2026-03-01", "method": "Our own words."})
         self.assessment.refresh_from_db()
         self.assertEqual(self.assessment.method, "Our own words.")
+
+
+class QueryCountTests(PersonaTestCase):
+    """The pages cost a fixed number of queries however many chains and nodes there are."""
+
+    def count(self, url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(self.client.get(url).status_code, 200)
+        return len(queries)
+
+    def test_the_assessment_and_chain_pages_do_not_grow_with_the_map(self) -> None:
+        assessment = make_assessment(self.company)
+        first = make_chain(assessment, "Chain 0")
+        rate_threat(self.company, "MX", "H")
+        self.login("user")
+        detail, chain_page = assessment.get_absolute_url(), first.get_absolute_url()
+        self.count(detail)  # warm the content-type cache
+        small = (self.count(detail), self.count(chain_page))
+        for i in range(1, 6):
+            chain = make_chain(assessment, f"Chain {i}")
+            rate(chain, 3, "M")
+            rate(chain, 9, "H")
+        for n in range(3, 9):
+            Node.objects.create(
+                chain=first, order=n, name=f"Stop {n}", kind="transit", country="MX", mode="road"
+            )
+        self.assertEqual((self.count(detail), self.count(chain_page)), small)
