@@ -24,7 +24,7 @@ from django_stubs_ext import StrOrPromise
 from django_tasks import task
 
 from accounts.models import User
-from certification import clocks, workflow
+from certification import workflow
 from certification.choices import AppealOutcome, State
 from certification.models import Certification, DeadlineReminder
 from companies.models import Membership
@@ -39,7 +39,11 @@ LABELS: dict[str, StrOrPromise] = {
     "appeal_filing": gettext_lazy("Last day to appeal"),
     "appeal_decision": gettext_lazy("Appeal decision"),
     "validation_response": gettext_lazy("Response to the validation's required actions"),
+    "annual_review": gettext_lazy("Annual security profile review"),
 }
+# Listed with the others, but reminded by the security profile's own daily run
+# (profiles.reminders), which knows when the review was done.
+LISTED_ONLY = frozenset({"annual_review"})
 OFFICE_KINDS = frozenset({"certification_sla", "appeal_decision"})
 APPEALABLE = workflow.APPEALABLE
 
@@ -64,19 +68,18 @@ def deadlines_of(certification: Certification) -> Iterator[Deadline]:
         yield Deadline(c, "certification_sla", due)
     if c.status in (State.CERTIFIED, State.VALIDATED) and (due := c.validation_due()):
         yield Deadline(c, "revalidation" if c.last_validated_at else "validation", due)
+    if c.status in (State.CERTIFIED, State.VALIDATED):
+        from profiles.annual import current_cycle
+
+        cycle = current_cycle(c.company)
+        if cycle is not None and cycle.status != "done":
+            yield Deadline(c, "annual_review", cycle.due_date)
     if due := c.suspension_response_due():
         if not c.suspension_response_at:
             yield Deadline(c, "suspension_response", due)
     decision = c.events.filter(transition__in=APPEALABLE).order_by("-created_at").first()
     if decision is not None and not decision.appeals.exists():
-        kind = (
-            "false_information" if c.suspension_reason == "false_information" else "benefit_denial"
-        )
-        yield Deadline(
-            c,
-            "appeal_filing",
-            clocks.appeal_filing_deadline(kind, timezone.localdate(decision.created_at)),
-        )
+        yield Deadline(c, "appeal_filing", workflow.appeal_window(decision)[1])
     for report in c.validation_reports.filter(responded_at=None).exclude(required_actions=""):
         if due := report.response_due():
             yield Deadline(c, "validation_response", due)
@@ -140,6 +143,8 @@ def run_daily(today: datetime.date | None = None) -> list[DeadlineReminder]:
     ).select_related("company", "assigned_to")
     made: list[DeadlineReminder] = []
     for deadline in deadlines(active, today):
+        if deadline.kind in LISTED_ONLY:
+            continue
         stage = stage_for(deadline.days_left(today))
         recipients = _recipients(deadline)
         if stage is None or not recipients:

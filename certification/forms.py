@@ -128,3 +128,17 @@ class ReportResponseForm(forms.Form):
         label=_("Your response to the required actions"),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class SuspensionResponseForm(forms.Form):
+    response = forms.CharField(
+        label=_("Your response: the corrective actions taken"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class AppealForm(forms.Form):
+    grounds = forms.CharField(
+        label=_("Grounds of the appeal, with the evidence of the fixes"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -7,6 +7,8 @@ everywhere). The program office reads these pages and never writes on them."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -17,8 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certification import workflow
-from certification.forms import ReportResponseForm
-from certification.models import Certification, CriterionReview, ValidationReport
+from certification.forms import AppealForm, ReportResponseForm, SuspensionResponseForm
+from certification.models import (
+    Certification,
+    CertificationEvent,
+    CriterionReview,
+    ValidationReport,
+)
 from certification.workflow import TransitionNotAllowed
 from companies.models import Company
 from core.http import AuthenticatedHttpRequest
@@ -57,9 +64,36 @@ def member_status(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRes
         ),
         "today": timezone.localdate(),
         "may_respond": company.role_of(request.user) in roles_allowing("manage"),
+        "may_sign": company.role_of(request.user) in roles_allowing("sign"),
         "response_form": ReportResponseForm(),
+        "suspension_form": SuspensionResponseForm(),
+        "appeal_form": AppealForm(),
+        "appealable": _appealable(certification),
+        "appeals": certification.appeals.all() if certification else [],
+        "annual": _annual_cycle(company),
     }
     return render(request, "certification/member_status.html", context)
+
+
+def _appealable(certification: Certification | None) -> list[tuple[CertificationEvent, Any]]:
+    """The latest decision that may be appealed and not yet appealed, with its window."""
+    if certification is None:
+        return []
+    decision = (
+        certification.events.filter(transition__in=workflow.APPEALABLE)
+        .order_by("-created_at")
+        .first()
+    )
+    if decision is None or decision.appeals.exists():
+        return []
+    return [(decision, workflow.appeal_window(decision)[1])]
+
+
+def _annual_cycle(company: Company) -> Any:
+    """The annual security-profile review of this year, as the profile pages count it."""
+    from profiles.annual import current_cycle
+
+    return current_cycle(company)
 
 
 def _review_page(
@@ -155,3 +189,54 @@ def member_report_respond(
     else:
         messages.success(request, _("Response sent to the program office."))
     return redirect(reverse("certification_member:status", args=[company.pk]))
+
+
+def _status_page(company: Company) -> HttpResponse:
+    return redirect(reverse("certification_member:status", args=[company.pk]))
+
+
+@login_required
+@require_POST
+def member_suspension_respond(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    """The company officer answers the suspension letter within its 90-day window."""
+    company = get_for_user_or_404(Company, request.user, "sign", pk=company_pk)
+    certification = get_object_or_404(Certification, company=company)
+    form = SuspensionResponseForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise TransitionNotAllowed(_("response: describe the corrective actions."))
+        workflow.respond_to_suspension(
+            certification, by=request.user, response=form.cleaned_data["response"]
+        )
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Response sent to the program office."))
+    return _status_page(company)
+
+
+@login_required
+@require_POST
+def member_appeal_file(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    """The company officer appeals a decision within its window (30 or 90 days)."""
+    company = get_for_user_or_404(Company, request.user, "sign", pk=company_pk)
+    event = get_object_or_404(
+        CertificationEvent,
+        certification__company=company,
+        transition__in=workflow.APPEALABLE,
+        pk=pk,
+    )
+    form = AppealForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise TransitionNotAllowed(_("grounds: say why the decision should change."))
+        appeal = workflow.file_appeal(event, by=request.user, grounds=form.cleaned_data["grounds"])
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Appeal filed; the decision is due by %(date)s.")
+            % {"date": appeal.decision_due().isoformat()},
+        )
+    return _status_page(company)

@@ -88,6 +88,15 @@ def certification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "certification/certification_list.html", context)
 
 
+def _annual_cycle(certification: Certification) -> Any:
+    """This year's annual security-profile review, once the member is certified."""
+    if certification.certified_at is None:
+        return None
+    from profiles.annual import current_cycle
+
+    return current_cycle(certification.company)
+
+
 def _render_detail(
     request: AuthenticatedHttpRequest, certification: Certification, **forms: Any
 ) -> HttpResponse:
@@ -108,6 +117,7 @@ def _render_detail(
         "review_form": forms.get("review_form") or f.CriterionReviewForm(),
         "report_form": forms.get("report_form") or f.ReportForm(),
         "decision_form": f.DecisionForm(),
+        "annual": _annual_cycle(certification),
         "today": timezone.localdate(),
     }
     return render(request, "certification/certification_detail.html", context)

@@ -781,6 +781,17 @@ def respond_to_suspension(
 APPEALABLE = ("suspend", "remove", "reject", "find_ineligible")
 
 
+def appeal_window(event: CertificationEvent) -> tuple[str, datetime.date]:
+    """The kind of appeal a decision allows and the last day to file it: 30 days after a
+    suspension or removal for false information, 90 days after any other (6 U.S.C. 967)."""
+    false_info = (
+        event.transition in ("suspend", "remove")
+        and event.certification.suspension_reason == SuspensionReason.FALSE_INFORMATION
+    )
+    kind = AppealKind.FALSE_INFORMATION if false_info else AppealKind.BENEFIT_DENIAL
+    return kind, clocks.appeal_filing_deadline(kind, timezone.localdate(event.created_at))
+
+
 def file_appeal(event: CertificationEvent, *, by: User, grounds: str) -> Appeal:
     """The officer appeals a decision: within 30 days when it was for false information,
     otherwise within 90 days (6 U.S.C. 967)."""
@@ -790,12 +801,7 @@ def file_appeal(event: CertificationEvent, *, by: User, grounds: str) -> Appeal:
         event.transition in APPEALABLE, _("This event is not a decision that can be appealed.")
     )
     _require(bool(grounds.strip()), _("grounds: say why the decision should change."))
-    false_info = (
-        event.transition in ("suspend", "remove")
-        and certification.suspension_reason == SuspensionReason.FALSE_INFORMATION
-    )
-    kind = AppealKind.FALSE_INFORMATION if false_info else AppealKind.BENEFIT_DENIAL
-    deadline = clocks.appeal_filing_deadline(kind, timezone.localdate(event.created_at))
+    kind, deadline = appeal_window(event)
     _require(
         timezone.localdate() <= deadline,
         _("The appeal window closed on %(date)s.") % {"date": deadline.isoformat()},

@@ -374,3 +374,22 @@ CASES += [
         setup=_applied,
     ),
 ]
+
+CASES += [
+    C(
+        "certification_member:suspension-respond",
+        _url("certification_member:suspension-respond", company),
+        SIGNERS,
+        method="post",
+        data=lambda t: {"response": "New seals."},
+        setup=_suspended,
+    ),
+    C(
+        "certification_member:appeal-file",
+        _url("certification_member:appeal-file", company, lambda t: t.event.pk),
+        SIGNERS,
+        method="post",
+        data=lambda t: {"grounds": "Fixed."},
+        setup=_suspended,
+    ),
+]
