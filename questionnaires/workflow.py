@@ -164,26 +164,32 @@ def send(
 
 def email_link(questionnaire: Questionnaire, token: str) -> None:
     """E-mail the link to the partner's contact once the transaction commits, in the
-    language the sender chose (English when left to the partner's browser)."""
+    language the sender chose; left to the partner's browser, in English then Spanish."""
     partner = questionnaire.partner
     url = settings.CTPAT_SITE_URL + link_path(token)
-    with override(questionnaire.language or "en"):
-        subject = _("Security questionnaire from %(company)s") % {
-            "company": partner.company.legal_name
-        }
-        body = _(
-            "Hello %(name)s,\n\n%(company)s asks %(partner)s to answer a supply chain "
-            "security questionnaire (CTPAT business partner requirements).\n\n"
-            "Open it here, no account needed: %(url)s\n\n"
-            "Several colleagues may answer, save and come back later. The link is valid "
-            "until %(expires)s. Please do not forward it outside your company."
-        ) % {
-            "name": questionnaire.contact_name or questionnaire.contact_email,
-            "company": partner.company.legal_name,
-            "partner": partner.name,
-            "url": url,
-            "expires": f"{questionnaire.expires_at:%Y-%m-%d}",
-        }
+    facts = {
+        "name": questionnaire.contact_name or questionnaire.contact_email,
+        "company": partner.company.legal_name,
+        "partner": partner.name,
+        "url": url,
+        "expires": f"{questionnaire.expires_at:%Y-%m-%d}",
+    }
+    subjects, bodies = [], []
+    for language in [questionnaire.language] if questionnaire.language else ["en", "es"]:
+        with override(language):
+            subjects.append(_("Security questionnaire from %(company)s") % facts)
+            bodies.append(
+                _(
+                    "Hello %(name)s,\n\n%(company)s asks %(partner)s to answer a supply chain "
+                    "security questionnaire (CTPAT business partner requirements).\n\n"
+                    "Open it here, no account needed: %(url)s\n\n"
+                    "Several colleagues may answer, save and come back later. The link is "
+                    "valid until %(expires)s. Please do not forward it outside your company."
+                )
+                % facts
+            )
+    subject = " / ".join(subjects)
+    body = "\n\n----------\n\n".join(bodies)
     recipient = questionnaire.contact_email
     transaction.on_commit(lambda: send_mail(subject, body, None, [recipient], fail_silently=True))
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from core.testing import EDITORS, PUBLIC, VIEWERS, PermissionCase
+from core.testing import ANY_USER, EDITORS, PUBLIC, VIEWERS, PermissionCase
 from partners.models import BusinessPartner
 from questionnaires import workflow
 from questionnaires.models import AnswerEvidence
@@ -133,7 +133,7 @@ CASES = [
         PUBLIC,
         setup=_write_file,
     ),
-    C("api:questionnaire-list", _url("api:questionnaire-list"), VIEWERS | {"other"}, api=True),
+    C("api:questionnaire-list", _url("api:questionnaire-list"), ANY_USER, api=True),
     C(
         "api:questionnaire-detail",
         _url("api:questionnaire-detail", questionnaire),

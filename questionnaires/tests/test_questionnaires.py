@@ -503,6 +503,18 @@ class MemberPageTests(PersonaTestCase):
         )
         self.assertEqual(Client().get(link(token)).status_code, 404)
 
+    def test_left_to_the_browser_the_email_is_in_english_and_spanish(self) -> None:
+        with self.captureOnCommitCallbacks(execute=True):
+            workflow.send(self.partner, contact_email="a@example.test")
+        message = mail.outbox[-1]
+        self.assertEqual(
+            message.subject,
+            "Security questionnaire from Acme Imports LLC / "
+            "Cuestionario de seguridad de Acme Imports LLC",
+        )
+        self.assertIn("no account needed", message.body)
+        self.assertIn("sin necesidad de cuenta", message.body)
+
     def test_a_new_link_replaces_the_old_one_and_keeps_the_answers(self) -> None:
         q, old = workflow.send(self.partner, contact_email="a@example.test")
         workflow.save_answers(q, "Ana", {"perimeter": ("yes", "")})
