@@ -162,14 +162,28 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         return _post(request, questionnaire)
 
 
+def _edited(request: HttpRequest, row: Row) -> bool:
+    """Whether this form changed the answer. The form carries the answer it showed
+    (`shown-…`), so a colleague's form opened earlier does not undo an answer changed
+    since: only what this person changed on their page is written."""
+    qid = row.question.id
+    if not row.chosen:
+        return False
+    if row.answer is None:
+        return True
+    if f"answer-{qid}" not in request.POST:
+        return False
+    shown = request.POST.get(f"shown-{qid}")
+    if shown is None:
+        return True
+    shown_comment = request.POST.get(f"shown-comment-{qid}", "")
+    return (row.chosen, row.comment.strip()) != (shown, shown_comment.strip())
+
+
 def _post(request: HttpRequest, questionnaire: Questionnaire) -> HttpResponse:
     name = request.POST.get("name", "").strip()[:200]
     rows = _rows(questionnaire, request.POST)
-    given = {
-        row.question.id: (row.chosen, row.comment)
-        for row in rows
-        if row.chosen and (row.answer is None or f"answer-{row.question.id}" in request.POST)
-    }
+    given = {row.question.id: (row.chosen, row.comment) for row in rows if _edited(request, row)}
     errors: list[str] = []
     if not name:
         errors.append(_("Enter your name so the member knows who answered."))

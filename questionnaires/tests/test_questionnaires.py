@@ -203,6 +203,22 @@ class AnsweringTests(LinkTestCase):
         ana.post(url, {"name": "Ana", "answer-gates": "yes", "action": "save"})
         self.assertEqual(self.questionnaire.answers.get(question_id="gates").answered_by, "Ana")
 
+    def test_an_older_form_does_not_undo_a_colleagues_change(self) -> None:
+        url = link(self.token)
+        ana, luis = Client(), Client()
+        ana.post(url, {"name": "Ana", "answer-gates": "no", "action": "save"})
+        luis_page = luis.get(url)  # Luis opens the page: gates shows "no"
+        self.assertContains(luis_page, 'name="shown-gates" value="no"')
+        ana.post(url, {"name": "Ana", "answer-gates": "yes", "shown-gates": "no"})
+        # Luis sends his page as he saw it, with his own new answer.
+        luis.post(
+            url,
+            {"name": "Luis", "answer-gates": "no", "shown-gates": "no", "shown-comment-gates": "",
+             "answer-lighting": "partly"},
+        )  # fmt: skip
+        answers = {a.question_id: (a.option, a.answered_by) for a in Answer.objects.all()}
+        self.assertEqual(answers, {"gates": ("yes", "Ana"), "lighting": ("partly", "Luis")})
+
     def test_a_name_is_required(self) -> None:
         response = self.client.post(link(self.token), {"answer-perimeter": "yes"})
         self.assertContains(response, "Enter your name", status_code=400)
