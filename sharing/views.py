@@ -25,6 +25,7 @@ from companies.models import Company
 from core import idempotency
 from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404
+from partners.models import BusinessPartner
 from sharing import forms as f
 from sharing import workflow
 from sharing.models import Part, Share, ShareView
@@ -38,6 +39,10 @@ def _home(company: Company) -> str:
     return reverse("sharing:share-list", args=[company.pk])
 
 
+def _int(value: str | None) -> int:
+    return int(value) if value and value.isdigit() else 0
+
+
 def _may(user: Any, company: Company, action: str) -> bool:
     return Company.objects.for_user(user, action).filter(pk=company.pk).exists()
 
@@ -45,13 +50,21 @@ def _may(user: Any, company: Company, action: str) -> bool:
 @login_required
 def share_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
     company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
-    query = request.GET.get("q", "")
+    # `?partner=<id>` starts from one of our partner records: its name is searched and the
+    # request is linked to it.
+    record_pk = _int(request.GET.get("partner"))
+    record = (
+        BusinessPartner.objects.filter(company=company, pk=record_pk).first() if record_pk else None
+    )
+    query = request.GET.get("q", record.name if record else "")
     shares = Share.objects.select_related("requester", "sharer", "business_partner")
     context: dict[str, Any] = {
         "company": company,
         "query": query,
         "results": search(company, query),
-        "request_form": f.RequestForm(company=company),
+        "request_form": f.RequestForm(
+            company=company, initial={"business_partner": record.pk if record else None}
+        ),
         "decision_form": f.DecisionForm(),
         "received": Paginator(shares.filter(requester=company), PER_PAGE).get_page(
             request.GET.get("received_page")

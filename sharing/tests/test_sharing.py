@@ -130,6 +130,18 @@ class RequestTests(SharingTestCase):
         self.assertEqual(mail.outbox[-1].to, ["user@acme.test"])
         self.assertIn("Certification status and tier", mail.outbox[-1].body)
 
+    def test_starting_from_a_partner_record_searches_its_name_and_links_it(self) -> None:
+        self.login("user")
+        url = reverse("sharing:share-list", args=[self.company.pk])
+        page = self.client.get(url, {"partner": self.partner_record.pk})
+        self.assertContains(page, "Transportes del Norte SA de CV")
+        self.assertContains(page, f'<option value="{self.partner_record.pk}" selected>')
+        # Another company's record id is ignored.
+        theirs = BusinessPartner.objects.create(
+            company=self.third_company, name="Secret Name", role="agent", country="US"
+        )
+        self.assertNotContains(self.client.get(url, {"partner": theirs.pk}), "Secret Name")
+
     def test_asking_twice_keeps_one_request(self) -> None:
         self.request()
         self.request()
