@@ -44,3 +44,28 @@ def next_due_for(partner: BusinessPartner) -> datetime.date | None:
     """The re-assessment date of the partner, or None when it was never assessed."""
     last = last_submitted_on(partner)
     return reassessment_due(partner.tier, last) if last else None
+
+
+def due_partners(
+    company_id: int, today: datetime.date, within_days: int = 60
+) -> list[tuple[BusinessPartner, datetime.date]]:
+    """Partners assessed before whose re-assessment falls due within `within_days` days
+    (or has passed) and that have no questionnaire out, soonest first."""
+    from django.db.models import Max
+
+    from questionnaires.models import AWAITING, Status
+
+    horizon = today + datetime.timedelta(days=within_days)
+    partners = (
+        BusinessPartner.objects.filter(
+            company_id=company_id, questionnaires__status=Status.SUBMITTED
+        )
+        .exclude(questionnaires__status__in=AWAITING)
+        .annotate(last=Max("questionnaires__submitted_at"))
+    )
+    due = []
+    for partner in partners:
+        when = reassessment_due(partner.tier, timezone.localdate(partner.last))
+        if when <= horizon:
+            due.append((partner, when))
+    return sorted(due, key=lambda item: (item[1], item[0].name))

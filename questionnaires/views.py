@@ -62,7 +62,8 @@ def questionnaire_list(request: AuthenticatedHttpRequest, company_pk: int) -> Ht
                 ("submitted", _("Submitted")),
                 ("revoked", _("Link revoked")),
             ],
-            "bands": {"strong": _("Strong"), "adequate": _("Adequate"), "weak": _("Weak")},
+            "due": schedule.due_partners(company.pk, timezone.localdate()),
+            "today": timezone.localdate(),
         },
     )
 

@@ -431,6 +431,16 @@ class ReassessmentTests(TestCase):
                 {fresh.pk, self.partners["high"].pk, self.partners["medium"].pk},
             )
 
+    def test_partners_due_for_reassessment(self) -> None:
+        for partner in self.partners.values():
+            self._submitted(partner, utc(2025, 3, 10))
+        with at(utc(2026, 2, 1)):
+            workflow.send(self.partners["medium"], contact_email="a@example.test")
+        due = schedule.due_partners(self.company.pk, D(2026, 1, 15))
+        # High is due 2026-03-10 (within 60 days); medium has a questionnaire out since.
+        self.assertEqual([(p.name, when) for p, when in due], [("Partner high", D(2026, 3, 10))])
+        self.assertEqual(schedule.due_partners(self.company.pk, D(2026, 1, 5)), [])
+
     def test_dashboard_counts(self) -> None:
         self._submitted(self.partners["high"], utc(2026, 1, 5))
         with at(utc(2026, 3, 1)):
