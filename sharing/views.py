@@ -243,6 +243,7 @@ def summary_pdf(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> 
     html = render_to_string("sharing/summary_pdf.html", _summary_context(share), request=request)
     pdf: bytes = HTML(string=html, base_url=None).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"profile-summary-{share.sharer.account_number}-{timezone.localdate():%Y%m%d}.pdf"
+    # Named by the share, not the sharer: its account number is not part of any scope.
+    name = f"profile-summary-{share.pk}-{timezone.localdate():%Y%m%d}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response

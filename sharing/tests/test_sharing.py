@@ -96,6 +96,7 @@ class SharingTestCase(ProfilesTestCase):
         response = self.client.get(reverse("sharing:summary-pdf", args=[self.company.pk, share.pk]))
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response["Content-Type"], "application/pdf")
+        self.assertNotIn(self.sharer.account_number, response["Content-Disposition"])
         reader = PdfReader(io.BytesIO(response.content))
         return "\n".join(page.extract_text() for page in reader.pages)
 
@@ -255,6 +256,7 @@ class ScopeTests(SharingTestCase):
         self.assertNotContains(page, "Criterion 1.2 summary")
         self.assertNotContains(page, "Latest profile submission")
         self.assertNotContains(page, "We do not haul")
+        self.assertNotContains(page, self.sharer.account_number)
 
         text = self.pdf_text(share)
         self.assertIn("Certified (tier 1)", text)
