@@ -432,12 +432,9 @@ def worksheet_entry(request: AuthenticatedHttpRequest, pk: int, criterion_pk: in
     if getattr(request, "htmx", False):
         row = _row(report, criterion, entry, form=form, error=error, saved=not error)
         context = {"row": row, "report": report, "editable": True}
-        return render(
-            request,
-            "certification/_worksheet_row.html",
-            context,
-            status=400 if error else 200,
-        )
+        # 200 even with an error: htmx swaps only successful answers, and the row is
+        # where the specialist reads what to fix.
+        return render(request, "certification/_worksheet_row.html", context)
     if error:
         messages.error(request, f"{criterion.ref_id}: {error}")
     return redirect(worksheet_url(report))

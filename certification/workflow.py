@@ -603,9 +603,9 @@ def send_profile_response(certification: Certification, *, by: User) -> int:
             % {"refs": ", ".join(missing)},
         )
         now = timezone.now()
-        CriterionReview.objects.filter(pk__in=[r.pk for r in open_reviews]).update(
-            responded_at=now, updated_at=now
-        )
+        for review in open_reviews:  # one save each, so the audit trail records every answer
+            review.responded_at = now
+            review.save(update_fields=["responded_at", "updated_at"])
     return len(open_reviews)
 
 

@@ -4,6 +4,7 @@ together; the specialist's queue shows "member responded" and the specialist re-
 
 from __future__ import annotations
 
+from auditlog.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
@@ -84,6 +85,10 @@ class ProfileResponseTests(PersonaTestCase):
         self.client.post(reverse("certification_member:review-send", args=[self.company.pk]))
         review = CriterionReview.objects.get(criterion=self.first)
         self.assertIsNotNone(review.responded_at)
+        trail = LogEntry.objects.get_for_object(review).first()
+        assert trail is not None
+        self.assertEqual(trail.actor, self.users["consultant"])
+        self.assertIn("responded_at", trail.changes_dict)
         with self.assertRaisesMessage(TransitionNotAllowed, "already sent"):
             workflow.save_criterion_note(review, by=self.users["user"], note="Changed my mind.")
 
