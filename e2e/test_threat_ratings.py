@@ -52,13 +52,10 @@ def test_rate_import_and_read_the_grid(page: Page, live_server: Any, broken: lis
     assert not ThreatRating.objects.filter(category="terrorism").exists()
 
     page.get_by_role("link", name="Upload again").click()
-    good = (
-        HEADER
-        + (
-            "MX,,terrorism,L,U.S. State Department Country Reports on Terrorism,,2026-01-15\n"
-            "Mexico,,Crimen organizado,Alto,INCSR 2025,,2026-01-15\n"
-            "GT,,contraband,M,INCSR 2025,,2026-01-15\n"
-        ).encode()
+    good = HEADER + (
+        b"MX,,terrorism,L,U.S. State Department Country Reports on Terrorism,,2026-01-15\n"
+        b"Mexico,,Crimen organizado,Alto,INCSR 2025,,2026-01-15\n"
+        b"GT,,contraband,M,INCSR 2025,,2026-01-15\n"
     )
     page.get_by_label("File").set_input_files(
         {"name": "ratings.csv", "mimeType": "text/csv", "buffer": good}
