@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from rest_framework import serializers
 
 from core.api import TenantViewSet, ValidatedModelSerializer
+from partners.models import BusinessPartner
 from risk import workflow
 from risk.models import Assessment, Node, SupplyChain
 
@@ -115,6 +116,7 @@ class NodeSerializer(ValidatedModelSerializer):
             fields["next_nodes"].child_relation.queryset = Node.objects.for_user(
                 request.user, "edit"
             )
+            fields["partner"].queryset = BusinessPartner.objects.for_user(request.user, "edit")
         return fields
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

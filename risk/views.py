@@ -364,6 +364,7 @@ def chain_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) ->
                     n,
                     [by_pk[t] for t in sorted(edges.get(n.pk, ())) if t in by_pk],
                     getattr(risk.node_threats.get(n.pk), "level", None),
+                    getattr(risk.node_threats.get(n.pk), "stale", False),
                 )
                 for n in nodes
             ],
