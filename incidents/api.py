@@ -1,6 +1,7 @@
 """REST API of security incidents: list and read them with their notification checklist and
 corrective actions, and report one (`POST /incidents/`), which opens the same notification
-checklist as the page. The anonymous report (MSC 7.25) stays a page only: it needs no
+checklist as the page, and raise a corrective action from its investigation
+(`POST /incidents/{id}/actions/`). The anonymous report (MSC 7.25) stays a page only: it needs no
 account, and an API open to anyone would be a spam channel into every company's list."""
 
 from __future__ import annotations
@@ -14,16 +15,19 @@ from django.urls import resolve, reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.models import User
 from actions.api import company_or_404
 from actions.models import CorrectiveAction
 from core import idempotency
 from core.api import TenantViewSet, ValidatedModelSerializer
 from incidents.choices import IncidentKind, IncidentStatus
+from incidents.forms import CRITERION_ID
 from incidents.models import Incident, Notification
-from incidents.workflow import open_incident
+from incidents.workflow import open_incident, raise_action
 from inspections.api import DateRangeFilterSet
 from inspections.models import Inspection
 from seals.models import Seal
@@ -131,6 +135,18 @@ class IncidentDetailSerializer(IncidentSerializer):
         return IncidentActionSerializer(actions, many=True).data
 
 
+class RaiseActionSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """A corrective action raised from the incident's investigation (as on the page)."""
+
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    criterion_ref = serializers.RegexField(
+        CRITERION_ID, max_length=10, required=False, allow_blank=True, default=""
+    )
+    owner = serializers.IntegerField(help_text="A member of the incident's company.")
+    due_date = serializers.DateField()
+
+
 class IncidentViewSet(TenantViewSet):
     """Incidents of your companies, newest first. Filter by `company`, `kind`, `status`,
     `iit_number` and `date_from` / `date_to` (when it happened). `POST` reports one and
@@ -141,9 +157,28 @@ class IncidentViewSet(TenantViewSet):
     serializer_class = IncidentSerializer
     filterset_class = IncidentFilter
     http_method_names = ["get", "post", "head", "options"]
+    action_permissions = {**TenantViewSet.action_permissions, "add_action": "edit"}
 
     def get_serializer_class(self) -> Any:
         return IncidentDetailSerializer if self.action == "retrieve" else IncidentSerializer
+
+    @extend_schema(request=RaiseActionSerializer, responses={201: IncidentActionSerializer})
+    @action(detail=True, methods=["post"], url_path="actions", url_name="actions")
+    def add_action(self, request: Request, pk: str | None = None) -> Response:
+        """Raise a corrective action from the investigation. A closed incident takes none."""
+        incident: Incident = self.get_object()
+        payload = RaiseActionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        d = dict(payload.validated_data)
+        owner = User.objects.filter(
+            pk=d.pop("owner"), memberships__company_id=incident.company_id
+        ).first()
+        if owner is None:
+            raise serializers.ValidationError(
+                {"owner": [_("The owner must be a member of the company.")]}
+            )
+        created = raise_action(incident, by=cast(Any, request.user), owner=owner, **d)
+        return Response(IncidentActionSerializer(created).data, status=201)
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
         serializer = super().get_serializer(*args, **kwargs)

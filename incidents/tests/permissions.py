@@ -105,4 +105,18 @@ CASES = [
         api=True,
         setup=_incident,
     ),
+    C(
+        "api:incident-actions",
+        lambda t: reverse("api:incident-actions", args=[t.incident.pk]),
+        EDITORS,
+        method="post",
+        api=True,
+        data=lambda t: {
+            "title": "Replace the dock 3 padlock",
+            "criterion_ref": "5.4",
+            "owner": t.users["admin"].pk,
+            "due_date": "2026-04-30",
+        },
+        setup=_incident,
+    ),
 ]

@@ -134,3 +134,32 @@ class IncidentApiTests(PersonaTestCase):
         self.assertEqual(titles(iit_number="tghu7654321"), ["Cut padlock on trailer 53"])
         self.assertEqual(titles(date_from="2026-03-15"), ["Phishing"])
         self.assertEqual(titles(date_to="2026-03-02"), ["Cut padlock on trailer 53"])
+
+    def test_a_corrective_action_is_raised_from_the_incident(self) -> None:
+        incident = open_incident(self.company, kind="tampering", title="X", description="Y")
+        url = reverse("api:incident-actions", args=[incident.pk])
+        self.login("user")
+        data = {"title": "Fit a high-security padlock", "owner": self.users["admin"].pk}
+        missing = self.client.post(url, {**data, "criterion_ref": "five"}, format="json")
+        self.assertEqual(set(missing.json()), {"criterion_ref", "due_date"})
+        stranger = self.client.post(
+            url, {**data, "owner": self.users["other"].pk, "due_date": "2026-05-01"}, format="json"
+        )
+        self.assertIn("owner", stranger.json())
+        response = self.client.post(
+            url, {**data, "criterion_ref": "5.4", "due_date": "2026-05-01"}, format="json"
+        )
+        self.assertEqual(response.status_code, 201, response.content)
+        self.assertEqual(response.json()["criterion_ref"], "5.4")
+        (action,) = incident.corrective_actions()
+        self.assertEqual(
+            (action.owner, action.created_by), (self.users["admin"], self.users["user"])
+        )
+        incident.status = "closed"
+        incident.root_cause = "Cheap padlock"
+        incident.save()
+        closed = self.client.post(
+            url, {**data, "criterion_ref": "5.4", "due_date": "2026-05-01"}, format="json"
+        )
+        self.assertEqual(closed.status_code, 400)
+        self.assertIn("reopen it", str(closed.json()))
