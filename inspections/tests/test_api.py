@@ -174,7 +174,10 @@ class SchemaTests(PersonaTestCase):
         self.assertNotIn("post", paths["/api/v1/seals/"])
         # The anonymous report (MSC 7.25) is a page only.
         incident_paths = [p for p in paths if p.startswith("/api/v1/incidents/")]
-        self.assertEqual(incident_paths, ["/api/v1/incidents/", "/api/v1/incidents/{id}/"])
+        self.assertEqual(
+            incident_paths,
+            ["/api/v1/incidents/", "/api/v1/incidents/{id}/", "/api/v1/incidents/{id}/actions/"],
+        )
         params = {p["name"] for p in paths["/api/v1/inspections/"]["get"]["parameters"]}
         self.assertTrue({"date_from", "date_to", "iit_number", "status"} <= params)
         self.assertEqual(self.client.get(reverse("api:docs")).status_code, 200)
