@@ -67,7 +67,7 @@ def _category_of(criterion_ref: str) -> int | None:
 
 def gather(company: Company, today: datetime.date | None = None) -> Evidence:
     from actions.models import CorrectiveAction
-    from partners.models import BusinessPartner, PartnerScreening, ScreeningStatus
+    from partners.models import OPEN_STATUSES, BusinessPartner, PartnerScreening
     from profiles.models import SecurityProfile
 
     today = today or timezone.localdate()
@@ -87,7 +87,7 @@ def gather(company: Company, today: datetime.date | None = None) -> Evidence:
             open_actions.setdefault(number, []).append(due)
     alerts = set(
         PartnerScreening.objects.filter(
-            partner__company=company, status=ScreeningStatus.ALERT
+            partner__company=company, status__in=OPEN_STATUSES
         ).values_list("partner_id", flat=True)
     )
     return Evidence(
@@ -105,18 +105,14 @@ def gather(company: Company, today: datetime.date | None = None) -> Evidence:
 
 
 def _partners_with_status(company: Company, today: datetime.date) -> set[int] | None:
-    try:
-        from recognition.evidence import partner_ids_with_valid_status
-    except ImportError:
-        return None
+    from recognition.evidence import partner_ids_with_valid_status
+
     return set(partner_ids_with_valid_status(company, today))
 
 
 def _partners_with_open_questionnaires(company: Company, today: datetime.date) -> set[int] | None:
-    try:
-        from questionnaires.evidence import partner_ids_with_open_questionnaires
-    except ImportError:
-        return None
+    from questionnaires.evidence import partner_ids_with_open_questionnaires
+
     return set(partner_ids_with_open_questionnaires(company, today))
 
 

@@ -139,6 +139,15 @@ class GatheredEvidenceTests(PersonaTestCase):
         self.assertEqual(level, "M")
         self.assertEqual(codes(reasons), ["low_score", "actions_open"])
 
+    def test_an_alert_awaiting_its_second_review_still_counts_as_open(self) -> None:
+        screening = PartnerScreening.objects.create(
+            partner=self.partner, threshold=88, status="second_review"
+        )
+        self.assertEqual(suggestions.gather(self.company).alerts, {self.partner.pk})
+        screening.status = "false_positive"
+        screening.save()
+        self.assertEqual(suggestions.gather(self.company).alerts, set())
+
     def test_the_assessor_must_say_why_when_overriding(self) -> None:
         self.login("user")
         url = reverse("risk:vulnerability-rate", args=[self.company.pk, self.chain.pk, 3])
