@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
@@ -29,6 +30,7 @@ class MeSerializer(serializers.Serializer):  # type: ignore[type-arg]
     memberships = MembershipBriefSerializer(many=True)
 
 
+@extend_schema(responses=MeSerializer)
 @api_view(["GET"])
 def me(request: Request) -> Response:
     """Who the token or session belongs to and their companies and roles."""

@@ -59,7 +59,7 @@ class SignatureSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
         read_only_fields = fields
 
 
-class EventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ApplicationEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     actor_email = serializers.EmailField(source="actor.email", default=None)
 
     class Meta:
@@ -86,7 +86,7 @@ class ApplicationDetailSerializer(ApplicationSerializer):
         "with its version and SHA-256, to send back when signing."
     )
     signature = SignatureSerializer(read_only=True, allow_null=True)
-    events = EventSerializer(many=True, read_only=True)
+    events = ApplicationEventSerializer(many=True, read_only=True)
 
     class Meta(ApplicationSerializer.Meta):
         fields = [

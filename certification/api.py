@@ -23,7 +23,7 @@ from certification.workflow import TransitionNotAllowed
 from core.api import TenantViewSet
 
 
-class EventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class CertificationEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = CertificationEvent
         fields = [
@@ -44,7 +44,7 @@ class CertificationSerializer(serializers.ModelSerializer):  # type: ignore[type
     suspension_response_due = serializers.DateField(read_only=True)
     reapply_allowed_from = serializers.DateField(read_only=True)
     allowed_transitions = serializers.SerializerMethodField()
-    events = EventSerializer(many=True, read_only=True)
+    events = CertificationEventSerializer(many=True, read_only=True)
 
     class Meta:
         model = Certification

@@ -263,6 +263,21 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # One name for a choice set that several serializers use.
+    "ENUM_NAME_OVERRIDES": {
+        "LevelEnum": "threats.models.Level",
+        "TierEnum": "partners.models.Tier",
+        "SubmissionKindEnum": "profiles.choices.SubmissionKind",
+        "IncidentKindEnum": "incidents.choices.IncidentKind",
+        "IncidentStatusEnum": "incidents.choices.IncidentStatus",
+        "IdentifierTypeEnum": "eligibility.identifiers.IdentifierType",
+        "PointResultEnum": "inspections.choices.Result",
+        "MembershipRoleEnum": "companies.choices.Role",
+        "ActionStatusEnum": "actions.choices.ActionStatus",
+        "ApplicationStatusEnum": "applications.models.Application.Status",
+        "SealStatusEnum": "seals.choices.SealStatus",
+        "CertificationStateEnum": "certification.choices.State",
+    },
 }
 
 # Requests per client address to the public status look-up API (DRF throttle rate).

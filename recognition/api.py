@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
@@ -117,6 +118,29 @@ class PartnerStatusViewSet(TenantViewSet):
         return Response({"id": proof.pk, "name": proof.original_name, "sha256": proof.sha256}, 201)
 
 
+@extend_schema(
+    responses=inline_serializer(
+        "ArrangementList",
+        {
+            "version": serializers.CharField(),
+            "results": inline_serializer(
+                "Arrangement",
+                {
+                    "id": serializers.CharField(),
+                    "partner": serializers.CharField(),
+                    "countries": serializers.ListField(child=serializers.CharField()),
+                    "programs": serializers.ListField(child=serializers.CharField()),
+                    "program_name": serializers.CharField(),
+                    "signed": serializers.CharField(help_text="YYYY-MM"),
+                    "in_force": serializers.BooleanField(),
+                    "source": serializers.CharField(),
+                    "note": serializers.CharField(),
+                },
+                many=True,
+            ),
+        },
+    )
+)
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def arrangement_list(request: Request) -> Response:

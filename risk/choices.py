@@ -8,21 +8,14 @@ from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+# High / Medium / Low, the qualitative scale CBP's five-step guide uses for both threat and
+# vulnerability (domain.md §3.3): the threat ratings' choice set, so the pages and the API
+# speak of one scale. Higher number, worse: the level of a set is its highest.
+from threats.models import LEVEL_ORDER as LEVEL_ORDER
+from threats.models import Level as Level
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
-
-
-class Level(models.TextChoices):
-    """High / Medium / Low, the qualitative scale CBP's five-step guide uses for both
-    threat and vulnerability (domain.md §3.3). The same codes as threat ratings."""
-
-    HIGH = "H", _("High")
-    MEDIUM = "M", _("Medium")
-    LOW = "L", _("Low")
-
-
-# Higher number, worse: the level of a set (nodes of a chain, categories) is its highest.
-LEVEL_ORDER = {Level.LOW.value: 1, Level.MEDIUM.value: 2, Level.HIGH.value: 3}
 
 
 def highest(levels: list[str]) -> str | None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
 from rest_framework.decorators import (
     api_view,
     authentication_classes,
@@ -36,6 +38,28 @@ class LookupThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
+class StatusCardSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """What the look-up shows of a consenting member (documentation of the answer)."""
+
+    account_number = serializers.CharField()
+    legal_name = serializers.CharField()
+    dba = serializers.CharField()
+    business_type = serializers.CharField()
+    status = serializers.CharField(help_text="certified, validated or suspended")
+    tier = serializers.IntegerField(allow_null=True)
+    certified_since = serializers.DateField(allow_null=True)
+
+
+@extend_schema(
+    responses={
+        200: StatusCardSerializer,
+        404: OpenApiResponse(
+            description="Not found: unknown, non-consenting, removed or never certified "
+            "accounts all get this same answer."
+        ),
+        429: OpenApiResponse(description="Too many look-ups from this client; retry later."),
+    },
+)
 @api_view(["GET"])
 @authentication_classes([])
 @permission_classes([AllowAny])
