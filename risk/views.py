@@ -27,7 +27,7 @@ from companies.models import Company
 from core import idempotency
 from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404
-from incidents.models import Incident
+from incidents.lessons import Lesson, recent_lessons
 from risk import suggestions, workflow
 from risk.choices import MSC_CATEGORIES, Level
 from risk.flow import chain_edges, mermaid_flowchart
@@ -100,15 +100,10 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def lessons(company: Company, today: datetime.date | None = None) -> list[Incident]:
-    """Incidents of the last twelve months with lessons for the risk assessment."""
-    since = timezone.now() - datetime.timedelta(days=365)
-    return list(
-        Incident.objects.filter(company=company, occurred_at__gte=since)
-        .exclude(lessons_learned="")
-        .order_by("-occurred_at")
-        .only("pk", "company_id", "title", "occurred_at", "lessons_learned")
-    )
+def lessons(company: Company, today: datetime.date | None = None) -> list[Lesson]:
+    """Lessons learned from the incidents of the last twelve months (step 2's input)."""
+    since = (today or timezone.localdate()) - datetime.timedelta(days=365)
+    return recent_lessons(company, since)
 
 
 def plan_actions(assessment: Assessment) -> list[CorrectiveAction]:
