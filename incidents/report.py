@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.http import HttpRequest
+
+from core import ratelimit
 
 SALT = "incidents.anonymous-report"
 
@@ -36,12 +37,4 @@ def client_address(request: HttpRequest) -> str:
 
 def allow(request: HttpRequest) -> bool:
     """Count one report from this address; False once the window's allowance is used."""
-    limit, window = limits()
-    key = f"incidents:report:{client_address(request)}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= limit
+    return ratelimit.allow(f"incidents:report:{client_address(request)}", *limits())

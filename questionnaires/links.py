@@ -8,10 +8,10 @@ guessing tokens is slow on top of being hopeless (256 random bits).
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
 from accounts.reauth import client_ip
+from core import ratelimit
 
 
 def limits() -> tuple[int, int]:
@@ -24,15 +24,7 @@ def allow(request: HttpRequest) -> bool:
     """Count one request from this client; False once the window's allowance is used.
     Behind the portal's own proxy (BEHIND_TLS_PROXY) the client is the address the proxy
     appended to X-Forwarded-For, so one partner's office does not use up everyone's."""
-    limit, window = limits()
-    key = f"questionnaires:link:{client_ip(request) or 'unknown'}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= limit
+    return ratelimit.allow(f"questionnaires:link:{client_ip(request) or 'unknown'}", *limits())
 
 
 def private(response: HttpResponse) -> HttpResponse:
