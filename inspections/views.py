@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 from companies.context_processors import remember_company
 from companies.models import Company
 from core.http import AuthenticatedHttpRequest
+from core.pdf import pdf_response
 from core.tenancy import get_for_user_or_404
 from inspections import kpis
 from inspections.checklists import builtin
@@ -184,18 +184,12 @@ def inspection_pdf(request: AuthenticatedHttpRequest, company_pk: int, pk: int) 
         company_id=company_pk,
         pk=pk,
     )
-    from weasyprint import HTML  # type: ignore[import-untyped]
-
-    html = render_to_string(
+    return pdf_response(
         "inspections/inspection_sheet.html",
         {"inspection": inspection, "results": inspection.results.all()},
-        request=request,
+        request,
+        f"inspection-{inspection.iit_number}-{inspection.performed_at:%Y%m%d}.pdf",
     )
-    pdf: bytes = HTML(string=html, base_url=None).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"inspection-{inspection.iit_number}-{inspection.performed_at:%Y%m%d}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
 
 
 @login_required

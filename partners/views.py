@@ -14,7 +14,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 from companies.models import Company
 from core import idempotency
 from core.http import AuthenticatedHttpRequest
+from core.pdf import pdf_response
 from core.tenancy import get_for_user_or_404
 from partners import evidence, importing, workflow
 from partners.forms import (
@@ -364,9 +364,7 @@ def partner_screening_pdf(
         pk=pk,
         company_id=company_pk,
     )
-    from weasyprint import HTML  # type: ignore[import-untyped]
-
-    html = render_to_string(
+    return pdf_response(
         "partners/screening_evidence_pdf.html",
         {
             "company": partner.company,
@@ -375,12 +373,9 @@ def partner_screening_pdf(
             "false_positives": partner.false_positives.select_related("decided_by"),
             "generated_at": timezone.now(),
         },
-        request=request,
+        request,
+        f"screening-partner-{partner.pk}.pdf",
     )
-    pdf: bytes = HTML(string=html, base_url=None).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="screening-partner-{partner.pk}.pdf"'
-    return response
 
 
 @login_required

@@ -13,7 +13,6 @@ import io
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -21,6 +20,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from catalogue.choices import Requirement
+from core.pdf import render_pdf
 from profiles.choices import ResponseStatus
 from profiles.models import Row, SecurityProfile
 from profiles.readiness import WEIGHTS, Readiness
@@ -192,14 +192,6 @@ def _save(book: Workbook) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def render_pdf(template: str, context: dict[str, Any], request: HttpRequest | None) -> bytes:
-    from weasyprint import HTML  # type: ignore[import-untyped]
-
-    html = render_to_string(template, context, request=request)
-    pdf: bytes = HTML(string=html, base_url=None).write_pdf()
-    return pdf
 
 
 def export(request: HttpRequest, profile: SecurityProfile, document: str, fmt: str) -> HttpResponse:

@@ -15,7 +15,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from companies.context_processors import remember_company
 from companies.models import Company
 from core import idempotency
 from core.http import AuthenticatedHttpRequest
+from core.pdf import pdf_response
 from core.tenancy import get_for_user_or_404
 from incidents.lessons import Lesson, recent_lessons
 from risk import suggestions, workflow
@@ -294,9 +294,7 @@ def assessment_pdf(request: AuthenticatedHttpRequest, company_pk: int, pk: int) 
     assessment = _assessment(request, company_pk, pk)
     settings = RiskSettings.for_company(assessment.company)
     risks = chain_risks(assessment, settings)
-    from weasyprint import HTML  # type: ignore[import-untyped]
-
-    html = render_to_string(
+    return pdf_response(
         "risk/assessment_pdf.html",
         {
             "assessment": assessment,
@@ -308,12 +306,9 @@ def assessment_pdf(request: AuthenticatedHttpRequest, company_pk: int, pk: int) 
             "lessons": lessons(assessment.company),
             "categories": list(MSC_CATEGORIES.items()),
         },
-        request=request,
+        request,
+        f"risk-assessment-{assessment.year}.pdf",
     )
-    pdf: bytes = HTML(string=html, base_url=None).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="risk-assessment-{assessment.year}.pdf"'
-    return response
 
 
 # -- supply chains and nodes (step 1) --------------------------------------------------------

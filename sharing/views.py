@@ -15,7 +15,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_POST
 from companies.models import Company
 from core import idempotency
 from core.http import AuthenticatedHttpRequest
+from core.pdf import pdf_response
 from core.tenancy import get_for_user_or_404
 from partners.models import BusinessPartner
 from sharing import forms as f
@@ -238,12 +238,6 @@ def summary_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) 
 def summary_pdf(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
     share = received_share(request, company_pk, pk)
     workflow.record_view(share, by=request.user, channel=ShareView.Channel.PDF)
-    from weasyprint import HTML  # type: ignore[import-untyped]
-
-    html = render_to_string("sharing/summary_pdf.html", _summary_context(share), request=request)
-    pdf: bytes = HTML(string=html, base_url=None).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
     # Named by the share, not the sharer: its account number is not part of any scope.
     name = f"profile-summary-{share.pk}-{timezone.localdate():%Y%m%d}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
+    return pdf_response("sharing/summary_pdf.html", _summary_context(share), request, name)
