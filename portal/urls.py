@@ -36,7 +36,13 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("risk.api_urls")),
     path("", include("accounts.api_urls")),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="portal/api_docs.html"
+        ),
+        name="docs",
+    ),
 ]
 
 urlpatterns = [
