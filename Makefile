@@ -14,7 +14,7 @@ TOOL_ENV := SECRET_KEY=$${SECRET_KEY:-tooling-only}
 help:
 	@echo "make run    set up everything, load demo data, start the portal on http://$(HOST):$(PORT)"
 	@echo "make test   run the whole test suite (SQLite; set DATABASE_URL for PostgreSQL)"
-	@echo "make lint | typecheck | migrations-check | messages | ci"
+	@echo "make lint | typecheck | migrations-check | messages | screenshots | ci"
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
@@ -47,6 +47,11 @@ run: setup
 test: install
 	$(UV) run pytest -n 2 -q
 
+# Refresh the pictures in docs/screenshots/ from the end-to-end tests (a normal test run
+# writes them under test-artifacts/ so that it leaves the work tree clean).
+screenshots: install
+	CTPAT_DOCS_SCREENSHOTS=1 $(UV) run pytest -q -p no:xdist e2e/test_partner_questionnaire.py e2e/test_program_office.py e2e/test_risk_assessment.py
+
 lint: uv
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
@@ -64,4 +69,4 @@ messages: uv
 ci:
 	bash .ci/run
 
-.PHONY: help uv install setup run test lint typecheck migrations-check messages ci
+.PHONY: help uv install setup run test screenshots lint typecheck migrations-check messages ci

@@ -94,6 +94,22 @@ def artifact_path(name: str) -> Path:
     return folder / name
 
 
+DOCS_SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+def docs_screenshot(name: str) -> Path:
+    """Where a test saves a picture that the documentation shows.
+
+    A normal run writes it under test-artifacts/ (ignored by git), so `make test` leaves the
+    work tree clean; `make screenshots` sets CTPAT_DOCS_SCREENSHOTS=1 and refreshes the
+    committed images in docs/screenshots/ on purpose.
+    """
+    if os.environ.get("CTPAT_DOCS_SCREENSHOTS", "") in ("1", "true", "yes"):
+        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        return DOCS_SCREENSHOTS / name
+    return artifact_path(name)
+
+
 @pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:
     if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):

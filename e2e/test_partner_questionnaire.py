@@ -9,7 +9,6 @@ corrective action raised by the one weak answer.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,12 +18,12 @@ from playwright.sync_api import Browser, expect
 
 from actions.models import CorrectiveAction
 from companies.models import Company, Membership
+from e2e.conftest import docs_screenshot
 from partners.models import BusinessPartner
 from questionnaires import workflow
 from questionnaires.models import AnswerEvidence, Status
 from questionnaires.question_sets import bank
 
-SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -84,8 +83,7 @@ def test_partner_answers_in_spanish_and_member_sees_score(
             "window.scrollBy(0, document.querySelector('#q-cargo-reconciliation')"
             ".getBoundingClientRect().top)"
         )
-        SCREENSHOT.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SCREENSHOT / "partner-questionnaire-es.png")
+        page.screenshot(path=docs_screenshot("partner-questionnaire-es.png"))
         for question in questions[10:]:
             block = page.get_by_test_id(f"question-{question.id}")
             block.get_by_label("Sí", exact=True).check()

@@ -16,7 +16,6 @@ the monitoring agreement) is seeded in the database.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,11 +30,10 @@ from certification.models import Certification
 from certification.tests.factories import load_real_dpl
 from companies.models import Contact
 from core.testing import PASSWORD, add_member, make_company, make_user
-from e2e.conftest import TIMEOUT_MS, Authenticator, artifact_path
+from e2e.conftest import TIMEOUT_MS, Authenticator, artifact_path, docs_screenshot
 from profiles.tests.factories import load_msc
 from verification.models import Consent, MonitoringRequest, StatusNotice
 
-SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 COMPANY = "Acme Imports LLC"
 PARTNER = "Great Lakes Freight Inc"
 
@@ -182,8 +180,7 @@ def test_specialist_certifies_supervisor_approves_member_and_monitor_see_the_tie
     # The queue shows the answer; the specialist accepts, certifies and plans the visit.
     office.goto("/program-office/")
     expect(office.get_by_test_id("member-responded")).to_be_visible()
-    SCREENSHOT.mkdir(parents=True, exist_ok=True)
-    office.screenshot(path=str(SCREENSHOT / "program-office-queue.png"), full_page=True)
+    office.screenshot(path=str(docs_screenshot("program-office-queue.png")), full_page=True)
     office.get_by_role("link", name=COMPANY).first.click()
     office.get_by_test_id("review-3.1").get_by_role("button", name="Accept").click()
     expect(office.get_by_test_id("review-3.1")).to_contain_text("Accepted")

@@ -5,17 +5,14 @@ in the heat map and its flow drawn as a diagram, in a real browser."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from core.testing import PASSWORD, add_member, make_company, make_user
-from e2e.conftest import artifact_path
+from e2e.conftest import artifact_path, docs_screenshot
 from partners.models import BusinessPartner
-
-SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "screenshots" / "risk-heat-map.png"
 
 
 def sign_in(page: Page, email: str) -> None:
@@ -99,8 +96,7 @@ def test_a_mapped_and_rated_chain_shows_in_the_heat_map(
     expect(cell).to_contain_text("Monterrey to Dallas")
     expect(cell).to_have_attribute("data-level", "H")
     expect(page.get_by_test_id("chain-risks").get_by_test_id("risk-level")).to_contain_text("High")
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOT, full_page=True)
+    page.screenshot(path=docs_screenshot("risk-heat-map.png"), full_page=True)
     page.goto(chain_url)
     expect(page.get_by_test_id("flow-diagram").locator("svg")).to_be_visible()
     page.screenshot(path=artifact_path("risk-chain-diagram.png"), full_page=True)
