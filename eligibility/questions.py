@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from companies.choices import SUBTYPES, BusinessType
+from core.datafiles import read_toml
 
 QUESTIONS_FILE = Path(__file__).resolve().parent / "data" / "questions.toml"
 
@@ -188,11 +188,7 @@ def _normalise(value: Any) -> str | None:
 @functools.cache
 def load_questions(path: Path = QUESTIONS_FILE) -> QuestionSet:
     """Read and check the question file (cached: the file changes only with a release)."""
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise QuestionFileError(f"{path.name}: not valid TOML: {exc}") from exc
+    data = read_toml(path, error=QuestionFileError)
     return parse_questions(data, source=path.name)
 
 

@@ -4,13 +4,14 @@ and the PDF never care where a list came from."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from django.utils.translation import get_language
+
+from core.datafiles import read_toml
 
 DATA = Path(__file__).parent / "data" / "checklists.toml"
 
@@ -90,8 +91,7 @@ def parse(data: dict[str, Any]) -> dict[str, Checklist]:
 
 @cache
 def builtin() -> dict[str, Checklist]:
-    with DATA.open("rb") as fh:
-        return parse(tomllib.load(fh))
+    return parse(read_toml(DATA))
 
 
 def builtin_choices() -> list[tuple[str, str]]:

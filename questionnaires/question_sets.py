@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import functools
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import get_language
+
+from core.datafiles import read_toml
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LANGUAGES = ("en", "es")
@@ -218,10 +219,8 @@ def bank() -> Bank:
     """The question bank, read and checked once per process."""
     from partners.models import PartnerRole
 
-    with (DATA_DIR / "questions.toml").open("rb") as handle:
-        questions_doc = tomllib.load(handle)
-    with (DATA_DIR / "templates.toml").open("rb") as handle:
-        templates_doc = tomllib.load(handle)
+    questions_doc = read_toml(DATA_DIR / "questions.toml")
+    templates_doc = read_toml(DATA_DIR / "templates.toml")
     return parse(questions_doc, templates_doc, list(PartnerRole.values), _catalogue_levels())
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime
 import functools
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,8 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import get_language
 from django_countries import countries
+
+from core.datafiles import read_toml
 
 ARRANGEMENTS_FILE = Path(__file__).resolve().parent / "data" / "arrangements.toml"
 
@@ -111,11 +112,7 @@ def is_recognised(program: str, country: str) -> bool:
 @functools.cache
 def load_arrangements(path: Path = ARRANGEMENTS_FILE) -> ArrangementSet:
     """Read and check the arrangements file (cached: it changes only with a release)."""
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise ArrangementFileError(f"{path.name}: not valid TOML: {exc}") from exc
+    data = read_toml(path, error=ArrangementFileError)
     return parse_arrangements(data, source=path.name)
 
 

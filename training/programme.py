@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 from django.db import transaction
 
 from companies.models import Company
+from core.datafiles import parse_toml, read_toml
 from personnel.models import SecurityRole
 from training.models import CRITERION_ID, Course
 
@@ -92,11 +92,11 @@ def _check_fields(kind: str, index: int, entry: dict[str, Any], fields: tuple[st
     return where
 
 
-def parse_programme(text: str) -> Programme:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ProgrammeFileError(f"not valid TOML: {exc}") from exc
+def parse_programme(text: str, source: str = "programme") -> Programme:
+    return parse_programme_data(parse_toml(text, source=source, error=ProgrammeFileError))
+
+
+def parse_programme_data(data: dict[str, Any]) -> Programme:
     version = data.get("version")
     if not isinstance(version, str) or not version:
         raise ProgrammeFileError("'version' (text) is missing at the top of the file")
@@ -148,7 +148,8 @@ def parse_programme(text: str) -> Programme:
 
 @functools.cache
 def load_programme(path: Path = PROGRAMME_FILE) -> Programme:
-    return parse_programme(path.read_text(encoding="utf-8"))
+    data = read_toml(path, error=ProgrammeFileError)
+    return parse_programme_data(data)
 
 
 @dataclass(frozen=True)

@@ -127,9 +127,9 @@ class BrokenFileTests(DefaultLanguage, SimpleTestCase):
         with self.assertRaisesMessage(QuestionFileError, "`version` is missing"):
             parse_questions({"question": [_question()]})
 
-    def test_it_names_the_file_when_the_toml_is_broken(self) -> None:
+    def test_it_names_the_file_and_line_when_the_toml_is_broken(self) -> None:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "questions.toml"
             path.write_text('version = "x"\n[[question]\nid = ', encoding="utf-8")
-            with self.assertRaisesMessage(QuestionFileError, "questions.toml: not valid TOML"):
+            with self.assertRaisesMessage(QuestionFileError, "questions.toml, line 2, column"):
                 load_questions(path)
