@@ -48,7 +48,7 @@ class ReadTomlTest(SimpleTestCase):
             with self.subTest(loader.__name__):
                 path = self.write(f"{loader.__name__}.toml", broken)
                 with self.assertRaisesMessage(error, f"{path.name}, line 2"):
-                    loader.__wrapped__(path)  # type: ignore[attr-defined]
+                    loader.__wrapped__(path)
 
     def test_the_training_programme_text_names_its_line_too(self) -> None:
         with self.assertRaisesMessage(ProgrammeFileError, "programme, line 1"):
