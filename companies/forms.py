@@ -57,8 +57,14 @@ class CompanyCreateForm(CompanyForm):
         fields = ["legal_name", "dba", "business_type", "business_subtype", "country", "language"]
 
 
-class MembershipForm(forms.Form):
+class InvitationForm(forms.Form):
+    """Invite a person by e-mail; they join when they accept the e-mailed link."""
+
     email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
