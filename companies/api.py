@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -23,6 +23,14 @@ from companies.models import (
     ProgramParticipation,
 )
 from core.api import TenantViewSet, ValidatedModelSerializer
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def _caller(request: Request) -> User:
+    """The signed-in caller (every endpoint here requires authentication)."""
+    return cast("User", request.user)
 
 
 class CompanySerializer(ValidatedModelSerializer):
@@ -132,7 +140,7 @@ class MembershipViewSet(TenantViewSet):
         role = serializer.validated_data.get("role", serializer.instance.role)
         try:
             serializer.instance = workflow.change_role(
-                serializer.instance, role, by=self.request.user
+                serializer.instance, role, by=_caller(self.request)
             )
         except workflow.MembershipRefused as exc:
             raise Refused(exc) from exc
@@ -182,6 +190,10 @@ class AcceptInvitationSerializer(serializers.Serializer):  # type: ignore[type-a
 REFUSAL = inline_serializer(
     "MembershipRefusal", {"detail": serializers.CharField(), "code": serializers.CharField()}
 )
+# A 400 is either a field-named validation error or a refusal with a code.
+BAD_REQUEST = OpenApiResponse(
+    description="A field-named validation error, or a refusal: {detail, code}."
+)
 
 
 class InvitationViewSet(TenantViewSet):
@@ -201,14 +213,14 @@ class InvitationViewSet(TenantViewSet):
         "resend": "manage",
     }
 
-    @extend_schema(responses={201: InvitationSerializer, 400: REFUSAL, 409: REFUSAL})
+    @extend_schema(responses={201: InvitationSerializer, 400: BAD_REQUEST, 409: REFUSAL})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
             invitation = workflow.invite(
-                data["company"], data["email"], data["role"], by=request.user
+                data["company"], data["email"], data["role"], by=_caller(request)
             )
         except workflow.MembershipRefused as exc:
             raise Refused(exc) from exc
@@ -220,7 +232,7 @@ class InvitationViewSet(TenantViewSet):
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Revoke the invitation: its link stops working. The record stays as history."""
         try:
-            workflow.revoke(self.get_object(), by=request.user)
+            workflow.revoke(self.get_object(), by=_caller(request))
         except workflow.MembershipRefused as exc:
             raise Refused(exc) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -230,14 +242,14 @@ class InvitationViewSet(TenantViewSet):
     def resend(self, request: Request, pk: str | None = None) -> Response:
         """E-mail a new link valid for a fresh period; the old link stops working."""
         try:
-            invitation = workflow.resend(self.get_object(), by=request.user)
+            invitation = workflow.resend(self.get_object(), by=_caller(request))
         except workflow.MembershipRefused as exc:
             raise Refused(exc) from exc
         return Response(self.get_serializer(invitation).data)
 
     @extend_schema(
         request=AcceptInvitationSerializer,
-        responses={200: MembershipSerializer, 400: REFUSAL, 404: REFUSAL},
+        responses={200: MembershipSerializer, 400: BAD_REQUEST, 404: REFUSAL},
     )
     @action(detail=False, methods=["post"])
     def accept(self, request: Request) -> Response:
@@ -247,7 +259,7 @@ class InvitationViewSet(TenantViewSet):
         serializer = AcceptInvitationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            membership = workflow.accept(serializer.validated_data["token"], by=request.user)
+            membership = workflow.accept(serializer.validated_data["token"], by=_caller(request))
         except workflow.MembershipRefused as exc:
             raise Refused(exc) from exc
         return Response(MembershipSerializer(membership).data)

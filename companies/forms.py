@@ -61,7 +61,8 @@ class InvitationForm(forms.Form):
     """Invite a person by e-mail; they join when they accept the e-mailed link."""
 
     email = forms.EmailField(label=_("E-mail address"))
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    # Not the first choice (company officer): the least surprising role is preselected.
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.USER)
 
 
 class RoleForm(forms.Form):

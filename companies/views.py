@@ -149,7 +149,7 @@ def member_role(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) 
     membership = get_object_or_404(company.memberships, pk=membership_pk)
     form = company_forms.RoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("role", [])))
+        messages.error(request, " ".join(str(e) for e in form.errors.get("role", [])))
     else:
         try:
             workflow.change_role(membership, form.cleaned_data["role"], by=request.user)

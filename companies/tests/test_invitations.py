@@ -79,7 +79,7 @@ class InvitePageTests(InvitationWorld):
         self.assertEqual(
             messages[0], [m.replace("nobody@", "admin@") for m in messages[1]], messages
         )
-        bodies = [LINK.sub("LINK", m.body) for m in mail.outbox]
+        bodies = [LINK.sub("LINK", str(m.body)) for m in mail.outbox]
         self.assertEqual(bodies[0], bodies[1].replace("nobody@", "admin@"))
         self.assertNotIn("account yet", known.content.decode())
         self.assertFalse(User.objects.filter(email="nobody@norte.test").exists())
@@ -148,6 +148,8 @@ class InvitePageTests(InvitationWorld):
 
 @FAST
 class AcceptPageTests(InvitationWorld):
+    newcomer: User
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -201,7 +203,9 @@ class AcceptPageTests(InvitationWorld):
         for path in (expired, revoked, used, tampered, unknown):
             # Posting the used link again as the account that accepted it is the
             # idempotent retry (test above); everything else is the one 404.
-            methods = [self.client.get] if path == used else [self.client.get, self.client.post]
+            methods: list[Any] = [self.client.get]
+            if path != used:
+                methods.append(self.client.post)
             for method in methods:
                 response = method(path)
                 self.assertEqual(response.status_code, 404, path)

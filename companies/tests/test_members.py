@@ -5,6 +5,7 @@ person is an invitation (test_invitations.py)."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.test import override_settings
 from django.urls import reverse
@@ -20,7 +21,7 @@ class MemberPageTests(PersonaTestCase):
     def officer_membership(self) -> Membership:
         return self.company.memberships.get(role="officer")
 
-    def set_role(self, persona: str, role: str, *, follow: bool = False) -> object:
+    def set_role(self, persona: str, role: str, *, follow: bool = False) -> Any:
         membership = self.company.memberships.get(user=self.users[persona])
         return self.client.post(
             reverse("companies:member-role", args=[self.company.pk, membership.pk]),
