@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
 
+from companies import workflow
 from companies.choices import Role
-from companies.models import Address, Company, Contact, Identifier, Membership, ProgramParticipation
+from companies.models import (
+    Address,
+    Company,
+    Contact,
+    Identifier,
+    Invitation,
+    Membership,
+    ProgramParticipation,
+)
 from core.api import TenantViewSet, ValidatedModelSerializer
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def _caller(request: Request) -> User:
+    """The signed-in caller (every endpoint here requires authentication)."""
+    return cast("User", request.user)
 
 
 class CompanySerializer(ValidatedModelSerializer):
@@ -81,41 +102,167 @@ class CompanyViewSet(TenantViewSet):
         return super().get_queryset()
 
 
+class Refused(exceptions.APIException):
+    """A workflow refusal as an API answer: its status (400, 404 or 409), message and code."""
+
+    def __init__(self, refusal: workflow.MembershipRefused) -> None:
+        self.status_code = refusal.status
+        super().__init__(detail={"detail": refusal.message, "code": refusal.code})
+
+
 class MembershipSerializer(ValidatedModelSerializer):
+    # People join only by accepting an invitation (`/api/v1/invitations/`); a membership's
+    # person and company never change here, only its role.
     email = serializers.EmailField(source="user.email", read_only=True)
 
     class Meta:
         model = Membership
         fields = ["id", "company", "user", "email", "role", "created_at"]
-        read_only_fields = ["created_at"]
+        read_only_fields = ["company", "user", "created_at"]
 
 
 class MembershipViewSet(TenantViewSet):
-    """Who belongs to which company with which role; changing them needs the manage right."""
+    """Who belongs to which company with which role. Changing a role or removing someone
+    needs the manage right; people are added only through invitations."""
 
     queryset = Membership.objects.select_related("user")
     serializer_class = MembershipSerializer
     filterset_fields = ["company", "role"]
+    http_method_names = ["get", "put", "patch", "delete", "head", "options"]
     action_permissions = {
         **TenantViewSet.action_permissions,
-        "create": "manage",
         "update": "manage",
         "partial_update": "manage",
         "destroy": "manage",
     }
 
     def perform_update(self, serializer: Any) -> None:
-        with transaction.atomic():
-            stored = Membership.objects.get(pk=serializer.instance.pk)
-            data = serializer.validated_data
-            moved = "company" in data and data["company"].pk != stored.company_id
-            stored.check_keeps_an_officer(None if moved else data.get("role", stored.role))
-            serializer.save()
+        role = serializer.validated_data.get("role", serializer.instance.role)
+        try:
+            serializer.instance = workflow.change_role(
+                serializer.instance, role, by=_caller(self.request)
+            )
+        except workflow.MembershipRefused as exc:
+            raise Refused(exc) from exc
 
     def perform_destroy(self, instance: Membership) -> None:
         with transaction.atomic():
             instance.check_keeps_an_officer(None)
             instance.delete()
+
+
+class InvitationSerializer(ValidatedModelSerializer):
+    status = serializers.CharField(
+        read_only=True, help_text="pending, accepted, revoked or expired"
+    )
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "company",
+            "email",
+            "role",
+            "status",
+            "invited_by",
+            "created_at",
+            "sent_at",
+            "expires_at",
+            "accepted_at",
+            "revoked_at",
+        ]
+        read_only_fields = [
+            "invited_by",
+            "created_at",
+            "sent_at",
+            "expires_at",
+            "accepted_at",
+            "revoked_at",
+        ]
+        # Set by the workflow, never by the caller.
+        clean_exclude = ["token_hash", "expires_at", "sent_at"]
+
+
+class AcceptInvitationSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    token = serializers.CharField(max_length=200, help_text="The secret from the e-mailed link.")
+
+
+REFUSAL = inline_serializer(
+    "MembershipRefusal", {"detail": serializers.CharField(), "code": serializers.CharField()}
+)
+# A 400 is either a field-named validation error or a refusal with a code.
+BAD_REQUEST = OpenApiResponse(
+    description="A field-named validation error, or a refusal: {detail, code}."
+)
+
+
+class InvitationViewSet(TenantViewSet):
+    """Invitations to join a company, for its officer and administrators. Creating one
+    e-mails the link; the answer is the same whether or not the address has an account.
+    The invited person accepts with `accept`, signed in with the invited address."""
+
+    queryset = Invitation.objects.select_related("company")
+    serializer_class = InvitationSerializer
+    filterset_fields = ["company", "role"]
+    http_method_names = ["get", "post", "delete", "head", "options"]
+    action_permissions = {
+        "list": "manage",
+        "retrieve": "manage",
+        "create": "manage",
+        "destroy": "manage",
+        "resend": "manage",
+    }
+
+    @extend_schema(responses={201: InvitationSerializer, 400: BAD_REQUEST, 409: REFUSAL})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            invitation = workflow.invite(
+                data["company"], data["email"], data["role"], by=_caller(request)
+            )
+        except workflow.MembershipRefused as exc:
+            raise Refused(exc) from exc
+        return Response(self.get_serializer(invitation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={204: None, 404: OpenApiResponse(description="Not found"), 409: REFUSAL}
+    )
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Revoke the invitation: its link stops working. The record stays as history."""
+        try:
+            workflow.revoke(self.get_object(), by=_caller(request))
+        except workflow.MembershipRefused as exc:
+            raise Refused(exc) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses={200: InvitationSerializer, 409: REFUSAL})
+    @action(detail=True, methods=["post"])
+    def resend(self, request: Request, pk: str | None = None) -> Response:
+        """E-mail a new link valid for a fresh period; the old link stops working."""
+        try:
+            invitation = workflow.resend(self.get_object(), by=_caller(request))
+        except workflow.MembershipRefused as exc:
+            raise Refused(exc) from exc
+        return Response(self.get_serializer(invitation).data)
+
+    @extend_schema(
+        request=AcceptInvitationSerializer,
+        responses={200: MembershipSerializer, 400: BAD_REQUEST, 404: REFUSAL},
+    )
+    @action(detail=False, methods=["post"])
+    def accept(self, request: Request) -> Response:
+        """Accept an invitation sent to your account's e-mail address; you become a member
+        with its role. Accepting again answers the same membership. Unknown, expired,
+        revoked and used links answer 404; another account's invitation 400."""
+        serializer = AcceptInvitationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            membership = workflow.accept(serializer.validated_data["token"], by=_caller(request))
+        except workflow.MembershipRefused as exc:
+            raise Refused(exc) from exc
+        return Response(MembershipSerializer(membership).data)
 
 
 def _part_serializer(model_: type, fields_: list[str]) -> type[ValidatedModelSerializer]:

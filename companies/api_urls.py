@@ -9,6 +9,7 @@ from companies import api
 router = SimpleRouter()
 router.register("companies", api.CompanyViewSet, basename="company")
 router.register("memberships", api.MembershipViewSet, basename="membership")
+router.register("invitations", api.InvitationViewSet, basename="invitation")
 router.register("addresses", api.AddressViewSet, basename="address")
 router.register("contacts", api.ContactViewSet, basename="contact")
 router.register("identifiers", api.IdentifierViewSet, basename="identifier")

@@ -23,3 +23,7 @@ class CompaniesConfig(AppConfig):
         ):
             # The entry's own timestamp says when; the model's time stamps are noise.
             auditlog.register(model, exclude_fields=["created_at", "updated_at"])
+        # The link secret's digest is no business of the audit trail.
+        auditlog.register(
+            models.Invitation, exclude_fields=["created_at", "updated_at", "token_hash"]
+        )

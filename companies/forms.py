@@ -57,8 +57,15 @@ class CompanyCreateForm(CompanyForm):
         fields = ["legal_name", "dba", "business_type", "business_subtype", "country", "language"]
 
 
-class MembershipForm(forms.Form):
+class InvitationForm(forms.Form):
+    """Invite a person by e-mail; they join when they accept the e-mailed link."""
+
     email = forms.EmailField(label=_("E-mail address"))
+    # Not the first choice (company officer): the least surprising role is preselected.
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.USER)
+
+
+class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 

@@ -3,12 +3,14 @@ business-entity identifiers and international programs already held."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -159,6 +161,80 @@ class Membership(TenantModel):
                     )
                 }
             )
+
+
+def hash_invitation_token(token: str) -> str:
+    """The form an invitation's link secret is stored in: the link itself is never kept."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(TenantQuerySet["Invitation"]):
+    def pending(self, now: Any = None) -> InvitationQuerySet:
+        """Invitations that can still be accepted: not accepted, not revoked, not expired."""
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now or timezone.now()
+        )
+
+
+class Invitation(TenantModel):
+    """An offer, sent by e-mail, to join a company with a role. It is the only way a person
+    becomes a member of a company that already exists: the link's secret proves the person
+    reads that mailbox, and only an account with the same e-mail address may accept.
+
+    Only the SHA-256 of the link's secret is stored, so a database dump reveals no working
+    link. An invitation is used once; once accepted, revoked or expired it opens nothing.
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("valid until"))
+    sent_at = models.DateTimeField(_("last sent"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects: ClassVar[InvitationQuerySet] = InvitationQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("invitation")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["company", "email"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.company} ({self.get_role_display()})"
+
+    def is_pending(self, now: Any = None) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > (now or timezone.now())
+        )
+
+    @property
+    def status(self) -> str:
+        """pending, accepted, revoked or expired (for lists and the API)."""
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
+        return "pending" if self.is_pending() else "expired"
 
 
 class AddressKind(models.TextChoices):

@@ -13,6 +13,19 @@ urlpatterns = [
     path("<int:pk>/edit/", views.company_edit, name="company-edit"),
     path("<int:pk>/members/", views.member_list, name="member-list"),
     path("<int:pk>/members/<int:membership_pk>/remove/", views.member_remove, name="member-remove"),
+    path("<int:pk>/members/<int:membership_pk>/role/", views.member_role, name="member-role"),
+    path(
+        "<int:pk>/invitations/<int:invitation_pk>/resend/",
+        views.invitation_resend,
+        name="invitation-resend",
+    ),
+    path(
+        "<int:pk>/invitations/<int:invitation_pk>/revoke/",
+        views.invitation_revoke,
+        name="invitation-revoke",
+    ),
+    # The link e-mailed to an invited person: the secret is the whole credential.
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("<int:pk>/audit/", views.audit_log, name="audit-log"),
 ]
 for _kind in views.PARTS:

@@ -9,12 +9,11 @@ from typing import Any
 from auditlog.models import LogEntry
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_POST
 from django_stubs_ext import StrOrPromise
 
 from companies import forms as company_forms
+from companies import workflow
 from companies.choices import Role
 from companies.context_processors import remember_company
 from companies.models import Address, Company, Contact, Identifier, Membership, ProgramParticipation
@@ -103,43 +103,124 @@ def company_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def member_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The company's people and pending invitations; the form invites a person by e-mail.
+    The confirmation is the same whether or not the address has an account anywhere."""
     company = get_for_user_or_404(Company, request.user, "manage", pk=pk)
-    form = company_forms.MembershipForm(_posted(request))
+    if request.method == "POST" and (replayed := idempotency.replay(request)):
+        return replayed
+    form = company_forms.InvitationForm(_posted(request))
+    url = reverse("companies:member-list", args=[company.pk])
     if request.method == "POST" and form.is_valid():
-        user_model = get_user_model()
-        email = form.cleaned_data["email"].lower()
-        role = form.cleaned_data["role"]
         try:
             with transaction.atomic():
-                user, created = user_model.objects.get_or_create(email=email)
-                if created:
-                    user.set_unusable_password()
-                    user.save()
-                current = company.memberships.filter(user=user).first()
-                if current is not None:
-                    current.check_keeps_an_officer(role)
-                Membership.objects.update_or_create(
-                    company=company, user=user, defaults={"role": role}
+                claimed = idempotency.claim(request)
+                if isinstance(claimed, HttpResponse):
+                    return claimed
+                invitation = workflow.invite(
+                    company, form.cleaned_data["email"], form.cleaned_data["role"], by=request.user
                 )
-        except ValidationError as exc:
-            form.add_error(None, exc)
+                idempotency.done(claimed, url)
+        except workflow.MembershipRefused as exc:
+            form.add_error(None, exc.message)
         else:
-            if created:
-                messages.info(
-                    request,
-                    _(
-                        "%(email)s has no account yet: they can set a password with "
-                        "“Forgot password” on the sign-in page."
-                    )
-                    % {"email": email},
-                )
-            return redirect("companies:member-list", pk=company.pk)
-    members = company.memberships.select_related("user")
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s. They join when they accept it.")
+                % {"email": invitation.email},
+            )
+            return redirect(url)
     return render(
         request,
         "companies/member_list.html",
-        {"company": company, "members": members, "form": form},
+        {
+            "company": company,
+            "members": company.memberships.select_related("user"),
+            "invitations": company.invitations.pending().select_related("invited_by"),
+            "form": form,
+            "roles": Role.choices,
+        },
     )
+
+
+@login_required
+@require_POST
+def member_role(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "manage", pk=pk)
+    membership = get_object_or_404(company.memberships, pk=membership_pk)
+    form = company_forms.RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors.get("role", [])))
+    else:
+        try:
+            workflow.change_role(membership, form.cleaned_data["role"], by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Role changed."))
+    return redirect("companies:member-list", pk=company.pk)
+
+
+def _invitation_step(
+    request: AuthenticatedHttpRequest, pk: int, invitation_pk: int, step: str
+) -> HttpResponse:
+    company = get_for_user_or_404(Company, request.user, "manage", pk=pk)
+    invitation = get_object_or_404(company.invitations, pk=invitation_pk)
+    try:
+        if step == "resend":
+            workflow.resend(invitation, by=request.user)
+            messages.success(
+                request, _("Invitation sent again to %(email)s.") % {"email": invitation.email}
+            )
+        else:
+            workflow.revoke(invitation, by=request.user)
+            messages.success(request, _("Invitation revoked: its link no longer works."))
+    except workflow.MembershipRefused as exc:
+        messages.error(request, exc.message)
+    return redirect("companies:member-list", pk=company.pk)
+
+
+@login_required
+@require_POST
+def invitation_resend(
+    request: AuthenticatedHttpRequest, pk: int, invitation_pk: int
+) -> HttpResponse:
+    return _invitation_step(request, pk, invitation_pk, "resend")
+
+
+@login_required
+@require_POST
+def invitation_revoke(
+    request: AuthenticatedHttpRequest, pk: int, invitation_pk: int
+) -> HttpResponse:
+    return _invitation_step(request, pk, invitation_pk, "revoke")
+
+
+@login_required
+def invitation_accept(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
+    """The link in an invitation e-mail. Anonymous visitors are sent to sign in (the sign-in
+    page links to sign-up, both bring them back here). Unknown, tampered, expired, revoked
+    and used links all answer the same 404. The invited account confirms with a POST; any
+    other account is refused without learning the company or the invited address."""
+    if request.method == "POST":
+        try:
+            membership = workflow.accept(token, by=request.user)
+        except workflow.InvitationNotFound:
+            raise Http404 from None
+        except workflow.MembershipRefused as exc:
+            return render(request, "companies/invitation_accept.html", {"refusal": exc.message})
+        messages.success(
+            request,
+            _("Welcome to %(company)s.") % {"company": membership.company.legal_name},
+        )
+        return redirect(membership.company)
+    invitation = workflow.pending_by_token(token)
+    if invitation is None:
+        raise Http404
+    try:
+        workflow.check_recipient(invitation, request.user)
+    except workflow.MembershipRefused as exc:
+        return render(request, "companies/invitation_accept.html", {"refusal": exc.message})
+    return render(request, "companies/invitation_accept.html", {"invitation": invitation})
 
 
 @login_required

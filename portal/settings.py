@@ -186,6 +186,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # attempts for the window, whatever the password (allauth's "login_failed" rate limit).
 CTPAT_LOGIN_FAILURES = env_int("CTPAT_LOGIN_FAILURES", 5)
 CTPAT_LOCKOUT_MINUTES = env_int("CTPAT_LOCKOUT_MINUTES", 15)
+# Days an e-mailed invitation to join a company stays valid (companies.workflow).
+CTPAT_INVITATION_DAYS = env_int("CTPAT_INVITATION_DAYS", 14)
 ACCOUNT_RATE_LIMITS = {
     "login_failed": f"{CTPAT_LOGIN_FAILURES}/{CTPAT_LOCKOUT_MINUTES}m/key",
 }

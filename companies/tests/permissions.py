@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
-from companies.models import Address, Contact, Identifier, ProgramParticipation
+from companies.models import (
+    Address,
+    Contact,
+    Identifier,
+    Invitation,
+    ProgramParticipation,
+    hash_invitation_token,
+)
 from core.testing import ANY_USER, EDITORS, MANAGERS, VIEWERS, PermissionCase
 
 C = PermissionCase
@@ -29,6 +38,26 @@ def _make_parts(t: Any) -> None:
     )
     t.identifier = Identifier.objects.create(company=t.company, kind="scac", value="ACME")
     t.program = ProgramParticipation.objects.create(company=t.company, program="pip", country="CA")
+
+
+INVITATION_TOKEN = "matrix-invitation-secret-0123456789abcdefghij"
+
+
+def _make_invitation(t: Any) -> None:
+    """A pending invitation of the main company to an address no persona has."""
+    now = timezone.now()
+    t.invitation = Invitation.objects.create(
+        company=t.company,
+        email="newcomer@acme.test",
+        role="viewer",
+        token_hash=hash_invitation_token(INVITATION_TOKEN),
+        sent_at=now,
+        expires_at=now + datetime.timedelta(days=14),
+    )
+
+
+def invitation(t: Any) -> int:
+    return int(t.invitation.pk)
 
 
 def _part_cases(kind: str, data: dict[str, Any], api_name: str) -> list[PermissionCase]:
@@ -90,6 +119,49 @@ CASES = [
         MANAGERS,
         method="post",
     ),
+    C(
+        "companies:member-role",
+        _url(
+            "companies:member-role",
+            company,
+            lambda t: t.company.memberships.get(role="viewer").pk,
+        ),
+        MANAGERS,
+        method="post",
+        data=lambda t: {"role": "user"},
+    ),
+    C(
+        "companies:invitation-resend",
+        _url("companies:invitation-resend", company, invitation),
+        MANAGERS,
+        method="post",
+        setup=_make_invitation,
+    ),
+    C(
+        "companies:invitation-revoke",
+        _url("companies:invitation-revoke", company, invitation),
+        MANAGERS,
+        method="post",
+        setup=_make_invitation,
+    ),
+    # The invitation link: every signed-in account reaches it; none of the personas is the
+    # invited address, so each gets the refusal page (200) and joins nothing
+    # (test_invitations.py covers the invited account, and 404 for dead links).
+    C(
+        "companies:invitation-accept",
+        _url("companies:invitation-accept", INVITATION_TOKEN),
+        ANY_USER,
+        setup=_make_invitation,
+        ok=(200,),
+    ),
+    C(
+        "companies:invitation-accept",
+        _url("companies:invitation-accept", INVITATION_TOKEN),
+        ANY_USER,
+        method="post",
+        setup=_make_invitation,
+        ok=(200,),
+    ),
     C("companies:audit-log", _url("companies:audit-log", company), MANAGERS),
     *_part_cases(
         "address",
@@ -124,6 +196,42 @@ CASES = [
         MANAGERS,
         api=True,
         method="delete",
+    ),
+    C("api:invitation-list", _url("api:invitation-list"), ANY_USER, api=True),
+    C(
+        "api:invitation-detail",
+        _url("api:invitation-detail", invitation),
+        MANAGERS,
+        api=True,
+        setup=_make_invitation,
+    ),
+    C(
+        "api:invitation-detail",
+        _url("api:invitation-detail", invitation),
+        MANAGERS,
+        api=True,
+        method="delete",
+        setup=_make_invitation,
+    ),
+    C(
+        "api:invitation-resend",
+        _url("api:invitation-resend", invitation),
+        MANAGERS,
+        api=True,
+        method="post",
+        setup=_make_invitation,
+    ),
+    # As for the page: every account reaches accept, and each persona is refused (400,
+    # wrong_account) because the invitation is for an address none of them has.
+    C(
+        "api:invitation-accept",
+        _url("api:invitation-accept"),
+        ANY_USER,
+        api=True,
+        method="post",
+        setup=_make_invitation,
+        data=lambda t: {"token": INVITATION_TOKEN},
+        ok=(400,),
     ),
     C("api:me", _url("api:me"), ANY_USER, api=True),
     C("accounts:token-list", _url("accounts:token-list"), ANY_USER),

@@ -1,14 +1,15 @@
-"""People of a company: managers add people and change roles, and a company that has a
-company officer always keeps one (only an officer signs the partner agreement)."""
+"""People of a company: managers change roles and remove people, and a company that has a
+company officer always keeps one (only an officer signs the partner agreement). Adding a
+person is an invitation (test_invitations.py)."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.test import override_settings
 from django.urls import reverse
 
-from accounts.models import User
 from companies.models import Membership
 from core.testing import PersonaTestCase
 
@@ -20,34 +21,29 @@ class MemberPageTests(PersonaTestCase):
     def officer_membership(self) -> Membership:
         return self.company.memberships.get(role="officer")
 
-    def test_manager_adds_a_new_person_who_can_then_reset_a_password(self) -> None:
-        self.login("admin")
-        response = self.client.post(
-            reverse("companies:member-list", args=[self.company.pk]),
-            {"email": "New.Person@Acme.test", "role": "user"},
-            follow=True,
+    def set_role(self, persona: str, role: str, *, follow: bool = False) -> Any:
+        membership = self.company.memberships.get(user=self.users[persona])
+        return self.client.post(
+            reverse("companies:member-role", args=[self.company.pk, membership.pk]),
+            {"role": role},
+            follow=follow,
         )
-        self.assertContains(response, "new.person@acme.test has no account yet")
-        person = User.objects.get(email="new.person@acme.test")
-        self.assertFalse(person.has_usable_password())
-        self.assertEqual(self.company.role_of(person), "user")
 
     def test_manager_changes_a_role(self) -> None:
         self.login("admin")
-        self.client.post(
-            reverse("companies:member-list", args=[self.company.pk]),
-            {"email": "viewer@acme.test", "role": "user"},
-        )
+        self.set_role("viewer", "user")
         self.assertEqual(self.company.role_of(self.users["viewer"]), "user")
+
+    def test_an_unknown_role_is_refused_with_a_message(self) -> None:
+        self.login("admin")
+        response = self.set_role("viewer", "emperor", follow=True)
+        self.assertContains(response, "emperor")
+        self.assertEqual(self.company.role_of(self.users["viewer"]), "viewer")
 
     def test_the_last_officer_cannot_be_demoted(self) -> None:
         self.login("admin")
-        page = self.client.post(
-            reverse("companies:member-list", args=[self.company.pk]),
-            {"email": "officer@acme.test", "role": "admin"},
-        )
-        self.assertEqual(page.status_code, 200)
-        self.assertIn("at least one company officer", page.context["form"].errors["role"][0])
+        response = self.set_role("officer", "admin", follow=True)
+        self.assertContains(response, "at least one company officer")
         self.assertEqual(self.officer_membership().user, self.users["officer"])
 
     def test_the_last_officer_cannot_be_removed(self) -> None:
@@ -61,9 +57,8 @@ class MemberPageTests(PersonaTestCase):
 
     def test_an_officer_can_step_down_once_another_is_named(self) -> None:
         self.login("officer")
-        url = reverse("companies:member-list", args=[self.company.pk])
-        self.client.post(url, {"email": "admin@acme.test", "role": "officer"})
-        self.client.post(url, {"email": "officer@acme.test", "role": "admin"})
+        self.set_role("admin", "officer")
+        self.set_role("officer", "admin")
         self.assertEqual(self.company.role_of(self.users["officer"]), "admin")
         self.assertEqual(self.company.role_of(self.users["admin"]), "officer")
 

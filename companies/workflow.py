@@ -1,0 +1,297 @@
+"""Membership verbs: invite a person by e-mail, accept, revoke, resend, change a role.
+
+People join an existing company only by accepting an invitation sent to their e-mail
+address: the link's secret (256 bits, only its SHA-256 stored) proves they read that
+mailbox, and only a signed-in account with the same address (case-insensitive) may
+accept. Nothing here tells the inviting manager whether the address already has an
+account on the installation: inviting a stranger and inviting an existing user give the
+same answer and the same e-mail.
+
+Each verb checks, then does, inside one transaction; a refusal is a `MembershipRefused`
+with a `code` for API clients and the HTTP status the API answers with. The members page
+and the API call these functions and only translate the refusal.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from companies.choices import Role
+from companies.models import Company, Invitation, Membership, hash_invitation_token
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# A link secret is 43 characters; anything much longer is not one of ours and is not hashed.
+_MAX_TOKEN_LENGTH = 100
+
+
+class MembershipRefused(Exception):
+    """A membership step was refused. The message says why and what to do; `code` names
+    the reason for API clients; `status` is the API's answer (409 when the invitation's or
+    the company's state forbids it, 400 when the request itself is wrong)."""
+
+    def __init__(self, message: str, *, code: str, status: int = 409) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status = status
+
+
+class InvitationNotFound(MembershipRefused):
+    """The one answer for an unknown, tampered, expired, revoked or already used link."""
+
+    def __init__(self) -> None:
+        super().__init__(_("Not found."), code="not_found", status=404)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def invitation_path(token: str) -> str:
+    return reverse("companies:invitation-accept", args=[token])
+
+
+def _now(now: datetime.datetime | None) -> datetime.datetime:
+    return now or timezone.now()
+
+
+def _valid_until(now: datetime.datetime) -> datetime.datetime:
+    return now + datetime.timedelta(days=settings.CTPAT_INVITATION_DAYS)
+
+
+def _check_manager(company: Company, by: User) -> None:
+    if not Company.objects.for_user(by, "manage").filter(pk=company.pk).exists():
+        # Same answer as for a company that does not exist: 404 through the API.
+        raise MembershipRefused(
+            _("Only the company's officer or administrators manage its people."),
+            code="not_found",
+            status=404,
+        )
+
+
+def _check_role(role: str) -> None:
+    if role not in Role.values:
+        raise MembershipRefused(
+            _("role: choose one of %(roles)s.") % {"roles": ", ".join(Role.values)},
+            code="invalid_role",
+            status=400,
+        )
+
+
+def invite(
+    company: Company, email: str, role: str, *, by: User, now: datetime.datetime | None = None
+) -> Invitation:
+    """Invite `email` to join `company` with `role` and e-mail the link once the
+    transaction commits. Refused when the address is already a member of this company or
+    already has a pending invitation to it (resend that one instead). Whether the address
+    has an account elsewhere on the installation changes nothing, here or in the e-mail."""
+    now = _now(now)
+    email = normalise_email(email)
+    _check_role(role)
+    with transaction.atomic():
+        _check_manager(company, by)
+        # One invitation step per company at a time, so two managers inviting the same
+        # address at the same moment cannot send two live links.
+        Company.objects.select_for_update().filter(pk=company.pk).first()
+        # A member of this very company is already on the manager's people page.
+        if company.memberships.filter(user__email__iexact=email).exists():
+            raise MembershipRefused(
+                _("%(email)s is already a member of this company; change their role in the list.")
+                % {"email": email},
+                code="already_member",
+            )
+        if company.invitations.pending(now).filter(email=email).exists():
+            raise MembershipRefused(
+                _("%(email)s already has a pending invitation; resend it from the list.")
+                % {"email": email},
+                code="already_invited",
+            )
+        token = secrets.token_urlsafe(32)
+        invitation = Invitation.objects.create(
+            company=company,
+            email=email,
+            role=role,
+            invited_by=by,
+            token_hash=hash_invitation_token(token),
+            sent_at=now,
+            expires_at=_valid_until(now),
+        )
+        _email_link(invitation, token)
+    return invitation
+
+
+def resend(invitation: Invitation, *, by: User, now: datetime.datetime | None = None) -> Invitation:
+    """Send a pending or expired invitation again with a new link valid for a fresh
+    period; the old link stops working at once."""
+    now = _now(now)
+    with transaction.atomic():
+        _check_manager(invitation.company, by)
+        fresh = (
+            Invitation.objects.select_for_update().select_related("company").get(pk=invitation.pk)
+        )
+        if fresh.accepted_at is not None:
+            raise MembershipRefused(
+                _("This invitation was already accepted."), code="already_accepted"
+            )
+        if fresh.revoked_at is not None:
+            raise MembershipRefused(
+                _("This invitation was revoked; invite the person again."), code="revoked"
+            )
+        others = fresh.company.invitations.pending(now).filter(email=fresh.email)
+        if others.exclude(pk=fresh.pk).exists():
+            raise MembershipRefused(
+                _("%(email)s already has a pending invitation; resend it from the list.")
+                % {"email": fresh.email},
+                code="already_invited",
+            )
+        token = secrets.token_urlsafe(32)
+        fresh.token_hash = hash_invitation_token(token)
+        fresh.sent_at = now
+        fresh.expires_at = _valid_until(now)
+        fresh.save(update_fields=["token_hash", "sent_at", "expires_at", "updated_at"])
+        _email_link(fresh, token)
+    return fresh
+
+
+def revoke(invitation: Invitation, *, by: User, now: datetime.datetime | None = None) -> Invitation:
+    """Revoke an invitation not yet accepted: its link answers 404 from now on. Revoking
+    twice is harmless."""
+    now = _now(now)
+    with transaction.atomic():
+        _check_manager(invitation.company, by)
+        fresh = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if fresh.accepted_at is not None:
+            raise MembershipRefused(
+                _("This invitation was already accepted; remove the member instead."),
+                code="already_accepted",
+            )
+        if fresh.revoked_at is None:
+            fresh.revoked_at = now
+            fresh.save(update_fields=["revoked_at", "updated_at"])
+    return fresh
+
+
+def pending_by_token(token: str, now: datetime.datetime | None = None) -> Invitation | None:
+    """The invitation a link opens, or None for an unknown, tampered, expired, revoked or
+    already accepted link (callers answer all of them with the same 404)."""
+    if not token or len(token) > _MAX_TOKEN_LENGTH:
+        return None
+    found = (
+        Invitation.objects.select_related("company", "invited_by")
+        .filter(token_hash=hash_invitation_token(token))
+        .first()
+    )
+    if found is None or not found.is_pending(_now(now)):
+        return None
+    return found
+
+
+def check_recipient(invitation: Invitation, user: User) -> None:
+    """Refuse a signed-in account whose e-mail is not the invited address, without saying
+    which address or which company the invitation is for."""
+    if normalise_email(user.email) != invitation.email:
+        raise MembershipRefused(
+            _(
+                "This invitation was sent to another e-mail address. Sign out, then sign "
+                "in (or create an account) with the address that received it."
+            ),
+            code="wrong_account",
+            status=400,
+        )
+
+
+def accept(token: str, *, by: User, now: datetime.datetime | None = None) -> Membership:
+    """Make `by` a member of the invitation's company with its role, and mark the
+    invitation used, in one transaction.
+
+    Idempotent: the same account accepting again (a double click, a retried request) gets
+    the same membership. Someone already a member keeps the role they have; an
+    invitation never demotes anyone. Unknown, tampered, expired, revoked or used links
+    raise `InvitationNotFound`; another account gets a `wrong_account` refusal.
+    """
+    now = _now(now)
+    if not token or len(token) > _MAX_TOKEN_LENGTH:
+        raise InvitationNotFound()
+    with transaction.atomic():
+        # The row lock makes two concurrent accepts of one link run one after the other.
+        invitation = (
+            Invitation.objects.select_for_update()
+            .filter(token_hash=hash_invitation_token(token))
+            .first()
+        )
+        if invitation is None or invitation.revoked_at is not None:
+            raise InvitationNotFound()
+        if invitation.accepted_at is not None:
+            if invitation.accepted_by_id == by.pk:
+                existing = Membership.objects.filter(
+                    company_id=invitation.company_id, user=by
+                ).first()
+                if existing is not None:
+                    return existing
+            raise InvitationNotFound()
+        if invitation.expires_at <= now:
+            raise InvitationNotFound()
+        check_recipient(invitation, by)
+        membership, _created = Membership.objects.get_or_create(
+            company_id=invitation.company_id, user=by, defaults={"role": invitation.role}
+        )
+        invitation.accepted_at = now
+        invitation.accepted_by = by
+        invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+    return membership
+
+
+def change_role(membership: Membership, role: str, *, by: User) -> Membership:
+    """Give a member another role. A company that has a company officer keeps at least
+    one (`Membership.check_keeps_an_officer`, a ValidationError on `role`)."""
+    _check_role(role)
+    with transaction.atomic():
+        _check_manager(membership.company, by)
+        stored = Membership.objects.select_for_update().get(pk=membership.pk)
+        stored.check_keeps_an_officer(role)
+        stored.role = role
+        stored.save(update_fields=["role", "updated_at"])
+    return stored
+
+
+def _email_link(invitation: Invitation, token: str) -> None:
+    """E-mail the link after commit, in the company's preferred language. The text is the
+    same whether or not the address has an account: it offers both ways in."""
+    company = invitation.company
+    inviter = invitation.invited_by
+    with override(company.language):
+        facts = {
+            "company": company.legal_name,
+            "site": settings.SITE_NAME,
+            "inviter": inviter.email if inviter else settings.SITE_NAME,
+            "role": Role(invitation.role).label,
+            "email": invitation.email,
+            "url": settings.CTPAT_SITE_URL + invitation_path(token),
+            "expires": f"{invitation.expires_at:%Y-%m-%d}",
+        }
+        subject = _("Invitation to join %(company)s on %(site)s") % facts
+        body = (
+            _(
+                "Hello,\n\n%(inviter)s invites you to join %(company)s on %(site)s, the "
+                "CTPAT portal, with the role %(role)s.\n\n"
+                "Open this link to accept: %(url)s\n\n"
+                "Sign in with %(email)s, or create an account with that address if you do "
+                "not have one yet. The link is valid until %(expires)s and works once. If "
+                "you did not expect this invitation, ignore this e-mail."
+            )
+            % facts
+        )
+    recipient = invitation.email
+    transaction.on_commit(lambda: send_mail(subject, body, None, [recipient], fail_silently=True))

@@ -1,0 +1,102 @@
+"""An administrator invites a colleague by e-mail; the colleague, who has no account yet,
+opens the e-mailed link, is sent to sign in, signs up instead, comes back to the
+invitation and joins with the invited role, in a real browser. Another account that opens
+the same link is refused without learning the company."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core import mail
+from playwright.sync_api import BrowserContext, Page, expect
+
+from core.testing import PASSWORD, add_member, make_company, make_user
+from e2e.conftest import artifact_path
+
+# axe-core where the machine has it (developer machines with /work/tools); the behaviour
+# checks run everywhere.
+AXE = Path(os.environ.get("CTPAT_AXE", "/work/tools/node_modules/axe-core/axe.min.js"))
+
+
+def sign_in(page: Page, context: BrowserContext, email: str) -> None:
+    context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+
+
+def serious_accessibility_problems(page: Page) -> list[str]:
+    if not AXE.exists():
+        return []
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run()")
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])})"
+        for v in result["violations"]
+        if v["impact"] in ("critical", "serious")
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_invite_sign_up_and_accept(
+    page: Page, context: BrowserContext, live_server: Any, broken: list[str]
+) -> None:
+    company = make_company("Acme Imports LLC")
+    add_member(company, make_user("admin@acme.test"), "admin")
+    make_user("someone@else.test")
+
+    sign_in(page, context, "admin@acme.test")
+    page.goto(f"/companies/{company.pk}/members/")
+    page.get_by_label("E-mail address").fill("Ana.Ruiz@Acme.test")
+    page.locator("form.card select[name=role]").select_option("user")
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.get_by_text("Invitation sent to ana.ruiz@acme.test.")).to_be_visible()
+    expect(page.get_by_test_id("invitations")).to_contain_text("ana.ruiz@acme.test")
+    page.screenshot(path=artifact_path("invitations-members-page.png"), full_page=True)
+    assert serious_accessibility_problems(page) == []
+
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://\S+(/companies/invitations/[^/\s]+/)", str(mail.outbox[0].body))
+    assert link, mail.outbox[0].body
+    path = link.group(1)
+
+    # Someone else's account: refused, and the page names neither company nor address.
+    sign_in(page, context, "someone@else.test")
+    page.goto(path)
+    expect(page.get_by_test_id("invitation-refused")).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text("Acme")
+    expect(page.locator("main")).not_to_contain_text("ana.ruiz")
+    page.screenshot(path=artifact_path("invitations-refused.png"), full_page=True)
+
+    assert serious_accessibility_problems(page) == []
+
+    # Signing out from there leads to the sign-in page, which leads back to the link;
+    # the invited person has no account yet and signs up instead.
+    page.locator("main").get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
+    page.locator('a[href^="/accounts/signup/"]').first.click()
+    page.locator("input[name=email]").fill("ana.ruiz@acme.test")
+    page.locator("input[name=password1]").fill(PASSWORD)
+    page.locator("input[name=password2]").fill(PASSWORD)
+    page.locator("form[action^='/accounts/signup/'] button[type=submit]").click()
+    expect(page).to_have_url(re.compile(re.escape(path) + "$"))
+    expect(page.locator("main")).to_contain_text("Acme Imports LLC")
+    page.screenshot(path=artifact_path("invitations-accept-page.png"), full_page=True)
+    assert serious_accessibility_problems(page) == []
+    page.get_by_test_id("accept-invitation").click()
+    expect(page.get_by_text("Welcome to Acme Imports LLC.")).to_be_visible()
+    assert company.role_of(company.memberships.get(user__email="ana.ruiz@acme.test").user) == (
+        "user"
+    )
+
+    # The used link is dead.
+    response = page.goto(path)
+    assert response is not None and response.status == 404
+    broken[:] = [b for b in broken if path not in b]
+    assert broken == []
