@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from actions.models import CorrectiveAction
 from companies.models import Company
-from core import idempotency
+from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404
 from partners.models import BusinessPartner
@@ -251,7 +251,6 @@ def evidence_download(
     request: AuthenticatedHttpRequest, company_pk: int, pk: int, evidence_pk: int
 ) -> FileResponse:
     questionnaire = _questionnaire(request, company_pk, pk, "view")
-    evidence = get_for_user_or_404(
-        AnswerEvidence, request.user, "view", pk=evidence_pk, answer__questionnaire=questionnaire
+    return files.serve_for_user(
+        request, AnswerEvidence, "file", pk=evidence_pk, answer__questionnaire=questionnaire
     )
-    return evidence.download()
