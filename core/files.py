@@ -159,7 +159,7 @@ def file_response(
         response = HttpResponse(b"", content_type=content_type)
         if mode == "x-accel-redirect":
             prefix = getattr(settings, "CTPAT_FILE_ACCEL_PREFIX", "/protected-media/")
-            response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(stored.name)
+            response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(stored.name or "")
         elif mode == "x-sendfile":
             response["X-Sendfile"] = stored.path
         else:
@@ -209,9 +209,8 @@ def serve_for_user(
 def _api_user(request: HttpRequest) -> Any:
     """The user an `Authorization` header names, authenticated exactly as the API does
     (so a link from an API answer works for the same token)."""
-    drf_request = Request(
-        request, authenticators=[cls() for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
-    )
+    classes: list[Any] = list(api_settings.DEFAULT_AUTHENTICATION_CLASSES)
+    drf_request = Request(request, authenticators=[cls() for cls in classes])
     return drf_request.user
 
 

@@ -60,6 +60,8 @@ class FileWorld(PersonaTestCase):
 
     incident: Incident
     foreign: Incident
+    ack: Any
+    employee: Any
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -88,7 +90,7 @@ class MediaIsNeverServedTests(FileWorld):
     def test_a_stored_file_is_not_served_under_media_even_with_debug(self) -> None:
         with override_settings(DEBUG=True):
             _reload_urlconf()
-            path = "/" + settings.MEDIA_URL.lstrip("/") + self.incident.attachment.name
+            path = "/" + settings.MEDIA_URL.lstrip("/") + str(self.incident.attachment.name)
             self.assertEqual(self.client.get(path).status_code, 404)
             self.login("officer")
             self.assertEqual(self.client.get(path).status_code, 404)
@@ -215,7 +217,7 @@ class ProxyAndStorageTests(FileWorld):
         response = self.client.get(self.file_url(self.incident, "attachment"))
         self.assertEqual(response.status_code, 200)
         self.assertEqual(
-            response["X-Accel-Redirect"], "/protected-media/" + self.incident.attachment.name
+            response["X-Accel-Redirect"], "/protected-media/" + str(self.incident.attachment.name)
         )
         self.assertEqual(response.content, b"")
         self.assertEqual(response["Content-Disposition"], 'inline; filename="lock.pdf"')
@@ -231,7 +233,7 @@ class ProxyAndStorageTests(FileWorld):
         self.login("viewer")
         response = self.client.get(self.file_url(self.incident, "attachment"))
         self.assertEqual(
-            response["X-Sendfile"], default_storage.path(self.incident.attachment.name)
+            response["X-Sendfile"], default_storage.path(str(self.incident.attachment.name))
         )
         self.assertEqual(response.content, b"")
 
@@ -249,7 +251,7 @@ class ProxyAndStorageTests(FileWorld):
             self.assertEqual(response.status_code, 302)
             self.assertEqual(
                 response["Location"],
-                "https://objects.example/bucket/" + self.incident.attachment.name,
+                "https://objects.example/bucket/" + str(self.incident.attachment.name),
             )
             self.assertEqual(response["Cache-Control"], "private, no-store")
             self.client.logout()
@@ -307,6 +309,9 @@ class RegistryTests(FileWorld):
 
 
 class UploadNameTests(PersonaTestCase):
+    session: Any
+    course: Any
+
     def test_an_uploaded_sign_in_sheet_is_stored_under_a_random_folder(self) -> None:
         from django.core.files.uploadedfile import SimpleUploadedFile
 
