@@ -12,6 +12,9 @@ class ActionsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from actions import models
+        from core import files
 
         auditlog.register(models.CorrectiveAction, exclude_fields=["updated_at"])
         auditlog.register(models.ActionEvidence)
+
+        files.register(models.ActionEvidence, "file")

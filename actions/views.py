@@ -20,7 +20,7 @@ from actions.forms import ActionEvidenceForm, ActionFilterForm, ActionForm
 from actions.models import ActionEvidence, CorrectiveAction
 from companies.context_processors import remember_company
 from companies.models import Company
-from core import idempotency
+from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404
 from profiles.uploads import attach, store_file
@@ -131,7 +131,6 @@ def action_evidence_upload(
 def action_evidence_download(
     request: AuthenticatedHttpRequest, company_pk: int, file_pk: int
 ) -> HttpResponseBase:
-    item = get_for_user_or_404(
-        ActionEvidence, request.user, "view", pk=file_pk, action__company_id=company_pk
+    return files.serve_for_user(
+        request, ActionEvidence, "file", pk=file_pk, action__company_id=company_pk
     )
-    return item.download(inline=item.is_image)

@@ -12,7 +12,10 @@ class AuditsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from audits import models
+        from core import files
 
         auditlog.register(models.MockAudit, exclude_fields=["updated_at"])
         auditlog.register(models.Finding, exclude_fields=["updated_at"])
         auditlog.register(models.FindingPhoto)
+
+        files.register(models.FindingPhoto, "file")

@@ -23,7 +23,7 @@ from audits.models import Finding, FindingPhoto, MockAudit
 from catalogue.models import Criterion
 from companies.context_processors import remember_company
 from companies.models import Company
-from core import idempotency
+from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404
 from profiles.models import NoCatalogue, Response, SecurityProfile
@@ -213,10 +213,9 @@ def photo_upload(
 def photo_download(
     request: AuthenticatedHttpRequest, company_pk: int, photo_pk: int
 ) -> HttpResponseBase:
-    photo = get_for_user_or_404(
-        FindingPhoto, request.user, "view", pk=photo_pk, finding__audit__company_id=company_pk
+    return files.serve_for_user(
+        request, FindingPhoto, "file", pk=photo_pk, finding__audit__company_id=company_pk
     )
-    return photo.download(inline=photo.is_image)
 
 
 @login_required

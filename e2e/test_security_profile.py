@@ -75,6 +75,16 @@ def test_an_officer_answers_uploads_evidence_and_submits_the_profile(
     form.get_by_role("button", name="Upload evidence").click()
     expect(page.get_by_text("Evidence “Signed security statement” uploaded.")).to_be_visible()
     expect(page.get_by_test_id("evidence-table")).to_contain_text("security-statement.pdf")
+    # The evidence link serves the file to the member through the permission check.
+    # (The test server itself serves /media/; the portal's URL map never does, see
+    # core/tests/test_files.py.)
+    link = page.get_by_test_id("evidence-table").get_by_role("link", name="security-statement.pdf")
+    download = page.request.get(str(link.get_attribute("href")))
+    assert download.status == 200
+    assert download.body() == PDF_BYTES
+    assert download.headers["cache-control"] == "private, no-store"
+    assert download.headers["x-content-type-options"] == "nosniff"
+    page.screenshot(path=artifact_path("security-profile-evidence.png"), full_page=True)
 
     page.goto(f"/companies/{company.pk}/profile/")
     expect(page.get_by_test_id("progress")).to_contain_text("3/")

@@ -24,6 +24,7 @@ from actions.api import company_or_404
 from actions.models import CorrectiveAction
 from core import idempotency
 from core.api import TenantViewSet, ValidatedModelSerializer
+from core.files import ProtectedFileURLField
 from incidents.choices import IncidentKind, IncidentStatus
 from incidents.forms import CRITERION_ID
 from incidents.models import Incident, Notification
@@ -91,6 +92,7 @@ class IncidentSerializer(ValidatedModelSerializer):
         read_only=True, help_text="Deadline of the notification clock (MSC 7.23)."
     )
     notifications = NotificationSerializer(many=True, read_only=True)
+    attachment_url = ProtectedFileURLField("attachment")
 
     class Meta:
         model = Incident
@@ -108,6 +110,7 @@ class IncidentSerializer(ValidatedModelSerializer):
             "inspection",
             "seal",
             *READ_ONLY[1:],
+            "attachment_url",
         ]
         read_only_fields = READ_ONLY
 

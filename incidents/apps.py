@@ -11,7 +11,11 @@ class IncidentsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from core import files
         from incidents import models
 
         auditlog.register(models.Incident, exclude_fields=["updated_at"])
         auditlog.register(models.Notification, exclude_fields=["updated_at"])
+
+        # Attachments, anonymous reports' included, are read by the company's members.
+        files.register(models.Incident, "attachment")

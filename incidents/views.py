@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from companies.models import Company
-from core import idempotency
+from core import idempotency, uploads
 from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404
 from incidents import report
@@ -227,8 +227,10 @@ def anonymous_report(request: HttpRequest, company_pk: int, token: str) -> HttpR
             stored = ""
             upload = d.get("attachment")
             if upload:
-                ext = upload.name.rsplit(".", 1)[-1].lower()[:5]
-                stored = default_storage.save(f"incidents/{company.pk}/anon.{ext}", upload)
+                # A random directory: the stored name must not be guessable.
+                stored = default_storage.save(
+                    uploads.random_name(f"incidents/{company.pk}", upload.name), upload
+                )
             try:
                 open_incident(
                     company,

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from actions.api import company_or_404
 from core.api import TenantViewSet, ValidatedModelSerializer
+from core.files import ProtectedFileURLField
 from core.idempotency import api_key
 from inspections.choices import Direction, Result
 from inspections.models import Inspection, InspectionResult, checklist_for
@@ -91,10 +92,20 @@ class InspectionFilter(DateRangeFilterSet):
 
 class InspectionResultSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     has_photo = serializers.SerializerMethodField()
+    photo_url = ProtectedFileURLField("photo")
 
     class Meta:
         model = InspectionResult
-        fields = ["position", "key", "label_en", "label_es", "result", "note", "has_photo"]
+        fields = [
+            "position",
+            "key",
+            "label_en",
+            "label_es",
+            "result",
+            "note",
+            "has_photo",
+            "photo_url",
+        ]
 
     def get_has_photo(self, obj: InspectionResult) -> bool:
         return bool(obj.photo)

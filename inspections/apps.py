@@ -11,8 +11,11 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from core import files
         from inspections import models
 
         auditlog.register(models.ChecklistTemplate, exclude_fields=["updated_at"])
         auditlog.register(models.Inspection, exclude_fields=["updated_at"])
         auditlog.register(models.GateEntry, exclude_fields=["updated_at"])
+
+        files.register(models.InspectionResult, "photo")

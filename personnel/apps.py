@@ -11,7 +11,8 @@ class PersonnelConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from personnel import models
+        from core import files
+        from personnel import models, sensitive
 
         for model in (
             models.SecurityRole,
@@ -23,3 +24,11 @@ class PersonnelConfig(AppConfig):
         # Screening changes are audited, but the sensitive texts are masked in the audit
         # trail: the access log, not the change log, is where their readers are shown.
         auditlog.register(models.Screening, mask_fields=list(models.Screening.SENSITIVE_FIELDS))
+        # A signed copy is a personal document: sensitive like the screening details
+        # (managers only, every download logged).
+        files.register(
+            models.ConductAcknowledgement,
+            "evidence",
+            action=sensitive.SENSITIVE_ACTION,
+            on_access=sensitive.log_file_access,
+        )

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from companies.models import Address, Company
 from core.models import TenantModel
 from core.tenancy import TenantQuerySet
+from core.uploads import RandomUploadTo
 from personnel.uploads import MB, SCANS, UploadCheck
 
 
@@ -234,7 +235,7 @@ class ConductAcknowledgement(TenantModel):
     acknowledged_on = models.DateField(_("acknowledged on"))
     evidence = models.FileField(
         _("signed copy"),
-        upload_to="personnel/acknowledgements/%Y/",
+        upload_to=RandomUploadTo("personnel/acknowledgements"),
         blank=True,
         validators=[UploadCheck(SCANS, 10 * MB)],
     )

@@ -4,7 +4,9 @@ Screening outcome details and notes are shown only to the company's officers and
 the people whose role allows the `manage` action in `core.tenancy`. Program-office staff,
 consultants, users and viewers see that a check was done and its outcome, never the
 details. Each time the details are shown (page or API), one `SensitiveAccessLog` row per
-employee records who saw them and when.
+employee records who saw them and when. The signed copies of code-of-conduct
+acknowledgements follow the same rule: only managers download them (`core.files` checks
+`SENSITIVE_ACTION`), and each download is logged (`log_file_access`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from companies.models import Company
-from personnel.models import Employee, SensitiveAccessLog
+from personnel.models import ConductAcknowledgement, Employee, SensitiveAccessLog
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -51,3 +53,9 @@ def log_sensitive_view(
         for e in {e.pk: e for e in employees}.values()
     ]
     SensitiveAccessLog.objects.bulk_create(rows)
+
+
+def log_file_access(request: HttpRequest, obj: ConductAcknowledgement) -> None:
+    """Record a download of an employee's signed copy (called by `core.files` once the
+    user's role was found to allow `SENSITIVE_ACTION`)."""
+    log_sensitive_view(request, [obj.employee], channel="file")

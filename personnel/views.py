@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from companies.models import Company
-from core import idempotency
+from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404
 from personnel import forms
@@ -33,7 +33,6 @@ from personnel.models import (
 )
 from personnel.sensitive import can_see_sensitive, log_sensitive_view
 from personnel.tables import ImportRefused
-from personnel.uploads import content_type_for
 from personnel.workflow import record_separation
 
 
@@ -175,18 +174,8 @@ def acknowledgement_create(
 def acknowledgement_file(
     request: AuthenticatedHttpRequest, company_pk: int, pk: int
 ) -> HttpResponseBase:
-    ack = get_for_user_or_404(
-        ConductAcknowledgement, request.user, "view", pk=pk, company_id=company_pk
-    )
-    if not ack.evidence:
-        raise Http404
-    return _file(ack.evidence)
-
-
-def _file(field: Any) -> FileResponse:
-    name = field.name.rsplit("/", 1)[-1]
-    return FileResponse(
-        field.open("rb"), filename=name, content_type=content_type_for(name), as_attachment=True
+    return files.serve_for_user(
+        request, ConductAcknowledgement, "evidence", pk=pk, company_id=company_pk
     )
 
 

@@ -280,6 +280,17 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 # Largest evidence, photo or document upload accepted, in megabytes.
 CTPAT_UPLOAD_MAX_MB = env_int("CTPAT_UPLOAD_MAX_MB", 20)
+# Uploaded files are only served by core/files.py after a permission check, never from
+# MEDIA_URL. Who sends the bytes: "" Django; "x-accel-redirect" nginx (internal location
+# CTPAT_FILE_ACCEL_PREFIX aliased to MEDIA_ROOT); "x-sendfile" Apache/lighttpd;
+# "redirect" the storage's own short-lived URL (object storage).
+CTPAT_FILE_SENDFILE = env_str("CTPAT_FILE_SENDFILE", "").strip().lower()
+if CTPAT_FILE_SENDFILE not in ("", "x-accel-redirect", "x-sendfile", "redirect"):
+    raise ConfigurationError(
+        f"CTPAT_FILE_SENDFILE={CTPAT_FILE_SENDFILE!r}: use x-accel-redirect, x-sendfile, "
+        "redirect, or leave it empty"
+    )
+CTPAT_FILE_ACCEL_PREFIX = env_str("CTPAT_FILE_ACCEL_PREFIX", "/protected-media/")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

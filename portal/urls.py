@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -74,9 +72,9 @@ urlpatterns = [
     path("q/", include("questionnaires.public_urls")),
     path("catalogue/", include("catalogue.urls")),
     path("screening/", include("screening.urls")),
+    # Uploaded files, only through the permission check: nothing is ever served from
+    # MEDIA_URL, not even with DEBUG (core/files.py).
+    path("files/", include("core.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

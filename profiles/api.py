@@ -20,6 +20,7 @@ from rest_framework.response import Response as APIResponse
 from accounts.reauth import client_ip, totp_code_ok
 from companies.models import Company
 from core.api import TenantViewSet, ValidatedModelSerializer
+from core.files import ProtectedFileURLField
 from core.tenancy import get_for_user_or_404
 from profiles import workflow
 from profiles.choices import ResponseStatus
@@ -417,6 +418,7 @@ class EvidenceViewSet(TenantViewSet):
 
 class EvidenceFileSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     file = serializers.FileField(write_only=True, help_text=f"Accepted: {accepted_types_text()}.")
+    url = ProtectedFileURLField("file")
 
     class Meta:
         model = EvidenceFile
@@ -425,6 +427,7 @@ class EvidenceFileSerializer(serializers.ModelSerializer):  # type: ignore[type-
             "evidence",
             "version",
             "file",
+            "url",
             "original_name",
             "content_type",
             "size",

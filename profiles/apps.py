@@ -11,6 +11,7 @@ class ProfilesConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from core import files
         from profiles import models
 
         auditlog.register(models.SecurityProfile, exclude_fields=["updated_at"])
@@ -19,3 +20,5 @@ class ProfilesConfig(AppConfig):
         auditlog.register(models.EvidenceFile)
         auditlog.register(models.Submission, exclude_fields=["snapshot"])
         auditlog.register(models.AnnualReview)
+
+        files.register(models.EvidenceFile, "file")

@@ -22,7 +22,7 @@ from accounts.reauth import ask_for_mfa, client_ip, mfa_recently_confirmed
 from catalogue.models import Catalogue, Criterion
 from companies.context_processors import remember_company
 from companies.models import Company
-from core import idempotency
+from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404, roles_allowing
 from profiles import annual, exports, workflow
@@ -334,14 +334,13 @@ def evidence_version_upload(
 def evidence_download(
     request: AuthenticatedHttpRequest, company_pk: int, file_pk: int
 ) -> HttpResponseBase:
-    file = get_for_user_or_404(
+    return files.serve_for_user(
+        request,
         EvidenceFile,
-        request.user,
-        "view",
+        "file",
         pk=file_pk,
         evidence__response__profile__company_id=company_pk,
     )
-    return file.download(inline=file.is_image)
 
 
 @login_required

@@ -11,6 +11,7 @@ class QuestionnairesConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from core import files
         from questionnaires import models
         from questionnaires.question_sets import bank
 
@@ -21,3 +22,4 @@ class QuestionnairesConfig(AppConfig):
         )
         auditlog.register(models.Answer, exclude_fields=["created_at", "updated_at"])
         auditlog.register(models.AnswerEvidence, exclude_fields=["created_at", "updated_at"])
+        files.register(models.AnswerEvidence, "file")

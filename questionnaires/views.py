@@ -12,7 +12,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from actions.models import CorrectiveAction
 from companies.models import Company
-from core import idempotency
+from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404
 from partners.models import BusinessPartner
@@ -249,9 +250,8 @@ def questionnaire_relink(
 @login_required
 def evidence_download(
     request: AuthenticatedHttpRequest, company_pk: int, pk: int, evidence_pk: int
-) -> FileResponse:
+) -> HttpResponseBase:
     questionnaire = _questionnaire(request, company_pk, pk, "view")
-    evidence = get_for_user_or_404(
-        AnswerEvidence, request.user, "view", pk=evidence_pk, answer__questionnaire=questionnaire
+    return files.serve_for_user(
+        request, AnswerEvidence, "file", pk=evidence_pk, answer__questionnaire=questionnaire
     )
-    return evidence.download()

@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import TenantViewSet, ValidatedModelSerializer
+from core.files import absolute_url
 from partners.models import BusinessPartner
 from profiles.uploads import attach, store_file
 from recognition.arrangements import load_arrangements
@@ -56,8 +57,15 @@ class PartnerStatusSerializer(ValidatedModelSerializer):
         return obj.counts()
 
     def get_proofs(self, obj: PartnerStatus) -> list[dict[str, Any]]:
+        request = self.context.get("request")
         return [
-            {"id": p.pk, "name": p.original_name, "sha256": p.sha256, "size": p.size}
+            {
+                "id": p.pk,
+                "name": p.original_name,
+                "sha256": p.sha256,
+                "size": p.size,
+                "url": absolute_url(p, "file", request),
+            }
             for p in obj.proofs.all()
         ]
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from certification.choices import State
 from companies.models import Company
-from core import idempotency
+from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404
 from partners.models import BusinessPartner
@@ -122,10 +122,9 @@ def status_create(
 
 @login_required
 def proof_download(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponseBase:
-    proof = get_for_user_or_404(
-        StatusProof, request.user, "view", pk=pk, status__partner__company_id=company_pk
+    return files.serve_for_user(
+        request, StatusProof, "file", pk=pk, status__partner__company_id=company_pk
     )
-    return proof.download(inline=proof.is_image)
 
 
 @login_required

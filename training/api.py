@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from companies.models import Company
 from core.api import TenantViewSet, ValidatedModelSerializer
+from core.files import ProtectedFileURLField
 from core.tenancy import get_for_user_or_404
 from training.matrix import State, build_matrix
 from training.models import Course, TrainingRecord, TrainingSession
@@ -74,6 +75,7 @@ class CourseViewSet(TenantViewSet):
 
 class SessionSerializer(ValidatedModelSerializer):
     has_sign_in_sheet = serializers.SerializerMethodField()
+    sign_in_sheet_url = ProtectedFileURLField("sign_in_sheet")
 
     class Meta:
         model = TrainingSession
@@ -87,6 +89,7 @@ class SessionSerializer(ValidatedModelSerializer):
             "facility",
             "notes",
             "has_sign_in_sheet",
+            "sign_in_sheet_url",
             "created_at",
         ]
         read_only_fields = ["created_at"]

@@ -11,6 +11,7 @@ class TrainingConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from core import files
         from training import models
 
         for model in (
@@ -23,3 +24,8 @@ class TrainingConfig(AppConfig):
             models.CultureEvidence,
         ):
             auditlog.register(model)
+
+        files.register(models.TrainingSession, "sign_in_sheet")
+        files.register(models.SessionMaterial, "file")
+        files.register(models.TrainingRecord, "signature")
+        files.register(models.CultureEvidence, "file")

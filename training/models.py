@@ -28,6 +28,7 @@ from django.utils.translation import pgettext_lazy
 from companies.models import Address, Company
 from core.models import TenantModel
 from core.tenancy import TenantQuerySet
+from core.uploads import RandomUploadTo
 from personnel.models import Employee, SecurityRole, localized
 from personnel.uploads import DOCUMENTS, MB, SCANS, UploadCheck
 
@@ -132,7 +133,7 @@ class TrainingSession(TenantModel):
     )
     sign_in_sheet = models.FileField(
         _("signed attendance sheet"),
-        upload_to="training/sheets/%Y/",
+        upload_to=RandomUploadTo("training/sheets"),
         blank=True,
         validators=[UploadCheck(SCANS, 10 * MB)],
         help_text=_("A scan or photo of the signed sheet: PDF, PNG or JPEG, at most 10 MB."),
@@ -169,7 +170,7 @@ class SessionMaterial(TenantModel):
     title = models.CharField(pgettext_lazy("document", "title"), max_length=200, blank=True)
     file = models.FileField(
         _("file"),
-        upload_to="training/materials/%Y/",
+        upload_to=RandomUploadTo("training/materials"),
         validators=[UploadCheck(DOCUMENTS, 20 * MB)],
         help_text=_("PDF, Office (docx, xlsx, pptx), image or text, at most 20 MB."),
     )
@@ -216,7 +217,7 @@ class TrainingRecord(TenantModel):
     completed_on = models.DateField(_("completed on"))
     signature = models.FileField(
         _("signature"),
-        upload_to="training/signatures/%Y/",
+        upload_to=RandomUploadTo("training/signatures"),
         blank=True,
         validators=[SIGNATURE_CHECK],
     )
@@ -412,7 +413,7 @@ class CultureEvidence(TenantModel):
     title = models.CharField(pgettext_lazy("document", "title"), max_length=200, blank=True)
     file = models.FileField(
         _("file"),
-        upload_to="training/culture/%Y/",
+        upload_to=RandomUploadTo("training/culture"),
         validators=[UploadCheck(DOCUMENTS, 20 * MB)],
         help_text=_("PDF, Office (docx, xlsx, pptx), image or text, at most 20 MB."),
     )

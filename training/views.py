@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,13 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from companies.models import Company
-from core import idempotency
+from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404
 from personnel.models import Employee
 from personnel.sensitive import company_allows
 from personnel.tables import ImportRefused
-from personnel.uploads import content_type_for
 from training import forms
 from training.effectiveness import effectiveness
 from training.export import as_csv, as_xlsx
@@ -46,16 +45,6 @@ from training.workflow import record_attendance, request_retraining
 
 def _company(request: AuthenticatedHttpRequest, company_pk: int, action: str) -> Company:
     return get_for_user_or_404(Company, request.user, action, pk=company_pk)
-
-
-def _download(field: Any, *, inline: bool = False) -> FileResponse:
-    name = field.name.rsplit("/", 1)[-1]
-    return FileResponse(
-        field.open("rb"),
-        filename=name,
-        content_type=content_type_for(name),
-        as_attachment=not inline,
-    )
 
 
 @login_required
@@ -382,20 +371,14 @@ def material_add(request: AuthenticatedHttpRequest, company_pk: int, pk: int) ->
 
 @login_required
 def material_file(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponseBase:
-    material = get_for_user_or_404(
-        SessionMaterial, request.user, "view", pk=pk, company_id=company_pk
-    )
-    return _download(material.file)
+    return files.serve_for_user(request, SessionMaterial, "file", pk=pk, company_id=company_pk)
 
 
 @login_required
 def session_sheet(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponseBase:
-    session = get_for_user_or_404(
-        TrainingSession, request.user, "view", pk=pk, company_id=company_pk
+    return files.serve_for_user(
+        request, TrainingSession, "sign_in_sheet", pk=pk, company_id=company_pk
     )
-    if not session.sign_in_sheet:
-        raise Http404
-    return _download(session.sign_in_sheet)
 
 
 @login_required
@@ -480,10 +463,7 @@ def record_sign(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> 
 def record_signature(
     request: AuthenticatedHttpRequest, company_pk: int, pk: int
 ) -> HttpResponseBase:
-    record = get_for_user_or_404(TrainingRecord, request.user, "view", pk=pk, company_id=company_pk)
-    if not record.signature:
-        raise Http404
-    return _download(record.signature, inline=True)
+    return files.serve_for_user(request, TrainingRecord, "signature", pk=pk, company_id=company_pk)
 
 
 @login_required
@@ -530,7 +510,4 @@ def culture_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) 
 def culture_evidence_file(
     request: AuthenticatedHttpRequest, company_pk: int, pk: int
 ) -> HttpResponseBase:
-    evidence = get_for_user_or_404(
-        CultureEvidence, request.user, "view", pk=pk, company_id=company_pk
-    )
-    return _download(evidence.file)
+    return files.serve_for_user(request, CultureEvidence, "file", pk=pk, company_id=company_pk)

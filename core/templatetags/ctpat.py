@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import template
+from django.db.models import Model
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from core import files
 from core.idempotency import FIELD, new_key
 
 register = template.Library()
@@ -15,3 +17,10 @@ register = template.Library()
 def submission_key() -> SafeString:
     """A hidden input that lets the server recognise a repeated submission of this form."""
     return format_html('<input type="hidden" name="{}" value="{}">', FIELD, new_key())
+
+
+@register.simple_tag
+def protected_file_url(obj: Model, field: str) -> str:
+    """`{% protected_file_url obj "field" %}`: the address that serves the uploaded file
+    through its permission check (never `obj.field.url`, which is not served)."""
+    return files.protected_url(obj, field)

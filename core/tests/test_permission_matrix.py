@@ -20,9 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from core.testing import PERSONAS, PermissionCase, PersonaTestCase
 
 OUR_APPS = [
-    cfg.name
-    for cfg in apps.get_app_configs()
-    if (cfg.path and "site-packages" not in cfg.path) and cfg.name not in {"core"}
+    cfg.name for cfg in apps.get_app_configs() if cfg.path and "site-packages" not in cfg.path
 ]
 # Namespaces that belong to libraries (allauth, admin, i18n) rather than to us.
 FOREIGN_PREFIXES = (

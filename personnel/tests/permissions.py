@@ -91,7 +91,7 @@ CASES = [
     C(
         "personnel:acknowledgement-file",
         _url("personnel:acknowledgement-file", company, lambda t: t.ack.pk),
-        VIEWERS,
+        MANAGERS,
         setup=P,
     ),
     C(
