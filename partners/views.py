@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from companies.models import Company
 from core import idempotency
 from core.http import AuthenticatedHttpRequest
+from core.importing import clean_filename
 from core.pdf import pdf_response
 from core.tenancy import get_for_user_or_404
 from partners import evidence, importing, workflow
@@ -186,11 +187,11 @@ def import_upload(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRes
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        result = importing.check_file(company, upload.file, upload.name)
+        result = importing.check_file(company, upload, upload.name)
         batch = PartnerImport.objects.create(
             company=company,
             uploaded_by=request.user,
-            filename=upload.name[:200],
+            filename=clean_filename(upload.name),
             status=PartnerImport.Status.INVALID if result.errors else PartnerImport.Status.PREVIEW,
             rows=[] if result.errors else result.rows,
             errors=result.errors[:1000],

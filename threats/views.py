@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from companies.models import Company
 from core import idempotency
 from core.http import AuthenticatedHttpRequest
+from core.importing import clean_filename
 from core.tenancy import get_for_user_or_404
 from threats import importing
 from threats.forms import ImportForm, ThreatRatingForm
@@ -218,11 +219,11 @@ def import_create(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRes
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        result = importing.check_file(company, upload.file)
+        result = importing.check_file(company, upload)
         batch = ThreatImport.objects.create(
             company=company,
             uploaded_by=request.user,
-            filename=upload.name[:200],
+            filename=clean_filename(upload.name),
             status=ThreatImport.Status.INVALID if result.errors else ThreatImport.Status.PREVIEW,
             rows=[] if result.errors else result.rows,
             errors=result.errors,
