@@ -3,7 +3,6 @@ the two-step import (upload and check, then confirm)."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from companies.models import Company
 from core import idempotency
+from core.exports import safe_writer
 from core.http import AuthenticatedHttpRequest
 from core.importing import clean_filename
 from core.pdf import pdf_response
@@ -86,7 +86,7 @@ def partner_export(request: AuthenticatedHttpRequest, company_pk: int) -> Stream
         def write(self, value: str) -> str:
             return value
 
-    writer = csv.writer(Echo())
+    writer = safe_writer(Echo())
     header = [*importing.COLUMNS, "tier", "computed_tier", "tier_override_reason"]
 
     def rows() -> Any:

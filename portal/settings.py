@@ -243,6 +243,12 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 # Largest evidence, photo or document upload accepted, in megabytes.
 CTPAT_UPLOAD_MAX_MB = env_int("CTPAT_UPLOAD_MAX_MB", 20)
+# Imports (CSV/Excel read by core.importing): largest file and most data rows per file.
+# The partner import takes a whole supplier base, so it has its own, larger limits.
+CTPAT_IMPORT_MAX_MB = env_int("CTPAT_IMPORT_MAX_MB", 10)
+CTPAT_IMPORT_MAX_ROWS = env_int("CTPAT_IMPORT_MAX_ROWS", 5000)
+CTPAT_PARTNER_IMPORT_MAX_MB = env_int("CTPAT_PARTNER_IMPORT_MAX_MB", 50)
+CTPAT_PARTNER_IMPORT_MAX_ROWS = env_int("CTPAT_PARTNER_IMPORT_MAX_ROWS", 100_000)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
