@@ -31,6 +31,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
+import importlib
 import io
 import re
 import zipfile
@@ -65,9 +66,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 _XML_ERRORS: tuple[type[BaseException], ...] = (ParseError,)
 try:  # lxml is optional for openpyxl; its parse errors are not ParseError.
-    from lxml.etree import LxmlError
-
-    _XML_ERRORS = (ParseError, LxmlError)
+    _XML_ERRORS = (ParseError, importlib.import_module("lxml.etree").LxmlError)
 except ImportError:  # pragma: no cover - depends on the environment
     pass
 
@@ -338,7 +337,7 @@ def _xlsx_lines(data: bytes, limit_bytes: int) -> Iterator[tuple[int, tuple[Any,
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    errors = (*_WORKBOOK_ERRORS, InvalidFileException)
+    errors: tuple[type[BaseException], ...] = (*_WORKBOOK_ERRORS, InvalidFileException)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             expanded = sum(info.file_size for info in archive.infolist())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import time
+import zipfile
 from typing import Any
 
 from django.test import SimpleTestCase, override_settings
@@ -62,6 +63,21 @@ class ReaderTests(SimpleTestCase):
         message = str(self.refusal(bad_files.one_cell_far_down(HEADER, ROW)))
         self.assertLess(time.process_time() - start, 1.0)
         self.assertIn("empty rows", message)
+
+    def test_an_old_xls_workbook_is_refused_with_the_fix(self) -> None:
+        data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512
+        self.assertIn(".xlsx", str(self.refusal(data, "f.xls")))
+
+    def test_a_workbook_that_unpacks_to_far_more_than_its_size_is_refused(self) -> None:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            with zipfile.ZipFile(io.BytesIO(bad_files.workbook([HEADER, ROW]))) as source:
+                for info in source.infolist():
+                    archive.writestr(info.filename, source.read(info.filename))
+            archive.writestr("xl/padding.bin", b"\x00" * 2_000_000)
+        self.assertLess(len(out.getvalue()), 100_000)
+        message = str(self.refusal(out.getvalue(), max_bytes=100_000))
+        self.assertIn("unpacks to 2 MB", message)
 
     def test_a_nul_byte_is_refused_naming_row_and_column(self) -> None:
         refusal = self.refusal(bad_files.csv_with_nul(HEADER, ROW, 1), "f.csv")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import time
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
@@ -26,7 +27,7 @@ class RefusedPartnerFileTests(PersonaTestCase):
         # Load the page once so the timed uploads measure reading the file, not start-up.
         self.client.get(reverse("partners:import-create", args=[self.company.pk]))
 
-    def post(self, content: bytes, name: str = "partners.xlsx") -> object:
+    def post(self, content: bytes, name: str = "partners.xlsx") -> Any:
         return self.client.post(
             reverse("partners:import-create", args=[self.company.pk]),
             {"file": SimpleUploadedFile(name, content)},
@@ -38,7 +39,7 @@ class RefusedPartnerFileTests(PersonaTestCase):
         start = time.process_time()
         response = self.post(content, name)
         self.upload_seconds = time.process_time() - start
-        self.assertEqual(response.status_code, 302)  # type: ignore[attr-defined]
+        self.assertEqual(response.status_code, 302)
         batch = PartnerImport.objects.latest("pk")
         self.assertEqual(batch.status, PartnerImport.Status.INVALID)
         self.assertEqual(batch.rows, [])
