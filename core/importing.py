@@ -42,6 +42,7 @@ from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 DEFAULT_MAX_MB = 10
@@ -146,6 +147,11 @@ def _size_of(source: IO[bytes] | bytes) -> int | None:
         return None
 
 
+def _count(number: int) -> str:
+    """A count with the reader's thousands separator (20,000 in English, 20.000 in Spanish)."""
+    return str(number_format(number, force_grouping=True))
+
+
 def _megabytes(limit: int) -> str:
     if limit >= 1024 * 1024:
         return f"{limit / (1024 * 1024):.0f} MB"
@@ -211,7 +217,7 @@ def read_rows(
                         "More than %(n)s empty rows in a row before row %(row)s. Delete the "
                         "empty rows below your data and upload the file again."
                     )
-                    % {"n": f"{MAX_BLANK_RUN:,}", "row": number}
+                    % {"n": _count(MAX_BLANK_RUN), "row": number}
                 )
             continue
         blank_run = 0
@@ -223,7 +229,7 @@ def read_rows(
                         "The file has more than %(n)s rows; this import takes at most %(n)s "
                         "rows at a time. Split the file and import each part."
                     )
-                    % {"n": f"{limit_rows:,}"},
+                    % {"n": _count(limit_rows)},
                     row=number,
                 )
         _refuse_control_characters(number, values, header)
@@ -365,7 +371,7 @@ def _xlsx_lines(data: bytes, limit_bytes: int) -> Iterator[tuple[int, tuple[Any,
                     "The first sheet declares %(rows)s rows, more than Excel allows; the file "
                     "was not written by a spreadsheet program. Save it again from Excel."
                 )
-                % {"rows": f"{sheet.max_row:,}"}
+                % {"rows": _count(sheet.max_row)}
             )
         # The declared size is not trusted: openpyxl would otherwise pad the sheet with
         # empty rows up to it, which is how a small file costs seconds of CPU.

@@ -72,6 +72,11 @@ class RefusedPartnerFileTests(PersonaTestCase):
         self.assertLess(self.upload_seconds, 1.0)
         self.assertIn("empty rows", batch.errors[0]["message"])
 
+    def test_a_file_name_with_a_nul_byte_is_stored_without_it(self) -> None:
+        response = self.post(b"name,role,country\nFletes,warehouse,MX\n", "socios\x00.csv")
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(PartnerImport.objects.get().filename, "socios.csv")
+
     @override_settings(CTPAT_PARTNER_IMPORT_MAX_ROWS=2)
     def test_a_file_over_the_row_limit_is_refused_naming_the_limit(self) -> None:
         content = (
