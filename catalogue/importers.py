@@ -30,12 +30,9 @@ existing version is refused.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import hashlib
-import io
 import re
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -49,6 +46,7 @@ from django.utils.translation import gettext as _
 from catalogue.choices import Requirement
 from catalogue.models import Applicability, Catalogue, Criterion
 from companies.choices import BusinessType
+from core.importing import ImportFileError, read_rows
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -236,76 +234,39 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _read_csv(data: bytes) -> tuple[list[str], RawRows, list[Problem]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return [], [], [Problem(None, "", _("The file is not UTF-8 text; save it as CSV UTF-8."))]
-    try:
-        table = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        return (
-            [],
-            [],
-            [Problem(None, "", _("The file is not valid CSV: %(error)s") % {"error": exc})],
-        )
-    if not table:
-        return [], [], []
-    header = [h.strip() for h in table[0]]
+def _read_sheet(data: bytes, filename: str) -> tuple[list[str], RawRows, list[Problem]]:
+    """A CSV or .xlsx file through `core.importing.read_rows` (its limits and refusals)."""
+    header: list[str] = []
     rows: RawRows = []
     problems: list[Problem] = []
-    for number, cells in enumerate(table[1:], start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) > len(header):
-            problems.append(
-                Problem(
-                    number,
-                    "",
-                    _("the row has %(cells)s cells but the header has %(columns)s columns.")
-                    % {"cells": len(cells), "columns": len(header)},
+    try:
+        for line in read_rows(data, filename, max_bytes=MAX_FILE_BYTES):
+            if not header:
+                header = list(line.values)
+                while header and not header[-1]:
+                    header.pop()
+                continue
+            cells = line.values
+            if any(cells[len(header) :]):
+                problems.append(
+                    Problem(
+                        line.number,
+                        "",
+                        _("the row has values to the right of the last column."),
+                    )
                 )
-            )
-            continue
-        rows.append((number, {h: c.strip() for h, c in zip(header, cells, strict=False)}))
+                continue
+            if "id" in header and isinstance(_at(line.raw, header.index("id")), int | float):
+                problems.append(_numeric_id_problem(line.number))
+                continue
+            rows.append((line.number, dict(zip(header, cells, strict=False))))
+    except ImportFileError as exc:
+        return [], [], [Problem(exc.row, exc.column, exc.message)]
     return header, rows, problems
 
 
-def _read_xlsx(data: bytes) -> tuple[list[str], RawRows, list[Problem]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
-        return [], [], [Problem(None, "", _("The file is not a readable Excel (.xlsx) workbook."))]
-    try:
-        sheet = workbook.worksheets[0]
-        table = [list(r) for r in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-    if not table:
-        return [], [], []
-    header = [_cell_text(h) for h in table[0]]
-    while header and not header[-1]:
-        header.pop()
-    rows: RawRows = []
-    problems: list[Problem] = []
-    for number, cells in enumerate(table[1:], start=2):
-        if not any(_cell_text(c) for c in cells):
-            continue
-        extra = [c for c in cells[len(header) :] if _cell_text(c)]
-        if extra:
-            problems.append(
-                Problem(number, "", _("the row has values to the right of the last column."))
-            )
-            continue
-        values = {h: _cell_text(c) for h, c in zip(header, cells, strict=False)}
-        if "id" in header and isinstance(cells[header.index("id")], int | float):
-            problems.append(_numeric_id_problem(number))
-            continue
-        rows.append((number, values))
-    return header, rows, problems
+def _at(cells: tuple[Any, ...], index: int) -> Any:
+    return cells[index] if index < len(cells) else None
 
 
 def _numeric_id_problem(row: int) -> Problem:
@@ -369,10 +330,8 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], RawRows, list[Pro
     if len(data) > MAX_FILE_BYTES:
         size = _("The file is larger than %(limit)s kB; a criteria list is far smaller.")
         return [], [], [Problem(None, "", size % {"limit": MAX_FILE_BYTES // 1000})]
-    if suffix == ".csv":
-        return _read_csv(data)
-    if suffix == ".xlsx":
-        return _read_xlsx(data)
+    if suffix in (".csv", ".xlsx"):
+        return _read_sheet(data, filename)
     if suffix in (".yaml", ".yml"):
         return _read_yaml(data)
     return (

@@ -4,12 +4,12 @@ PDF and CSV and as one company-wide CSV of every partner's latest screening."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from core.exports import safe_writer
 from partners.models import BusinessPartner, PartnerScreening
 from screening.models import ListVersion
 
@@ -186,6 +186,6 @@ def _company_chunk(partners: list[BusinessPartner]) -> Iterator[list[Any]]:
 
 
 def csv_stream(rows: Iterable[list[Any]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = safe_writer(_Echo())
     for row in rows:
         yield writer.writerow(row)

@@ -69,8 +69,13 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
-        if upload.size > 50 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 50 MB."))
+        from partners.importing import max_bytes
+
+        if upload.size > max_bytes():
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s; split it into smaller files.")
+                % {"limit": f"{max_bytes() // (1024 * 1024)} MB"}
+            )
         return upload
 
 

@@ -8,13 +8,12 @@ transaction; it is all or nothing.
 
 from __future__ import annotations
 
-import csv
-import io
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from companies.models import Company
+from core.importing import ImportFileError, Row, read_rows
 from partners.models import BusinessPartner, PartnerRole, compute_tier, normalise_name
 
 COLUMNS = (
@@ -46,7 +46,6 @@ MAX_LENGTHS: dict[str, int] = {
     for name in COLUMNS
     if name not in ("yearly_volume", "relationship_owner", "role", "country")
 }
-MAX_ROWS = 100_000
 
 
 @dataclass
@@ -84,29 +83,29 @@ def _plain(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower().strip()
 
 
-def read_table(upload: IO[bytes], filename: str) -> Iterator[list[str]]:
-    """Rows of a .csv (UTF-8, comma or semicolon) or .xlsx file, as lists of strings."""
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        book = load_workbook(upload, read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        for cells in sheet.iter_rows(values_only=True):
-            yield ["" if v is None else str(v).strip() for v in cells]
-        book.close()
-        return
-    text = io.TextIOWrapper(upload, encoding="utf-8-sig", newline="")
-    sample = text.read(4096)
-    text.seek(0)
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    for values in csv.reader(text, delimiter=delimiter):
-        yield [v.strip() for v in values]
+def max_rows() -> int:
+    """Data rows accepted in one partner file (a whole supplier base: larger than others)."""
+    return int(getattr(settings, "CTPAT_PARTNER_IMPORT_MAX_ROWS", 100_000))
 
 
-def check_rows(company: Company, table: Iterable[list[str]]) -> CheckResult:
+def max_bytes() -> int:
+    return int(getattr(settings, "CTPAT_PARTNER_IMPORT_MAX_MB", 50)) * 1024 * 1024
+
+
+def read_table(upload: IO[bytes] | bytes, filename: str) -> Iterator[Row]:
+    """Rows of a .csv (UTF-8, comma or semicolon) or .xlsx file, header first.
+
+    Read through `core.importing.read_rows` with the partner import's limits; raises
+    `ImportFileError` when the file is refused.
+    """
+    return read_rows(upload, filename, max_rows=max_rows(), max_bytes=max_bytes())
+
+
+def check_rows(company: Company, table: Iterable[Row]) -> CheckResult:
     result = CheckResult()
     iterator = iter(table)
-    header = [h.strip().lower() for h in next(iterator, [])]
+    first = next(iterator, None)
+    header = [h.lower() for h in first.values] if first else []
     missing = [c for c in REQUIRED if c not in header]
     unknown = [h for h in header if h and h not in COLUMNS]
     if missing:
@@ -133,12 +132,8 @@ def check_rows(company: Company, table: Iterable[list[str]]) -> CheckResult:
     )
     seen: dict[tuple[str, str], int] = {}
     role_choices = ", ".join(v for v, _l in PartnerRole.choices)
-    for number, values in enumerate(iterator, start=2):
-        if not any(values):
-            continue
-        if number - 1 > MAX_ROWS:
-            result.error(number, "", _("At most %(n)d rows per file.") % {"n": MAX_ROWS})
-            break
+    for line in iterator:
+        number, values = line.number, line.values
         raw = dict(zip(header, values, strict=False))
         row: dict[str, Any] = {c: raw.get(c, "") for c in COLUMNS}
         problems: list[tuple[str, str]] = []
@@ -201,16 +196,13 @@ def check_rows(company: Company, table: Iterable[list[str]]) -> CheckResult:
     return result
 
 
-def check_file(company: Company, upload: IO[bytes], filename: str) -> CheckResult:
+def check_file(company: Company, upload: IO[bytes] | bytes, filename: str) -> CheckResult:
+    """The checked rows of a file, or its errors; a refused file gives one error, no rows."""
     try:
         return check_rows(company, read_table(upload, filename))
-    except (UnicodeDecodeError, csv.Error, ValueError, KeyError, OSError) as exc:
+    except ImportFileError as exc:
         result = CheckResult()
-        result.error(
-            1,
-            "",
-            _("The file could not be read as CSV (UTF-8) or Excel (.xlsx): %(e)s") % {"e": exc},
-        )
+        result.error(exc.row or 1, exc.column, exc.message)
         return result
 
 

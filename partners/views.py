@@ -3,7 +3,6 @@ the two-step import (upload and check, then confirm)."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +19,9 @@ from django.views.decorators.http import require_POST
 
 from companies.models import Company
 from core import idempotency
+from core.exports import safe_writer
 from core.http import AuthenticatedHttpRequest
+from core.importing import clean_filename
 from core.pdf import pdf_response
 from core.tenancy import get_for_user_or_404
 from partners import evidence, importing, workflow
@@ -85,7 +86,7 @@ def partner_export(request: AuthenticatedHttpRequest, company_pk: int) -> Stream
         def write(self, value: str) -> str:
             return value
 
-    writer = csv.writer(Echo())
+    writer = safe_writer(Echo())
     header = [*importing.COLUMNS, "tier", "computed_tier", "tier_override_reason"]
 
     def rows() -> Any:
@@ -186,11 +187,11 @@ def import_upload(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRes
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        result = importing.check_file(company, upload.file, upload.name)
+        result = importing.check_file(company, upload, upload.name)
         batch = PartnerImport.objects.create(
             company=company,
             uploaded_by=request.user,
-            filename=upload.name[:200],
+            filename=clean_filename(upload.name),
             status=PartnerImport.Status.INVALID if result.errors else PartnerImport.Status.PREVIEW,
             rows=[] if result.errors else result.rows,
             errors=result.errors[:1000],

@@ -16,7 +16,7 @@ each problem named by row and column.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -64,7 +64,9 @@ def _facilities(company: Company) -> dict[str, list[Address]]:
     return index
 
 
-def validate_employees(company: Company, data: bytes, filename: str) -> list[EmployeeRow]:
+def validate_employees(
+    company: Company, data: IO[bytes] | bytes, filename: str
+) -> list[EmployeeRow]:
     table = read_table(data, filename, required=REQUIRED)
     problems: list[Problem] = []
     facilities = _facilities(company)
@@ -154,7 +156,7 @@ def validate_employees(company: Company, data: bytes, filename: str) -> list[Emp
     return rows
 
 
-def import_employees(company: Company, data: bytes, filename: str) -> ImportResult:
+def import_employees(company: Company, data: IO[bytes] | bytes, filename: str) -> ImportResult:
     """Validate the whole file, then create or update the employees in one transaction."""
     rows = validate_employees(company, data, filename)
     created = updated = 0

@@ -1,5 +1,8 @@
 """Read a CSV or Excel (.xlsx) upload into rows, and report problems by row and column.
 
+The file itself is read by `core.importing` (size and row limits, refusal of damaged
+workbooks and control characters); this module turns its rows into header-keyed dicts.
+
 Importers (employees, attendance) validate every row first and write nothing when any row
 has a problem; each problem names the row as a spreadsheet shows it (the header is row 1)
 and the column.
@@ -7,18 +10,15 @@ and the column.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any
+from typing import IO
 
 from django.utils.translation import gettext as _
 
-MAX_ROWS = 5000
+from core.importing import ImportFileError, Row, read_rows
 
 
 @dataclass(frozen=True)
@@ -55,58 +55,28 @@ class Table:
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _rows(lines: Iterable[list[Any]]) -> Table:
-    iterator = iter(lines)
-    try:
-        header = [_cell(h).lower() for h in next(iterator)]
-    except StopIteration:
-        raise ImportRefused([Problem(0, "", _("The file is empty."))]) from None
-    table = Table(header=header)
-    for number, line in enumerate(iterator, start=2):
-        values = [_cell(v) for v in line]
-        if not any(values):
-            continue
-        if len(table.rows) >= MAX_ROWS:
-            raise ImportRefused(
-                [
-                    Problem(
-                        number,
-                        "",
-                        _("Too many rows; import at most %(n)s at a time.") % {"n": MAX_ROWS},
-                    )
-                ]
-            )
-        values += [""] * (len(header) - len(values))
-        table.rows.append((number, dict(zip(header, values, strict=False))))
-    return table
-
-
-def read_table(data: bytes, filename: str, *, required: Iterable[str]) -> Table:
+def read_table(
+    data: IO[bytes] | bytes,
+    filename: str,
+    *,
+    required: Iterable[str],
+    max_rows: int | None = None,
+) -> Table:
     """Rows of the first sheet (Excel) or of the file (CSV, UTF-8, comma or semicolon).
 
-    Raises `ImportRefused` when the file cannot be read or lacks a required column.
+    Read through `core.importing.read_rows` (size limit checked before reading, row limit
+    `CTPAT_IMPORT_MAX_ROWS` unless `max_rows` is given). Raises `ImportRefused` when the file
+    cannot be read, breaks a limit or lacks a required column.
     """
     suffix = PurePath(filename).suffix.lower()
-    if suffix == ".xlsx":
-        table = _read_xlsx(data)
-    elif suffix == ".csv":
-        table = _read_csv(data)
-    else:
+    if suffix not in (".csv", ".xlsx"):
         raise ImportRefused(
             [Problem(0, "", _("Upload a .csv or .xlsx file, not “%(name)s”.") % {"name": filename})]
         )
+    try:
+        table = _rows(read_rows(data, filename, max_rows=max_rows))
+    except ImportFileError as exc:
+        raise ImportRefused([Problem(exc.row or 0, exc.column, exc.message)]) from None
     missing = [c for c in required if c not in table.header]
     if missing:
         raise ImportRefused(
@@ -120,32 +90,17 @@ def read_table(data: bytes, filename: str, *, required: Iterable[str]) -> Table:
     return table
 
 
-def _read_csv(data: bytes) -> Table:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRefused(
-            [Problem(0, "", _("The CSV file is not UTF-8 text; save it as “CSV UTF-8”."))]
-        ) from None
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    return _rows(csv.reader(io.StringIO(text), delimiter=delimiter))
-
-
-def _read_xlsx(data: bytes) -> Table:
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ImportRefused(
-            [Problem(0, "", _("The file is not a readable Excel workbook (.xlsx)."))]
-        ) from None
-    try:
-        sheet = workbook.worksheets[0]
-        return _rows(list(r) for r in sheet.iter_rows(values_only=True))
-    finally:
-        workbook.close()
+def _rows(lines: Iterable[Row]) -> Table:
+    iterator = iter(lines)
+    first = next(iterator, None)
+    if first is None:
+        raise ImportRefused([Problem(0, "", _("The file is empty."))])
+    header = [h.lower() for h in first.values]
+    table = Table(header=header)
+    for line in iterator:
+        values = line.values + [""] * (len(header) - len(line.values))
+        table.rows.append((line.number, dict(zip(header, values, strict=False))))
+    return table
 
 
 def parse_date(value: str) -> datetime.date | None:

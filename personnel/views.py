@@ -140,7 +140,7 @@ def employee_import(request: AuthenticatedHttpRequest, company_pk: int) -> HttpR
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = import_employees(company, upload.read(), upload.name)
+            result = import_employees(company, upload, upload.name)
         except ImportRefused as refused:
             problems = refused.problems
         else:

@@ -291,6 +291,12 @@ if CTPAT_FILE_SENDFILE not in ("", "x-accel-redirect", "x-sendfile", "redirect")
         "redirect, or leave it empty"
     )
 CTPAT_FILE_ACCEL_PREFIX = env_str("CTPAT_FILE_ACCEL_PREFIX", "/protected-media/")
+# Imports (CSV/Excel read by core.importing): largest file and most data rows per file.
+# The partner import takes a whole supplier base, so it has its own, larger limits.
+CTPAT_IMPORT_MAX_MB = env_int("CTPAT_IMPORT_MAX_MB", 10)
+CTPAT_IMPORT_MAX_ROWS = env_int("CTPAT_IMPORT_MAX_ROWS", 5000)
+CTPAT_PARTNER_IMPORT_MAX_MB = env_int("CTPAT_PARTNER_IMPORT_MAX_MB", 50)
+CTPAT_PARTNER_IMPORT_MAX_ROWS = env_int("CTPAT_PARTNER_IMPORT_MAX_ROWS", 100_000)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

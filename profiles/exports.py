@@ -20,6 +20,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from catalogue.choices import Requirement
+from core.exports import append_text_row
 from core.pdf import render_pdf
 from profiles.choices import ResponseStatus
 from profiles.models import Row, SecurityProfile
@@ -67,11 +68,7 @@ def _write_rows(sheet: Worksheet, header: list[str], rows: list[list[Any]]) -> N
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for values in rows:
-        sheet.append(values)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text stays text: no formula injection
+        append_text_row(sheet, values)
     sheet.freeze_panes = "A2"
     widths = (8, 28, 10, 50, 20, 50, 30, 28, 12, 10, 40, 12)
     for column, width in zip("ABCDEFGHIJKL", widths, strict=True):

@@ -110,11 +110,8 @@ class ImportForm(forms.Form):
     )
 
     def clean_file(self) -> Any:
-        from threats.importing import MAX_BYTES
-
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".csv"):
             raise forms.ValidationError(_("Upload a .csv file."))
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        # The size limit (CTPAT_IMPORT_MAX_MB) is checked by the reader before parsing.
         return upload

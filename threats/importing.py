@@ -9,9 +9,7 @@ earlier values stay in the audit log), any other row adds a rating.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -24,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from companies.models import Company
+from core.importing import ImportFileError, Row, read_rows
 from threats.models import Category, Level, ThreatRating
 from threats.places import find_country, find_region, plain
 
@@ -33,7 +32,6 @@ REQUIRED = ("country", "category", "level", "source", "rated_on")
 SOURCE_MAX = int(ThreatRating._meta.get_field("source").max_length or 300)
 URL_MAX = int(ThreatRating._meta.get_field("source_url").max_length or 500)
 MAX_ROWS = 20_000
-MAX_BYTES = 5 * 1024 * 1024
 _FILLER_WORDS = frozenset({"and", "or", "y", "e", "o", "u"})
 # Spanish speakers rate "la amenaza" (feminine) as often as "el riesgo" (masculine).
 _EXTRA_LEVELS = {"alta": "H", "alto": "H", "media": "M", "medio": "M", "baja": "L", "bajo": "L"}
@@ -74,14 +72,13 @@ def level_lookup() -> dict[str, str]:
     return lookup
 
 
-def read_table(upload: IO[bytes]) -> Iterator[list[str]]:
-    """Rows of a CSV file (UTF-8, comma or semicolon separated) as lists of strings."""
-    text = io.TextIOWrapper(upload, encoding="utf-8-sig", newline="")
-    sample = text.read(4096)
-    text.seek(0)
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    for values in csv.reader(text, delimiter=delimiter):
-        yield [v.strip() for v in values]
+def read_table(upload: IO[bytes] | bytes) -> Iterator[Row]:
+    """Rows of a CSV file (UTF-8, comma or semicolon separated), header first.
+
+    Read through `core.importing.read_rows` with this import's row limit; raises
+    `ImportFileError` when the file is refused.
+    """
+    return read_rows(upload, "ratings.csv", kinds=("csv",), max_rows=MAX_ROWS)
 
 
 def _header_errors(header: list[str], result: CheckResult) -> None:
@@ -100,10 +97,11 @@ def _header_errors(header: list[str], result: CheckResult) -> None:
         )
 
 
-def check_rows(company: Company, table: Iterable[list[str]]) -> CheckResult:
+def check_rows(company: Company, table: Iterable[Row]) -> CheckResult:
     result = CheckResult()
     iterator = iter(table)
-    header = [h.strip().lower() for h in next(iterator, [])]
+    first = next(iterator, None)
+    header = [h.lower() for h in first.values] if first else []
     _header_errors(header, result)
     if result.errors:
         return result
@@ -116,12 +114,8 @@ def check_rows(company: Company, table: Iterable[list[str]]) -> CheckResult:
     }
     seen: dict[tuple[str, str, str], int] = {}
     url_ok = URLValidator(schemes=["http", "https"])
-    for number, values in enumerate(iterator, start=2):
-        if not any(values):
-            continue
-        if number - 1 > MAX_ROWS:
-            result.error(number, "", _("At most %(n)d rows per file.") % {"n": MAX_ROWS})
-            break
+    for line in iterator:
+        number, values = line.number, line.values
         raw = dict(zip(header, values, strict=False))
         row: dict[str, Any] = {c: raw.get(c, "") for c in COLUMNS + OPTIONAL_COLUMNS}
         problems: list[tuple[str, str]] = []
@@ -225,12 +219,13 @@ def check_rows(company: Company, table: Iterable[list[str]]) -> CheckResult:
     return result
 
 
-def check_file(company: Company, upload: IO[bytes]) -> CheckResult:
+def check_file(company: Company, upload: IO[bytes] | bytes) -> CheckResult:
+    """The checked rows of a file, or its errors; a refused file gives one error, no rows."""
     try:
         return check_rows(company, read_table(upload))
-    except (UnicodeDecodeError, csv.Error, ValueError) as exc:
+    except ImportFileError as exc:
         result = CheckResult()
-        result.error(1, "", _("The file could not be read as CSV (UTF-8): %(e)s") % {"e": exc})
+        result.error(exc.row or 1, exc.column, exc.message)
         return result
 
 

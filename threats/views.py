@@ -3,7 +3,6 @@ a country's ratings with their history, and the two-step CSV import."""
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -24,7 +23,9 @@ from django.views.decorators.http import require_POST
 
 from companies.models import Company
 from core import idempotency
+from core.exports import safe_writer
 from core.http import AuthenticatedHttpRequest
+from core.importing import clean_filename
 from core.tenancy import get_for_user_or_404
 from threats import importing
 from threats.forms import ImportForm, ThreatRatingForm
@@ -208,7 +209,7 @@ def template_csv(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResp
     get_for_user_or_404(Company, request.user, "view", pk=company_pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="threat-ratings-template.csv"'
-    csv.writer(response).writerow([*importing.COLUMNS, *importing.OPTIONAL_COLUMNS])
+    safe_writer(response).writerow([*importing.COLUMNS, *importing.OPTIONAL_COLUMNS])
     return response
 
 
@@ -218,11 +219,11 @@ def import_create(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRes
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        result = importing.check_file(company, upload.file)
+        result = importing.check_file(company, upload)
         batch = ThreatImport.objects.create(
             company=company,
             uploaded_by=request.user,
-            filename=upload.name[:200],
+            filename=clean_filename(upload.name),
             status=ThreatImport.Status.INVALID if result.errors else ThreatImport.Status.PREVIEW,
             rows=[] if result.errors else result.rows,
             errors=result.errors,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.utils.translation import gettext as _
 
+from core.exports import append_text_row, safe_writer
 from training.matrix import Cell, Matrix
 
 
@@ -45,16 +45,9 @@ def matrix_table(matrix: Matrix) -> list[list[str]]:
     return rows
 
 
-def _safe(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def as_csv(matrix: Matrix) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for line in matrix_table(matrix):
-        writer.writerow([_safe(v) for v in line])
+    safe_writer(buffer).writerows(matrix_table(matrix))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -67,7 +60,7 @@ def as_xlsx(matrix: Matrix) -> bytes:
     assert sheet is not None
     sheet.title = _("Training matrix")[:31]
     for line in matrix_table(matrix):
-        sheet.append([_safe(v) for v in line])
+        append_text_row(sheet, line)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "C2"

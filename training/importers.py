@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -37,7 +37,7 @@ class AttendanceRow:
 
 
 def validate_attendance(
-    session: TrainingSession, data: bytes, filename: str
+    session: TrainingSession, data: IO[bytes] | bytes, filename: str
 ) -> list[AttendanceRow]:
     table = read_table(data, filename, required=())
     if "employee_number" not in table.header and "email" not in table.header:
@@ -139,7 +139,7 @@ def validate_attendance(
 
 
 def import_attendance(
-    session: TrainingSession, data: bytes, filename: str, *, by: User | None
+    session: TrainingSession, data: IO[bytes] | bytes, filename: str, *, by: User | None
 ) -> int:
     """Validate the whole file, then write one record per attendee in one transaction."""
     rows = validate_attendance(session, data, filename)

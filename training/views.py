@@ -339,7 +339,7 @@ def attendance_import(request: AuthenticatedHttpRequest, company_pk: int, pk: in
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            count = import_attendance(session, upload.read(), upload.name, by=request.user)
+            count = import_attendance(session, upload, upload.name, by=request.user)
         except ImportRefused as refused:
             problems = refused.problems
         else:

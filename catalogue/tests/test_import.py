@@ -332,7 +332,7 @@ class ExcelImportTests(TestCase):
     def test_a_file_that_is_not_a_workbook(self) -> None:
         with self.assertRaises(importers.CatalogueImportError) as caught:
             importers.import_catalogue(b"PK\x03\x04 not really", "c.xlsx", metadata())
-        self.assertIn("not a readable Excel", str(caught.exception))
+        self.assertIn("Excel workbook is damaged", str(caught.exception))
         self.assertEqual(Catalogue.objects.count(), 0)
 
 

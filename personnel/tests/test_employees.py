@@ -217,7 +217,7 @@ class EmployeeImportTests(PersonaTestCase):
             ("people.txt", b"first_name,last_name\nA,B\n"): "Upload a .csv or .xlsx file",
             ("people.csv", b"first_name\nAna\n"): "This column is missing",
             ("people.csv", "first_name,last_name\nÁna,B\n".encode("latin-1")): "not UTF-8",
-            ("people.xlsx", b"PK\x03\x04 not really"): "not a readable Excel workbook",
+            ("people.xlsx", b"PK\x03\x04 not really"): "Excel workbook is damaged",
             ("people.csv", b"first_name,last_name\n"): "no rows",
         }
         for (name, content), message in cases.items():

@@ -1,0 +1,56 @@
+"""A Mexican supplier-compliance user uploads a damaged partner workbook in Spanish and reads
+why it was refused, in Spanish, on an accessible page; no partner is stored."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from core.testing import PASSWORD, add_member, make_company, make_user
+from core.tests import bad_files
+from e2e.conftest import artifact_path
+from partners.models import BusinessPartner
+
+# axe-core is not a dependency of the portal; the check runs where a copy is installed.
+AXE = Path(os.environ.get("CTPAT_AXE", "/work/tools/node_modules/axe-core/axe.min.js"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_damaged_workbook_is_refused_with_a_spanish_message(
+    page: Page, live_server: Any, broken: list[str]
+) -> None:
+    company = make_company("Importadora del Norte SA de CV")
+    add_member(company, make_user("cumplimiento@norte.test"), "user")
+    page.goto("/accounts/login/")
+    page.locator("input[name=login]").fill("cumplimiento@norte.test")
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    page.get_by_label("Language").select_option("es")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+
+    page.goto(f"/companies/{company.pk}/partners/import/")
+    damaged = bad_files.broken_sheet_xml(("name", "role", "country"), ("Fletes", "warehouse", "MX"))
+    page.locator("input[name=file]").set_input_files(
+        {
+            "name": "socios.xlsx",
+            "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "buffer": damaged,
+        }
+    )
+    page.get_by_role("button", name="Revisar el archivo").click()
+    expect(page.get_by_test_id("import-errors")).to_contain_text("El libro de Excel está dañado")
+    page.screenshot(path=artifact_path("import-refused-es.png"), full_page=True)
+    assert not BusinessPartner.objects.exists()
+    assert broken == []
+
+    if AXE.exists():
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("axe.run()")
+        serious = [v["id"] for v in result["violations"] if v["impact"] in ("critical", "serious")]
+        assert serious == [], serious
