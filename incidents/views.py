@@ -149,11 +149,12 @@ def incident_attachment(
     always downloaded, never shown inline, so a file that is really a web page cannot run
     in the portal's origin."""
     incident = _get(request, company_pk, pk, "view")
-    if not incident.attachment or not default_storage.exists(incident.attachment.name):
+    name = incident.attachment.name or ""
+    if not name or not default_storage.exists(name):
         raise Http404
-    ext = incident.attachment.name.rsplit(".", 1)[-1].lower()[:5]
+    ext = name.rsplit(".", 1)[-1].lower()[:5]
     response = FileResponse(
-        default_storage.open(incident.attachment.name, "rb"),
+        default_storage.open(name, "rb"),
         as_attachment=True,
         filename=f"incident-{incident.pk}-attachment.{ext}",
     )

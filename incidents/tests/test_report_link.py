@@ -111,6 +111,8 @@ class ReportLinkTests(PersonaTestCase):
 
 
 class AnonymousAttachmentTests(PersonaTestCase):
+    incident: Incident
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -148,7 +150,7 @@ class AnonymousAttachmentTests(PersonaTestCase):
         self.assertIn("/accounts/login/", response["Location"])
 
     def test_the_stored_name_cannot_be_guessed(self) -> None:
-        name = self.incident.attachment.name
+        name = self.incident.attachment.name or ""
         self.assertNotIn("/anon.", name)
         self.assertGreater(len(name.rsplit("/", 1)[-1]), 20)
 
