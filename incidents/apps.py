@@ -16,4 +16,4 @@ class IncidentsConfig(AppConfig):
         auditlog.register(models.Incident, exclude_fields=["updated_at"])
         auditlog.register(models.Notification, exclude_fields=["updated_at"])
         # Who rotated the link and when is logged; the token itself never is.
-        auditlog.register(models.ReportLink, exclude_fields=["updated_at"], mask_fields=["token"])
+        auditlog.register(models.ReportLink, exclude_fields=["updated_at", "token"])

@@ -134,6 +134,25 @@ class IncidentFormBehindProxyTests(PersonaTestCase):
         self.assertEqual(codes, [200, 200, 429])
 
 
+@override_settings(ACCOUNT_RATE_LIMITS={"login": "2/m/ip"}, TRUSTED_PROXY_COUNT=1)
+class SignInLimitBehindProxyTests(PersonaTestCase):
+    def setUp(self) -> None:
+        cache.clear()
+
+    def sign_in(self, forwarded: str) -> int:
+        return self.client.post(
+            reverse("account_login"),
+            {"login": "viewer@acme.test", "password": "wrong password"},
+            REMOTE_ADDR=PROXY,
+            HTTP_X_FORWARDED_FOR=forwarded,
+        ).status_code
+
+    def test_allauth_counts_sign_in_attempts_per_client_behind_the_proxy(self) -> None:
+        codes = [self.sign_in(f"1.2.3.{n}, 203.0.113.9") for n in range(3)]
+        self.assertEqual(codes, [200, 200, 429])
+        self.assertEqual(self.sign_in("198.51.100.4"), 200)
+
+
 class SettingTests(SimpleTestCase):
     def configured_count(self, **env: str) -> int:
         """TRUSTED_PROXY_COUNT as a fresh process reads it from the environment."""
