@@ -1,10 +1,27 @@
-"""allauth adapters: officers and program-office staff may not switch MFA off."""
+"""allauth adapters: officers and program-office staff may not switch MFA off, and allauth's
+rate limits count per client address as the rest of the portal does."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+from core.clientip import client_address
+
+
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The client's address from `core.clientip` (TRUSTED_PROXY_COUNT), never allauth's
+        own X-Forwarded-For reading, so a sign-in limit and an API limit count the same
+        client. Refused as allauth's default is when no address can be trusted."""
+        ip = client_address(request)
+        if ip is None:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
 
 
 class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]

@@ -1,11 +1,10 @@
-"""Second-factor re-checks before an officer signs or submits, and the signer's address.
+"""Second-factor re-checks before an officer signs or submits.
 
 Used by every signing step (partner agreement, security profile submission, consents) in
 pages and in the API, so the rule is the same everywhere."""
 
 from __future__ import annotations
 
-import ipaddress
 import time
 from typing import TYPE_CHECKING, cast
 
@@ -15,7 +14,6 @@ from allauth.account.internal.flows.reauthentication import suspend_request
 from allauth.mfa.base.internal.flows import check_rate_limit
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
-from django.conf import settings
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -47,25 +45,6 @@ def ask_for_mfa(request: HttpRequest) -> HttpResponseRedirect:
     if request.method == "POST":
         return cast(HttpResponseRedirect, suspend_request(request, reauthenticate))
     return HttpResponseRedirect(f"{reauthenticate}?{urlencode({'next': request.get_full_path()})}")
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The signer's IP address as recorded with the signature.
-
-    REMOTE_ADDR, unless the portal runs behind its own reverse proxy (BEHIND_TLS_PROXY):
-    then the proxy's address is REMOTE_ADDR and the client's is the last X-Forwarded-For
-    entry, the one our proxy appended. Earlier entries come from the client and can be
-    forged, so they are never used.
-    """
-    remote = request.META.get("REMOTE_ADDR") or None
-    if getattr(settings, "BEHIND_TLS_PROXY", False):
-        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        if hops and hops[-1]:
-            remote = hops[-1]
-    try:
-        return str(ipaddress.ip_address(remote)) if remote else None
-    except ValueError:
-        return None
 
 
 def totp_code_ok(user: User, code: str) -> bool:

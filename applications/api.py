@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.reauth import client_ip, totp_code_ok
+from accounts.reauth import totp_code_ok
 from applications import workflow
 from applications.models import (
     AgreementSignature,
@@ -26,6 +26,7 @@ from applications.models import (
 )
 from companies.models import Company
 from core.api import TenantViewSet
+from core.clientip import client_address
 from core.tenancy import get_for_user_or_404
 
 if TYPE_CHECKING:
@@ -235,7 +236,7 @@ class ApplicationViewSet(TenantViewSet):
             agreement_version=data["agreement_version"],
             language=data["language"],
             shown_sha256=data["agreement_sha256"],
-            ip_address=client_ip(request),
+            ip_address=client_address(request),
         )
         try:
             application = workflow.sign_and_submit(application.company, user, signing)

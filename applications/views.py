@@ -13,12 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from accounts.reauth import ask_for_mfa, client_ip, mfa_recently_confirmed
+from accounts.reauth import ask_for_mfa, mfa_recently_confirmed
 from applications import workflow
 from applications.forms import SignForm
 from applications.models import Application, ApplicationEvent, ChecklistItem, current_agreement
 from companies.context_processors import remember_company
 from companies.models import Company, Membership
+from core.clientip import client_address
 from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404
 
@@ -81,7 +82,7 @@ def application_sign(request: AuthenticatedHttpRequest, company_pk: int) -> Http
             agreement_version=data["agreement_version"],
             language=data["language"],
             shown_sha256=data["agreement_sha256"],
-            ip_address=client_ip(request),
+            ip_address=client_address(request),
         )
         try:
             workflow.sign_and_submit(company, request.user, signing)

@@ -19,3 +19,5 @@ class IncidentsConfig(AppConfig):
 
         # Attachments, anonymous reports' included, are read by the company's members.
         files.register(models.Incident, "attachment")
+        # Who rotated the link and when is logged; the token itself never is.
+        auditlog.register(models.ReportLink, exclude_fields=["updated_at", "token"])

@@ -4,6 +4,7 @@ the internal investigation, root cause and lessons learned."""
 from __future__ import annotations
 
 import datetime
+import secrets
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -210,3 +211,45 @@ class Notification(TenantModel):
         if self.notified_at is None:
             return None
         return self.notified_at <= self.incident.notify_by
+
+
+def new_report_token() -> str:
+    """A fresh anonymous-report token: 192 random bits, URL-safe (32 characters)."""
+    return secrets.token_urlsafe(24)
+
+
+class ReportLink(TenantModel):
+    """A company's anonymous reporting link (MSC 7.25), one per company.
+
+    The token is random and says nothing about the company; it never expires by itself, but
+    the company's officer or admin can rotate it (after a poster went somewhere it should
+    not, or a flood of junk reports), which makes the old link answer 404 at once. It is
+    kept readable rather than hashed because the page shows the link to the company's
+    managers every time, to print on posters; all it grants is sending a report.
+    """
+
+    company = models.OneToOneField(
+        Company, on_delete=models.CASCADE, related_name="incident_report_link"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_report_token, editable=False)
+    rotated_at = models.DateTimeField(gettext_lazy("last changed"), null=True, blank=True)
+    rotated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects: ClassVar[TenantQuerySet[ReportLink]] = TenantQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = gettext_lazy("anonymous reporting link")
+
+    def __str__(self) -> str:
+        return f"{self.company}: anonymous reporting link"
+
+    def get_absolute_url(self) -> str:
+        # The company number in the path is always 0: only the token says which company.
+        return reverse("incidents:anonymous-report", args=[0, self.token])

@@ -12,14 +12,14 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from companies.models import Company
-from core import idempotency, uploads
+from core import files, idempotency, uploads
 from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404
 from incidents import report
@@ -38,26 +38,40 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def report_url(company: Company) -> str:
-    # The company number in the path is always 0: only the signed token says which company.
-    return reverse("incidents:anonymous-report", args=[0, report.token_for(company.pk)])
-
-
 @login_required
 def incident_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
     company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
     incidents = Incident.objects.filter(company=company).prefetch_related("notifications")
     page = Paginator(incidents, 50).get_page(request.GET.get("page"))
     can_manage = Company.objects.for_user(request.user, "manage").filter(pk=company.pk).exists()
+    # Only those who may rotate the link see it: it is handed out on posters, not browsed.
+    link = report.link_for(company) if can_manage else None
     return render(
         request,
         "incidents/incident_list.html",
         {
             "company": company,
             "page": page,
-            "report_link": request.build_absolute_uri(report_url(company)) if can_manage else "",
+            "link": link,
+            "report_link": request.build_absolute_uri(link.get_absolute_url()) if link else "",
         },
     )
+
+
+@login_required
+@require_POST
+def report_link_rotate(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    """Replace the company's anonymous reporting link; the old one answers 404 from now on."""
+    company = get_for_user_or_404(Company, request.user, "manage", pk=company_pk)
+    report.rotate(company, by=request.user)
+    messages.success(
+        request,
+        _(
+            "A new anonymous reporting link was created. The old link no longer works: "
+            "replace it on posters and in messages."
+        ),
+    )
+    return redirect("incidents:incident-list", company_pk=company.pk)
 
 
 @login_required
@@ -124,6 +138,16 @@ def _detail(
         },
         status=400 if action_form is not None and action_form.errors else 200,
     )
+
+
+@login_required
+def incident_attachment(
+    request: AuthenticatedHttpRequest, company_pk: int, pk: int
+) -> HttpResponseBase:
+    """The file sent with the incident (often through the anonymous form), for the
+    company's users only, through the one file check (`core.files`): another company's
+    incident, or one without a file, is 404; only images and PDF are shown inline."""
+    return files.serve_for_user(request, Incident, "attachment", pk=pk, company_id=company_pk)
 
 
 @login_required
@@ -208,9 +232,9 @@ def _description(d: dict[str, Any]) -> str:
 
 
 def anonymous_report(request: HttpRequest, company_pk: int, token: str) -> HttpResponse:
-    """The anonymous report form (no sign-in). The path's company number is ignored."""
-    pk = report.company_pk_from(token)
-    company = Company.objects.filter(pk=pk).first() if pk is not None else None
+    """The anonymous report form (no sign-in). The path's company number is ignored; an
+    unknown or rotated token is the same 404 as any other missing page."""
+    company = report.company_for(token)
     if company is None:
         raise Http404
     form = AnonymousReportForm(_posted(request), request.FILES or None)

@@ -17,9 +17,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response as APIResponse
 
-from accounts.reauth import client_ip, totp_code_ok
+from accounts.reauth import totp_code_ok
 from companies.models import Company
 from core.api import TenantViewSet, ValidatedModelSerializer
+from core.clientip import client_address
 from core.files import ProtectedFileURLField
 from core.tenancy import get_for_user_or_404
 from profiles import workflow
@@ -200,7 +201,7 @@ class SecurityProfileViewSet(TenantViewSet):
             full_name=" ".join(data["full_name"].split()),
             title=" ".join(data["title"].split()),
             attestation=str(SubmitSerializer().fields["attest"].help_text),
-            ip_address=client_ip(request),
+            ip_address=client_address(request),
         )
         try:
             submission = workflow.submit_profile(profile, user, signature)

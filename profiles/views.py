@@ -18,11 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.reauth import ask_for_mfa, client_ip, mfa_recently_confirmed
+from accounts.reauth import ask_for_mfa, mfa_recently_confirmed
 from catalogue.models import Catalogue, Criterion
 from companies.context_processors import remember_company
 from companies.models import Company
 from core import files, idempotency
+from core.clientip import client_address
 from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404, roles_allowing
 from profiles import annual, exports, workflow
@@ -394,7 +395,7 @@ def submission_create(request: AuthenticatedHttpRequest, company_pk: int) -> Htt
             full_name=" ".join(form.cleaned_data["full_name"].split()),
             title=" ".join(form.cleaned_data["title"].split()),
             attestation=str(form.fields["attest"].label),
-            ip_address=client_ip(request),
+            ip_address=client_address(request),
         )
         try:
             submission = workflow.submit_profile(profile, request.user, signature)

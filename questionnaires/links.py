@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from accounts.reauth import client_ip
 from core import ratelimit
 
 
@@ -22,9 +21,10 @@ def limits() -> tuple[int, int]:
 
 def allow(request: HttpRequest) -> bool:
     """Count one request from this client; False once the window's allowance is used.
-    Behind the portal's own proxy (BEHIND_TLS_PROXY) the client is the address the proxy
-    appended to X-Forwarded-For, so one partner's office does not use up everyone's."""
-    return ratelimit.allow(f"questionnaires:link:{client_ip(request) or 'unknown'}", *limits())
+    The client is `core.clientip`'s answer: behind the portal's own proxies
+    (TRUSTED_PROXY_COUNT) the address they saw, so one partner's office does not use up
+    everyone's, and never an address the client wrote itself."""
+    return ratelimit.allow_client("questionnaires:link", request, *limits())
 
 
 def private(response: HttpResponse) -> HttpResponse:

@@ -4,8 +4,6 @@ unknown) gets the same answer, so the API never reveals that an account exists."
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -18,24 +16,22 @@ from rest_framework.decorators import (
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 
+from core.throttling import ClientAddressThrottle
 from verification import workflow
 
 DEFAULT_RATE = "60/min"
 NOT_FOUND = {"detail": "Not found."}
 
 
-class LookupThrottle(SimpleRateThrottle):
-    """Per client address; the rate comes from `STATUS_LOOKUP_RATE` (default 60/min)."""
+class LookupThrottle(ClientAddressThrottle):
+    """Per client address (`core.clientip`); the rate comes from `STATUS_LOOKUP_RATE`
+    (default 60/min)."""
 
     scope = "status_lookup"
 
     def get_rate(self) -> str:
         return str(getattr(settings, "STATUS_LOOKUP_RATE", DEFAULT_RATE))
-
-    def get_cache_key(self, request: Any, view: Any) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class StatusCardSerializer(serializers.Serializer):  # type: ignore[type-arg]

@@ -217,7 +217,7 @@ class SigningPageTests(PersonaTestCase):
         # The page shows the published text again, with its own fingerprint, to sign.
         self.assertContains(response, current_agreement("en").sha256)
 
-    @override_settings(BEHIND_TLS_PROXY=True)
+    @override_settings(TRUSTED_PROXY_COUNT=1)
     def test_behind_the_proxy_the_address_it_saw_is_recorded(self) -> None:
         self.sign_in_with_mfa()
         self.client.post(

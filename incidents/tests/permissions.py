@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from core.testing import ANY_USER, EDITORS, PUBLIC, VIEWERS, PermissionCase
-from incidents.report import token_for
+from core.testing import ANY_USER, EDITORS, MANAGERS, PUBLIC, VIEWERS, PermissionCase
+from incidents.report import link_for
 from incidents.workflow import open_incident
 
 C = PermissionCase
@@ -27,7 +29,22 @@ def _url(name: str, *extra: Any) -> Any:
 
 
 INCIDENT = lambda t: t.incident.pk  # noqa: E731
-REPORT = lambda t: reverse("incidents:anonymous-report", args=[0, token_for(t.company.pk)])  # noqa: E731
+REPORT = lambda t: link_for(t.company).get_absolute_url()  # noqa: E731
+
+
+def _incident_with_file(t: Any) -> None:
+    stored = default_storage.save(
+        f"incidents/{t.company.pk}/anon-matrix.txt", ContentFile(b"Gate 4 is left open at night.")
+    )
+    t.incident = open_incident(
+        t.company,
+        kind="other",
+        title="Anonymous report",
+        description="See the file.",
+        anonymous=True,
+        attachment=stored,
+    )
+
 
 CASES = [
     C("incidents:incident-list", _url("incident-list"), VIEWERS),
@@ -45,6 +62,14 @@ CASES = [
         },
     ),
     C("incidents:incident-detail", _url("incident-detail", INCIDENT), VIEWERS, setup=_incident),
+    C(
+        "incidents:incident-attachment",
+        _url("incident-attachment", INCIDENT),
+        VIEWERS,
+        setup=_incident_with_file,
+    ),
+    # Changing the anonymous link is the company's officer's or admin's (like seeing it).
+    C("incidents:report-link-rotate", _url("report-link-rotate"), MANAGERS, method="post"),
     C("incidents:incident-edit", _url("incident-edit", INCIDENT), EDITORS, setup=_incident),
     C(
         "incidents:incident-edit",

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from core.testing import PersonaTestCase
 from incidents.models import Incident
-from incidents.report import token_for
+from incidents.report import link_for
 from incidents.workflow import mark_notified, open_incident
 
 T0 = datetime.datetime(2026, 3, 2, 8, 0, tzinfo=datetime.UTC)
@@ -84,7 +84,7 @@ class AnonymousReportTests(PersonaTestCase):
         self.addCleanup(override.disable)
 
     def url(self) -> str:
-        return reverse("incidents:anonymous-report", args=[0, token_for(self.company.pk)])
+        return link_for(self.company).get_absolute_url()
 
     def test_anyone_can_report_without_an_account(self) -> None:
         response = self.client.post(

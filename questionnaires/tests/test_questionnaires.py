@@ -160,7 +160,7 @@ class MagicLinkSecurityTests(LinkTestCase):
         self.assertEqual(other.status_code, 200)
         cache.delete("questionnaires:link:10.0.0.9")
 
-    @override_settings(QUESTIONNAIRE_LINK_RATE=(2, 60), BEHIND_TLS_PROXY=True)
+    @override_settings(QUESTIONNAIRE_LINK_RATE=(2, 60), TRUSTED_PROXY_COUNT=1)
     def test_behind_the_proxy_each_client_has_its_own_allowance(self) -> None:
         office = {"HTTP_X_FORWARDED_FOR": "203.0.113.7", "REMOTE_ADDR": "10.0.0.1"}
         for _ in range(2):
