@@ -298,6 +298,11 @@ TASKS = {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# A long task (a background import screening) renews a heartbeat after every chunk; one
+# silent for longer than the lease lost its worker and is marked stopped, then resumed by
+# `ctpat recover_tasks`. Chunks must take well under the lease.
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 300)
+PARTNER_SCREENING_CHUNK = env_int("PARTNER_SCREENING_CHUNK", 2000)
 
 LOGGING = {
     "version": 1,
