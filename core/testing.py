@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import quote
 
 from allauth.mfa.models import Authenticator
+from django.core.cache.backends.redis import RedisCache
 from django.db import connections
 from django.test import TestCase
 
@@ -175,3 +176,14 @@ def shared_database() -> Iterator[str]:
             conn.close()
             settings_dict["NAME"] = original
             conn.connection = memory
+
+
+class PrefixedRedisCache(RedisCache):
+    """Django's Redis cache whose `clear()` deletes only the keys under its own prefix, so
+    that a test run on a shared Redis never flushes another run's (or a portal's) keys."""
+
+    def clear(self) -> None:
+        client = self._cache.get_client(None, write=True)
+        keys = list(client.scan_iter(match=f"{self.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
