@@ -211,17 +211,29 @@ def start_import_screening(batch: PartnerImport) -> None:
     Call inside the transaction that holds the batch's row lock: with the database queue
     the task then exists exactly when the state that asks for it does.
     """
+    from django_tasks.backends.immediate import ImmediateBackend
+    from django_tasks_db import DatabaseBackend
+
     from partners.tasks import screen_import as task
 
     run = get_random_string(32)
     PartnerImport.objects.filter(pk=batch.pk).update(
         screening_run=run, screening_stopped_at=None, screening_heartbeat_at=None
     )
-    result = task.enqueue(batch.pk, run)
-    # Only the id: an immediate backend has already run the task and written its progress.
-    PartnerImport.objects.filter(pk=batch.pk, screening_run=run).update(
-        screening_task_id=str(result.id)[:64]
-    )
+
+    def enqueue() -> None:
+        result = task.enqueue(batch.pk, run)
+        # Only the id: an immediate backend has already run the task and its progress.
+        PartnerImport.objects.filter(pk=batch.pk, screening_run=run).update(
+            screening_task_id=str(result.id)[:64]
+        )
+
+    if isinstance(task.get_backend(), DatabaseBackend | ImmediateBackend):
+        enqueue()  # the task row commits with the lease (or the run is already done)
+    else:
+        # A queue outside the database (RQ) could start the run before this commits,
+        # when the run would not yet see its lease.
+        transaction.on_commit(enqueue)
 
 
 def mark_screening_stopped(batch: PartnerImport, now: datetime | None = None) -> bool:
@@ -230,6 +242,8 @@ def mark_screening_stopped(batch: PartnerImport, now: datetime | None = None) ->
     Returns whether it was marked now. Clearing the run token refuses any late chunk of
     the lost run, so a worker that was only frozen cannot write after a restart.
     """
+    if not batch.screening_lease_expired(now):
+        return False  # the common case, every poll of the progress bar: no lock taken
     with transaction.atomic():
         locked = PartnerImport.objects.select_for_update().get(pk=batch.pk)
         if not locked.screening_lease_expired(now):
