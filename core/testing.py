@@ -9,11 +9,18 @@ every case as every persona and also fails when a URL of ours has no case at all
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from allauth.mfa.models import Authenticator
+from django.core.cache.backends.redis import RedisCache
+from django.db import connections
 from django.test import TestCase
 
 from accounts.models import User
@@ -128,3 +135,55 @@ class PermissionCase:
     ok: tuple[int, ...] = (200, 201, 204, 302)
     # URL names (namespace:name) this case covers, when `name` alone is not one.
     covers: tuple[str, ...] = field(default=())
+
+
+@contextmanager
+def shared_database() -> Iterator[str]:
+    """A `DATABASE_URL` at which another process (a real task worker) sees the data of
+    the running test; use it in a `TransactionTestCase`, so that writes are committed.
+
+    PostgreSQL: the test database itself. SQLite's in-memory test database is copied to a
+    file that this process then uses too, until the block ends (the in-memory database
+    is kept open meanwhile, since closing it would destroy it).
+    """
+    conn = connections["default"]
+    settings_dict = conn.settings_dict
+    if conn.vendor == "postgresql":
+        auth = quote(settings_dict["USER"] or "", safe="")
+        if settings_dict["PASSWORD"]:
+            auth += ":" + quote(settings_dict["PASSWORD"], safe="")
+        host = settings_dict["HOST"] or "127.0.0.1"
+        port = settings_dict["PORT"] or 5432
+        yield f"postgres://{auth}@{host}:{port}/{settings_dict['NAME']}"
+        return
+    if not conn.is_in_memory_db():  # type: ignore[attr-defined]  # SQLite's wrapper only
+        yield f"sqlite:///{settings_dict['NAME']}"
+        return
+    with tempfile.TemporaryDirectory(prefix="ctpat-shared-db-") as folder:
+        path = Path(folder) / "db.sqlite3"
+        conn.ensure_connection()
+        memory = conn.connection
+        target = sqlite3.connect(path)
+        memory.backup(target)
+        target.execute("PRAGMA journal_mode=WAL")
+        target.close()
+        original = settings_dict["NAME"]
+        conn.connection = None
+        settings_dict["NAME"] = str(path)
+        try:
+            yield f"sqlite:///{path}"
+        finally:
+            conn.close()
+            settings_dict["NAME"] = original
+            conn.connection = memory
+
+
+class PrefixedRedisCache(RedisCache):
+    """Django's Redis cache whose `clear()` deletes only the keys under its own prefix, so
+    that a test run on a shared Redis never flushes another run's (or a portal's) keys."""
+
+    def clear(self) -> None:
+        client = self._cache.get_client(None, write=True)
+        keys = list(client.scan_iter(match=f"{self.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)

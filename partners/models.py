@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -257,6 +259,15 @@ class PartnerImport(TenantModel):
     alert_count = models.PositiveIntegerField(default=0)
     pending_partner_ids = models.JSONField(default=list, blank=True)
     screening_finished_at = models.DateTimeField(null=True, blank=True)
+    # The lease of the run that may write screenings: only the run holding the token
+    # writes, and it renews the heartbeat after every chunk. A heartbeat older than
+    # TASK_LEASE_SECONDS means the worker died; the run is then marked stopped (its
+    # token cleared, so a late chunk of it is refused) until it is restarted.
+    screening_run = models.CharField(max_length=32, blank=True)
+    screening_task_id = models.CharField(max_length=64, blank=True)
+    screening_heartbeat_at = models.DateTimeField(null=True, blank=True)
+    screening_stopped_at = models.DateTimeField(null=True, blank=True)
+    screening_restarts = models.PositiveIntegerField(default=0)
 
     objects = TenantQuerySet.as_manager()
 
@@ -270,6 +281,18 @@ class PartnerImport(TenantModel):
     @property
     def screening_done(self) -> bool:
         return self.screening_finished_at is not None
+
+    @property
+    def screening_stopped(self) -> bool:
+        """The run stopped before the end (worker lost or failed) and waits for a restart."""
+        return self.screening_stopped_at is not None and not self.screening_done
+
+    def screening_lease_expired(self, now: datetime | None = None) -> bool:
+        """A started run has not reported progress within the lease: its worker is gone."""
+        if self.screening_done or self.screening_stopped_at or not self.screening_heartbeat_at:
+            return False
+        lease = timedelta(seconds=settings.TASK_LEASE_SECONDS)
+        return self.screening_heartbeat_at < (now or timezone.now()) - lease
 
     @property
     def screening_percent(self) -> int:

@@ -20,8 +20,9 @@ def rescreen_partners(version_pk: int, previous_pk: int) -> dict[str, Any]:
 
 
 @task()
-def screen_import(batch_pk: int) -> dict[str, int]:
-    """Screen the partners of a large import after it was written."""
-    from partners.workflow import screen_import as run
+def screen_import(batch_pk: int, run: str = "") -> dict[str, int]:
+    """Screen the partners of a large import after it was written, as the run holding
+    the batch's lease `run` (see `partners.workflow.screen_import`)."""
+    from partners.workflow import screen_import as screen
 
-    return run(batch_pk)
+    return screen(batch_pk, run)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("import/<int:pk>/", views.import_detail, name="import-detail"),
     path("import/<int:pk>/confirm/", views.import_confirm, name="import-confirm"),
     path("import/<int:pk>/progress/", views.import_progress, name="import-progress"),
+    path("import/<int:pk>/restart/", views.import_restart, name="import-restart"),
     path("alerts/", views.alert_list, name="alert-list"),
     path("alerts/<int:pk>/decide/", views.alert_decide, name="alert-decide"),
     path("alerts/review-rule/", views.screening_policy, name="screening-policy"),

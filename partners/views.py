@@ -208,6 +208,7 @@ def import_upload(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRes
 @login_required
 def import_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
     batch = get_for_user_or_404(PartnerImport, request.user, "edit", pk=pk, company_id=company_pk)
+    workflow.mark_screening_stopped(batch)
     return render(
         request,
         "partners/import_detail.html",
@@ -257,9 +258,7 @@ def import_confirm(request: AuthenticatedHttpRequest, company_pk: int, pk: int) 
         if background:
             # In the same transaction: with the database queue the task exists exactly
             # when the imported partners do.
-            from partners.tasks import screen_import
-
-            screen_import.enqueue(batch.pk)
+            workflow.start_import_screening(batch)
     messages.success(request, _("%(n)d partners imported.") % {"n": len(created)})
     if background:
         return redirect(batch)
@@ -270,9 +269,25 @@ def import_confirm(request: AuthenticatedHttpRequest, company_pk: int, pk: int) 
 def import_progress(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
     """The progress fragment of a background import screening (polled every 2 s)."""
     batch = get_for_user_or_404(PartnerImport, request.user, "edit", pk=pk, company_id=company_pk)
+    # Polling is what notices a lost worker first: say so instead of waiting forever.
+    workflow.mark_screening_stopped(batch)
     return render(
         request, "partners/_import_progress.html", {"company": batch.company, "batch": batch}
     )
+
+
+@login_required
+@require_POST
+def import_restart(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    """Resume a background screening whose worker stopped; only what is left is screened."""
+    batch = get_for_user_or_404(PartnerImport, request.user, "edit", pk=pk, company_id=company_pk)
+    try:
+        workflow.restart_screening(batch)
+    except workflow.ScreeningNotStopped as refusal:
+        messages.info(request, str(refusal))
+    else:
+        messages.success(request, _("Screening restarted with the partners not yet screened."))
+    return redirect(batch)
 
 
 @login_required

@@ -9,13 +9,17 @@ false positive for this partner.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.tasks import mark_task_result_lost
 from partners.models import (
     BusinessPartner,
     FalsePositive,
@@ -81,10 +85,10 @@ def shape_hits(
     return shaped
 
 
-def screen_partners(
+def build_screenings(
     partners: Sequence[BusinessPartner], trigger: str = ScreeningTrigger.PARTNER_SAVED
 ) -> list[PartnerScreening]:
-    """Screen partners (one or a whole import) and store one result each."""
+    """Screen partners and return one unsaved result each (nothing is written)."""
     if not partners:
         return []
     index, versions = active_index()
@@ -111,37 +115,194 @@ def screen_partners(
                 trigger=trigger,
             )
         )
-    return PartnerScreening.objects.bulk_create(results, batch_size=2000)
+    return results
 
 
-IMPORT_CHUNK = 2000
+def screen_partners(
+    partners: Sequence[BusinessPartner], trigger: str = ScreeningTrigger.PARTNER_SAVED
+) -> list[PartnerScreening]:
+    """Screen partners (one or a whole import) and store one result each."""
+    return PartnerScreening.objects.bulk_create(
+        build_screenings(partners, trigger), batch_size=2000
+    )
 
 
-def screen_import(batch_pk: int) -> dict[str, int]:
+# Automatic resumes by `ctpat recover_tasks` before a stopped screening waits for a person:
+# a file that kills its worker every time must not be retried forever.
+AUTO_RESUMES = 3
+
+
+class ScreeningNotStopped(ValueError):
+    """A restart of an import screening that is running or finished (the message says)."""
+
+
+class RunSuperseded(Exception):
+    """This run lost its lease (marked stopped, or another run was started)."""
+
+
+def _holding_lease(batch_pk: int, run: str) -> models.QuerySet[PartnerImport]:
+    return PartnerImport.objects.filter(
+        pk=batch_pk, screening_run=run, screening_stopped_at__isnull=True
+    )
+
+
+def screen_import(batch_pk: int, run: str = "") -> dict[str, int]:
     """Screen the partners of a large import in chunks, counting progress on the batch
-    (the import page polls it). Partners screened by an earlier, interrupted run are
-    skipped, so the task may safely run again."""
+    (the import page polls it).
+
+    Guarantees: only the run holding the batch's lease (`run`) writes; each chunk's
+    screenings, counts and heartbeat are written in one transaction under the batch's row
+    lock, and only for partners still without a screening, so a resumed or duplicated run
+    never screens a partner twice. A run that lost its lease stops at its next chunk.
+    """
+    if not _holding_lease(batch_pk, run).update(screening_heartbeat_at=timezone.now()):
+        return {"screened": 0, "alerts": 0}  # superseded before it started
     batch = PartnerImport.objects.get(pk=batch_pk)
     ids = list(batch.pending_partner_ids)
-    for start in range(0, len(ids), IMPORT_CHUNK):
-        chunk = ids[start : start + IMPORT_CHUNK]
-        partners = list(
-            BusinessPartner.objects.filter(pk__in=chunk, screenings__isnull=True).order_by("pk")
-        )
-        with transaction.atomic():
-            screenings = screen_partners(partners, trigger=ScreeningTrigger.IMPORT)
-            alerts = sum(1 for s in screenings if s.status == ScreeningStatus.ALERT)
-            PartnerImport.objects.filter(pk=batch_pk).update(
-                screened_count=min(start + len(chunk), batch.screening_total),
-                alert_count=models.F("alert_count") + alerts,
+    chunk_size = max(1, settings.PARTNER_SCREENING_CHUNK)
+    try:
+        for start in range(0, len(ids), chunk_size):
+            chunk = ids[start : start + chunk_size]
+            partners = list(
+                BusinessPartner.objects.filter(pk__in=chunk, screenings__isnull=True).order_by("pk")
             )
-    PartnerImport.objects.filter(pk=batch_pk).update(
+            screenings = build_screenings(partners, trigger=ScreeningTrigger.IMPORT)
+            _save_chunk(batch_pk, run, screenings)
+    except RunSuperseded:
+        batch.refresh_from_db()
+        return {"screened": batch.screened_count, "alerts": batch.alert_count}
+    except Exception:
+        # The task fails with its traceback; the page says it stopped and offers a restart.
+        _holding_lease(batch_pk, run).update(screening_stopped_at=timezone.now())
+        raise
+    _holding_lease(batch_pk, run).update(
         screened_count=batch.screening_total,
         pending_partner_ids=[],
         screening_finished_at=timezone.now(),
+        screening_heartbeat_at=timezone.now(),
     )
     batch.refresh_from_db()
     return {"screened": batch.screened_count, "alerts": batch.alert_count}
+
+
+def _save_chunk(batch_pk: int, run: str, screenings: list[PartnerScreening]) -> None:
+    with transaction.atomic():
+        # The row lock orders this write after any stop or restart of the same batch.
+        if not _holding_lease(batch_pk, run).select_for_update().exists():
+            raise RunSuperseded
+        still_open = set(
+            BusinessPartner.objects.filter(
+                pk__in=[s.partner_id for s in screenings], screenings__isnull=True
+            ).values_list("pk", flat=True)
+        )
+        fresh = [s for s in screenings if s.partner_id in still_open]
+        PartnerScreening.objects.bulk_create(fresh, batch_size=2000)
+        PartnerImport.objects.filter(pk=batch_pk).update(
+            screened_count=models.F("screened_count") + len(fresh),
+            alert_count=models.F("alert_count")
+            + sum(1 for s in fresh if s.status == ScreeningStatus.ALERT),
+            screening_heartbeat_at=timezone.now(),
+        )
+
+
+def start_import_screening(batch: PartnerImport) -> None:
+    """Give the batch a new lease and enqueue a run that screens what is left.
+
+    Call inside the transaction that holds the batch's row lock: with the database queue
+    the task then exists exactly when the state that asks for it does.
+    """
+    from django_tasks.backends.immediate import ImmediateBackend
+    from django_tasks_db import DatabaseBackend
+
+    from partners.tasks import screen_import as task
+
+    run = get_random_string(32)
+    PartnerImport.objects.filter(pk=batch.pk).update(
+        screening_run=run, screening_stopped_at=None, screening_heartbeat_at=None
+    )
+
+    def enqueue() -> None:
+        result = task.enqueue(batch.pk, run)
+        # Only the id: an immediate backend has already run the task and its progress.
+        PartnerImport.objects.filter(pk=batch.pk, screening_run=run).update(
+            screening_task_id=str(result.id)[:64]
+        )
+
+    if isinstance(task.get_backend(), DatabaseBackend | ImmediateBackend):
+        enqueue()  # the task row commits with the lease (or the run is already done)
+    else:
+        # A queue outside the database (RQ) could start the run before this commits,
+        # when the run would not yet see its lease.
+        transaction.on_commit(enqueue)
+
+
+def mark_screening_stopped(batch: PartnerImport, now: datetime | None = None) -> bool:
+    """If the batch's run outlived its lease, mark it stopped and its task failed.
+
+    Returns whether it was marked now. Clearing the run token refuses any late chunk of
+    the lost run, so a worker that was only frozen cannot write after a restart.
+    """
+    if not batch.screening_lease_expired(now):
+        return False  # the common case, every poll of the progress bar: no lock taken
+    with transaction.atomic():
+        locked = PartnerImport.objects.select_for_update().get(pk=batch.pk)
+        if not locked.screening_lease_expired(now):
+            return False
+        PartnerImport.objects.filter(pk=batch.pk).update(
+            screening_stopped_at=timezone.now(), screening_run=""
+        )
+        mark_task_result_lost(
+            locked.screening_task_id,
+            f"no progress on partner import {batch.pk} within {settings.TASK_LEASE_SECONDS} s",
+        )
+    batch.refresh_from_db()
+    return True
+
+
+def restart_screening(batch: PartnerImport, *, automatic: bool = False) -> None:
+    """Resume a stopped import screening: a new run screens only the partners left.
+
+    Refused (`ScreeningNotStopped`) while a run holds a live lease or once it finished.
+    """
+    with transaction.atomic():
+        locked = PartnerImport.objects.select_for_update().get(pk=batch.pk)
+        if not locked.screening_in_background or locked.screening_done:
+            raise ScreeningNotStopped(_("This screening has already finished."))
+        if locked.screening_lease_expired():
+            mark_screening_stopped(locked)
+        if not locked.screening_stopped:
+            raise ScreeningNotStopped(_("This screening is still running."))
+        if automatic:
+            PartnerImport.objects.filter(pk=batch.pk).update(
+                screening_restarts=models.F("screening_restarts") + 1
+            )
+        start_import_screening(locked)
+    batch.refresh_from_db()
+
+
+def recover_stopped_screenings() -> list[str]:
+    """Mark import screenings whose worker was lost and resume them (at most
+    AUTO_RESUMES times each; after that they wait for the Restart button)."""
+    lines = []
+    candidates = PartnerImport.objects.filter(
+        screening_total__gt=0, screening_finished_at__isnull=True
+    ).exclude(screening_heartbeat_at__isnull=True, screening_stopped_at__isnull=True)
+    for batch in candidates:
+        if batch.screening_lease_expired():
+            mark_screening_stopped(batch)
+        if not batch.screening_stopped:
+            continue
+        where = f"partner import {batch.pk}: stopped at {batch.screened_count} of "
+        where += f"{batch.screening_total}"
+        if batch.screening_restarts >= AUTO_RESUMES:
+            lines.append(f"{where}; left for a person to restart")
+            continue
+        try:
+            restart_screening(batch, automatic=True)
+        except ScreeningNotStopped:
+            continue  # restarted or finished meanwhile
+        lines.append(f"{where}; resumed")
+    return lines
 
 
 def decide(screening: PartnerScreening, user: User, verdict: str, reason: str) -> str:

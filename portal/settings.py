@@ -141,11 +141,16 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The database cache needs no extra server and is shared by every worker process,
-# which the login-failure lockout relies on; a Redis cache replaces it by setting REDIS_URL.
+# which the login-failure lockout relies on; a Redis cache replaces it by setting REDIS_URL
+# (REDIS_KEY_PREFIX keeps several portals, or test runs, apart on one Redis).
 _redis_url = env_str("REDIS_URL")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+            "KEY_PREFIX": env_str("REDIS_KEY_PREFIX", "ctpat"),
+        }
         if _redis_url
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ctpat_cache"}
     )
@@ -359,11 +364,26 @@ PARTNER_IMPORT_BACKGROUND_ROWS = env_int("PARTNER_IMPORT_BACKGROUND_ROWS", 500)
 # Background work through the Django tasks API. The database backend needs no extra server;
 # `ctpat db_worker` runs the queue (make run starts one). Periodic jobs are management
 # commands that a cron entry or systemd timer runs, and they enqueue tasks.
+# A deployment that outgrows one machine runs the queue on RQ instead:
+# TASKS_BACKEND=django_tasks_rq.RQBackend with REDIS_URL, workers `ctpat rqworker
+# --job-class django_tasks_rq.Job default`.
+RQ_BACKEND = "django_tasks_rq.RQBackend"
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+if TASKS["default"]["BACKEND"] == RQ_BACKEND:
+    if not _redis_url:
+        raise ConfigurationError(f"TASKS_BACKEND={RQ_BACKEND} needs REDIS_URL")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS["default"]["QUEUES"] = ["default"]  # type: ignore[assignment]
+RQ_QUEUES = {"default": {"URL": _redis_url or "redis://127.0.0.1:6379/0"}}
+# A long task (a background import screening) renews a heartbeat after every chunk; one
+# silent for longer than the lease lost its worker and is marked stopped, then resumed by
+# `ctpat recover_tasks`. Chunks must take well under the lease.
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 300)
+PARTNER_SCREENING_CHUNK = env_int("PARTNER_SCREENING_CHUNK", 2000)
 
 LOGGING = {
     "version": 1,

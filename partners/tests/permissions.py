@@ -154,6 +154,13 @@ CASES = [
         EDITORS,
         setup=_make,
     ),
+    C(
+        "partners:import-restart",
+        _url("partners:import-restart", company, batch),
+        EDITORS,
+        method="post",
+        setup=_make,
+    ),
     C("partners:alert-list", _url("partners:alert-list", company), EDITORS),
     C(
         "partners:alert-decide",
