@@ -180,7 +180,11 @@ class PageListFiltersTests(ListFilterWorld):
             (reverse("personnel:employee-list", args=[company.pk]), "role", their_role.pk),
             (reverse("training:matrix", args=[company.pk]), "course", their_course.pk),
             (reverse("actions:action-list", args=[company.pk]), "owner", self.users["other"].pk),
-            (reverse("profiles:profile-detail", args=[company.pk]), "owner", self.users["other"].pk),
+            (
+                reverse("profiles:profile-detail", args=[company.pk]),
+                "owner",
+                self.users["other"].pk,
+            ),
         ]
         for url, param, foreign in pages:
             with self.subTest(url=url, param=param):
