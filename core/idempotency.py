@@ -234,8 +234,13 @@ def settle(claimed: ApiIdempotencyKey | None, response: HttpResponseBase) -> Non
     if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
         response.render()
     assert isinstance(response, HttpResponse)
+    try:
+        content = response.content.decode(response.charset or "utf-8")
+    except UnicodeDecodeError:  # a binary answer (a file) is not kept; the key is freed
+        claimed.delete()
+        return
     claimed.status = response.status_code
-    claimed.content = response.content.decode(response.charset or "utf-8")
+    claimed.content = content
     claimed.content_type = response.get("Content-Type", "")
     claimed.location = response.get("Location", "")[:500]
     claimed.save(update_fields=["status", "content", "content_type", "location"])
