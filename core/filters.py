@@ -60,7 +60,8 @@ def visible_choices(
 
 def _allowed_values(field: forms.ChoiceField) -> list[str]:
     values: list[str] = []
-    for value, label in field.choices:
+    choices: Any = field.choices
+    for value, label in choices:
         if isinstance(label, list | tuple):  # an option group
             values.extend(str(v) for v, _label in label)
         elif value not in ("", None):
@@ -77,7 +78,8 @@ def tighten(filterset: BaseFilterSet, user: Any) -> BaseFilterSet:
         if isinstance(field, forms.ModelChoiceField):  # also ModelMultipleChoiceField
             flt = filterset.filters.get(name)
             path = getattr(flt, "field_name", "") if flt is not None and not flt.method else ""
-            field.queryset = visible_choices(field.queryset, user, listed, path)
+            if field.queryset is not None:
+                field.queryset = visible_choices(field.queryset, user, listed, path)
         elif isinstance(field, forms.ChoiceField):  # also MultipleChoiceField
             allowed = ", ".join(_allowed_values(field)).replace("%", "%%")
             message = _("“%(value)s” is not one of the allowed values: %(allowed)s.")

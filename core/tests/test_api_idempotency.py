@@ -182,7 +182,7 @@ class IdempotencyKeyOnEveryCreateTests(PersonaTestCase):
         from incidents.models import Incident
         from training.models import Course
 
-        models = {
+        models: dict[str, Any] = {
             "api:address-list": Address,
             "api:employee-list": Employee,
             "api:training-course-list": Course,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db import models
@@ -109,7 +109,7 @@ class ApiListFiltersTests(ListFilterWorld):
             for param, field in filter_fields(viewset, self.users["admin"]).items():
                 if not isinstance(field, forms.ModelChoiceField):
                     continue
-                model = field.queryset.model
+                model = cast(Any, field.queryset).model
                 if not hasattr(model._default_manager, "for_user") and model is not User:
                     continue  # shared reference data, such as published catalogues
                 own, foreign = self.own_and_foreign(model)
@@ -138,7 +138,8 @@ class ApiListFiltersTests(ListFilterWorld):
                     field, forms.ModelChoiceField
                 ):
                     continue
-                allowed = [str(v) for v, _label in field.choices if v not in ("", None)]
+                choices: Any = field.choices
+                allowed = [str(v) for v, _label in choices if v not in ("", None)]
                 with self.subTest(url=url, param=param):
                     answer = self.api.get(url, {param: "bogus"})
                     self.assertEqual(answer.status_code, 400, answer.content)
