@@ -8,10 +8,13 @@ from typing import Any
 from auditlog.context import auditlog_value
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from drf_spectacular import openapi
 from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from core import idempotency
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -69,12 +72,21 @@ def _audit_as(user: Any) -> None:
         context["actor"] = user
 
 
-class TenantViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
+class AutoSchema(openapi.AutoSchema):
+    """The project's OpenAPI generator: documents the `Idempotency-Key` header on the POST
+    operations that honour it."""
+
+    def get_override_parameters(self) -> list[Any]:
+        return [*super().get_override_parameters(), *idempotency.schema_parameters(self)]
+
+
+class TenantViewSet(idempotency.IdempotentPostMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
     """Base viewset for tenant-owned resources.
 
     Every query starts from `for_user()` with the action the request needs, so another
     company's object answers 404; a `company` field in the payload only accepts companies
-    where the user may perform the write action.
+    where the user may perform the write action. Every POST (create or action) honours the
+    `Idempotency-Key` header.
     """
 
     # Our primary keys are integers; a fixed word in the same place (another app's

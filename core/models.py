@@ -52,3 +52,30 @@ class SubmissionKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class ApiIdempotencyKey(models.Model):
+    """One row per `Idempotency-Key` an API client sent with a POST, so a retried request
+    gets the first answer instead of making a second object.
+
+    `fingerprint` is a hash of the method, path and canonical body of the first request: the
+    same key with another request is refused. `status` stays empty while the first request
+    runs; the first answer (status, body, type, `Location`) is kept once it succeeded.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    key = models.UUIDField()
+    fingerprint = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    content = models.TextField(blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    location = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="unique_api_idempotency_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

@@ -96,12 +96,4 @@ class PartnerScreeningViewSet(TenantViewSet):
     queryset = PartnerScreening.objects.select_related("decided_by", "first_reviewer")
     serializer_class = PartnerScreeningSerializer
     http_method_names = ["get", "head", "options"]
-
-    def get_queryset(self) -> Any:
-        queryset = super().get_queryset()
-        params = self.request.query_params
-        if (partner := params.get("partner", "")).isdigit():
-            queryset = queryset.filter(partner_id=int(partner))
-        if status := params.get("status"):
-            queryset = queryset.filter(status=status)
-        return queryset
+    filterset_fields = ["partner", "status"]

@@ -157,10 +157,16 @@ def validate_employees(
 
 
 def import_employees(company: Company, data: IO[bytes] | bytes, filename: str) -> ImportResult:
-    """Validate the whole file, then create or update the employees in one transaction."""
+    """Validate the whole file, then create or update the employees in one transaction.
+
+    Imports into one company run one after the other: a second import waits for the first
+    and then finds its employees by number (an update, not a duplicate or a clash with the
+    unique number).
+    """
     rows = validate_employees(company, data, filename)
     created = updated = 0
     with transaction.atomic():
+        Company.objects.select_for_update().filter(pk=company.pk).exists()
         for row in rows:
             values = dict(row.values)
             number = values["employee_number"]

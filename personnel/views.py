@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
@@ -135,12 +136,20 @@ def employee_reactivate(
 @login_required
 def employee_import(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
     company = _company(request, company_pk, "edit")
+    # A double click or a re-sent form imports once: the repeat goes to the first result.
+    if request.method == "POST" and (replayed := idempotency.replay(request)):
+        return replayed
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     problems: list[Any] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = import_employees(company, upload, upload.name)
+            with transaction.atomic():
+                claimed = idempotency.claim(request)
+                if isinstance(claimed, HttpResponse):
+                    return claimed
+                result = import_employees(company, upload, upload.name)
+                idempotency.done(claimed, reverse("personnel:employee-list", args=[company.pk]))
         except ImportRefused as refused:
             problems = refused.problems
         else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, cast
 
+import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from companies.models import Company
 from core.api import TenantViewSet, ValidatedModelSerializer
 from core.clientip import client_address
 from core.files import ProtectedFileURLField
+from core.filters import TenantFilterSet
 from core.tenancy import get_for_user_or_404
 from profiles import workflow
 from profiles.choices import ResponseStatus
@@ -262,6 +264,28 @@ class ResponseSerializer(ValidatedModelSerializer):
         clean_exclude = ["version"]
 
 
+class ResponseFilter(TenantFilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=[("unanswered", "unanswered"), *ResponseStatus.choices[1:]], method="filter_status"
+    )
+    requirement = django_filters.ChoiceFilter(
+        choices=[("must", "must"), ("should", "should")], method="filter_requirement"
+    )
+
+    class Meta:
+        model = Response
+        fields = ["profile", "owner", "status", "requirement"]
+
+    def filter_status(self, queryset: Any, name: str, value: str) -> Any:
+        return queryset.filter(status="" if value == "unanswered" else value)
+
+    def filter_requirement(self, queryset: Any, name: str, value: str) -> Any:
+        return queryset.filter(
+            criterion__applicabilities__business_type=F("profile__company__business_type"),
+            criterion__applicabilities__requirement=value,
+        )
+
+
 class ResponseViewSet(TenantViewSet):
     """Answers to the criteria. Filter with `profile`, `status` (`unanswered` for empty),
     `owner` and `requirement` (`must`/`should`, after per-type overrides)."""
@@ -269,21 +293,7 @@ class ResponseViewSet(TenantViewSet):
     queryset = Response.objects.select_related("criterion", "profile__company")
     serializer_class = ResponseSerializer
     http_method_names = ["get", "put", "patch", "head", "options"]
-    filterset_fields = ["profile", "owner"]
-
-    def get_queryset(self) -> Any:
-        queryset = super().get_queryset()
-        params = self.request.query_params
-        wanted = params.get("status")
-        if wanted is not None:
-            queryset = queryset.filter(status="" if wanted == "unanswered" else wanted)
-        requirement = params.get("requirement")
-        if requirement:
-            queryset = queryset.filter(
-                criterion__applicabilities__business_type=F("profile__company__business_type"),
-                criterion__applicabilities__requirement=requirement,
-            )
-        return queryset
+    filterset_class = ResponseFilter
 
     @extend_schema(
         parameters=[

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -15,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import TenantViewSet
+from core.filters import TenantFilterSet
 from sharing import workflow
 from sharing.models import Share, ShareView
 
@@ -59,6 +61,21 @@ DIRECTION = OpenApiParameter(
 )
 
 
+class ShareFilter(TenantFilterSet):
+    direction = django_filters.ChoiceFilter(
+        choices=[("given", "given"), ("received", "received")], method="filter_direction"
+    )
+
+    class Meta:
+        model = Share
+        fields = ["status", "requester", "sharer", "direction"]
+
+    def filter_direction(self, queryset: Any, name: str, value: str) -> Any:
+        if value == "given":
+            return queryset & Share.objects.given_by(self.request.user)
+        return queryset & Share.objects.received_by(self.request.user)
+
+
 @extend_schema_view(list=extend_schema(parameters=[DIRECTION]))
 class ShareViewSet(TenantViewSet):
     """Profile shares of your companies, given and received (read only)."""
@@ -66,16 +83,7 @@ class ShareViewSet(TenantViewSet):
     queryset = Share.objects.select_related("requester", "sharer")
     serializer_class = ShareSerializer
     http_method_names = ["get", "head", "options"]
-    filterset_fields = ["status", "requester", "sharer"]
-
-    def get_queryset(self) -> Any:
-        queryset = super().get_queryset()
-        direction = self.request.query_params.get("direction", "")
-        if direction == "given":
-            queryset = queryset & Share.objects.given_by(self.request.user)
-        elif direction == "received":
-            queryset = queryset & Share.objects.received_by(self.request.user)
-        return queryset
+    filterset_class = ShareFilter
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"])

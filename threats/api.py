@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from actions.api import company_or_404
 from core.api import TenantViewSet, ValidatedModelSerializer
+from core.filters import TenantFilterSet
 from threats.models import ThreatRating
 
 
@@ -40,24 +41,29 @@ class ThreatRatingSerializer(ValidatedModelSerializer):
         return rating.is_stale()
 
 
+class ThreatRatingFilter(TenantFilterSet):
+    """Codes are matched in upper case, as they are stored (`mx` finds `MX`)."""
+
+    class Meta:
+        model = ThreatRating
+        fields = ["company", "country", "region", "level", "category"]
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        if data is not None:
+            data = data.copy()
+            for name in ("country", "region", "level"):
+                if data.get(name):
+                    data[name] = data[name].upper()
+        super().__init__(data, *args, **kwargs)
+
+
 class ThreatRatingViewSet(TenantViewSet):
     """Ratings are changed, not deleted, through the API; the pages delete with a confirmation."""
 
     queryset = ThreatRating.objects.select_related("rated_by")
     serializer_class = ThreatRatingSerializer
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-
-    def get_queryset(self) -> Any:
-        queryset = super().get_queryset()
-        params = self.request.query_params
-        if params.get("company", "").isdigit():
-            queryset = queryset.filter(company_id=int(params["company"]))
-        for name in ("country", "region", "level"):
-            if params.get(name):
-                queryset = queryset.filter(**{name: params[name].upper()})
-        if params.get("category"):
-            queryset = queryset.filter(category=params["category"])
-        return queryset
+    filterset_class = ThreatRatingFilter
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
         serializer = super().get_serializer(*args, **kwargs)

@@ -1,0 +1,112 @@
+"""List filters that never reveal another tenant's ids.
+
+A django-filter `ModelChoiceFilter` validates the id it is given against its queryset. Built
+from `filterset_fields`, that queryset is *every* row of the model, so another company's id
+passed validation (200, empty list) while an id that does not exist was refused (400): the
+difference told a caller which ids exist elsewhere. Every FilterSet used by the API goes
+through `tighten()` (the filter backend below does it for any FilterSet class, and
+`TenantFilterSet` does it for page use), which narrows each model choice to what the user
+may see, so another tenant's id answers exactly like an id that does not exist.
+
+`tighten()` also makes an unknown enum value (`?status=bogus`) a 400 that names the
+parameter and lists the allowed values, instead of django's generic "not one of the
+available choices".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import FieldError
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django_filters import rest_framework as drf_filters
+from django_filters.filterset import BaseFilterSet
+from rest_framework.request import Request
+
+
+def visible_choices(
+    choices: QuerySet[Any], user: Any, listed: QuerySet[Any] | None = None, path: str = ""
+) -> QuerySet[Any]:
+    """Narrow a filter's model choices to the rows `user` may see.
+
+    Guaranteed: a row of a tenant-owned model is a choice only when `for_user(user, "view")`
+    returns it or when it appears under `path` in a row of `listed` (the list the user is
+    filtering, already scoped; a share names the other party's company, for instance). A
+    user is a choice only when they share a visible company with `user` (or are `user`).
+    Models that are not tenant data (published catalogues) keep all their rows.
+    """
+    model = choices.model
+    if hasattr(choices, "for_user"):
+        allowed = Q(pk__in=choices.for_user(user, "view").values("pk"))
+    elif model is get_user_model():
+        from companies.models import Company, Membership
+
+        companies = Company.objects.for_user(user, "view").values("pk")
+        members = Membership.objects.filter(company__in=companies).values("user_id")
+        allowed = Q(pk=user.pk or 0) | Q(pk__in=members)
+    else:
+        return choices
+    if listed is not None and path:
+        try:
+            allowed |= Q(pk__in=listed.values(path))
+        except FieldError:
+            pass  # a method filter whose name is not a path of the listed model
+    return choices.filter(allowed)
+
+
+def _allowed_values(field: forms.ChoiceField) -> list[str]:
+    values: list[str] = []
+    choices: Any = field.choices
+    for value, label in choices:
+        if isinstance(label, list | tuple):  # an option group
+            values.extend(str(v) for v, _label in label)
+        elif value not in ("", None):
+            values.append(str(value))
+    return values
+
+
+def tighten(filterset: BaseFilterSet, user: Any) -> BaseFilterSet:
+    """Scope every model choice of `filterset` to `user` and make unknown enum values name
+    the allowed ones. Returns the same FilterSet; call it before `is_valid()`."""
+    user = user if user is not None else AnonymousUser()
+    listed = getattr(filterset, "queryset", None)
+    for name, field in filterset.form.fields.items():
+        if isinstance(field, forms.ModelChoiceField):  # also ModelMultipleChoiceField
+            flt = filterset.filters.get(name)
+            path = getattr(flt, "field_name", "") if flt is not None and not flt.method else ""
+            if field.queryset is not None:
+                field.queryset = visible_choices(field.queryset, user, listed, path)
+        elif isinstance(field, forms.ChoiceField):  # also MultipleChoiceField
+            allowed = ", ".join(_allowed_values(field)).replace("%", "%%")
+            message = _("“%(value)s” is not one of the allowed values: %(allowed)s.")
+            field.error_messages = {
+                **field.error_messages,
+                "invalid_choice": message.replace("%(allowed)s", allowed),
+            }
+    return filterset
+
+
+class TenantFilterSet(drf_filters.FilterSet):  # type: ignore[misc]
+    """A FilterSet whose model choices are limited to what the request's user may see."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        tighten(self, getattr(self.request, "user", None))
+
+
+class TenantFilterBackend(drf_filters.DjangoFilterBackend):  # type: ignore[misc]
+    """The project's default filter backend: viewsets with `filterset_fields` get a
+    `TenantFilterSet`, and a hand-written `filterset_class` is tightened the same way, so
+    no list can forget to scope its filters."""
+
+    filterset_base = TenantFilterSet
+
+    def get_filterset(self, request: Request, queryset: QuerySet[Any], view: Any) -> Any:
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None and not isinstance(filterset, TenantFilterSet):
+            tighten(filterset, request.user)
+        return filterset
