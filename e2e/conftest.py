@@ -110,6 +110,26 @@ def docs_screenshot(name: str) -> Path:
     return artifact_path(name)
 
 
+def serious_accessibility_problems(page: Page) -> list[str]:
+    """axe-core's critical and serious findings on the page as it is now, one line each.
+
+    axe-core comes from the `axe-playwright-python` package (a dev dependency), so every
+    machine that runs the suite checks, CI included. It is evaluated through the browser's
+    debugging protocol, which the Content-Security-Policy does not govern; the page's own
+    scripts still run under it.
+    """
+    import axe_playwright_python
+
+    script = Path(axe_playwright_python.__file__).with_name("axe.min.js").read_text("utf-8")
+    page.evaluate(script)
+    result: dict[str, Any] = page.evaluate("axe.run()")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} ({len(v['nodes'])})"
+        for v in result["violations"]
+        if v["impact"] in ("critical", "serious")
+    ]
+
+
 @pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:
     if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from core.testing import PASSWORD, add_member, make_company, make_user
+from e2e.conftest import serious_accessibility_problems
 from partners.models import BusinessPartner
 
 
@@ -52,6 +53,7 @@ def test_pages_work_under_the_policy_without_a_violation(
     page.wait_for_function(
         "() => window.Chart && Chart.getChart(document.getElementById('portfolio-chart'))"
     )
+    assert serious_accessibility_problems(page) == []
 
     # The API documentation runs Swagger UI from the portal's own static files.
     page.goto("/api/v1/docs/")

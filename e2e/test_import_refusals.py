@@ -3,9 +3,7 @@ why it was refused, in Spanish, on an accessible page; no partner is stored."""
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,11 +11,8 @@ from playwright.sync_api import Page, expect
 
 from core.testing import PASSWORD, add_member, make_company, make_user
 from core.tests import bad_files
-from e2e.conftest import artifact_path
+from e2e.conftest import artifact_path, serious_accessibility_problems
 from partners.models import BusinessPartner
-
-# axe-core is not a dependency of the portal; the check runs where a copy is installed.
-AXE = Path(os.environ.get("CTPAT_AXE", "/work/tools/node_modules/axe-core/axe.min.js"))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -49,8 +44,4 @@ def test_a_damaged_workbook_is_refused_with_a_spanish_message(
     assert not BusinessPartner.objects.exists()
     assert broken == []
 
-    if AXE.exists():
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("axe.run()")
-        serious = [v["id"] for v in result["violations"] if v["impact"] in ("critical", "serious")]
-        assert serious == [], serious
+    assert serious_accessibility_problems(page) == []

@@ -13,27 +13,14 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from core.testing import PASSWORD, add_member, make_company, make_user
-from e2e.conftest import TIMEOUT_MS, artifact_path
+from e2e.conftest import TIMEOUT_MS, artifact_path, serious_accessibility_problems
 from incidents.models import Incident
 
-AXE = Path("/work/tools/node_modules/axe-core/axe.min.js")
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
     b"\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef"
     b"\x00\x00\x00\x00IEND\xaeB`\x82"
 )
-
-
-def serious_axe_violations(page: Page) -> list[str]:
-    if not AXE.exists():
-        pytest.skip(f"axe-core not found at {AXE}")
-    page.add_script_tag(path=str(AXE))
-    result: dict[str, Any] = page.evaluate("axe.run()")
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']}"
-        for v in result["violations"]
-        if v["impact"] in ("critical", "serious")
-    ]
 
 
 def sign_in(page: Page, email: str) -> None:
@@ -61,7 +48,7 @@ def test_the_admin_rotates_the_link_and_a_driver_reports_through_the_new_one(
     assert new_link != old_link
     page.get_by_text("Change the link").click()
     page.screenshot(path=artifact_path("incident-link-rotated.png"), full_page=True)
-    assert serious_axe_violations(page) == []
+    assert serious_accessibility_problems(page) == []
 
     phone = browser.new_context(
         viewport={"width": 390, "height": 844}, locale="es-MX", is_mobile=True, has_touch=True
@@ -77,7 +64,7 @@ def test_the_admin_rotates_the_link_and_a_driver_reports_through_the_new_one(
         {"name": "sello.png", "mimeType": "image/png", "buffer": PNG}
     )
     driver.screenshot(path=artifact_path("incident-report-phone-es-form.png"), full_page=True)
-    assert serious_axe_violations(driver) == []
+    assert serious_accessibility_problems(driver) == []
     driver.get_by_role("button", name="Enviar el reporte").click()
     expect(driver.get_by_test_id("report-sent")).to_be_visible()
     driver.screenshot(path=artifact_path("incident-report-phone-es-sent.png"), full_page=True)

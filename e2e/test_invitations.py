@@ -5,9 +5,7 @@ the same link is refused without learning the company."""
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,11 +13,7 @@ from django.core import mail
 from playwright.sync_api import BrowserContext, Page, expect
 
 from core.testing import PASSWORD, add_member, make_company, make_user
-from e2e.conftest import artifact_path
-
-# axe-core where the machine has it (developer machines with /work/tools); the behaviour
-# checks run everywhere.
-AXE = Path(os.environ.get("CTPAT_AXE", "/work/tools/node_modules/axe-core/axe.min.js"))
+from e2e.conftest import artifact_path, serious_accessibility_problems
 
 
 def sign_in(page: Page, context: BrowserContext, email: str) -> None:
@@ -29,18 +23,6 @@ def sign_in(page: Page, context: BrowserContext, email: str) -> None:
     page.locator("input[name=password]").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
-
-
-def serious_accessibility_problems(page: Page) -> list[str]:
-    if not AXE.exists():
-        return []
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("axe.run()")
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])})"
-        for v in result["violations"]
-        if v["impact"] in ("critical", "serious")
-    ]
 
 
 @pytest.mark.django_db(transaction=True)
