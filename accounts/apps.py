@@ -7,3 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        # Receiver: the second factor typed while setting it up counts for the session.
+        from accounts import mfa  # noqa: F401
