@@ -9,5 +9,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        # Receiver: the second factor typed while setting it up counts for the session.
-        from accounts import mfa  # noqa: F401
+        # Receivers: the second factor typed while setting it up, and token revocation.
+        from accounts import mfa, tokens  # noqa: F401

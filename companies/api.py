@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from rest_framework import serializers
 
+from accounts.tokens import revoke_for_user
 from companies.choices import Role
 from companies.models import Address, Company, Contact, Identifier, Membership, ProgramParticipation
 from core.api import TenantViewSet, ValidatedModelSerializer
@@ -111,11 +112,14 @@ class MembershipViewSet(TenantViewSet):
             moved = "company" in data and data["company"].pk != stored.company_id
             stored.check_keeps_an_officer(None if moved else data.get("role", stored.role))
             serializer.save()
+            if moved:
+                revoke_for_user(stored.user, f"left company {stored.company_id}")
 
     def perform_destroy(self, instance: Membership) -> None:
         with transaction.atomic():
             instance.check_keeps_an_officer(None)
             instance.delete()
+            revoke_for_user(instance.user, f"left company {instance.company_id}")
 
 
 def _part_serializer(model_: type, fields_: list[str]) -> type[ValidatedModelSerializer]:

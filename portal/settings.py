@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "django_filters",
     "django_htmx",
@@ -246,7 +245,7 @@ CTPAT_UPLOAD_MAX_MB = env_int("CTPAT_UPLOAD_MAX_MB", 20)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -259,7 +258,10 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "OpenCTPAT API",
     "DESCRIPTION": "Versioned JSON API of the OpenCTPAT portal. Authenticate with "
-    "`Authorization: Token <key>`; keys are created on the API tokens page.",
+    "`Authorization: Token ctpat_<key_id>.<secret>` (`Bearer` works too); tokens are created "
+    "on the API tokens page, shown once, and may be read-only or expire. A token acts with "
+    "its owner's current roles; officers and program-office staff need two-factor "
+    "authentication set up, or every request answers 403.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",

@@ -9,8 +9,9 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import APIToken, User
 from accounts.tests.helpers import AccountsTestCase, secret_of, totp_code
+from accounts.tokens import issue_token
 from core.testing import PASSWORD, add_member, make_company, make_user, sign_in
 
 ADMIN_LOGIN = "/admin/login/"
@@ -86,6 +87,17 @@ class AdminDoorTests(AccountsTestCase):
         self.sign_in_with_code()
         response = self.client.get(f"{ADMIN_LOGIN}?next=/admin/accounts/user/")
         self.assertRedirects(response, "/admin/accounts/user/")
+
+    def test_a_password_set_in_the_admin_revokes_the_users_api_tokens(self) -> None:
+        member = make_user("member@acme.test")
+        issue_token(member, name="script")
+        self.sign_in_with_code()
+        new = "a-brand-new-passphrase-42"
+        response = self.client.post(
+            f"/admin/accounts/user/{member.pk}/password/", {"password1": new, "password2": new}
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertFalse(APIToken.objects.filter(user=member).exists())
 
     def test_a_session_that_skipped_the_code_is_signed_out_of_the_admin(self) -> None:
         self.client.force_login(self.staff)  # a session opened without the second factor
