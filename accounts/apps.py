@@ -7,3 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        # Receivers: the second factor typed while setting it up, and token revocation.
+        from accounts import mfa, tokens  # noqa: F401

@@ -1,24 +1,36 @@
-"""Multi-factor authentication is mandatory for company officers and program-office staff.
+"""Multi-factor authentication is mandatory for company officers and program-office staff,
+and a second factor once set up is asked for in every session.
 
-Such a user who has not yet set up an authenticator app is sent to the set-up page on
-every request until they do; everyone else may opt in. Once an authenticator exists the
-session remembers it, so a user who has one costs no query per request.
+Two rules, checked on every request of a signed-in user:
+
+1. A user who owns an authenticator app must have typed a code from it in *this* session
+   (allauth's sign-in stage records it). A session without that record, however it was
+   opened, is ended and the user is sent to allauth's sign-in page, the only sign-in path,
+   which asks for the code and counts failed attempts towards the lockout.
+2. A user who must use a second factor (officer, program office) and has none yet is sent
+   to the set-up page on every page except signing in and out and setting the factor up.
+
+A session that passed the second factor costs no query: the record lives in the session.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from allauth.mfa.models import Authenticator
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-SESSION_FLAG = "ctpat_mfa_ready"
+from accounts.mfa import has_totp, session_passed_mfa
+
+# Never checked: static files and the language switch carry no data of anyone's.
+EXEMPT_PREFIXES = ("/static/", "/i18n/")
 # Pages a user without an authenticator may still reach: signing in and out, setting a
-# factor up (allauth lives under /accounts/), the language switch and static files.
-ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/media/")
+# factor up (allauth lives under /accounts/).
+ALLOWED_PREFIXES = ("/accounts/",)
 # Our own pages under /accounts/ are not part of that: an API token would let an officer
 # use the API without ever setting up a second factor.
 GATED_PREFIXES = ("/accounts/tokens/",)
@@ -34,21 +46,33 @@ class RequireMFAMiddleware:
         path = request.path
         if (
             user.is_authenticated
-            and not request.session.get(SESSION_FLAG)
-            and (not path.startswith(ALLOWED_PREFIXES) or path.startswith(GATED_PREFIXES))
+            and not path.startswith(EXEMPT_PREFIXES)
+            and not session_passed_mfa(request)
         ):
-            has_totp = Authenticator.objects.filter(
-                user=user, type=Authenticator.Type.TOTP
-            ).exists()
-            if has_totp:
-                request.session[SESSION_FLAG] = True
-            elif user.requires_mfa():
-                setup = reverse("mfa_activate_totp")
-                if path.startswith(API_PREFIX):
-                    # A browser session calling the API: no redirect a script could follow.
-                    message = _("Set up two-factor authentication first: %(url)s") % {"url": setup}
-                    return JsonResponse({"detail": message}, status=403)
-                return HttpResponseRedirect(
-                    f"{setup}?{urlencode({'required': '1', 'next': request.get_full_path()})}"
-                )
+            if has_totp(user):
+                return self._end_session(request)
+            gated = not path.startswith(ALLOWED_PREFIXES) or path.startswith(GATED_PREFIXES)
+            if gated and user.requires_mfa():
+                return self._send_to_setup(request)
         return self.get_response(request)
+
+    def _end_session(self, request: HttpRequest) -> HttpResponse:
+        """The user owns a second factor this session never proved: sign it out, so the
+        only way back in is allauth's sign-in with the code (and its lockout)."""
+        logout(request)
+        message = _("Sign in again with your two-factor authentication code.")
+        if request.path.startswith(API_PREFIX):
+            return JsonResponse({"detail": message}, status=403)
+        messages.warning(request, message)
+        login = reverse("account_login")
+        return HttpResponseRedirect(f"{login}?{urlencode({'next': request.get_full_path()})}")
+
+    def _send_to_setup(self, request: HttpRequest) -> HttpResponse:
+        setup = reverse("mfa_activate_totp")
+        if request.path.startswith(API_PREFIX):
+            # A browser session calling the API: no redirect a script could follow.
+            message = _("Set up two-factor authentication first: %(url)s") % {"url": setup}
+            return JsonResponse({"detail": message}, status=403)
+        return HttpResponseRedirect(
+            f"{setup}?{urlencode({'required': '1', 'next': request.get_full_path()})}"
+        )

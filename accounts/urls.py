@@ -8,5 +8,5 @@ app_name = "accounts"
 
 urlpatterns = [
     path("tokens/", views.token_list, name="token-list"),
-    path("tokens/revoke/", views.token_revoke, name="token-revoke"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
 ]

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.tokens import revoke_for_user
 from companies import workflow
 from companies.choices import Role
 from companies.models import (
@@ -149,6 +150,7 @@ class MembershipViewSet(TenantViewSet):
         with transaction.atomic():
             instance.check_keeps_an_officer(None)
             instance.delete()
+            revoke_for_user(instance.user, f"left company {instance.company_id}")
 
 
 class InvitationSerializer(ValidatedModelSerializer):

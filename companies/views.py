@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_stubs_ext import StrOrPromise
 
+from accounts.tokens import revoke_for_user
 from companies import forms as company_forms
 from companies import workflow
 from companies.choices import Role
@@ -232,6 +233,7 @@ def member_remove(request: AuthenticatedHttpRequest, pk: int, membership_pk: int
         with transaction.atomic():
             membership.check_keeps_an_officer(None)
             membership.delete()
+            revoke_for_user(membership.user, f"left company {company.pk}")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("companies:member-list", pk=company.pk)

@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
 from django.core.cache.backends.redis import RedisCache
 from django.db import connections
-from django.test import TestCase
+from django.http import HttpRequest
+from django.test import Client, TestCase
 
 from accounts.models import User
 from companies.models import Company, Membership
@@ -67,6 +69,23 @@ def give_totp(user: User) -> Authenticator:
     return TOTP.activate(user, generate_totp_secret()).instance
 
 
+def sign_in(client: Client, user: User) -> None:
+    """Open a session for `user` as allauth's sign-in would, without the forms.
+
+    For a user with an authenticator app this also writes the record allauth writes when
+    the second-factor code is accepted; without it the session would be refused (the MFA
+    rule checks that the session passed the second factor, not that one exists). A bare
+    `client.force_login` is the way to test a session that skipped the second factor."""
+    client.force_login(user)
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if authenticator is None:
+        return
+    request = HttpRequest()
+    request.session = client.session
+    record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)
+    request.session.save()
+
+
 def make_company(name: str = "Acme Imports LLC", **fields: Any) -> Company:
     defaults: dict[str, Any] = {"business_type": "importer", "country": "US"}
     defaults.update(fields)
@@ -110,7 +129,7 @@ class PersonaTestCase(TestCase):
     def login(self, persona: str) -> None:
         self.client.logout()
         if persona != "anonymous":
-            self.client.force_login(self.users[persona])
+            sign_in(self.client, self.users[persona])
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ CTPAT_SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_ID = 1
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.admin_config.PortalAdminConfig",  # the Django admin behind allauth's sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -311,7 +310,7 @@ CTPAT_PARTNER_IMPORT_MAX_ROWS = env_int("CTPAT_PARTNER_IMPORT_MAX_ROWS", 100_000
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -327,7 +326,10 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "OpenCTPAT API",
     "DESCRIPTION": "Versioned JSON API of the OpenCTPAT portal. Authenticate with "
-    "`Authorization: Token <key>`; keys are created on the API tokens page.",
+    "`Authorization: Token ctpat_<key_id>.<secret>` (`Bearer` works too); tokens are created "
+    "on the API tokens page, shown once, and may be read-only or expire. A token acts with "
+    "its owner's current roles; officers and program-office staff need two-factor "
+    "authentication set up, or every request answers 403.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",

@@ -8,7 +8,7 @@ from django.urls import reverse
 from applications.models import Application
 from applications.tests.factories import complete_company, eligibility
 from companies.models import Contact, Identifier
-from core.testing import add_member, make_company, make_user
+from core.testing import add_member, make_company, make_user, sign_in
 
 
 def gaps(application: Application) -> dict[str, str]:
@@ -137,7 +137,7 @@ class ApplicationPageTests(TestCase):
     def test_the_officer_is_offered_the_signing_page(self) -> None:
         officer = make_user("officer@acme.test", mfa=True)
         add_member(self.company, officer, "officer")
-        self.client.force_login(officer)
+        sign_in(self.client, officer)
         response = self.client.get(self.url)
         self.assertContains(
             response, reverse("applications:application-sign", args=[self.company.pk])

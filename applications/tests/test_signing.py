@@ -94,7 +94,13 @@ class SigningPageTests(PersonaTestCase):
         ):
             with self.subTest(record=record):
                 session = self.client.session
-                session["account_authentication_methods"] = [{**record, "at": time.time()}]
+                # The session keeps the code typed at sign-in: without it the session
+                # would be signed out, whatever the re-check.
+                signed_in = {"method": "mfa", "type": "totp", "at": time.time()}
+                session["account_authentication_methods"] = [
+                    signed_in,
+                    {**record, "at": time.time()},
+                ]
                 session["account_authentication_methods_user"] = str(self.officer.pk)
                 session.save()
                 self.assertEqual(self.client.get(self.sign_url).status_code, status)

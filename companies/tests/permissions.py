@@ -234,6 +234,4 @@ CASES = [
         ok=(400,),
     ),
     C("api:me", _url("api:me"), ANY_USER, api=True),
-    C("accounts:token-list", _url("accounts:token-list"), ANY_USER),
-    C("accounts:token-revoke", _url("accounts:token-revoke"), ANY_USER, method="post"),
 ]

@@ -10,9 +10,9 @@ import time_machine
 from auditlog.models import LogEntry
 from django.test import override_settings
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.tokens import issue_token
 from companies.models import Address
 from core.testing import PersonaTestCase
 
@@ -93,9 +93,9 @@ class AuditTrailTests(PersonaTestCase):
         )
 
     def test_api_changes_made_with_a_token_name_the_token_owner(self) -> None:
-        token = Token.objects.create(user=self.users["user"])
+        _token, key = issue_token(self.users["user"], name="audit script")
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         response = client.post(
             reverse("api:address-list"),
             json.dumps(

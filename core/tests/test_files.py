@@ -17,9 +17,9 @@ from django.db import models
 from django.test import override_settings
 from django.urls import clear_url_caches, get_resolver, reverse
 from django.views.static import serve as static_serve
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.tokens import issue_token
 from core import files
 from core.testing import PersonaTestCase
 from core.uploads import RandomUploadTo, random_name
@@ -262,8 +262,8 @@ class ProxyAndStorageTests(FileWorld):
 class ApiLinkTests(FileWorld):
     def test_the_api_gives_the_protected_address_and_a_token_opens_it(self) -> None:
         client = APIClient()
-        token = Token.objects.create(user=self.users["viewer"])
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _, key = issue_token(self.users["viewer"], name="files")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         body = client.get(reverse("api:incident-detail", args=[self.incident.pk])).json()
         url = body["attachment_url"]
         self.assertEqual(url, "http://testserver" + self.file_url(self.incident, "attachment"))

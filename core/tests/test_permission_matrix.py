@@ -17,7 +17,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from core.testing import PERSONAS, PermissionCase, PersonaTestCase
+from core.testing import PERSONAS, PermissionCase, PersonaTestCase, sign_in
 
 OUR_APPS = [
     cfg.name for cfg in apps.get_app_configs() if cfg.path and "site-packages" not in cfg.path
@@ -78,7 +78,7 @@ class PermissionMatrixTests(PersonaTestCase):
     def _client_for(self, persona: str) -> Client:
         client = self.client_class()
         if persona != "anonymous":
-            client.force_login(self.users[persona])
+            sign_in(client, self.users[persona])
         return client
 
     def _check(self, case: PermissionCase, persona: str) -> None:

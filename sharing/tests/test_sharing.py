@@ -19,7 +19,7 @@ from accounts.models import User
 from certification.choices import State
 from certification.tests.factories import certification_in
 from companies.models import Company
-from core.testing import add_member, make_user
+from core.testing import add_member, make_user, sign_in
 from partners.models import BusinessPartner
 from profiles.models import Submission
 from profiles.tests.factories import ProfilesTestCase, answer, make_catalogue, start_profile, submit
@@ -72,7 +72,7 @@ class SharingTestCase(ProfilesTestCase):
         )
 
     def decide(self, share: Share, user: Any = None, **data: Any) -> Any:
-        self.client.force_login(user or self.users["other"])
+        sign_in(self.client, user or self.users["other"])
         return self.client.post(
             reverse("sharing:share-decide", args=[self.sharer.pk, share.pk]), data
         )
