@@ -57,9 +57,16 @@ def eligibility(qualifies: bool | None = True) -> Iterator[None]:
 
 
 def current_code(user: User, *, offset: int = 0) -> str:
-    """The code the user's authenticator app shows now (`offset` periods away)."""
+    """The code the user's authenticator app shows now (`offset` periods away).
+
+    A code read in the last seconds of its 30-second step may be stale by the time a busy
+    machine posts it (the portal accepts the current step only), so this waits for the next
+    step instead, as a person would wait for the app's next code."""
     authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
     secret = decrypt(authenticator.data["secret"])
+    left = 30 - time.time() % 30
+    if left < 4:
+        time.sleep(left + 0.1)
     return str(format_hotp_value(hotp_value(secret, int(time.time()) // 30 + offset)))
 
 
