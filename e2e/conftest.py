@@ -78,6 +78,9 @@ class Authenticator:
         self._used_steps: set[int] = set()
 
     def code(self) -> str:
+        # A code about to expire may be stale when the slow browser posts it: wait for the next.
+        if TOTP_PERIOD - time.time() % TOTP_PERIOD < 4:
+            time.sleep(TOTP_PERIOD - time.time() % TOTP_PERIOD + 0.2)
         step = int(time.time() // TOTP_PERIOD)
         if step in self._used_steps:
             time.sleep((step + 1) * TOTP_PERIOD - time.time() + 0.2)
