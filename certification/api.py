@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -112,6 +113,8 @@ class CertificationViewSet(TenantViewSet):
             return type(self).queryset.all()
         return super().get_queryset()
 
+    # POST is allowed only for the steps below; the list itself cannot be created through.
+    @extend_schema(exclude=True)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(status=405)
 
@@ -199,6 +202,8 @@ class CriterionReviewViewSet(TenantViewSet):
     http_method_names = ["get", "post", "head", "options"]
     action_permissions = {"list": "view", "retrieve": "view", "respond": "edit"}
 
+    # POST is allowed only for the steps below; the list itself cannot be created through.
+    @extend_schema(exclude=True)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(status=405)
 
@@ -260,6 +265,8 @@ class ValidationReportViewSet(TenantViewSet):
             return queryset
         return queryset.filter(status="approved")
 
+    # POST is allowed only for the steps below; the list itself cannot be created through.
+    @extend_schema(exclude=True)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(status=405)
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django_countries import countries
+from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
-from companies.choices import Role
+from companies.choices import Role, TransportMode
 from companies.models import Address, Company, Contact, Identifier, Membership, ProgramParticipation
 from core.api import TenantViewSet, ValidatedModelSerializer
 
@@ -19,6 +21,14 @@ class CompanySerializer(ValidatedModelSerializer):
         write_only=True,
         required=False,
         help_text="Your role in a company you create (default admin).",
+    )
+    # A list of country codes; each item must be a country (the model field allows the list
+    # to be empty, not an item to be blank).
+    countries_of_origin = serializers.ListField(
+        child=CountryField(), required=False, max_length=len(countries)
+    )
+    transport_modes = serializers.ListField(
+        child=serializers.ChoiceField(choices=TransportMode.choices), required=False
     )
 
     class Meta:

@@ -8,6 +8,7 @@ from typing import Any
 from auditlog.context import auditlog_value
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,8 +26,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return drf_exception_handler(exc, context)
 
 
-class ValidatedModelSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    """Runs the model's `full_clean()` so the API enforces the same rules as the forms."""
+class ValidatedModelSerializer(CountryFieldMixin, serializers.ModelSerializer):  # type: ignore[type-arg]
+    """Runs the model's `full_clean()` so the API enforces the same rules as the forms.
+
+    Country fields are django-countries' own serializer fields (a list of codes for
+    `CountryField(multiple=True)`); DRF's default mapping cannot serialise those.
+    """
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
