@@ -90,6 +90,14 @@ class AppealInput(serializers.Serializer):  # type: ignore[type-arg]
     grounds = serializers.CharField()
 
 
+class AppealResult(serializers.Serializer):  # type: ignore[type-arg]
+    """What `appeal` answers: the appeal filed and when its decision is due."""
+
+    id = serializers.IntegerField(read_only=True)
+    kind = serializers.CharField(read_only=True)
+    decision_due = serializers.DateField(read_only=True)
+
+
 def _conflict(exc: TransitionNotAllowed) -> Response:
     return Response({"detail": str(exc)}, status=409)
 
@@ -118,6 +126,7 @@ class CertificationViewSet(TenantViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(status=405)
 
+    @extend_schema(request=TransitionInput, responses=CertificationSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, pk: str | None = None) -> Response:
         certification = self.get_object()
@@ -137,6 +146,7 @@ class CertificationViewSet(TenantViewSet):
             return _conflict(exc)
         return Response(self.get_serializer(result).data)
 
+    @extend_schema(request=TextInput, responses=CertificationSerializer)
     @action(detail=True, methods=["post"], url_path="respond-to-suspension")
     def respond_to_suspension(self, request: Request, pk: str | None = None) -> Response:
         certification = self.get_object()
@@ -153,6 +163,7 @@ class CertificationViewSet(TenantViewSet):
             return _conflict(exc)
         return Response(self.get_serializer(result).data)
 
+    @extend_schema(request=AppealInput, responses={201: AppealResult})
     @action(detail=True, methods=["post"])
     def appeal(self, request: Request, pk: str | None = None) -> Response:
         certification = self.get_object()
@@ -207,6 +218,7 @@ class CriterionReviewViewSet(TenantViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(status=405)
 
+    @extend_schema(request=TextInput, responses=CriterionReviewSerializer)
     @action(detail=True, methods=["post"])
     def respond(self, request: Request, pk: str | None = None) -> Response:
         review = self.get_object()
@@ -270,6 +282,7 @@ class ValidationReportViewSet(TenantViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(status=405)
 
+    @extend_schema(request=TextInput, responses=ValidationReportSerializer)
     @action(detail=True, methods=["post"])
     def respond(self, request: Request, pk: str | None = None) -> Response:
         report = self.get_object()

@@ -51,6 +51,14 @@ class ValidatedModelSerializer(CountryFieldMixin, serializers.ModelSerializer): 
             name: value if name in m2m else getattr(instance, name) for name, value in attrs.items()
         }
 
+    def build_standard_field(self, field_name: str, model_field: Any) -> Any:
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        # DRF stops mapping a non-editable model field at `read_only`, so a computed choice
+        # that may be blank (a risk level not rated yet) was documented as never blank.
+        if kwargs.get("read_only") and "choices" in kwargs and model_field.blank:
+            kwargs["allow_blank"] = True
+        return field_class, kwargs
+
     def _clean_exclude(self) -> list[str]:
         """Fields the caller does not send (set by the view, e.g. `company`)."""
         return [f for f in getattr(self.Meta, "clean_exclude", [])]

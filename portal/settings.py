@@ -263,8 +263,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Separate request and response components: read-only fields (ids, timestamps) are
+    # not asked for in a request, write-only ones (`my_role`) not promised in an answer.
+    "COMPONENT_SPLIT_REQUEST": True,
     # One name for a choice set that several serializers use.
     "ENUM_NAME_OVERRIDES": {
+        "CountryEnum": "django_countries.countries",
         "LevelEnum": "threats.models.Level",
         "TierEnum": "partners.models.Tier",
         "SubmissionKindEnum": "profiles.choices.SubmissionKind",

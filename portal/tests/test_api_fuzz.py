@@ -112,6 +112,20 @@ class APIFuzzTests(PersonaTestCase):
         ):
             part.full_clean()
             part.save()
+        # Some data in other apps, so that list and detail answers carry real objects.
+        from applications.models import Application
+        from eligibility.tests.factories import make_check
+        from personnel.tests.world import make_people
+        from questionnaires.tests.test_questionnaires import make_partner
+        from risk.tests.factories import make_assessment, make_chain
+        from training.programme import seed_company
+
+        make_people(cls)
+        make_chain(make_assessment(company))
+        make_partner(company)
+        make_check(company, cls.users["officer"])
+        Application.start(company)
+        seed_company(company)
         cls.token = make_api_token(cls.users["officer"])
         cls.seeded_ids = {}
         for label, operation in OPERATIONS.items():
