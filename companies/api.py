@@ -25,7 +25,9 @@ class CompanySerializer(ValidatedModelSerializer):
     # A list of country codes; each item must be a country (the model field allows the list
     # to be empty, not an item to be blank).
     countries_of_origin = serializers.ListField(
-        child=CountryField(), required=False, max_length=len(countries)
+        child=CountryField(),  # type: ignore[no-untyped-call]
+        required=False,
+        max_length=len(countries),
     )
     transport_modes = serializers.ListField(
         child=serializers.ChoiceField(choices=TransportMode.choices), required=False

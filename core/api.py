@@ -52,7 +52,7 @@ class ValidatedModelSerializer(CountryFieldMixin, serializers.ModelSerializer): 
         }
 
     def build_standard_field(self, field_name: str, model_field: Any) -> Any:
-        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        field_class, kwargs = super().build_standard_field(field_name, model_field)  # type: ignore[no-untyped-call]
         # DRF stops mapping a non-editable model field at `read_only`, so a computed choice
         # that may be blank (a risk level not rated yet) was documented as never blank.
         if kwargs.get("read_only") and "choices" in kwargs and model_field.blank:

@@ -28,7 +28,7 @@ VALIDATION_ERROR_SCHEMA: dict[str, Any] = {
 }
 
 
-class AutoSchema(SpectacularAutoSchema):  # type: ignore[misc]
+class AutoSchema(SpectacularAutoSchema):
     """drf-spectacular's AutoSchema plus the error answers every operation can give.
 
     - 400 when the operation reads a body or query parameters (validation errors),
@@ -44,7 +44,7 @@ class AutoSchema(SpectacularAutoSchema):  # type: ignore[misc]
     def _resolve_path_parameters(self, variables: list[str]) -> list[dict[str, Any]]:
         # `TenantViewSet.lookup_value_regex` makes ids digits only; say so as an integer
         # (what the model's primary key is) rather than a patterned string.
-        parameters: list[dict[str, Any]] = super()._resolve_path_parameters(variables)
+        parameters: list[dict[str, Any]] = super()._resolve_path_parameters(variables)  # type: ignore[no-untyped-call]
         for parameter in parameters:
             if parameter.get("schema") == {"type": "string", "pattern": "^[0-9]+$"}:
                 parameter["schema"] = {"type": "integer", "minimum": 0}
@@ -61,8 +61,12 @@ class AutoSchema(SpectacularAutoSchema):  # type: ignore[misc]
             content = {"application/json": {"schema": schema}}
             if code not in responses:
                 responses[code] = {"description": description, "content": content}
-            elif not responses[code].get("content"):
-                responses[code]["content"] = content
+        # An error a view documents by description only (`OpenApiResponse(description=...)`)
+        # still has the body DRF sends.
+        for code, response in responses.items():
+            if code >= "400" and not response.get("content"):
+                schema = VALIDATION_ERROR_SCHEMA if code == "400" else error
+                response["content"] = {"application/json": {"schema": schema}}
         return operation
 
     def _error_codes(self, operation: dict[str, Any]) -> dict[str, str]:
