@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -89,6 +90,14 @@ class AppealInput(serializers.Serializer):  # type: ignore[type-arg]
     grounds = serializers.CharField()
 
 
+class AppealResult(serializers.Serializer):  # type: ignore[type-arg]
+    """What `appeal` answers: the appeal filed and when its decision is due."""
+
+    id = serializers.IntegerField(read_only=True)
+    kind = serializers.CharField(read_only=True)
+    decision_due = serializers.DateField(read_only=True)
+
+
 def _conflict(exc: TransitionNotAllowed) -> Response:
     return Response({"detail": str(exc)}, status=409)
 
@@ -112,9 +121,12 @@ class CertificationViewSet(TenantViewSet):
             return type(self).queryset.all()
         return super().get_queryset()
 
+    # POST is allowed only for the steps below; the list itself cannot be created through.
+    @extend_schema(exclude=True)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(status=405)
 
+    @extend_schema(request=TransitionInput, responses=CertificationSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, pk: str | None = None) -> Response:
         certification = self.get_object()
@@ -134,6 +146,7 @@ class CertificationViewSet(TenantViewSet):
             return _conflict(exc)
         return Response(self.get_serializer(result).data)
 
+    @extend_schema(request=TextInput, responses=CertificationSerializer)
     @action(detail=True, methods=["post"], url_path="respond-to-suspension")
     def respond_to_suspension(self, request: Request, pk: str | None = None) -> Response:
         certification = self.get_object()
@@ -150,6 +163,7 @@ class CertificationViewSet(TenantViewSet):
             return _conflict(exc)
         return Response(self.get_serializer(result).data)
 
+    @extend_schema(request=AppealInput, responses={201: AppealResult})
     @action(detail=True, methods=["post"])
     def appeal(self, request: Request, pk: str | None = None) -> Response:
         certification = self.get_object()
@@ -199,9 +213,12 @@ class CriterionReviewViewSet(TenantViewSet):
     http_method_names = ["get", "post", "head", "options"]
     action_permissions = {"list": "view", "retrieve": "view", "respond": "edit"}
 
+    # POST is allowed only for the steps below; the list itself cannot be created through.
+    @extend_schema(exclude=True)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(status=405)
 
+    @extend_schema(request=TextInput, responses=CriterionReviewSerializer)
     @action(detail=True, methods=["post"])
     def respond(self, request: Request, pk: str | None = None) -> Response:
         review = self.get_object()
@@ -260,9 +277,12 @@ class ValidationReportViewSet(TenantViewSet):
             return queryset
         return queryset.filter(status="approved")
 
+    # POST is allowed only for the steps below; the list itself cannot be created through.
+    @extend_schema(exclude=True)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(status=405)
 
+    @extend_schema(request=TextInput, responses=ValidationReportSerializer)
     @action(detail=True, methods=["post"])
     def respond(self, request: Request, pk: str | None = None) -> Response:
         report = self.get_object()

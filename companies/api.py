@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
+from django_countries import countries
+from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
@@ -13,7 +15,7 @@ from rest_framework.response import Response
 
 from accounts.tokens import revoke_for_user
 from companies import workflow
-from companies.choices import Role
+from companies.choices import Role, TransportMode
 from companies.models import (
     Address,
     Company,
@@ -41,6 +43,16 @@ class CompanySerializer(ValidatedModelSerializer):
         write_only=True,
         required=False,
         help_text="Your role in a company you create (default admin).",
+    )
+    # A list of country codes; each item must be a country (the model field allows the list
+    # to be empty, not an item to be blank).
+    countries_of_origin = serializers.ListField(
+        child=CountryField(),  # type: ignore[no-untyped-call]
+        required=False,
+        max_length=len(countries),
+    )
+    transport_modes = serializers.ListField(
+        child=serializers.ChoiceField(choices=TransportMode.choices), required=False
     )
 
     class Meta:

@@ -8,7 +8,7 @@ from typing import Any
 from auditlog.context import auditlog_value
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from drf_spectacular import openapi
+from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,8 +28,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return drf_exception_handler(exc, context)
 
 
-class ValidatedModelSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    """Runs the model's `full_clean()` so the API enforces the same rules as the forms."""
+class ValidatedModelSerializer(CountryFieldMixin, serializers.ModelSerializer):  # type: ignore[type-arg]
+    """Runs the model's `full_clean()` so the API enforces the same rules as the forms.
+
+    Country fields are django-countries' own serializer fields (a list of codes for
+    `CountryField(multiple=True)`); DRF's default mapping cannot serialise those.
+    """
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
@@ -48,6 +52,14 @@ class ValidatedModelSerializer(serializers.ModelSerializer):  # type: ignore[typ
         return {
             name: value if name in m2m else getattr(instance, name) for name, value in attrs.items()
         }
+
+    def build_standard_field(self, field_name: str, model_field: Any) -> Any:
+        field_class, kwargs = super().build_standard_field(field_name, model_field)  # type: ignore[no-untyped-call]
+        # DRF stops mapping a non-editable model field at `read_only`, so a computed choice
+        # that may be blank (a risk level not rated yet) was documented as never blank.
+        if kwargs.get("read_only") and "choices" in kwargs and model_field.blank:
+            kwargs["allow_blank"] = True
+        return field_class, kwargs
 
     def _clean_exclude(self) -> list[str]:
         """Fields the caller does not send (set by the view, e.g. `company`)."""
@@ -70,14 +82,6 @@ def _audit_as(user: Any) -> None:
         return
     if context.get("actor") is None:
         context["actor"] = user
-
-
-class AutoSchema(openapi.AutoSchema):
-    """The project's OpenAPI generator: documents the `Idempotency-Key` header on the POST
-    operations that honour it."""
-
-    def get_override_parameters(self) -> list[Any]:
-        return [*super().get_override_parameters(), *idempotency.schema_parameters(self)]
 
 
 class TenantViewSet(idempotency.IdempotentPostMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]

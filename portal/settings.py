@@ -314,7 +314,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "core.api.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["core.filters.TenantFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -336,8 +336,12 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI from the portal's own static files (no CDN; the CSP allows only 'self').
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Separate request and response components: read-only fields (ids, timestamps) are
+    # not asked for in a request, write-only ones (`my_role`) not promised in an answer.
+    "COMPONENT_SPLIT_REQUEST": True,
     # One name for a choice set that several serializers use.
     "ENUM_NAME_OVERRIDES": {
+        "CountryEnum": "django_countries.countries",
         "LevelEnum": "threats.models.Level",
         "TierEnum": "partners.models.Tier",
         "SubmissionKindEnum": "profiles.choices.SubmissionKind",

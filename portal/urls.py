@@ -43,6 +43,8 @@ api_v1: list[URLPattern | URLResolver] = [
     ),
 ]
 
+handler404 = "portal.views.not_found"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

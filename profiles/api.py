@@ -104,6 +104,14 @@ class SubmitSerializer(serializers.Serializer):  # type: ignore[type-arg]
         return value
 
 
+class NoChangeResult(serializers.Serializer):  # type: ignore[type-arg]
+    """What `review-no-change` answers: the yearly review it recorded."""
+
+    due_date = serializers.DateField(read_only=True)
+    outcome = serializers.CharField(read_only=True)
+    late = serializers.BooleanField(read_only=True)
+
+
 class NoChangeSerializer(serializers.Serializer):  # type: ignore[type-arg]
     attest = serializers.BooleanField(help_text="true: reviewed, nothing changed.")
     otp_code = serializers.CharField(max_length=12)
@@ -213,7 +221,7 @@ class SecurityProfileViewSet(TenantViewSet):
             return APIResponse({"non_field_errors": [str(exc)]}, status=400)
         return APIResponse(SubmissionSerializer(submission).data, status=201)
 
-    @extend_schema(request=NoChangeSerializer, responses={201: None})
+    @extend_schema(request=NoChangeSerializer, responses={201: NoChangeResult})
     @action(detail=True, methods=["post"], url_path="review-no-change")
     def review_no_change(self, request: Request, pk: str | None = None) -> APIResponse:
         profile: SecurityProfile = self.get_object()
@@ -226,7 +234,8 @@ class SecurityProfileViewSet(TenantViewSet):
         try:
             review = workflow.attest_no_change(profile.company, user)
         except workflow.SubmissionRefused as exc:
-            return APIResponse({"non_field_errors": [str(exc)]}, status=409)
+            # A refusal of the step, like every 409 of the API: `{"detail": ...}`.
+            return APIResponse({"detail": str(exc)}, status=409)
         return APIResponse(
             {"due_date": review.due_date, "outcome": review.outcome, "late": review.late},
             status=201,

@@ -79,6 +79,59 @@ class CompanyAPITests(PersonaTestCase):
 
 
 @FAST
+@FAST
+class CountriesOfOriginAPITests(PersonaTestCase):
+    """A company's countries of origin (a multiple-country field) in the API. Listing a
+    company that had any answered 500, and the program office's list always did."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.company.countries_of_origin = ["MX", "CN"]
+        cls.company.save()
+
+    def test_members_list_their_company_with_its_countries_of_origin_as_codes(self) -> None:
+        self.login("viewer")
+        response = self.client.get(reverse("api:company-list"))
+        self.assertEqual(response.status_code, 200, response.content)
+        [company] = response.json()["results"]
+        self.assertEqual(sorted(company["countries_of_origin"]), ["CN", "MX"])
+
+    def test_one_company_shows_its_countries_of_origin(self) -> None:
+        self.login("officer")
+        response = self.client.get(reverse("api:company-detail", args=[self.company.pk]))
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(sorted(response.json()["countries_of_origin"]), ["CN", "MX"])
+
+    def test_program_office_lists_every_company(self) -> None:
+        self.login("specialist")
+        response = self.client.get(reverse("api:company-list"))
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(response.json()["count"], Company.objects.count())
+
+    def test_countries_of_origin_are_written_as_a_list_of_codes(self) -> None:
+        self.login("officer")
+        response = self.client.patch(
+            reverse("api:company-detail", args=[self.company.pk]),
+            json.dumps({"countries_of_origin": ["VN", "DE"]}),
+            content_type="application/json",
+        )
+        self.assertEqual(response.status_code, 200, response.content)
+        self.company.refresh_from_db()
+        self.assertEqual(sorted(c.code for c in self.company.countries_of_origin), ["DE", "VN"])
+
+    def test_unknown_or_blank_country_is_refused_naming_the_field(self) -> None:
+        self.login("officer")
+        for bad in (["XX"], [""], "MX"):
+            response = self.client.patch(
+                reverse("api:company-detail", args=[self.company.pk]),
+                json.dumps({"countries_of_origin": bad}),
+                content_type="application/json",
+            )
+            self.assertEqual(response.status_code, 400, (bad, response.content))
+            self.assertIn("countries_of_origin", response.json())
+
+
 class MembershipAPITests(PersonaTestCase):
     def add(self, company: Company, user_pk: int, role: str = "viewer") -> Any:
         return self.client.post(
