@@ -79,7 +79,8 @@ class AutoSchema(SpectacularAutoSchema):
         view: Any = self.view
         locations = {p.get("in") for p in operation.get("parameters", [])}
         codes: dict[str, str] = {}
-        if "requestBody" in operation or "query" in locations:
+        # A header parameter (the `Idempotency-Key`) is checked as strictly as the body.
+        if "requestBody" in operation or locations & {"query", "header"}:
             codes["400"] = "The input was refused; the body names each field and why."
         # A public view still refuses a wrong token: DRF authenticates every request.
         codes["401"] = "No valid credentials were sent."
