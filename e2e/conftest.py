@@ -13,6 +13,7 @@ import base64
 import hashlib
 import hmac
 import os
+import re
 import shutil
 import struct
 import time
@@ -32,6 +33,7 @@ from playwright.sync_api import (  # noqa: E402
     Page,
     Playwright,
     Response,
+    expect,
     sync_playwright,
 )
 
@@ -111,6 +113,21 @@ def docs_screenshot(name: str) -> Path:
         DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         return DOCS_SCREENSHOTS / name
     return artifact_path(name)
+
+
+def sign_in(page: Page, email: str, *, fresh: bool = False) -> None:
+    """Sign in on the portal's sign-in page with the shared test password (users without a
+    second factor). `fresh` first forgets whoever was signed in, as a second person on
+    the same browser would."""
+    from core.testing import PASSWORD
+
+    if fresh:
+        page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def serious_accessibility_problems(page: Page) -> list[str]:

@@ -10,17 +10,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
-from core.testing import PASSWORD, add_member, make_company, make_user
-from e2e.conftest import serious_accessibility_problems
+from core.testing import add_member, make_company, make_user
+from e2e.conftest import serious_accessibility_problems, sign_in
 from partners.models import BusinessPartner
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 @pytest.mark.django_db(transaction=True)

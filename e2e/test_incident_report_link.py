@@ -5,15 +5,14 @@ no critical or serious violation."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from core.testing import PASSWORD, add_member, make_company, make_user
-from e2e.conftest import TIMEOUT_MS, artifact_path, serious_accessibility_problems
+from core.testing import add_member, make_company, make_user
+from e2e.conftest import TIMEOUT_MS, artifact_path, serious_accessibility_problems, sign_in
 from incidents.models import Incident
 
 PNG = (
@@ -21,14 +20,6 @@ PNG = (
     b"\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef"
     b"\x00\x00\x00\x00IEND\xaeB`\x82"
 )
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 @pytest.mark.django_db(transaction=True)

@@ -13,16 +13,7 @@ from django.core import mail
 from playwright.sync_api import BrowserContext, Page, expect
 
 from core.testing import PASSWORD, add_member, make_company, make_user
-from e2e.conftest import artifact_path, serious_accessibility_problems
-
-
-def sign_in(page: Page, context: BrowserContext, email: str) -> None:
-    context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+from e2e.conftest import artifact_path, serious_accessibility_problems, sign_in
 
 
 @pytest.mark.django_db(transaction=True)
@@ -33,7 +24,7 @@ def test_invite_sign_up_and_accept(
     add_member(company, make_user("admin@acme.test"), "admin")
     make_user("someone@else.test")
 
-    sign_in(page, context, "admin@acme.test")
+    sign_in(page, fresh=True, email="admin@acme.test")
     page.goto(f"/companies/{company.pk}/members/")
     page.get_by_label("E-mail address").fill("Ana.Ruiz@Acme.test")
     page.locator("form.card select[name=role]").select_option("user")
@@ -49,7 +40,7 @@ def test_invite_sign_up_and_accept(
     path = link.group(1)
 
     # Someone else's account: refused, and the page names neither company nor address.
-    sign_in(page, context, "someone@else.test")
+    sign_in(page, fresh=True, email="someone@else.test")
     page.goto(path)
     expect(page.get_by_test_id("invitation-refused")).to_be_visible()
     expect(page.locator("main")).not_to_contain_text("Acme")

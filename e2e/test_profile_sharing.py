@@ -4,25 +4,16 @@ the partner sees the view in the trail and revokes, in a real browser."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from core.testing import PASSWORD, add_member, make_company, make_user
+from core.testing import add_member, make_company, make_user
+from e2e.conftest import sign_in
 from partners.models import BusinessPartner
 from profiles.tests.factories import answer, make_catalogue, start_profile, submit
 from verification.tests.factories import participating
-
-
-def sign_in(page: Page, context: BrowserContext, email: str) -> None:
-    context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -46,7 +37,7 @@ def test_request_share_view_and_revoke(
     answer(profile, "1.2", status="not_implemented")
     submit(profile, admin)
 
-    sign_in(page, context, "compliance@acme.test")
+    sign_in(page, fresh=True, email="compliance@acme.test")
     page.goto(f"/companies/{customer.pk}/sharing/")
     page.get_by_label("Company name or DBA").fill("Norte")
     page.get_by_role("button", name="Search").click()
@@ -57,7 +48,7 @@ def test_request_share_view_and_revoke(
     results.get_by_role("button", name="Request summary").click()
     expect(page.get_by_text("Request sent.")).to_be_visible()
 
-    sign_in(page, context, "admin@norte.test")
+    sign_in(page, fresh=True, email="admin@norte.test")
     page.goto(f"/companies/{sharer.pk}/sharing/")
     page.get_by_test_id("given").get_by_role("link", name="Decide").click()
     page.get_by_label("Certification status and tier").check()
@@ -66,7 +57,7 @@ def test_request_share_view_and_revoke(
     expect(page.get_by_test_id("status")).to_have_text("Shared")
     share_url = page.url
 
-    sign_in(page, context, "compliance@acme.test")
+    sign_in(page, fresh=True, email="compliance@acme.test")
     page.goto(f"/companies/{customer.pk}/sharing/")
     received = page.get_by_test_id("received")
     expect(received).to_contain_text("Norte (our record)")
@@ -76,13 +67,13 @@ def test_request_share_view_and_revoke(
     expect(page.get_by_text("Criteria met and not met")).to_have_count(0)
     summary_url = page.url
 
-    sign_in(page, context, "admin@norte.test")
+    sign_in(page, fresh=True, email="admin@norte.test")
     page.goto(share_url)
     expect(page.get_by_test_id("trail")).to_contain_text("compliance@acme.test")
     page.get_by_role("button", name="Revoke").click()
     expect(page.get_by_test_id("status")).to_have_text("Revoked")
 
-    sign_in(page, context, "compliance@acme.test")
+    sign_in(page, fresh=True, email="compliance@acme.test")
     response = page.goto(summary_url)
     assert response is not None and response.status == 404
     assert broken == [f"404 GET {summary_url}"]  # the revoked summary, and nothing else

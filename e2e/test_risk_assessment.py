@@ -4,23 +4,14 @@ in the heat map and its flow drawn as a diagram, in a real browser."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from core.testing import PASSWORD, add_member, make_company, make_user
-from e2e.conftest import artifact_path, docs_screenshot
+from core.testing import add_member, make_company, make_user
+from e2e.conftest import artifact_path, docs_screenshot, sign_in
 from partners.models import BusinessPartner
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 @pytest.mark.django_db(transaction=True)
