@@ -110,21 +110,6 @@ def api_key(request: Any) -> uuid.UUID | None:
         ) from None
 
 
-def claim_api(request: Any) -> SubmissionKey | str | None:
-    """`claim()` for API writes, keyed by the `Idempotency-Key` header. Returns the key row
-    to complete with `done(row, url of the result)`, the stored result URL (possibly empty
-    while the first request is still running) when the key was used before, or None when
-    the request sent no key. Call it inside the write's transaction."""
-    key = api_key(request)
-    if key is None:
-        return None
-    try:
-        with transaction.atomic():
-            return SubmissionKey.objects.create(user=request.user, key=key)
-    except IntegrityError:
-        return SubmissionKey.objects.get(user=request.user, key=key).result_url
-
-
 class KeyReused(APIException):
     """The key was first sent with another request (another body or another endpoint)."""
 

@@ -3,15 +3,12 @@ reading eligibility checks, and checking one identifier's format."""
 
 from __future__ import annotations
 
-import uuid
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
-from django.urls import resolve, reverse
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -20,18 +17,14 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import User
 from companies.choices import BusinessSubtype, BusinessType
 from companies.models import Company
 from core.api import TenantViewSet
-from core.models import SubmissionKey
 from core.tenancy import get_for_user_or_404
 from eligibility.identifiers import IdentifierType, required_identifiers, validate_identifier
 from eligibility.models import EligibilityCheck, Reason
 from eligibility.questions import load_questions
 from eligibility.workflow import applicable_questions, clean_profile, run_check
-
-IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
 def _choice(choices: Any, what: Promise, **kwargs: Any) -> serializers.ChoiceField:
@@ -230,57 +223,15 @@ class EligibilityCheckViewSet(TenantViewSet):
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         company = get_for_user_or_404(Company, request.user, "edit", pk=data["company"])
-        key = _idempotency_key(request)
         profile = {
             "business_type": data.get("business_type", company.business_type),
             "subtype": data.get("business_subtype", company.business_subtype),
             "country": data.get("country", company.country.code),
         }
-        with transaction.atomic():
-            claimed = None
-            if key is not None:
-                claimed = _claim(request, key)
-                if isinstance(claimed, Response):
-                    return claimed
-            result = run_check(company, request.user, answers=data["answers"], **profile)
-            if isinstance(claimed, SubmissionKey):
-                claimed.result_url = reverse("api:eligibility-check-detail", args=[result.pk])
-                claimed.save(update_fields=["result_url"])
+        # A retry with the same `Idempotency-Key` is answered by TenantViewSet's mixin.
+        result = run_check(company, request.user, answers=data["answers"], **profile)
         body = self.get_serializer(result).data
         return Response(body, status=201)
-
-
-def _idempotency_key(request: Request) -> uuid.UUID | None:
-    raw = request.headers.get(IDEMPOTENCY_HEADER)
-    if not raw:
-        return None
-    try:
-        return uuid.UUID(raw)
-    except ValueError as exc:
-        raise serializers.ValidationError(
-            {
-                IDEMPOTENCY_HEADER: [
-                    gettext("“%(value)s” is not a UUID; send e.g. %(example)s.")
-                    % {"value": raw, "example": uuid.uuid4()}
-                ]
-            }
-        ) from exc
-
-
-def _claim(request: Request, key: uuid.UUID) -> SubmissionKey | Response:
-    """Record the key, or answer a retry with the check the first request created."""
-    user = cast(User, request.user)
-    try:
-        with transaction.atomic():
-            return SubmissionKey.objects.create(user=user, key=key)
-    except IntegrityError:
-        first = SubmissionKey.objects.get(user=user, key=key)
-    if not first.result_url:
-        detail = gettext("The first request with this key is still being processed; retry later.")
-        return Response({"detail": detail}, status=409)
-    pk = resolve(first.result_url).kwargs["pk"]
-    existing = get_for_user_or_404(EligibilityCheck, request.user, "view", pk=pk)
-    return Response(EligibilityCheckSerializer(existing).data, status=200)
 
 
 class IdentifierCheckSerializer(serializers.Serializer):  # type: ignore[type-arg]

@@ -9,9 +9,8 @@ from __future__ import annotations
 from typing import Any, cast
 
 import django_filters
-from django.db import transaction
 from django.db.models import Q
-from django.urls import resolve, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -22,7 +21,6 @@ from rest_framework.response import Response
 from accounts.models import User
 from actions.api import company_or_404
 from actions.models import CorrectiveAction
-from core import idempotency
 from core.api import TenantViewSet, ValidatedModelSerializer
 from core.files import ProtectedFileURLField
 from incidents.choices import IncidentKind, IncidentStatus
@@ -195,23 +193,12 @@ class IncidentViewSet(TenantViewSet):
     @extend_schema(responses={201: IncidentSerializer, 200: IncidentSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         company = company_or_404(request)
-        with transaction.atomic():
-            claimed = idempotency.claim_api(request)
-            if isinstance(claimed, str):
-                return _replay(claimed)
-            serializer = self.get_serializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            fields = dict(serializer.validated_data)
-            fields.pop("company")
-            incident = open_incident(company, reporter=cast(Any, request.user), **fields)
-            url = reverse("api:incident-detail", args=[incident.pk])
-            idempotency.done(claimed, url)
+        # A retry with the same `Idempotency-Key` is answered by TenantViewSet's mixin.
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        fields.pop("company")
+        incident = open_incident(company, reporter=cast(Any, request.user), **fields)
+        url = reverse("api:incident-detail", args=[incident.pk])
         incident = Incident.objects.prefetch_related("notifications").get(pk=incident.pk)
         return Response(IncidentSerializer(incident).data, status=201, headers={"Location": url})
-
-
-def _replay(url: str) -> Response:
-    if not url:
-        return Response({"detail": "A request with this idempotency key is still running."}, 409)
-    incident = Incident.objects.prefetch_related("notifications").get(pk=resolve(url).kwargs["pk"])
-    return Response(IncidentSerializer(incident).data, status=200)

@@ -7,8 +7,6 @@ from __future__ import annotations
 from typing import Any, cast
 
 import django_filters
-from django.db import transaction
-from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -16,7 +14,6 @@ from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core import idempotency
 from core.api import TenantViewSet
 from inspections.api import DateRangeFilterSet
 from seals import workflow
@@ -146,25 +143,17 @@ class SealViewSet(TenantViewSet):
         payload = VerifySerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         d = payload.validated_data
-        with transaction.atomic():
-            claimed = idempotency.claim_api(request)
-            if isinstance(claimed, str):
-                return _replay(claimed)
-            result = workflow.check(
-                seal,
-                at_destination=d["at_destination"],
-                observed_number=d["observed_number"],
-                document_number=d["document_number"],
-                vvtt=workflow.Vvtt(
-                    d["vvtt_view"], d["vvtt_verify"], d["vvtt_tug"], d["vvtt_twist"]
-                ),
-                by=cast(Any, request.user),
-                person_name=d.get("person_name", ""),
-                note=d.get("note", ""),
-            )
-            # The key remembers the log line it made, as the seal's URL plus the line.
-            url = reverse("api:seal-detail", args=[seal.pk]) + f"#event-{result.event.pk}"
-            idempotency.done(claimed, url)
+        # A retry with the same `Idempotency-Key` is answered by TenantViewSet's mixin.
+        result = workflow.check(
+            seal,
+            at_destination=d["at_destination"],
+            observed_number=d["observed_number"],
+            document_number=d["document_number"],
+            vvtt=workflow.Vvtt(d["vvtt_view"], d["vvtt_verify"], d["vvtt_tug"], d["vvtt_twist"]),
+            by=cast(Any, request.user),
+            person_name=d.get("person_name", ""),
+            note=d.get("note", ""),
+        )
         return Response(_answer(result.event), status=201)
 
 
@@ -175,10 +164,3 @@ def _answer(event: SealEvent) -> dict[str, Any]:
         "discrepancy": event.incident_id is not None,
         "incident": event.incident_id,
     }
-
-
-def _replay(url: str) -> Response:
-    if not url:
-        return Response({"detail": "A request with this idempotency key is still running."}, 409)
-    event = SealEvent.objects.select_related("seal").get(pk=int(url.rsplit("#event-", 1)[1]))
-    return Response(_answer(event), status=200)
