@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from rest_framework import serializers
 
 from accounts.models import User
 from core.api import TenantViewSet, ValidatedModelSerializer
+from partners import workflow
 from partners.models import BusinessPartner, PartnerScreening
 
 
@@ -55,8 +57,24 @@ class BusinessPartnerSerializer(ValidatedModelSerializer):
 
 
 class BusinessPartnerViewSet(TenantViewSet):
+    """Business partners. Creating one, or changing its name or country, screens it against
+    the watchlists, as the partner pages do (`partners.workflow.partner_saved`)."""
+
     queryset = BusinessPartner.objects.select_related("relationship_owner")
     serializer_class = BusinessPartnerSerializer
+
+    def perform_create(self, serializer: Any) -> None:
+        with transaction.atomic():
+            workflow.partner_saved(serializer.save(), created=True)
+
+    def perform_update(self, serializer: Any) -> None:
+        # The stored values, not the instance's: validation already set the new ones on it.
+        fields = sorted(workflow.SCREENED_FIELDS)
+        with transaction.atomic():
+            stored = BusinessPartner.objects.values(*fields).get(pk=serializer.instance.pk)
+            partner = serializer.save()
+            changed = [f for f in fields if str(getattr(partner, f)) != str(stored[f])]
+            workflow.partner_saved(partner, created=False, changed=changed)
 
 
 class PartnerScreeningSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

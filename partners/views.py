@@ -143,7 +143,7 @@ def partner_create(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRe
             if isinstance(claimed, HttpResponse):
                 return claimed
             partner = form.save()
-            workflow.screen_partners([partner])
+            workflow.partner_saved(partner, created=True)
             idempotency.done(claimed, partner.get_absolute_url())
         messages.success(request, _("Partner added."))
         return redirect(partner)
@@ -167,8 +167,7 @@ def partner_edit(request: AuthenticatedHttpRequest, company_pk: int, pk: int) ->
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
-            if {"name", "country"} & set(form.changed_data):
-                workflow.screen_partners([partner])  # a new name is a new screening
+            workflow.partner_saved(partner, created=False, changed=form.changed_data)
         messages.success(request, _("Partner saved."))
         return redirect(partner)
     return render(

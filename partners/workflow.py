@@ -8,7 +8,7 @@ false positive for this partner.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -125,6 +125,18 @@ def screen_partners(
     return PartnerScreening.objects.bulk_create(
         build_screenings(partners, trigger), batch_size=2000
     )
+
+
+# A partner is screened again when what the lists are matched on changes.
+SCREENED_FIELDS = frozenset({"name", "country"})
+
+
+def partner_saved(partner: BusinessPartner, *, created: bool, changed: Iterable[str] = ()) -> None:
+    """What follows saving a partner, from the page or the API alike: a new partner is
+    screened, and so is one whose name or country changed (a new name is a new screening).
+    Call it inside the transaction that saved the partner."""
+    if created or SCREENED_FIELDS & set(changed):
+        screen_partners([partner])
 
 
 # Automatic resumes by `ctpat recover_tasks` before a stopped screening waits for a person:

@@ -116,6 +116,43 @@ class ScreeningTests(PersonaTestCase):
         self.assertEqual(partner.screenings.first().status, "alert")  # type: ignore[union-attr]
         self.assertEqual(partner.screenings.count(), 2)
 
+    def test_the_api_screens_a_new_partner_as_the_page_does(self) -> None:
+        from rest_framework.test import APIClient
+
+        from accounts.tokens import issue_token
+
+        page = self.add("Fletes Tranquilos")
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(self.users['user'], name='t')[1]}")
+        response = api.post(
+            reverse("api:partner-list"),
+            {"company": self.company.pk, "name": "Naviera Oscura Internacional", "role":
+             "sea_carrier", "country": "PA", "yearly_volume": 1},
+            format="json",
+        )  # fmt: skip
+        self.assertEqual(response.status_code, 201, response.content)
+        created = BusinessPartner.objects.get(pk=response.json()["id"])
+        screening = created.screenings.get()
+        self.assertEqual(screening.status, "alert")
+        self.assertEqual(screening.hits[0]["entity_id"], "9001")
+        self.assertEqual(screening.trigger, page.screenings.get().trigger)
+
+    def test_the_api_screens_again_on_a_new_name_only(self) -> None:
+        from rest_framework.test import APIClient
+
+        from accounts.tokens import issue_token
+
+        partner = self.add("Fletes Tranquilos")
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(self.users['user'], name='t')[1]}")
+        url = reverse("api:partner-detail", args=[partner.pk])
+        api.patch(url, {"yearly_volume": 5}, format="json")
+        self.assertEqual(partner.screenings.count(), 1)
+        response = api.patch(url, {"name": "Naviera Oscura Internacional"}, format="json")
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(partner.screenings.count(), 2)
+        self.assertEqual(partner.screenings.first().status, "alert")  # type: ignore[union-attr]
+
     def test_viewer_cannot_decide(self) -> None:
         partner = self.add("Naviera Oscura Internacional")
         screening = partner.screenings.get()
