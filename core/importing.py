@@ -72,6 +72,20 @@ except ImportError:  # pragma: no cover - depends on the environment
     pass
 
 
+def located(message: str, row: int | None, column: str) -> str:
+    """The message a person reads for one import problem: "Row 4, column “country”: …",
+    "Row 4: …", or the message alone when the problem is the whole file."""
+    if row and column:
+        return _("Row %(row)s, column “%(column)s”: %(message)s") % {
+            "row": row,
+            "column": column,
+            "message": message,
+        }
+    if row:
+        return _("Row %(row)s: %(message)s") % {"row": row, "message": message}
+    return message
+
+
 class ImportFileError(Exception):
     """The uploaded file is refused as a whole; `message` says why and what to do.
 
@@ -86,15 +100,7 @@ class ImportFileError(Exception):
         self.column = column
 
     def __str__(self) -> str:
-        if self.row and self.column:
-            return _("Row %(row)s, column “%(column)s”: %(message)s") % {
-                "row": self.row,
-                "column": self.column,
-                "message": self.message,
-            }
-        if self.row:
-            return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
-        return self.message
+        return located(self.message, self.row, self.column)
 
 
 @dataclass(frozen=True, slots=True)

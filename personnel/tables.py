@@ -18,7 +18,7 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 
-from core.importing import ImportFileError, Row, read_rows
+from core.importing import ImportFileError, Row, located, read_rows
 
 
 @dataclass(frozen=True)
@@ -30,15 +30,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        if self.row and self.column:
-            return _("Row %(row)s, column “%(column)s”: %(message)s") % {
-                "row": self.row,
-                "column": self.column,
-                "message": self.message,
-            }
-        if self.row:
-            return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
-        return self.message
+        return located(self.message, self.row, self.column)
 
 
 class ImportRefused(Exception):
