@@ -216,7 +216,7 @@ def validate_identifier(kind: str, value: str) -> str:
 
 # The identifiers each business type must hold (domain.md §1.2). Each inner tuple is one
 # requirement met by any of its types ("EIN or DUNS"). `MEXICAN_EXTRA` applies when the
-# company is incorporated in Mexico (foreign manufacturers, highway carriers).
+# company is incorporated in Mexico (foreign manufacturers, highway and rail carriers).
 REQUIRED_IDENTIFIERS: dict[str, tuple[tuple[str, ...], ...]] = {
     "importer": ((IdentifierType.IOR,), (IdentifierType.BOND,)),
     "exporter": ((IdentifierType.EIN, IdentifierType.DUNS),),
@@ -224,7 +224,7 @@ REQUIRED_IDENTIFIERS: dict[str, tuple[tuple[str, ...], ...]] = {
     "highway_carrier": ((IdentifierType.SCAC,), (IdentifierType.USDOT,)),
     "mexico_long_haul_carrier": ((IdentifierType.SCT,), (IdentifierType.RFC,)),
     "air_carrier": ((IdentifierType.IATA,), (IdentifierType.BOND,)),
-    "sea_carrier": ((IdentifierType.SCAC,), (IdentifierType.BOND,)),
+    "sea_carrier": ((IdentifierType.SCAC,), (IdentifierType.BOND,), (IdentifierType.FMC,)),
     "rail_carrier": ((IdentifierType.SCAC,), (IdentifierType.BOND,)),
     "consolidator": ((IdentifierType.BOND,), (IdentifierType.FMC, IdentifierType.IATA)),
     "customs_broker": ((IdentifierType.BROKER_LICENSE,), (IdentifierType.FILER_CODE,)),
@@ -236,6 +236,7 @@ REQUIRED_IDENTIFIERS: dict[str, tuple[tuple[str, ...], ...]] = {
 MEXICAN_EXTRA: dict[str, tuple[tuple[str, ...], ...]] = {
     "foreign_manufacturer": ((IdentifierType.RFC,),),
     "highway_carrier": ((IdentifierType.RFC,),),
+    "rail_carrier": ((IdentifierType.RFC,),),
 }
 
 

@@ -17,7 +17,8 @@ from certification.tests.factories import (
     load_real_dpl,
 )
 from certification.workflow import TransitionNotAllowed, perform
-from core.testing import PersonaTestCase
+from companies.models import Company
+from core.testing import PersonaTestCase, make_company
 
 START = datetime.datetime(2026, 1, 5, 15, 0, tzinfo=datetime.UTC)
 
@@ -219,16 +220,28 @@ class MakerCheckerTests(PersonaTestCase):
         self.assertEqual(report.status, ReportStatus.APPROVED)
         self.assertEqual(workflow.pending_close_out(report.certification), report)
 
-    def test_tier_3_only_for_importers(self) -> None:
-        certification = certification_in(State.CERTIFIED, self.other_company)
-        report = ValidationReport.objects.create(
-            certification=certification,
+    def _tier_3_report(self, company: Company) -> ValidationReport:
+        return ValidationReport.objects.create(
+            certification=certification_in(State.CERTIFIED, company),
             summary="x",
             tier_outcome=3,
             drafted_by=self.users["specialist"],
         )
-        with self.assertRaisesMessage(TransitionNotAllowed, "tier 3"):
+
+    def test_tier_3_is_for_importers_and_exporters_only(self) -> None:
+        """Source: CBP, CTPAT Best Practices Framework (2021): Tier 3 is open to importers
+        and exporters whose practices exceed the minimum security criteria."""
+        # The persona company is an importer; a highway carrier cannot reach tier 3.
+        report = self._tier_3_report(self.other_company)
+        with self.assertRaisesMessage(TransitionNotAllowed, "importers and exporters"):
             workflow.submit_report(report, by=self.users["specialist"])
+        for business_type in ("importer", "exporter"):
+            company = make_company(f"Tier 3 {business_type}", business_type=business_type)
+            report = self._tier_3_report(company)
+            with self.subTest(business_type):
+                workflow.submit_report(report, by=self.users["specialist"])
+                report.refresh_from_db()
+                self.assertEqual(report.status, ReportStatus.SUBMITTED)
 
 
 class CertifyConditionTests(PersonaTestCase):

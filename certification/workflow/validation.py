@@ -90,6 +90,11 @@ def worksheet_findings(report: ValidationReport, finding: str) -> str:
     return "\n".join(f"{e.criterion.ref_id}: {e.note}" for e in entries)
 
 
+# CBP's Best Practices Framework (2021) opens Tier 3 to importers and exporters
+# (docs/domain-sources.md).
+TIER_3_BUSINESS_TYPES = frozenset({"importer", "exporter"})
+
+
 def submit_report(report: ValidationReport, *, by: User) -> ValidationReport:
     """The author sends the report to a supervisor. When a worksheet was filled, its
     required actions and recommendations become the report's findings."""
@@ -102,8 +107,12 @@ def submit_report(report: ValidationReport, *, by: User) -> ValidationReport:
         report.tier_outcome in (2, 3), _("tier_outcome: a validation ends in tier 2 or tier 3.")
     )
     require(
-        report.tier_outcome != 3 or report.certification.company.business_type == "importer",
-        _("tier_outcome: tier 3 is for importers that exceed the minimum security criteria."),
+        report.tier_outcome != 3
+        or report.certification.company.business_type in TIER_3_BUSINESS_TYPES,
+        _(
+            "tier_outcome: tier 3 is for importers and exporters that exceed the minimum "
+            "security criteria."
+        ),
     )
     if report.worksheet.exists():
         report.required_actions = worksheet_findings(report, Finding.REQUIRED_ACTION)

@@ -144,8 +144,10 @@ REQUIRED: dict[str, tuple[list[set[str]], list[set[str]]]] = {
     "highway_carrier": ([{T.SCAC}, {T.USDOT}], [{T.RFC}]),
     "mexico_long_haul_carrier": ([{T.SCT}, {T.RFC}], []),
     "air_carrier": ([{T.IATA}, {T.BOND}], []),
-    "sea_carrier": ([{T.SCAC}, {T.BOND}], []),
-    "rail_carrier": ([{T.SCAC}, {T.BOND}], []),
+    # CBP "Sea Carriers": SCAC, continuous international carrier bond, FMC VOCC number.
+    "sea_carrier": ([{T.SCAC}, {T.BOND}, {T.FMC}], []),
+    # CBP "Rail Carriers": SCAC and carrier bond; Mexican-based companies also the RFC.
+    "rail_carrier": ([{T.SCAC}, {T.BOND}], [{T.RFC}]),
     "consolidator": ([{T.BOND}, {T.FMC, T.IATA}], []),
     "customs_broker": ([{T.BROKER_LICENSE}, {T.FILER_CODE}], []),
     "marine_port_terminal": ([{T.FMC}], []),

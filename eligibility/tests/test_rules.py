@@ -84,12 +84,21 @@ EXPECTED: dict[tuple[str, str, str], set[str]] = {
         "sea_scac",
         "sea_carrier_bond",
         "sea_staffed_office",
+        "sea_fmc_vocc",
+        "sea_us_port_representation",
     },
     ("rail_carrier", "", "CA"): {
         "rail_active",
         "rail_scac",
         "rail_carrier_bond",
         "rail_staffed_office",
+    },
+    ("rail_carrier", "", "MX"): {
+        "rail_active",
+        "rail_scac",
+        "rail_carrier_bond",
+        "rail_staffed_office",
+        *MEXICAN,
     },
     ("consolidator", "air_freight_consolidator", "US"): {
         "consolidator_active",
@@ -232,6 +241,51 @@ class VerdictTests(DefaultLanguage, SimpleTestCase):
         check = EligibilityCheck(answers={"retired": NO}, disqualified_ids=["retired"])
         (reason,) = check.disqualifying_reasons()
         self.assertEqual((reason.id, reason.question, reason.remedy), ("retired", "retired", ""))
+
+
+class CorrectedRulesTests(DefaultLanguage, SimpleTestCase):
+    """Rules corrected against CBP's eligibility pages (docs/domain-sources.md)."""
+
+    def asked(self, *profile: str) -> dict[str, str]:
+        return {q.id: q.localized("text", "en") for q in applicable_questions(*profile)}
+
+    def test_a_mexican_rail_carrier_supplies_the_acta_constitutiva_and_the_rfc(self) -> None:
+        """Source: CBP, "Rail Carriers" eligibility requirements; CBP asks every Mexican-based
+        carrier and manufacturer for the Acta Constitutiva and the RFC (CBP, "Highway Carriers"
+        and "Foreign Manufacturers" pages). A Canadian rail carrier is not asked."""
+        self.assertLessEqual(MEXICAN, set(self.asked("rail_carrier", "", "MX")))
+        self.assertFalse(MEXICAN & set(self.asked("rail_carrier", "", "CA")))
+
+    def test_a_sea_carrier_needs_an_fmc_vocc_number_a_us_office_and_port_representation(
+        self,
+    ) -> None:
+        """Source: CBP, "Sea Carriers" eligibility requirements: an active FMC VOCC number, a
+        business office staffed in the U.S., a continuous international carrier bond, and
+        company representation at all U.S. seaports where the carrier operates."""
+        asked = self.asked("sea_carrier", "", "GB")
+        self.assertIn("FMC", asked["sea_fmc_vocc"])
+        self.assertIn("VOCC", asked["sea_fmc_vocc"])
+        self.assertIn("every U.S. seaport", asked["sea_us_port_representation"])
+        self.assertIn("in the United States?", asked["sea_staffed_office"])
+        self.assertNotIn("Canada", asked["sea_staffed_office"])
+        self.assertIn("continuous international carrier bond", asked["sea_carrier_bond"])
+
+    def test_a_consolidator_bond_is_a_carrier_bond_or_a_type_2_custodial_bond(self) -> None:
+        """Source: CBP, "Air Freight Consolidators, Ocean Transport Intermediaries, and NVOCC"
+        eligibility requirements ("continuous international carrier bond and/or a type 2
+        custodial bond"); the 2012 text's IBEC bond is no longer named."""
+        for subtype in ("air_freight_consolidator", "oti", "nvocc"):
+            text = self.asked("consolidator", subtype, "US")["consolidator_bond"]
+            with self.subTest(subtype):
+                self.assertIn("type 2 custodial bond", text)
+                self.assertNotIn("IBEC", text)
+        with translation.override("es"):
+            (question,) = [
+                q
+                for q in applicable_questions("consolidator", "oti", "US")
+                if q.id == "consolidator_bond"
+            ]
+            self.assertIn("custodia tipo 2", question.localized("text", "es"))
 
 
 class AnswerValidationTests(DefaultLanguage, SimpleTestCase):

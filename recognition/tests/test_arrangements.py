@@ -1,4 +1,4 @@
-"""The arrangements file: the 16 MRAs load, and a broken file is refused with a message
+"""The arrangements file: the 18 MRAs load, and a broken file is refused with a message
 naming the arrangement and the field."""
 
 from __future__ import annotations
@@ -34,13 +34,19 @@ def _one(**changes: Any) -> dict[str, Any]:
 
 
 class ArrangementFileTests(SimpleTestCase):
-    def test_the_sixteen_arrangements_of_september_2022(self) -> None:
+    def test_the_eighteen_arrangements_of_april_2023(self) -> None:
+        """Source: CBP's mutual recognition page (16 by September 2022) and CBP's release of
+        18 April 2023: arrangements with Guatemala and Colombia signed on 17 April 2023."""
         data = load_arrangements()
-        self.assertEqual(len(data.arrangements), 16)
+        self.assertEqual(len(data.arrangements), 18)
         by_id = {a.id: a for a in data.arrangements}
         self.assertEqual(by_id["ca_pip"].signed, datetime.date(2008, 6, 1))
         self.assertEqual(by_id["br_oea"].signed, datetime.date(2022, 9, 1))
         self.assertEqual(len(by_id["eu_aeo"].countries), 27)
+        for new, country in (("gt_oea", "GT"), ("co_oea", "CO")):
+            self.assertEqual(by_id[new].signed, datetime.date(2023, 4, 1))
+            self.assertEqual(by_id[new].countries, frozenset({country}))
+            self.assertTrue(is_recognised("oea", country))
         self.assertTrue(all(a.source.startswith("https://") for a in data.arrangements))
 
     def test_recognition_follows_program_and_country(self) -> None:
@@ -87,14 +93,14 @@ class ArrangementPageTests(PersonaTestCase):
         response = self.client.get(url)
         self.assertContains(response, "Partners in Protection")
         self.assertContains(response, "European Union")
-        self.assertContains(response, "<tr>", count=17)  # header + 16
+        self.assertContains(response, "<tr>", count=19)  # header + 18
         response = self.client.get(url, headers={"accept-language": "es"})
         self.assertContains(response, "Unión Europea")
 
     def test_api_lists_the_arrangements(self) -> None:
         self.login("other")
         data = self.client.get(reverse("api:arrangement-list")).json()
-        self.assertEqual(len(data["results"]), 16)
+        self.assertEqual(len(data["results"]), 18)
         mx = next(a for a in data["results"] if a["id"] == "mx_oea")
         self.assertEqual(mx["countries"], ["MX"])
         self.assertEqual(mx["signed"], "2014-10")
