@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import TenantModel
 from core.tenancy import TenantQuerySet
 from profiles.uploads import StoredFile
+from questionnaires.question_sets import QuestionSet, bank
 
 DEFAULT_VALID_DAYS = 30
 
@@ -79,6 +80,9 @@ class Questionnaire(TenantModel):
     )
     template_key = models.CharField(_("question set"), max_length=40)
     template_version = models.CharField(_("question set version"), max_length=20)
+    # The partner's role when it was sent: the questions that name roles are chosen by it,
+    # so changing the partner's role later does not change a questionnaire already out.
+    partner_role = models.CharField(_("partner role"), max_length=40, blank=True)
     language = models.CharField(
         _("language"),
         max_length=2,
@@ -117,6 +121,14 @@ class Questionnaire(TenantModel):
         verbose_name = _("partner questionnaire")
         verbose_name_plural = _("partner questionnaires")
         indexes = [models.Index(fields=["partner", "status"])]
+
+    def question_set(self) -> QuestionSet:
+        """The questions this questionnaire asks: its set narrowed to the partner's role
+        when it was sent."""
+        found = bank().asked(self.template_key, self.partner_role)
+        if found is None:
+            raise KeyError(self.template_key)
+        return found
 
     def __str__(self) -> str:
         return f"{self.partner.name} ({self.sent_at:%Y-%m-%d})"

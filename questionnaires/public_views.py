@@ -58,7 +58,7 @@ class Row:
 
 
 def _rows(questionnaire: Questionnaire, posted: Any = None) -> list[Row]:
-    questions = bank().sets[questionnaire.template_key]
+    questions = questionnaire.question_set()
     answers = {a.question_id: a for a in questionnaire.answers.all()}
     files: dict[int, list[AnswerEvidence]] = {}
     for evidence in AnswerEvidence.objects.filter(answer__questionnaire=questionnaire):
@@ -89,7 +89,7 @@ def _render(
     errors: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    questions = bank().sets[questionnaire.template_key]
+    questions = questionnaire.question_set()
     answered = sum(1 for r in rows if r.answer is not None)
     context = {
         "questionnaire": questionnaire,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -53,9 +53,14 @@ class Question:
     weight: int
     allow_na: bool
     texts: dict[str, str]
+    # The partner roles the question applies to; empty means every role of its set.
+    roles: tuple[str, ...] = ()
 
     def text(self, language: str | None = None) -> str:
         return _pick(self.texts, language)
+
+    def applies_to(self, role: str) -> bool:
+        return not self.roles or role in self.roles
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,13 @@ class QuestionSet:
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
 
+    def for_role(self, role: str) -> QuestionSet:
+        """The set as a partner of `role` is asked it: without the questions that name
+        other roles (a sea carrier's vessel question is not put to a trucking company)."""
+        if not role:
+            return self
+        return replace(self, questions=tuple(q for q in self.questions if q.applies_to(role)))
+
 
 @dataclass(frozen=True)
 class Bank:
@@ -83,7 +95,14 @@ class Bank:
         return next((o for o in self.options if o.key == key), None)
 
     def for_role(self, role: str) -> QuestionSet:
-        return next(s for s in self.sets.values() if role in s.roles)
+        """The questions a partner of this role is sent."""
+        return next(s for s in self.sets.values() if role in s.roles).for_role(role)
+
+    def asked(self, template_key: str, role: str) -> QuestionSet | None:
+        """The questions of a sent questionnaire: its set, narrowed to the role it was sent
+        for."""
+        found = self.sets.get(template_key)
+        return found.for_role(role) if found is not None else None
 
 
 class _Problems:
@@ -161,6 +180,12 @@ def parse(
             problems.add(
                 where, f"level {level} differs from the catalogue's {catalogue[criterion]}."
             )
+        question_roles = entry.get("roles", [])
+        if not isinstance(question_roles, list) or not all(
+            isinstance(r, str) and r in roles for r in question_roles
+        ):
+            problems.add(where, f"roles must be a list of partner roles ({', '.join(roles)}).")
+            question_roles = []
         weight = entry.get("weight", LEVEL_WEIGHTS.get(level, 1))
         if not isinstance(weight, int) or weight < 1:
             problems.add(where, "weight must be a whole number of at least 1.")
@@ -172,6 +197,7 @@ def parse(
             weight=weight,
             allow_na=bool(entry.get("allow_na", True)),
             texts=_texts(entry, where, problems),
+            roles=tuple(question_roles),
         )
     version = str(questions_doc.get("version", ""))
     if not version:
@@ -191,6 +217,8 @@ def parse(
         for qid in entry.get("questions", []):
             if qid not in questions:
                 problems.add(where, f'question "{qid}" is not in questions.toml.')
+            elif questions[qid].roles and not set(questions[qid].roles) & set(set_roles):
+                problems.add(where, f'question "{qid}" applies to none of this set\'s roles.')
             else:
                 chosen.append(questions[qid])
         if not chosen:

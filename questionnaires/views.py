@@ -167,7 +167,7 @@ def questionnaire_detail(
     request: AuthenticatedHttpRequest, company_pk: int, pk: int
 ) -> HttpResponse:
     questionnaire = _questionnaire(request, company_pk, pk, "view")
-    questions = bank().sets.get(questionnaire.template_key)
+    questions = bank().asked(questionnaire.template_key, questionnaire.partner_role)
     answers = {a.question_id: a for a in questionnaire.answers.all()}
     files: dict[int, list[AnswerEvidence]] = {}
     for evidence in AnswerEvidence.objects.filter(answer__questionnaire=questionnaire):

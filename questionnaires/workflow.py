@@ -106,7 +106,7 @@ def prefill_from_last_time(questionnaire: Questionnaire) -> int:
     """Copy the answers of the partner's previous submitted questionnaire to the questions
     asked again, marked "from last year" until someone changes them. Returns how many."""
     previous = _previous(questionnaire.partner, exclude=questionnaire.pk)
-    questions = bank().sets.get(questionnaire.template_key)
+    questions = bank().asked(questionnaire.template_key, questionnaire.partner_role)
     if previous is None or questions is None:
         return 0
     asked = {q.id for q in questions.questions}
@@ -148,6 +148,7 @@ def send(
             company_id=partner.company_id,
             partner=partner,
             template_key=questions.key,
+            partner_role=partner.role,
             template_version=questions.version,
             language=language,
             contact_name=contact_name,
@@ -265,7 +266,7 @@ def save_answers(
     name = answered_by.strip()
     if not name:
         raise ValidationError(_("Enter your name so the member knows who answered."))
-    questions = bank().sets[questionnaire.template_key]
+    questions = questionnaire.question_set()
     scale = bank()
     changed: list[Answer] = []
     with transaction.atomic():
@@ -305,7 +306,7 @@ def save_answers(
 
 
 def missing_questions(questionnaire: Questionnaire) -> list[str]:
-    questions = bank().sets[questionnaire.template_key]
+    questions = questionnaire.question_set()
     answered = set(questionnaire.answers.values_list("question_id", flat=True))
     return [q.id for q in questions.questions if q.id not in answered]
 
@@ -319,7 +320,7 @@ def _action_owner(partner: BusinessPartner) -> int | None:
 
 def raise_actions(questionnaire: Questionnaire, today: datetime.date) -> list[CorrectiveAction]:
     """One corrective action of the member per weak answer, linked to the answer."""
-    questions = bank().sets[questionnaire.template_key]
+    questions = questionnaire.question_set()
     scale = bank()
     answer_type = ContentType.objects.get_for_model(Answer)
     owner = _action_owner(questionnaire.partner)
@@ -381,7 +382,7 @@ def submit(
                 _("Answer every question before submitting; %(count)d still open.")
                 % {"count": len(missing)}
             )
-        questions = bank().sets[fresh.template_key]
+        questions = fresh.question_set()
         chosen = dict(fresh.answers.values_list("question_id", "option"))
         score = compute_score(questions, chosen, bank())
         fresh.status = Status.SUBMITTED

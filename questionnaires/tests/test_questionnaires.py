@@ -52,7 +52,7 @@ def link(token: str) -> str:
 
 def all_answers(questionnaire: Questionnaire, option: str = "yes") -> dict[str, str]:
     """POST data answering every question with `option`."""
-    questions = bank().sets[questionnaire.template_key].questions
+    questions = questionnaire.question_set().questions
     return {f"answer-{q.id}": option for q in questions}
 
 
@@ -98,6 +98,58 @@ class QuestionBankTests(TestCase):
         self.assertIn("criterion 99.9 is not in the MSC catalogue", message)
         self.assertIn('question "zzz" is not in questions.toml', message)
         self.assertIn('partner role "agent" has no question set', message)
+
+
+class QuestionsByRoleTests(TestCase):
+    """A question that names partner roles is put to those roles only (the carrier set is
+    shared by highway, rail, air and sea carriers)."""
+
+    def test_a_trucking_partner_is_not_asked_the_sea_carriers_question(self) -> None:
+        company = make_company("Acme Imports LLC")
+        asked = {}
+        for role in ("highway_carrier", "rail_carrier", "air_carrier", "sea_carrier"):
+            partner = make_partner(company, name=f"Carrier {role}", role=role)
+            questionnaire, token = workflow.send(partner, contact_email="x@example.test")
+            asked[role] = {q.id for q in questionnaire.question_set().questions}
+            page = self.client.get(link(token))
+            with self.subTest(role):
+                self.assertEqual(questionnaire.template_key, "carrier")
+                self.assertEqual("vessel-access" in asked[role], role == "sea_carrier")
+                self.assertEqual("vessel" in page.content.decode().lower(), role == "sea_carrier")
+        self.assertIn("no-stop-policy", asked["highway_carrier"])
+        self.assertIn("no-stop-policy", asked["rail_carrier"])
+        self.assertNotIn("no-stop-policy", asked["air_carrier"])
+        self.assertEqual(
+            asked["highway_carrier"] & {"carrier-subcontracting"}, {"carrier-subcontracting"}
+        )
+        self.assertNotIn("carrier-subcontracting", asked["sea_carrier"])
+
+    def test_the_role_at_sending_decides_even_if_the_partner_changes_later(self) -> None:
+        company = make_company("Acme Imports LLC")
+        partner = make_partner(company, name="Naviera", role="sea_carrier")
+        questionnaire, _token = workflow.send(partner, contact_email="x@example.test")
+        BusinessPartner.objects.filter(pk=partner.pk).update(role="highway_carrier")
+        questionnaire = Questionnaire.objects.get(pk=questionnaire.pk)
+        self.assertIn("vessel-access", {q.id for q in questionnaire.question_set().questions})
+
+    def test_a_question_naming_a_role_outside_its_sets_is_refused(self) -> None:
+        questions = {
+            "version": "x",
+            "option": [{"key": "yes", "score": 1.0, "en": "Yes", "es": "Sí"}],
+            "question": [
+                {"id": "a", "criterion": "3.1", "level": "must", "en": "A?", "es": "¿A?",
+                 "roles": ["agent"]},
+                {"id": "b", "criterion": "3.1", "level": "must", "en": "B?", "es": "¿B?",
+                 "roles": ["spaceship"]},
+            ],
+        }  # fmt: skip
+        templates = {"template": {"t": {"roles": ["warehouse"], "en": "T", "es": "T",
+                                        "questions": ["a", "b"]}}}  # fmt: skip
+        with self.assertRaises(ImproperlyConfigured) as caught:
+            parse(questions, templates, ["warehouse", "agent"], None)
+        message = str(caught.exception)
+        self.assertIn('question "a" applies to none of this set\'s roles', message)
+        self.assertIn("question 2 (b): roles must be a list of partner roles", message)
 
 
 class MagicLinkSecurityTests(LinkTestCase):
