@@ -29,3 +29,13 @@ class EventKind(models.TextChoices):
     VERIFIED = "verified", _("Verified at destination")
     DISCREPANCY = "discrepancy", _("Discrepancy")
     VOIDED = "voided", _("Voided")
+
+
+class HandlerTraining(models.TextChoices):
+    """Whether the person who affixed a seal had current seal training (training matrix,
+    course `seal_handling`) at that moment."""
+
+    CURRENT = "current", _("Seal training current")
+    LAPSED = "lapsed", _("Seal training overdue")
+    MISSING = "missing", _("No seal training on record")
+    UNKNOWN = "unknown", _("Not in the personnel list")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from companies.models import Company
 from core.models import TenantModel
 from core.tenancy import TenantQuerySet
-from seals.choices import EventKind, SealClass, SealStatus
+from seals.choices import EventKind, HandlerTraining, SealClass, SealStatus
 
 
 def _refuse_delete() -> NoReturn:
@@ -122,6 +122,12 @@ class SealEvent(TenantModel):
     vvtt_tug = models.BooleanField(gettext_lazy("Tug"), default=False)
     vvtt_twist = models.BooleanField(gettext_lazy("Twist and turn"), default=False)
     note = models.CharField(gettext_lazy("note"), max_length=500, blank=True)
+    handler_training = models.CharField(
+        gettext_lazy("seal training of the person affixing"),
+        max_length=10,
+        choices=HandlerTraining.choices,
+        blank=True,
+    )
     incident = models.ForeignKey(
         "incidents.Incident",
         on_delete=models.PROTECT,

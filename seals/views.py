@@ -159,6 +159,8 @@ def _run(
         )
         return redirect(incident)
     messages.success(request, _("Seal log updated."))
+    if warning := getattr(result, "training_warning", ""):
+        messages.warning(request, warning)
     return redirect(seal)
 
 

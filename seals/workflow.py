@@ -9,13 +9,15 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from companies.models import Company
 from incidents.models import Incident
 from incidents.workflow import open_seal_discrepancy
-from seals.choices import EventKind, SealStatus
+from seals.choices import EventKind, HandlerTraining, SealStatus
 from seals.models import Seal, SealAudit, SealEvent
+from training.matrix import SEAL_COURSE, person_course_state
 
 MAX_RANGE = 10_000
 VVTT_STEPS = ("vvtt_view", "vvtt_verify", "vvtt_tug", "vvtt_twist")
@@ -135,8 +137,48 @@ def issue(seal: Seal, *, to: str, by: User) -> Seal:
     return seal
 
 
-def affix(seal: Seal, *, iit_number: str, vvtt: Vvtt, by: User, note: str = "") -> Seal:
-    """Affix the seal to a container / trailer; every VVTT step must have been done."""
+@dataclass
+class AffixResult:
+    seal: Seal
+    event: SealEvent
+
+    @property
+    def training_warning(self) -> str:
+        """What to tell the person when their seal training is not current (seed item 4 of
+        a secure supply chain: containers are sealed by a trained person)."""
+        return str(TRAINING_WARNINGS.get(self.event.handler_training, ""))
+
+
+TRAINING_WARNINGS: dict[str, Any] = {
+    HandlerTraining.LAPSED: gettext_lazy(
+        "Your seal training is overdue in the training matrix: take the seal-handling "
+        "refresher before you affix more seals."
+    ),
+    HandlerTraining.MISSING: gettext_lazy(
+        "You have no seal training on record: a trained person should affix seals. "
+        "Ask your security coordinator to schedule the seal-handling course."
+    ),
+    HandlerTraining.UNKNOWN: gettext_lazy(
+        "You are not in the personnel list, so your seal training cannot be checked. "
+        "Ask your security coordinator to add you with your e-mail address."
+    ),
+}
+
+
+def handler_training(company: Company, user: User) -> str:
+    """The seal training of `user` in `company`'s training matrix, as a HandlerTraining."""
+    cell = person_course_state(company, email=user.email, code=SEAL_COURSE)
+    if cell is None:
+        return HandlerTraining.UNKNOWN
+    if cell.current:
+        return HandlerTraining.CURRENT
+    return HandlerTraining.MISSING if cell.completed_on is None else HandlerTraining.LAPSED
+
+
+def affix(seal: Seal, *, iit_number: str, vvtt: Vvtt, by: User, note: str = "") -> AffixResult:
+    """Affix the seal to a container / trailer; every VVTT step must have been done. The
+    log records whether the person's seal training was current; affixing is not refused
+    when it is not (the seal must still go on), but the result says so."""
     if not iit_number.strip():
         raise ValidationError({"iit_number": _("Enter the container / trailer number.")})
     if vvtt.missing():
@@ -146,13 +188,14 @@ def affix(seal: Seal, *, iit_number: str, vvtt: Vvtt, by: User, note: str = "") 
                 % {"steps": ", ".join(vvtt.missing())}
             }
         )
+    training = handler_training(seal.company, by)
     with transaction.atomic():
         seal = _locked(seal)
         _require(seal, (SealStatus.IN_STOCK, SealStatus.ISSUED), _("affixed"))
         seal.status = SealStatus.AFFIXED
         seal.iit_number = iit_number
         seal.save(update_fields=["status", "iit_number", "updated_at"])
-        SealEvent.objects.create(
+        event = SealEvent.objects.create(
             seal=seal,
             kind=EventKind.AFFIXED,
             by=by,
@@ -160,9 +203,10 @@ def affix(seal: Seal, *, iit_number: str, vvtt: Vvtt, by: User, note: str = "") 
             document_number=seal.number,
             observed_number=seal.number,
             note=note,
+            handler_training=training,
             **vvtt.fields(),
         )
-    return seal
+    return AffixResult(seal, event)
 
 
 @dataclass

@@ -200,3 +200,42 @@ def required_pairs(matrix: Matrix) -> dict[str, list[tuple[Employee, Cell]]]:
         for cell in row.required():
             by_state[cell.state].append((row.employee, cell))
     return by_state
+
+
+SEAL_COURSE = "seal_handling"
+
+
+def person_course_state(
+    company: Company, *, email: str, code: str, today: datetime.date | None = None
+) -> Cell | None:
+    """The state of one course for the active employee whose e-mail is `email` (a signed-in
+    user's), as the training matrix shows it; None when the company has no such employee
+    or no such active course, so nobody is judged untrained on a missing record."""
+    if not email:
+        return None
+    employee = (
+        Employee.objects.filter(company=company, active=True, email__iexact=email)
+        .order_by("pk")
+        .first()
+    )
+    courses = Course.objects.filter(company=company, active=True, code=code)
+    if employee is None or not courses.exists():
+        return None
+    matrix = build_matrix(company, employees=[employee], courses=courses, today=today)
+    (row,) = matrix.rows
+    (cell,) = row.cells
+    # The course is not required for this person's roles: judge the record anyway, since
+    # whoever affixes a seal must be trained for it.
+    if cell is None:
+        course = matrix.courses[0]
+        last = TrainingRecord.objects.filter(employee=row.employee, course=course).aggregate(
+            last=Max("completed_on")
+        )["last"]
+        retrainings = Retraining.objects.filter(employee=row.employee, course=course)
+        cell = judge(
+            course,
+            last,
+            [(r.requested_on, r.reason) for r in retrainings],
+            matrix.today,
+        )
+    return cell

@@ -1,17 +1,20 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.admin.sites import site
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from core.testing import PersonaTestCase
 from incidents.models import Incident
 from seals import workflow
 from seals.models import Seal, SealEvent
+from training.tests import factories
 
 VVTT = {"vvtt_view": "on", "vvtt_verify": "on", "vvtt_tug": "on", "vvtt_twist": "on"}
 ALL = workflow.Vvtt(True, True, True, True)
@@ -74,6 +77,72 @@ class ReceiveTests(SealTestCase):
         self.assertContains(response, "The last number must not be below the first.")
 
 
+class SealTrainingTests(SealTestCase):
+    """Seed item 4 of a secure supply chain: containers are sealed by a trained person. The
+    seal log records whether the person affixing had current seal training in the training
+    matrix (course `seal_handling`), and the page says so when not."""
+
+    def setUp(self) -> None:
+        self.receive(1, 3)
+        guard = factories.role(self.company, "guard")
+        self.course = factories.course(
+            self.company, "seal_handling", roles=[guard], refresher_months=12
+        )
+        self.person = factories.employee(
+            self.company, email=self.users["user"].email.upper(), roles=[guard]
+        )
+
+    def affix_on_page(self, number: str) -> Any:
+        self.login("user")
+        return self.client.post(
+            reverse("seals:seal-affix", args=[self.company.pk, self.seal(number).pk]),
+            {"iit_number": "MSCU1234565", **VVTT},
+            follow=True,
+        )
+
+    def test_current_training_is_recorded_and_nothing_is_said(self) -> None:
+        factories.record(self.person, self.course, timezone.localdate() - timedelta(days=30))
+        response = self.affix_on_page("MX0000001")
+        self.assertEqual(self.seal("MX0000001").status, "affixed")
+        event = SealEvent.objects.get(kind="affixed")
+        self.assertEqual(event.handler_training, "current")
+        self.assertNotContains(response, "seal training")
+
+    def test_overdue_training_still_affixes_but_says_so(self) -> None:
+        factories.record(self.person, self.course, timezone.localdate() - timedelta(days=400))
+        response = self.affix_on_page("MX0000001")
+        self.assertEqual(self.seal("MX0000001").status, "affixed")
+        self.assertEqual(SealEvent.objects.get(kind="affixed").handler_training, "lapsed")
+        self.assertContains(response, "Your seal training is overdue")
+        self.assertContains(response, "Seal training overdue")  # in the seal's history
+
+    def test_no_record_and_no_employee_are_told_apart(self) -> None:
+        response = self.affix_on_page("MX0000001")
+        self.assertContains(response, "You have no seal training on record")
+        self.person.delete()
+        response = self.affix_on_page("MX0000002")
+        self.assertContains(response, "You are not in the personnel list")
+        self.assertEqual(
+            list(
+                SealEvent.objects.filter(kind="affixed")
+                .order_by("pk")
+                .values_list("handler_training", flat=True)
+            ),
+            ["missing", "unknown"],
+        )
+
+    def test_the_warning_is_in_spanish_for_a_spanish_speaker(self) -> None:
+        self.login("user")
+        self.client.cookies["django_language"] = "es"
+        response = self.client.post(
+            reverse("seals:seal-affix", args=[self.company.pk, self.seal().pk]),
+            {"iit_number": "MSCU1234565", **VVTT},
+            follow=True,
+            headers={"accept-language": "es"},
+        )
+        self.assertContains(response, "capacitación")
+
+
 class LifecycleTests(SealTestCase):
     def setUp(self) -> None:
         self.receive(1, 3)
@@ -89,7 +158,7 @@ class LifecycleTests(SealTestCase):
         self.assertEqual(self.seal().status, "in_stock")
 
     def test_a_matching_check_at_destination_verifies_the_seal(self) -> None:
-        seal = workflow.affix(self.seal(), iit_number="MSCU1", vvtt=ALL, by=self.users["user"])
+        seal = workflow.affix(self.seal(), iit_number="MSCU1", vvtt=ALL, by=self.users["user"]).seal
         result = workflow.check(
             seal,
             at_destination=True,
