@@ -23,7 +23,6 @@ from incidents.choices import IncidentKind, IncidentStatus, Party
 
 # When no border crossing time is known, notifications are due this long after the report
 # (MSC 7.23 says "as soon as feasible"; the portal makes that a visible clock).
-NOTIFY_WITHIN = datetime.timedelta(hours=24)
 
 
 class Incident(TenantModel):
@@ -108,7 +107,10 @@ class Incident(TenantModel):
         """The deadline of the notification clock."""
         if self.border_crossing_at is not None:
             return self.border_crossing_at
-        return (self.created_at or timezone.now()) + NOTIFY_WITHIN
+        # The organisation's rule (CTPAT_INCIDENT_NOTIFY_HOURS): CBP asks for notice as soon
+        # as possible and before the border, without a number of hours.
+        within = datetime.timedelta(hours=settings.CTPAT_INCIDENT_NOTIFY_HOURS)
+        return (self.created_at or timezone.now()) + within
 
     def clock(self, now: datetime.datetime | None = None) -> Clock:
         now = now or timezone.now()

@@ -192,6 +192,13 @@ CTPAT_LOGIN_FAILURES = env_int("CTPAT_LOGIN_FAILURES", 5)
 CTPAT_LOCKOUT_MINUTES = env_int("CTPAT_LOCKOUT_MINUTES", 15)
 # Days an e-mailed invitation to join a company stays valid (companies.workflow).
 CTPAT_INVITATION_DAYS = env_int("CTPAT_INVITATION_DAYS", 14)
+
+# Clocks this organisation chooses (CBP publishes no figure for them); the pages label them
+# as the organisation's rule, not CBP's. docs/domain-sources.md lists every clock's source.
+CTPAT_VALIDATION_RESPONSE_DAYS = env_int("CTPAT_VALIDATION_RESPONSE_DAYS", 30)
+CTPAT_INCIDENT_NOTIFY_HOURS = env_int("CTPAT_INCIDENT_NOTIFY_HOURS", 24)
+CTPAT_SUSPENSION_RESPONSE_DAYS = env_int("CTPAT_SUSPENSION_RESPONSE_DAYS", 90)
+CTPAT_REAPPLY_BAR_YEARS = env_int("CTPAT_REAPPLY_BAR_YEARS", 1)
 ACCOUNT_RATE_LIMITS = {
     "login_failed": f"{CTPAT_LOGIN_FAILURES}/{CTPAT_LOCKOUT_MINUTES}m/key",
 }

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import time_machine
+from django.test import override_settings
 from django.urls import reverse
 
 from certification import deadlines, workflow
@@ -53,6 +54,24 @@ class MemberClockTests(PersonaTestCase):
         self.assertEqual(
             self.certification.suspension_response, "New seal procedure since 15 March."
         )
+
+    @override_settings(CTPAT_SUSPENSION_RESPONSE_DAYS=60, CTPAT_REAPPLY_BAR_YEARS=2)
+    def test_the_clocks_cbp_sets_no_figure_for_are_settings_labelled_as_ours(self) -> None:
+        """CBP publishes no response window for a suspension and no re-application bar in
+        days: 90 days and one year are this organisation's defaults (docs/domain-sources.md)."""
+        self._suspend("security_incident")
+        with time_machine.travel(at(20), tick=False):
+            self.login("officer")
+            page = self.client.get(self.status)
+        self.assertContains(page, "2026-05-11")  # suspended 2026-03-12 + 60 days
+        self.assertContains(page, 'data-testid="our-rule"')
+        self.assertContains(page, "this organisation's rule; CBP sets no figure")
+        with time_machine.travel(at(80), tick=False):
+            deadlines.enforce(at(80).date())
+        self.certification.refresh_from_db()
+        self.assertEqual(self.certification.status, State.REMOVED)
+        # Removed on 2026-05-21 (day 80), may reapply two years later.
+        self.assertEqual(self.certification.reapply_allowed_from(), datetime.date(2028, 5, 21))
 
     def test_a_late_suspension_response_is_refused_and_the_system_removes(self) -> None:
         self._suspend("failed_validation")

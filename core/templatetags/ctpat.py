@@ -24,3 +24,10 @@ def protected_file_url(obj: Model, field: str) -> str:
     """`{% protected_file_url obj "field" %}`: the address that serves the uploaded file
     through its permission check (never `obj.field.url`, which is not served)."""
     return files.protected_url(obj, field)
+
+
+@register.inclusion_tag("core/our_rule.html")
+def our_rule(setting: str = "") -> dict[str, str]:
+    """A small label for a deadline this organisation chose (CBP publishes no figure), so
+    nobody takes it for a CBP rule; `setting` names the variable an administrator changes."""
+    return {"setting": setting}

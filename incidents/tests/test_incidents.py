@@ -34,6 +34,19 @@ class ClockTests(PersonaTestCase):
             self.assertFalse(incident.clock().overdue)
             self.assertFalse(incident.notifications.first().on_time())  # type: ignore[union-attr]
 
+    @override_settings(CTPAT_INCIDENT_NOTIFY_HOURS=6)
+    def test_the_notification_window_is_the_organisations_setting_and_labelled(self) -> None:
+        """CBP asks for notice as soon as possible and before the border, without a number
+        of hours: 24 h is this organisation's default (docs/domain-sources.md)."""
+        with time_machine.travel(T0, tick=False):
+            incident = open_incident(
+                self.company, kind="tampering", title="Cut lock", description="Dock 3"
+            )
+            self.assertEqual(incident.clock().hours_left, 6.0)
+            self.login("viewer")
+            response = self.client.get(incident.get_absolute_url())
+        self.assertContains(response, "this organisation's rule; CBP sets no figure")
+
     def test_the_border_crossing_sets_the_deadline(self) -> None:
         with time_machine.travel(T0, tick=False):
             incident = open_incident(
@@ -48,6 +61,8 @@ class ClockTests(PersonaTestCase):
             self.login("viewer")
             response = self.client.get(incident.get_absolute_url())
             self.assertContains(response, "Overdue: 4 notifications still open")
+            # A deadline set by the border crossing is not the organisation's choice.
+            self.assertNotContains(response, 'data-testid="our-rule"')
 
     def test_closing_needs_a_root_cause(self) -> None:
         incident = open_incident(self.company, kind="other", title="X", description="Y")
