@@ -33,6 +33,7 @@ from certification.models import (
 from certification.workflow import TransitionNotAllowed
 from core import idempotency
 from core.http import AuthenticatedHttpRequest
+from profiles.models import SecurityProfile
 
 UPCOMING_DAYS = 90
 
@@ -108,6 +109,8 @@ def _render_detail(
         "vetting": certification.vetting.select_related("checked_by", "override_by"),
         "screening": certification.vetting.filter(item="list_screening").first(),
         "reviews": certification.criterion_reviews.select_related("criterion", "reviewer"),
+        # Which catalogue version the member's profile answers (it moves explicitly).
+        "member_profile": SecurityProfile.current_for(certification.company),
         "reports": certification.validation_reports.select_related("drafted_by", "decided_by"),
         "appeals": certification.appeals.all(),
         "transition_form": forms.get("transition_form")

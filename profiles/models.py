@@ -140,20 +140,23 @@ class SecurityProfile(TenantModel):
 
     @classmethod
     def current_for(cls, company: Company) -> SecurityProfile | None:
-        """The company's profile for the catalogue in force, if it was started."""
-        catalogue = Catalogue.objects.latest_published()
-        if catalogue is None:
-            return None
-        profile = cls.objects.filter(company=company, catalogue=catalogue).first()
+        """The company's profile on the newest catalogue version it has moved to, if it
+        was started. A newly published version does not move anybody: the company moves
+        explicitly (`profiles.workflow.upgrade_profile`)."""
+        profile = (
+            cls.objects.filter(company=company)
+            .select_related("catalogue")
+            .order_by("-catalogue__effective_date", "-pk")
+            .first()
+        )
         if profile is not None:
-            profile.company, profile.catalogue = company, catalogue
+            profile.company = company
         return profile
 
     @classmethod
     def start(cls, company: Company) -> SecurityProfile:
-        """The company's profile for the catalogue in force, created (with one empty answer
-        per applicable criterion) when missing. Answers of the company's profile for an
-        older catalogue are carried over by criterion ID. Raises NoCatalogue."""
+        """The company's current profile, or a new one (with one empty answer per
+        applicable criterion) on the catalogue in force. Raises NoCatalogue."""
         profile = cls.current_for(company)
         if profile is not None:
             return profile
@@ -163,37 +166,31 @@ class SecurityProfile(TenantModel):
         with transaction.atomic():
             profile, created = cls.objects.get_or_create(company=company, catalogue=catalogue)
             if created:
-                profile._carry_over_answers()
                 profile.ensure_responses()
         return profile
 
-    def _carry_over_answers(self) -> None:
-        previous = (
-            SecurityProfile.objects.filter(company_id=self.company_id)
-            .exclude(pk=self.pk)
+    def newer_catalogues(self) -> list[Catalogue]:
+        """Published versions of the same catalogue newer than the one answered."""
+        return list(
+            Catalogue.objects.published()
+            .filter(
+                slug=self.catalogue.slug,
+                effective_date__gt=self.catalogue.effective_date,
+            )
+            .order_by("-effective_date")
+        )
+
+    def previous(self) -> SecurityProfile | None:
+        """The company's profile on the version answered before this one."""
+        return (
+            SecurityProfile.objects.filter(
+                company_id=self.company_id,
+                catalogue__effective_date__lt=self.catalogue.effective_date,
+            )
+            .select_related("catalogue")
             .order_by("-catalogue__effective_date")
             .first()
         )
-        if previous is None:
-            return
-        by_ref = {c.ref_id: c for c in self.catalogue.criteria.all()}
-        copies = [
-            Response(
-                profile=self,
-                criterion=by_ref[old.criterion.ref_id],
-                status=old.status,
-                narrative=old.narrative,
-                na_reason=old.na_reason,
-                owner_id=old.owner_id,
-                due_date=old.due_date,
-            )
-            for old in previous.responses.select_related("criterion")
-            if old.criterion.ref_id in by_ref
-        ]
-        Response.objects.bulk_create(copies)
-        if copies:
-            self.has_unsubmitted_changes = True
-            self.save(update_fields=["has_unsubmitted_changes", "updated_at"])
 
     def ensure_responses(self, criteria: list[Criterion] | None = None) -> None:
         """Create the empty answers missing for applicable criteria (after a change of

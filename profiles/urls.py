@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("evidence/files/<int:file_pk>/", views.evidence_download, name="evidence-download"),
     path("gaps/", views.gap_report, name="gap-report"),
+    path("versions/", views.profile_versions, name="profile-versions"),
     path("export/<slug:document>.<slug:fmt>", views.profile_export, name="profile-export"),
     path("submit/", views.submission_create, name="submission-create"),
     path("submissions/", views.submission_list, name="submission-list"),

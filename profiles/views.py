@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.reauth import ask_for_mfa, mfa_recently_confirmed
+from catalogue.changes import compare
 from catalogue.models import Catalogue, Criterion
 from companies.context_processors import remember_company
 from companies.models import Company
@@ -523,3 +524,49 @@ def annual_review(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRes
     return render(
         request, "profiles/annual_review.html", context, status=400 if form.errors else 200
     )
+
+
+@login_required
+def profile_versions(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    """Which catalogue version the profile answers, what a newer version changes for this
+    business type, and (after a move) the answers that now need attention. Editors move
+    the profile with a POST naming the version."""
+    company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
+    _role_name, may_edit = _role(request, company)
+    profile = SecurityProfile.current_for(company)
+    if profile is None:
+        return redirect("profiles:profile-detail", company_pk=company.pk)
+    if request.method == "POST":
+        if not may_edit:
+            raise Http404
+        target = get_object_or_404(Catalogue.objects.published(), pk=request.POST.get("catalogue"))
+        try:
+            upgrade = workflow.upgrade_profile(profile, target, by=request.user)
+        except workflow.UpgradeRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("The profile now answers %(catalogue)s; %(n)s answers were carried over.")
+                % {"catalogue": target, "n": upgrade.carried},
+            )
+        return redirect("profiles:profile-versions", company_pk=company.pk)
+    business_type = company.business_type
+    newer = [
+        (catalogue, compare(profile.catalogue, catalogue, business_type))
+        for catalogue in profile.newer_catalogues()
+    ]
+    previous = profile.previous()
+    context = {
+        "company": company,
+        "profile": profile,
+        "may_edit": may_edit,
+        "newer": newer,
+        "previous": previous,
+        "since_previous": (
+            compare(previous.catalogue, profile.catalogue, business_type) if previous else None
+        ),
+        "attention": workflow.needing_attention(previous, profile) if previous else [],
+        "criteria_url": reverse("profiles:profile-detail", args=[company.pk]) + "criteria/",
+    }
+    return render(request, "profiles/profile_versions.html", context)

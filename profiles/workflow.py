@@ -15,10 +15,21 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalogue.changes import Comparison, compare
+from catalogue.choices import Requirement
+from catalogue.models import Catalogue
 from companies.models import Company
 from profiles import annual
-from profiles.choices import ReviewOutcome, SubmissionKind
-from profiles.models import AnnualReview, EvidenceFile, SecurityProfile, Submission
+from profiles.choices import ResponseStatus, ReviewOutcome, SubmissionKind
+from profiles.models import (
+    AnnualReview,
+    Evidence,
+    EvidenceFile,
+    Response,
+    Row,
+    SecurityProfile,
+    Submission,
+)
 from profiles.snapshots import build_snapshot
 
 if TYPE_CHECKING:
@@ -161,3 +172,113 @@ def attest_no_change(company: Company, user: User) -> AnnualReview:
             completed_by=user,
             late=cycle.status == annual.OVERDUE,
         )
+
+
+class UpgradeRefused(Exception):
+    """The profile cannot move to that catalogue version; the message says why."""
+
+
+@dataclass
+class Upgrade:
+    profile: SecurityProfile
+    comparison: Comparison
+    carried: int
+
+
+def upgrade_profile(profile: SecurityProfile, catalogue: Catalogue, *, by: User) -> Upgrade:
+    """Move the company's profile to a newer published version of its catalogue.
+
+    A new profile on `catalogue` receives the answers (status, narrative, owner, due
+    date) and the evidence (every file version, the same stored files) criterion by
+    criterion; criteria the new version adds start unanswered. The old profile and every
+    submission made from it stay as they were, frozen on the old version. Only someone
+    who may edit the profile moves it."""
+    if not Company.objects.for_user(by, "edit").filter(pk=profile.company_id).exists():
+        raise UpgradeRefused(_("Only people who edit the security profile can move it."))
+    with transaction.atomic():
+        current = (
+            SecurityProfile.objects.select_for_update()
+            .select_related("catalogue", "company")
+            .get(pk=profile.pk)
+        )
+        if SecurityProfile.current_for(current.company) != current:
+            raise UpgradeRefused(_("This is not the company's current profile."))
+        if (
+            not catalogue.published
+            or catalogue.slug != current.catalogue.slug
+            or catalogue.effective_date <= current.catalogue.effective_date
+        ):
+            raise UpgradeRefused(
+                _("%(catalogue)s is not a newer published version of %(current)s.")
+                % {"catalogue": catalogue, "current": current.catalogue}
+            )
+        new = SecurityProfile.objects.create(
+            company=current.company, catalogue=catalogue, has_unsubmitted_changes=True
+        )
+        new.company = current.company
+        carried = _carry_over(current, new, by)
+        new.ensure_responses()
+    comparison = compare(current.catalogue, catalogue, current.company.business_type)
+    return Upgrade(new, comparison, carried)
+
+
+def _carry_over(old: SecurityProfile, new: SecurityProfile, by: User) -> int:
+    """Copy answers and evidence from `old` to `new` for the criteria both versions have
+    and that apply to the company; return how many answers were carried."""
+    applicable = {c.ref_id: c for c in new.criteria()}
+    answers = list(
+        Response.objects.filter(profile=old)
+        .select_related("criterion")
+        .filter(criterion__ref_id__in=list(applicable))
+    )
+    copies = Response.objects.bulk_create(
+        Response(
+            profile=new,
+            criterion=applicable[a.criterion.ref_id],
+            status=a.status,
+            narrative=a.narrative,
+            na_reason=a.na_reason,
+            owner_id=a.owner_id,
+            due_date=a.due_date,
+            updated_by=by,
+        )
+        for a in answers
+    )
+    new_response = {a.pk: copy for a, copy in zip(answers, copies, strict=True)}
+    evidence = list(Evidence.objects.filter(response__in=answers).order_by("pk"))
+    evidence_copies = Evidence.objects.bulk_create(
+        Evidence(
+            response=new_response[e.response_id],
+            title=e.title,
+            expires_on=e.expires_on,
+            created_by_id=e.created_by_id,
+        )
+        for e in evidence
+    )
+    new_evidence = {e.pk: copy for e, copy in zip(evidence, evidence_copies, strict=True)}
+    file_fields = [
+        f.name for f in EvidenceFile._meta.concrete_fields if f.name not in {"id", "evidence"}
+    ]
+    EvidenceFile.objects.bulk_create(
+        EvidenceFile(
+            evidence=new_evidence[f.evidence_id],
+            **{name: getattr(f, name) for name in file_fields},
+        )
+        for f in EvidenceFile.objects.filter(evidence__in=evidence)
+    )
+    return len(copies)
+
+
+def needing_attention(upgrade_from: SecurityProfile, profile: SecurityProfile) -> list[Row]:
+    """The rows of `profile` to look at again after the move: criteria the new version
+    adds, and criteria now a Must that are not fully implemented (or marked not
+    applicable)."""
+    comparison = compare(upgrade_from.catalogue, profile.catalogue, profile.company.business_type)
+    added = {c.ref_id for c in comparison.added}
+    now_must = {c.ref_id for c, _old, new in comparison.relevelled if new == Requirement.MUST}
+    return [
+        row
+        for row in profile.rows()
+        if row.criterion.ref_id in added
+        or (row.criterion.ref_id in now_must and row.response.status != ResponseStatus.IMPLEMENTED)
+    ]

@@ -28,15 +28,17 @@ class LoadCatalogueCommandTests(TestCase):
         path.write_bytes(data)
         return str(path)
 
-    def test_without_a_file_it_loads_the_shipped_msc_once(self) -> None:
+    def test_without_a_file_it_loads_the_shipped_msc_and_its_2023_changes_once(self) -> None:
         first = _run()
         self.assertIn("Loaded CTPAT Minimum Security Criteria 2019 (version 2019)", first)
         self.assertIn(f"{len(shipped_rows())} criteria", first)
+        self.assertIn("as amended in 2023 (version 2023) = ", first)
+        self.assertIn("changed: 3.9, 5.2, 5.3, 5.4", first)
         second = _run()
         self.assertIn("already loaded from this file", second)
         self.assertIn("nothing changed", second)
-        self.assertEqual(Catalogue.objects.count(), 1)
-        self.assertEqual(Criterion.objects.count(), len(shipped_rows()))
+        self.assertEqual(Catalogue.objects.count(), 2)
+        self.assertEqual(Criterion.objects.count(), 2 * len(shipped_rows()))
 
     def test_a_file_of_your_own_needs_a_version_and_a_date(self) -> None:
         with self.assertRaisesMessage(CommandError, "give --version and --effective"):
@@ -71,7 +73,7 @@ class LoadCatalogueCommandTests(TestCase):
                 "load_catalogue", self._file(csv_bytes([row()])), version="2019",
                 effective="2020-01-01", stderr=StringIO(), stdout=StringIO(),
             )  # fmt: skip
-        self.assertEqual(Catalogue.objects.count(), 1)
+        self.assertEqual(Catalogue.objects.count(), 2)  # 2019 and its 2023 changes
 
     def test_an_unreadable_path(self) -> None:
         with self.assertRaisesMessage(CommandError, "Cannot read"):

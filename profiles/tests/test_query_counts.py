@@ -13,8 +13,8 @@ from profiles.tests.factories import ProfilesTestCase, add_evidence, load_msc, s
 # Per request: session, user, MFA middleware (2), company, permission check(s), catalogue,
 # profile, criteria, answers with owners, evidence counts, then what the page adds.
 # One of them reads the certification date that the annual review recurs on.
-PROFILE_PAGE_QUERIES = 16
-GAP_REPORT_QUERIES = 11
+PROFILE_PAGE_QUERIES = 15
+GAP_REPORT_QUERIES = 10
 
 
 class QueryCountTests(ProfilesTestCase):
