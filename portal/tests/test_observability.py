@@ -227,3 +227,52 @@ class LoggingConfigurationTests(SimpleTestCase):
         )  # fmt: skip
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("LOG_FORMAT='xml'", result.stderr)
+
+
+RQ = "django_tasks_rq.RQBackend"
+RQ_TEST_URL = "redis://127.0.0.1:6379/15"
+
+
+@override_settings(
+    TASKS={"default": {"BACKEND": RQ, "QUEUES": ["default"]}},
+    RQ_QUEUES={"default": {"URL": RQ_TEST_URL}},
+    CACHES={
+        "default": {
+            "BACKEND": "core.testing.PrefixedRedisCache",
+            "LOCATION": RQ_TEST_URL,
+            "KEY_PREFIX": f"ctpat-readyz-{os.getpid()}",
+        }
+    },
+)
+class ReadinessOnRedisTests(TestCase):
+    """With REDIS_URL and the RQ queue (the set-up that once stopped the portal), /readyz
+    and /metrics read the cache and the queue on the machine's real Redis."""
+
+    def setUp(self) -> None:
+        from core.tests.test_redis import require_redis
+
+        require_redis()
+        import django_rq
+
+        # Enqueued at once, not when the test's transaction commits (it never does).
+        self.queue = django_rq.get_queue("default", commit_mode="auto")
+        self.queue.empty()
+        self.addCleanup(self.queue.empty)
+
+    def test_cache_and_rq_backlog_are_checked_on_redis(self) -> None:
+        loaded_list()
+        body = self.client.get("/readyz").json()
+        self.assertEqual(body["failing"], [])
+        self.assertEqual(body["cache"]["backend"], "PrefixedRedisCache")
+        self.assertEqual(body["tasks"]["waiting"], 0)
+        self.queue.enqueue("os.getpid")
+        self.queue.enqueue("os.getpid")
+        body = self.client.get("/readyz").json()
+        self.assertEqual(body["tasks"]["waiting"], 2)
+        self.assertTrue(body["tasks"]["ok"])
+        self.assertLess(body["tasks"]["oldest_age_seconds"], 60)
+        scraped = metric_values(self.client.get("/metrics").content.decode())
+        self.assertEqual(scraped["ctpat_task_queue_depth{queue=default}"], 2)
+        self.assertEqual(scraped["ctpat_task_failures_total{queue=default}"], 0)
+        with override_settings(READYZ_TASK_BACKLOG_SECONDS=-1):
+            self.assertEqual(self.client.get("/readyz").json()["failing"], ["tasks"])
