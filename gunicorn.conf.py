@@ -12,3 +12,15 @@ from __future__ import annotations
 import gunicorn.http.wsgi  # type: ignore[import-untyped]
 
 gunicorn.http.wsgi.SERVER = ""
+
+
+def child_exit(server: object, worker: object) -> None:
+    """With several workers, /metrics adds up every worker's request figures from the files
+    under PROMETHEUS_MULTIPROC_DIR (docs/observability.md); a worker that ended must have
+    its live gauges dropped from them."""
+    import os
+
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined,no-untyped-call]

@@ -47,7 +47,11 @@ handler404 = "portal.views.not_found"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Answered by portal.observability.OperationsMiddleware before the Host check; the
+    # routes name them for reverse() and the permission matrix.
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("metrics", views.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -32,6 +32,10 @@ FOREIGN_PREFIXES = (
     "api:schema",
     "api:docs",
     "healthz",
+    # Operations endpoints: no personal data; /metrics has its own protection
+    # (portal/tests/test_observability.py).
+    "readyz",
+    "metrics",
     "home",
 )
 
