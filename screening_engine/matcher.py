@@ -321,7 +321,7 @@ class ScreeningIndex:
         """``weights_from``: a larger index (the whole active lists) whose word weights
         this index uses, so that screening against a few entities (the ones a new list
         version added or changed) scores a name as the full index would."""
-        self.entities: list[Entity] = list(entities)
+        self.entities: Sequence[Entity] = list(entities)
         self.candidates = candidates
         names: list[str] = []
         name_entity: list[int] = []
@@ -336,9 +336,9 @@ class ScreeningIndex:
                 names.append(name)
                 name_entity.append(ei)
                 norms.append(norm)
-        self.name_text = names
+        self.name_text: Sequence[str] = names
         self.name_entity = np.asarray(name_entity, dtype=np.int32)
-        self.name_norms = norms
+        self.name_norms: Sequence[NormalizedName] = norms
         n_names = len(names)
 
         # Vocabulary of skeleton tokens with document frequency over names.
