@@ -10,6 +10,7 @@ maps another only when the set of active versions changes (a new load).
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,16 @@ logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _cache: dict[tuple[str, ...], ScreeningIndex] = {}
+
+
+def _reset_lock_after_fork() -> None:
+    # A process forked while the warm-up thread held the lock (gunicorn --preload, batch
+    # workers) would otherwise inherit it locked, with no thread left to release it.
+    global _lock
+    _lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_reset_lock_after_fork)
 
 
 @dataclass

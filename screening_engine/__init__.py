@@ -33,7 +33,8 @@ if TYPE_CHECKING:
         diff_versions,
     )
     from .loaders import DirectoryLoad, load_directory, load_path
-    from .matcher import DEFAULT_THRESHOLD, Explanation, Hit, Query, ScreeningIndex, TokenMatch
+    from .matcher import ScreeningIndex
+    from .results import DEFAULT_THRESHOLD, Explanation, Hit, Query, TokenMatch
 
 # Names are imported when first used: the matcher pulls in numpy, scipy and rapidfuzz
 # (seconds), which a process that only reads list versions (every Django start-up
@@ -59,10 +60,8 @@ _MODULE_OF = {
         "entities",
     ),  # fmt: skip
     **dict.fromkeys(("DirectoryLoad", "load_directory", "load_path"), "loaders"),
-    **dict.fromkeys(
-        ("DEFAULT_THRESHOLD", "Explanation", "Hit", "Query", "ScreeningIndex", "TokenMatch"),
-        "matcher",
-    ),
+    **dict.fromkeys(("DEFAULT_THRESHOLD", "Explanation", "Hit", "Query", "TokenMatch"), "results"),
+    "ScreeningIndex": "matcher",
 }
 
 
