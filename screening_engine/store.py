@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -34,6 +35,8 @@ from scipy import sparse
 from .entities import Entity
 from .matcher import ScreeningIndex
 from .normalize import NormalizedName
+
+logger = logging.getLogger(__name__)
 
 #: Bump when the stored layout changes.
 INDEX_FORMAT = 1
@@ -282,8 +285,8 @@ def cached_index(
     """The stored index of ``key``, built by ``build()`` and stored when missing.
 
     Returns the index, the extra data stored with it and whether it was built now. With
-    no ``cache_dir`` the index is built every time. A folder that cannot be written
-    (read-only file system) is reported by the exception of the write, after the build.
+    no ``cache_dir`` the index is built every time; a folder that cannot be written
+    (read-only file system, full disk) is logged and the built index served.
     """
     if cache_dir is None:
         index, extra = build()
@@ -297,8 +300,13 @@ def cached_index(
         except (OSError, ValueError):
             shutil.rmtree(target, ignore_errors=True)  # unreadable: build again
     index, extra = build()
-    root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=root))
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=root))
+    except OSError as exc:
+        # A read-only or full disk costs speed, not screening: serve the built index.
+        logger.warning("screening index not stored in %s: %s", root, exc)
+        return index, extra, True
     try:
         save_index(index, tmp, extra)
         try:
@@ -307,6 +315,9 @@ def cached_index(
             # Another process stored the same key first; its copy is as good as ours.
             if not (target / "meta.json").is_file():
                 raise
+    except OSError as exc:
+        logger.warning("screening index not stored in %s: %s", root, exc)
+        return index, extra, True
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     _prune(root, keep=target)

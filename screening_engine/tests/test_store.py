@@ -118,3 +118,13 @@ def test_symlinked_list_folders_are_loaded_and_hashed(watchlists: Path, tmp_path
     (tmp_path / "other").mkdir()
     os.symlink(watchlists / "ofac_consolidated_2025-12-19", lists / "cons")
     assert directory_digest(lists) != before
+
+
+def test_a_folder_that_cannot_be_written_costs_speed_not_screening(
+    small: ScreeningIndex, tmp_path: Path
+) -> None:
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x")
+    index, _, built = cached_index(blocked / "index", index_key(["e" * 64]), lambda: (small, {}))
+    assert built
+    assert index.search("ZIMO SHENG")[0].entity.entity_id == "581"
