@@ -40,11 +40,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.views.decorators.http import require_safe
-from drf_spectacular.utils import extend_schema_field
-from rest_framework import exceptions as drf_exceptions
-from rest_framework import serializers
-from rest_framework.request import Request
-from rest_framework.settings import api_settings
 
 from core.tenancy import get_for_user_or_404, roles_allowing
 
@@ -209,6 +204,11 @@ def serve_for_user(
 def _api_user(request: HttpRequest) -> Any:
     """The user an `Authorization` header names, authenticated exactly as the API does
     (so a link from an API answer works for the same token)."""
+    # Imported here: DRF (with requests, yaml, psycopg) costs a second at every start-up,
+    # and this module is imported by AppConfig.ready() of every app with uploads.
+    from rest_framework.request import Request
+    from rest_framework.settings import api_settings
+
     classes: list[Any] = list(api_settings.DEFAULT_AUTHENTICATION_CLASSES)
     drf_request = Request(request, authenticators=[cls() for cls in classes])
     return drf_request.user
@@ -220,6 +220,8 @@ def download(request: HttpRequest, label: str, pk: int, field: str) -> HttpRespo
     registration allows. Anonymous visitors are sent to sign in; API clients may send
     their token in the `Authorization` header."""
     if not request.user.is_authenticated and "HTTP_AUTHORIZATION" in request.META:
+        from rest_framework import exceptions as drf_exceptions  # see _api_user
+
         try:
             request.user = _api_user(request)
         except drf_exceptions.APIException as exc:
@@ -239,20 +241,6 @@ def protected_url(obj: models.Model, field: str) -> str:
     return reverse("core:file", args=[entry.model._meta.label_lower, obj.pk, field])
 
 
-@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
-class ProtectedFileURLField(serializers.ReadOnlyField):
-    """API field: the absolute URL that serves the file through the permission check, or
-    null when there is no file. Never the storage path under `MEDIA_URL`."""
-
-    def __init__(self, field: str, **kwargs: Any) -> None:
-        self.file_field = field
-        kwargs.setdefault("help_text", "Download address (same permission as the record).")
-        super().__init__(source="*", **kwargs)
-
-    def to_representation(self, value: Any) -> str | None:
-        return absolute_url(value, self.file_field, self.context.get("request"))
-
-
 def absolute_url(obj: models.Model, field: str, request: HttpRequest | None) -> str | None:
     """`protected_url` as an absolute address (for API answers and e-mails); None when
     the field is empty."""
@@ -260,3 +248,12 @@ def absolute_url(obj: models.Model, field: str, request: HttpRequest | None) -> 
     if not path:
         return None
     return request.build_absolute_uri(path) if request else settings.CTPAT_SITE_URL + path
+
+
+def __getattr__(name: str) -> Any:
+    # The API field lives in core.file_fields (it needs DRF); kept importable from here.
+    if name == "ProtectedFileURLField":
+        from core.file_fields import ProtectedFileURLField
+
+        return ProtectedFileURLField
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

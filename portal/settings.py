@@ -379,6 +379,11 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 
 # Screening alerts: a second reviewer confirms every decision (a company may override).
 SCREENING_FOUR_EYES = env_bool("SCREENING_FOUR_EYES", False)
+# Built screening indexes (memory-mapped, keyed by the list versions' SHA-256): every
+# process maps the same files instead of building its own. Empty = build in each process.
+SCREENING_INDEX_DIR = env_str("SCREENING_INDEX_DIR", str(DATA_DIR / "screening-index"))
+# Web processes load the screening index in a background thread when they start.
+SCREENING_WARM_ON_START = env_bool("SCREENING_WARM_ON_START", True)
 # Partner imports with more rows than this are screened by a background task.
 PARTNER_IMPORT_BACKGROUND_ROWS = env_int("PARTNER_IMPORT_BACKGROUND_ROWS", 500)
 

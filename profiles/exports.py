@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import datetime
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.worksheet.worksheet import Worksheet
 
 from catalogue.choices import Requirement
 from core.exports import append_text_row
@@ -25,6 +22,10 @@ from core.pdf import render_pdf
 from profiles.choices import ResponseStatus
 from profiles.models import Row, SecurityProfile
 from profiles.readiness import WEIGHTS, Readiness
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCUMENTS = ("profile", "gaps")
@@ -63,10 +64,24 @@ def _requirement(row: Row) -> str:
     return str(Requirement(row.requirement).label)
 
 
+# openpyxl (which imports numpy) is imported when a workbook is written, not when the
+# URLs are loaded: a second at every start of a web worker or command otherwise.
+def _workbook() -> Workbook:
+    from openpyxl import Workbook
+
+    return Workbook()
+
+
+def _bold() -> Any:
+    from openpyxl.styles import Font
+
+    return Font(bold=True)
+
+
 def _write_rows(sheet: Worksheet, header: list[str], rows: list[list[Any]]) -> None:
     sheet.append(header)
     for cell in sheet[1]:
-        cell.font = Font(bold=True)
+        cell.font = _bold()
     for values in rows:
         append_text_row(sheet, values)
     sheet.freeze_panes = "A2"
@@ -106,7 +121,7 @@ def _formula_text() -> str:
 
 
 def profile_workbook(profile: SecurityProfile, rows: list[Row], readiness: Readiness) -> bytes:
-    book = Workbook()
+    book = _workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = _("Profile")[:31]
@@ -150,7 +165,7 @@ def profile_workbook(profile: SecurityProfile, rows: list[Row], readiness: Readi
 
 
 def gap_workbook(profile: SecurityProfile, rows: list[Row], readiness: Readiness) -> bytes:
-    book = Workbook()
+    book = _workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = _("Gaps")[:31]

@@ -15,10 +15,13 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from .entities import ENTITY_TYPES, EntityType
-from .matcher import Query, ScreeningIndex
+from .results import Query
+
+if TYPE_CHECKING:
+    from .matcher import ScreeningIndex
 
 OUTPUT_HEADER = ("id", "rank", "score", "list", "entity_id", "matched_name")
 CHUNK = 1024

@@ -892,8 +892,16 @@ def load_directory(directory: str | Path, *, allow_truncated_tail: bool = False)
     if not directory.is_dir():
         result.errors.append(ListFormatError(directory, "not a directory"))
         return result
-    for folder, dirnames, filenames in os.walk(directory):
+    seen: set[str] = set()
+    # Deployments often link list folders in from where they are downloaded: follow
+    # symlinked folders, but visit each real folder once (a link loop ends there).
+    for folder, dirnames, filenames in os.walk(directory, followlinks=True):
         dirnames.sort()
+        real = os.path.realpath(folder)
+        if real in seen:
+            dirnames.clear()
+            continue
+        seen.add(real)
         here = Path(folder)
         lower = {f.lower(): f for f in filenames}
         targets: list[tuple[str, Path]] = []

@@ -56,6 +56,7 @@ from .normalize import (
     skeleton,
     to_ascii,
 )
+from .results import Explanation, Hit, Query, TokenMatch
 
 # ------------------------------------------------------------------ scoring constants
 EDIT_FLOOR = 0.0
@@ -80,117 +81,12 @@ BLOCK_REL_CUT = 0.3
 BATCH_CHUNK = 256
 GRAM_CACHE_SIZE = 200_000
 
-#: Default alert threshold (0-100), calibrated on ``bench/screening.py``: at this score
-#: about 1 % of the benchmark's hard and easy negatives alert (see docs/screening.md).
-DEFAULT_THRESHOLD = 88.0
-
 IntArray = npt.NDArray[np.int32]
 FloatArray = npt.NDArray[np.float32]
 
 _TYPE_CODES: dict[str, int] = {t: i for i, t in enumerate(ENTITY_TYPES)}
 _UNKNOWN_TYPE = _TYPE_CODES["unknown"]
 _GENERIC_SKELETONS = frozenset(skeleton(w) for w in GENERIC_WORDS)
-
-
-@dataclass(frozen=True, slots=True)
-class Query:
-    """One name to screen, with optional qualifiers."""
-
-    name: str
-    country: str | None = None
-    type: EntityType | None = None
-    id: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class TokenMatch:
-    """How one query token was matched in the listed name."""
-
-    query_token: str
-    listed_token: str | None
-    similarity: float
-    credit: float
-    weight: float
-
-
-@dataclass(frozen=True, slots=True)
-class Explanation:
-    """Why a hit scored what it scored."""
-
-    query_tokens: tuple[TokenMatch, ...]
-    unmatched_listed_tokens: tuple[str, ...]
-    query_coverage: float
-    listed_coverage: float
-    token_score: float
-    string_score: float
-    name_score: float
-    adjustments: tuple[tuple[str, float], ...]
-    list_id: str
-    sub_list: str
-    programs: tuple[str, ...]
-    addresses: tuple[str, ...]
-    countries: tuple[str, ...]
-    entity_type: str
-
-    def summary(self) -> str:
-        matched = ", ".join(
-            f"{m.query_token}≈{m.listed_token} (credit {m.credit:.2f})"
-            if m.listed_token and m.query_token != m.listed_token
-            else f"{m.query_token}"
-            for m in self.query_tokens
-            if m.credit > 0
-        )
-        missing = [m.query_token for m in self.query_tokens if m.credit <= 0]
-        parts = [f"matched tokens: {matched or 'none'}"]
-        if missing:
-            parts.append(f"query tokens not found: {', '.join(missing)}")
-        if self.unmatched_listed_tokens:
-            parts.append(f"listed tokens not in query: {', '.join(self.unmatched_listed_tokens)}")
-        basis = (
-            "whole-name similarity" if self.string_score > self.token_score else "token coverage"
-        )
-        parts.append(
-            f"query coverage {self.query_coverage:.2f}, listed coverage "
-            f"{self.listed_coverage:.2f}, name score {100 * self.name_score:.1f} ({basis})"
-        )
-        for label, delta in self.adjustments:
-            parts.append(f"{label} {delta:+.1f}")
-        return "; ".join(parts)
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "summary": self.summary(),
-            "tokens": [
-                {
-                    "query_token": m.query_token,
-                    "listed_token": m.listed_token,
-                    "similarity": round(m.similarity, 3),
-                    "weight": round(m.weight, 3),
-                }
-                for m in self.query_tokens
-            ],
-            "unmatched_listed_tokens": list(self.unmatched_listed_tokens),
-            "query_coverage": round(self.query_coverage, 3),
-            "listed_coverage": round(self.listed_coverage, 3),
-            "name_score": round(100 * self.name_score, 1),
-            "adjustments": [{"reason": r, "points": d} for r, d in self.adjustments],
-            "list": self.list_id,
-            "sub_list": self.sub_list,
-            "programs": list(self.programs),
-            "addresses": list(self.addresses),
-            "countries": list(self.countries),
-            "entity_type": self.entity_type,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One listed entity returned for a query, best first."""
-
-    entity: Entity
-    score: float
-    matched_name: str
-    explanation: Explanation | None = None
 
 
 @dataclass(slots=True)
@@ -321,7 +217,7 @@ class ScreeningIndex:
         """``weights_from``: a larger index (the whole active lists) whose word weights
         this index uses, so that screening against a few entities (the ones a new list
         version added or changed) scores a name as the full index would."""
-        self.entities: list[Entity] = list(entities)
+        self.entities: Sequence[Entity] = list(entities)
         self.candidates = candidates
         names: list[str] = []
         name_entity: list[int] = []
@@ -336,9 +232,9 @@ class ScreeningIndex:
                 names.append(name)
                 name_entity.append(ei)
                 norms.append(norm)
-        self.name_text = names
+        self.name_text: Sequence[str] = names
         self.name_entity = np.asarray(name_entity, dtype=np.int32)
-        self.name_norms = norms
+        self.name_norms: Sequence[NormalizedName] = norms
         n_names = len(names)
 
         # Vocabulary of skeleton tokens with document frequency over names.

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from screening.index import default_lists_dir
 from screening_engine import DEFAULT_THRESHOLD
@@ -91,6 +95,34 @@ class ScreenCommandTests(TestCase):
         self.assertTrue(all(r[3] == "bis_dpl" for r in rows[1:]))
         self.assertIn("list bis_dpl", err)
 
+    def test_lists_dir_follows_symlinked_list_folders(self) -> None:
+        lists = self.tmp / "lists"
+        lists.mkdir()
+        (lists / "dpl").symlink_to(default_lists_dir() / "bis_dpl_2022-09-07")
+        rows, err = self.screen(b"id,name\n1,ZIMO SHENG\n", "--lists", str(lists))
+        self.assertEqual((rows[1][3], rows[1][4]), ("bis_dpl", "581"))
+        self.assertIn("581 entities", err)
+
+    def test_lists_dir_without_list_files_says_so(self) -> None:
+        (self.tmp / "empty").mkdir()
+        with self.assertRaisesMessage(CommandError, "no usable list file"):
+            self.screen(b"id,name\n1,ZIMO SHENG\n", "--lists", str(self.tmp / "empty"))
+
+    def test_the_index_of_a_lists_dir_is_built_once_and_then_loaded(self) -> None:
+        lists = self.tmp / "lists"
+        lists.mkdir()
+        (lists / "dpl").symlink_to(default_lists_dir() / "bis_dpl_2022-09-07")
+        with override_settings(SCREENING_INDEX_DIR=str(self.tmp / "index")):
+            first, _ = self.screen(b"id,name\n1,ZIMO SHENG\n", "--lists", str(lists))
+            stored = [p for p in (self.tmp / "index").iterdir() if not p.name.startswith(".")]
+            self.assertEqual(len(stored), 1)
+            # The stored copy is what answers the second run: spoil its list summary.
+            meta = stored[0] / "meta.json"
+            meta.write_text(meta.read_text().replace('"entities": 581', '"entities": 580'))
+            again, err = self.screen(b"id,name\n1,ZIMO SHENG\n", "--lists", str(lists))
+        self.assertEqual(first, again)
+        self.assertIn("580 entities", err)
+
     def test_row_ranges_split_a_file_for_task_workers(self) -> None:
         content = b"id,name\n" + b"".join(
             f"r{i},Banco Nacional de Cuba\n".encode() for i in range(5)
@@ -103,3 +135,37 @@ class ScreenCommandTests(TestCase):
     def test_missing_name_column_fails(self) -> None:
         with self.assertRaises(CommandError):
             self.screen(b"id,company\n1,x\n")
+
+
+class UnmigratedDatabaseTests(TestCase):
+    """A fresh installation: `ctpat screen` before `ctpat migrate`."""
+
+    def test_it_screens_with_the_list_files_and_says_what_to_run(self) -> None:
+        tmp = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, tmp)
+        (tmp / "shared" / "watchlists").mkdir(parents=True)
+        (tmp / "shared" / "watchlists" / "dpl").symlink_to(
+            default_lists_dir() / "bis_dpl_2022-09-07"
+        )
+        (tmp / "in.csv").write_text("id,name\n1,ZIMO SHENG\n", encoding="utf-8")
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        env.update(
+            SECRET_KEY="x",
+            CTPAT_DATA_DIR=str(tmp / "data"),  # a new, empty SQLite database
+            CTPAT_SHARED_DATA_DIR=str(tmp / "shared"),
+            SCREENING_INDEX_DIR=str(tmp / "index"),
+        )
+        done = subprocess.run(
+            [sys.executable, "-m", "portal.manage", "screen", "in.csv", "--out", "out.csv"],
+            cwd=tmp,
+            env={**env, "PYTHONPATH": str(settings.BASE_DIR)},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertNotIn("Traceback", done.stderr)
+        self.assertIn("run `ctpat migrate`", done.stderr)
+        with (tmp / "out.csv").open(encoding="utf-8") as fh:
+            rows = list(csv.reader(fh))
+        self.assertEqual((rows[1][3], rows[1][4]), ("bis_dpl", "581"))

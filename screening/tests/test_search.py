@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.test import TestCase
 from django.urls import reverse
 
 from core.testing import PersonaTestCase
@@ -50,3 +51,21 @@ class SearchPageTests(PersonaTestCase):
         self.login("user")
         response = self.client.get(reverse("screening:search"), HTTP_ACCEPT_LANGUAGE="es")
         self.assertContains(response, "Control de listas")
+
+
+class WarmUpTests(TestCase):
+    """Web processes map the index when they start, before the first search."""
+
+    def test_the_warm_up_thread_leaves_the_index_ready(self) -> None:
+        from screening import index as screening_index
+
+        screening_index.clear_cache()
+        self.addCleanup(screening_index.clear_cache)
+        with self.settings(SCREENING_WARM_ON_START=False):
+            self.assertIsNone(screening_index.warm_in_background())
+        with self.settings(SCREENING_WARM_ON_START=True):
+            thread = screening_index.warm_in_background()
+            assert thread is not None
+            thread.join(timeout=600)
+        self.assertFalse(thread.is_alive())
+        self.assertTrue(screening_index._cache)

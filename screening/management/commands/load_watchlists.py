@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from screening.index import clear_cache, default_lists_dir, directory_load
+from screening.index import active_index, clear_cache, default_lists_dir, directory_load
 from screening.models import ListVersion
 
 
@@ -61,6 +61,11 @@ class Command(BaseCommand):
             else:
                 self.stdout.write("  first version of this list")
         clear_cache()
+        # Build and store the index of the now active versions here, once, so that no
+        # web or task process has to.
+        _, versions = active_index()
+        if versions:
+            self.stdout.write(f"screening index ready for {len(versions)} active list(s)")
         for error in result.errors:
             self.stderr.write(f"refused: {error}")
         if result.errors:

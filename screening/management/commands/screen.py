@@ -15,12 +15,21 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from screening.index import active_index, default_lists_dir, directory_load
+from screening.index import (
+    NoUsableLists,
+    active_index,
+    default_lists_dir,
+    directory_index,
+    lists_table_ready,
+)
 from screening_engine import DEFAULT_THRESHOLD, ScreeningIndex, screen_file
 
 
 class Command(BaseCommand):
     help = "Screen a partner CSV file against the watchlists and write the hits as CSV."
+    # Screening needs the models and the lists, not the URLs, templates or admin that the
+    # system checks import (seconds at every start of a batch job).
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("input", type=Path, help="partner CSV (id,name[,country,address,type])")
@@ -78,6 +87,14 @@ class Command(BaseCommand):
     def _index(self, options: dict[str, Any]) -> ScreeningIndex:
         directory: Path | None = options["lists"]
         if directory is None:
+            if not lists_table_ready():
+                # A fresh installation: screening still works from the shipped files.
+                self.stderr.write(
+                    "the database has no screening tables yet (run `ctpat migrate`, then "
+                    "`ctpat load_watchlists` to screen against stored list versions): using "
+                    f"the list files in {default_lists_dir()}"
+                )
+                return self._directory_index(default_lists_dir(), allow_truncated_tail=True)
             index, versions = active_index()
             if not versions:
                 self.stderr.write(
@@ -85,18 +102,28 @@ class Command(BaseCommand):
                     f"{default_lists_dir()} (a file's cut-off last row is dropped)"
                 )
             return index
-        result = directory_load(directory, allow_truncated_tail=options["allow_truncated_tail"])
-        for error in result.errors:
-            self.stderr.write(f"list refused: {error}")
-        for note in result.skipped:
-            self.stderr.write(f"skipped: {note}")
-        newest = result.newest_per_source()
-        if not newest:
-            raise CommandError(f"{directory}: no usable list file")
-        for item in newest:
-            v = item.version
+        if not directory.is_dir():
+            raise CommandError(f"{directory}: not a directory")
+        return self._directory_index(
+            directory, allow_truncated_tail=options["allow_truncated_tail"]
+        )
+
+    def _directory_index(self, directory: Path, *, allow_truncated_tail: bool) -> ScreeningIndex:
+        try:
+            loaded = directory_index(directory, allow_truncated_tail=allow_truncated_tail)
+        except NoUsableLists as exc:
+            self._notes(exc.errors, exc.skipped)
+            raise CommandError(str(exc)) from exc
+        self._notes(loaded.errors, loaded.skipped)
+        for item in loaded.lists:
             self.stderr.write(
-                f"list {v.source} {v.list_date:%Y-%m-%d}: {v.counts['entities']} entities"
+                f"list {item['source']} {item['list_date']}: {item['entities']} entities"
             )
         sys.stderr.flush()
-        return ScreeningIndex([e for item in newest for e in item.entities])
+        return loaded.index
+
+    def _notes(self, errors: list[str], skipped: list[str]) -> None:
+        for error in errors:
+            self.stderr.write(f"list refused: {error}")
+        for note in skipped:
+            self.stderr.write(f"skipped: {note}")
