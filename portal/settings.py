@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "sharing",
     "threats",
     "risk",
+    # Project level, above every domain app: the demo world of `make run`.
+    "demo",
 ]
 
 MIDDLEWARE = [
