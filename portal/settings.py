@@ -349,7 +349,7 @@ SPECTACULAR_SETTINGS = {
         "SubmissionKindEnum": "profiles.choices.SubmissionKind",
         "IncidentKindEnum": "incidents.choices.IncidentKind",
         "IncidentStatusEnum": "incidents.choices.IncidentStatus",
-        "IdentifierTypeEnum": "eligibility.identifiers.IdentifierType",
+        "IdentifierTypeEnum": "companies.identifiers.IdentifierType",
         "PointResultEnum": "inspections.choices.Result",
         "MembershipRoleEnum": "companies.choices.Role",
         "ActionStatusEnum": "actions.choices.ActionStatus",
