@@ -26,7 +26,7 @@ from actions.choices import CLOSED_STATUSES, OPEN_STATUSES, ActionStatus
 from companies.models import Company, Membership
 from core.models import TenantModel
 from core.tenancy import TenantQuerySet
-from profiles.uploads import StoredFile
+from core.uploads import StoredFile
 
 
 class CorrectiveActionQuerySet(TenantQuerySet["CorrectiveAction"]):

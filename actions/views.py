@@ -23,7 +23,7 @@ from companies.models import Company
 from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404
-from profiles.uploads import attach, store_file
+from core.uploads import attach, store_file
 
 
 def _filtered(company: Company, filters: ActionFilterForm) -> Any:

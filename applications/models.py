@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from companies.choices import SUBTYPES, BusinessType
+from companies.identifiers import IdentifierType, missing_identifiers
 from companies.models import AddressKind, Company, ContactKind
 from core.models import TenantModel
 from core.tenancy import TenantQuerySet
-from eligibility.identifiers import IdentifierType, missing_identifiers
 
 # ---------------------------------------------------------------------------------------
 # The partner agreement text, versioned as data files.

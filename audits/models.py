@@ -19,8 +19,8 @@ from catalogue.models import Criterion
 from companies.models import Company
 from core.models import TenantModel
 from core.tenancy import TenantQuerySet
+from core.uploads import StoredFile
 from profiles.models import SecurityProfile
-from profiles.uploads import StoredFile
 
 
 class MockAudit(TenantModel):

@@ -26,8 +26,8 @@ from companies.models import Company
 from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404
+from core.uploads import attach, store_file
 from profiles.models import NoCatalogue, Response, SecurityProfile
-from profiles.uploads import attach, store_file
 
 
 def _may_edit(request: AuthenticatedHttpRequest, company: Company) -> bool:

@@ -9,7 +9,7 @@ from django_countries import countries
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
-from rest_framework.decorators import action
+from rest_framework.decorators import action, api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -321,3 +321,31 @@ class ProgramViewSet(TenantViewSet):
     queryset = ProgramParticipation.objects.all()
     serializer_class = ProgramSerializer
     filterset_fields = ["company", "program"]
+
+
+# Who the caller is: the user with their companies and roles (memberships live here).
+class MembershipBriefSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    company_name = serializers.CharField(source="company.legal_name")
+
+    class Meta:
+        model = Membership
+        fields = ["company", "company_name", "role"]
+
+
+class MeSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    email = serializers.EmailField()
+    program_role = serializers.CharField()
+    memberships = MembershipBriefSerializer(many=True)
+
+
+@extend_schema(responses=MeSerializer)
+@api_view(["GET"])
+def me(request: Request) -> Response:
+    """Who the token or session belongs to and their companies and roles."""
+    user = cast("User", request.user)
+    data: dict[str, Any] = {
+        "email": user.email,
+        "program_role": user.program_role,
+        "memberships": Membership.objects.filter(user=user).select_related("company"),
+    }
+    return Response(MeSerializer(data).data)

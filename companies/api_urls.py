@@ -1,7 +1,8 @@
-"""Company API routes, mounted under /api/v1/."""
+"""Company API routes and `me/` (the caller with their memberships), mounted under /api/v1/."""
 
 from __future__ import annotations
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from companies import api
@@ -15,4 +16,4 @@ router.register("contacts", api.ContactViewSet, basename="contact")
 router.register("identifiers", api.IdentifierViewSet, basename="identifier")
 router.register("programs", api.ProgramViewSet, basename="program")
 
-urlpatterns = router.urls
+urlpatterns = [*router.urls, path("me/", api.me, name="me")]

@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from companies.choices import SUBTYPES, BusinessSubtype, BusinessType, Role, TransportMode
+from companies.identifiers import IdentifierType, validate_identifier
 from core.models import TenantModel, TimeStampedModel
 from core.tenancy import TenantQuerySet
-from eligibility.identifiers import IdentifierType, validate_identifier
 
 
 class Company(TimeStampedModel):

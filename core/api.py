@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from auditlog.context import auditlog_value
+from django.apps import apps
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django_countries.serializers import CountryFieldMixin
@@ -121,8 +122,8 @@ class TenantViewSet(idempotency.IdempotentPostMixin, viewsets.ModelViewSet):  # 
         serializer = super().get_serializer(*args, **kwargs)
         fields = getattr(serializer, "fields", {})
         if "company" in fields and not fields["company"].read_only:
-            from companies.models import Company
-
+            # By app label, as core.tenancy does: Company lives in companies, above core.
+            company = apps.get_model("companies", "Company")
             write_action = self.action_permissions.get("create", "edit")
-            fields["company"].queryset = Company.objects.for_user(self.request.user, write_action)
+            fields["company"].queryset = company.objects.for_user(self.request.user, write_action)
         return serializer

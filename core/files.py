@@ -116,7 +116,7 @@ def describe(obj: models.Model, field: str) -> tuple[str, str]:
     """(name to download as, content type) of the file in `obj.field`.
 
     A model that recorded the name and the type checked on upload (`original_name` and
-    `content_type`, as `profiles.uploads.StoredFile` does) is served with those; otherwise
+    `content_type`, as `core.uploads.StoredFile` does) is served with those; otherwise
     the stored file's own name, and a type guessed from its extension."""
     stored: FieldFile = getattr(obj, field)
     original = getattr(obj, "original_name", "")

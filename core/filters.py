@@ -15,13 +15,17 @@ available choices".
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+import django_filters
 from django import forms
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import FieldError
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as drf_filters
 from django_filters.filterset import BaseFilterSet
@@ -43,10 +47,11 @@ def visible_choices(
     if hasattr(choices, "for_user"):
         allowed = Q(pk__in=choices.for_user(user, "view").values("pk"))
     elif model is get_user_model():
-        from companies.models import Company, Membership
-
-        companies = Company.objects.for_user(user, "view").values("pk")
-        members = Membership.objects.filter(company__in=companies).values("user_id")
+        # By app label, as core.tenancy does: the tenant models live in companies, above core.
+        company = apps.get_model("companies", "Company")
+        membership = apps.get_model("companies", "Membership")
+        companies = company.objects.for_user(user, "view").values("pk")
+        members = membership.objects.filter(company__in=companies).values("user_id")
         allowed = Q(pk=user.pk or 0) | Q(pk__in=members)
     else:
         return choices
@@ -110,3 +115,25 @@ class TenantFilterBackend(drf_filters.DjangoFilterBackend):  # type: ignore[misc
         if filterset is not None and not isinstance(filterset, TenantFilterSet):
             tighten(filterset, request.user)
         return filterset
+
+
+# Lists of dated records (inspections, seals, incidents) filter by day.
+def day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class DateRangeFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+    """`date_from` / `date_to` (inclusive days, in the portal's time zone) on the field each
+    resource names in `date_field`, turned into a range on the indexed timestamp."""
+
+    date_field = "created_at"
+
+    date_from = django_filters.DateFilter(method="filter_from", label="From (YYYY-MM-DD)")
+    date_to = django_filters.DateFilter(method="filter_to", label="To, inclusive (YYYY-MM-DD)")
+
+    def filter_from(self, queryset: QuerySet[Any], name: str, value: datetime.date) -> Any:
+        return queryset.filter(**{f"{self.date_field}__gte": day_start(value)})
+
+    def filter_to(self, queryset: QuerySet[Any], name: str, value: datetime.date) -> Any:
+        following = day_start(value + datetime.timedelta(days=1))
+        return queryset.filter(**{f"{self.date_field}__lt": following})

@@ -18,10 +18,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from companies.choices import BusinessSubtype, BusinessType
+from companies.identifiers import IdentifierType, required_identifiers, validate_identifier
 from companies.models import Company
 from core.api import TenantViewSet
 from core.tenancy import get_for_user_or_404
-from eligibility.identifiers import IdentifierType, required_identifiers, validate_identifier
 from eligibility.models import EligibilityCheck, Reason
 from eligibility.questions import load_questions
 from eligibility.workflow import applicable_questions, clean_profile, run_check

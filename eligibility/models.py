@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from companies.choices import BusinessSubtype, BusinessType
+from companies.identifiers import IdentifierType, missing_identifiers, required_identifiers
 from companies.models import Company
 from core.models import TenantModel
 from core.tenancy import TenantQuerySet
-from eligibility.identifiers import IdentifierType, missing_identifiers, required_identifiers
 from eligibility.questions import load_questions
 
 

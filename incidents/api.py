@@ -23,13 +23,11 @@ from actions.api import company_or_404
 from actions.models import CorrectiveAction
 from core.api import TenantViewSet, ValidatedModelSerializer
 from core.files import ProtectedFileURLField
+from core.filters import DateRangeFilterSet
 from incidents.choices import IncidentKind, IncidentStatus
 from incidents.forms import CRITERION_ID
 from incidents.models import Incident, Notification
 from incidents.workflow import open_incident, raise_action
-from inspections.api import DateRangeFilterSet
-from inspections.models import Inspection
-from seals.models import Seal
 
 
 class IncidentFilter(DateRangeFilterSet):
@@ -185,9 +183,13 @@ class IncidentViewSet(TenantViewSet):
         serializer = super().get_serializer(*args, **kwargs)
         fields = getattr(serializer, "fields", {})
         user = self.request.user
-        if "inspection" in fields:
-            fields["inspection"].queryset = Inspection.objects.for_user(user, "edit")
-            fields["seal"].queryset = Seal.objects.for_user(user, "edit")
+        # The inspection and seal an incident links to are offered only from the caller's
+        # companies; the models come from the foreign keys, so incidents imports neither
+        # app (both sit above it: a seal discrepancy opens an incident).
+        for name in ("inspection", "seal"):
+            if name in fields:
+                related = Incident._meta.get_field(name).related_model
+                fields[name].queryset = related.objects.for_user(user, "edit")  # type: ignore[union-attr]
         return serializer
 
     @extend_schema(responses={201: IncidentSerializer, 200: IncidentSerializer})

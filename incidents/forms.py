@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.uploads import JPEG, PDF, PNG, TEXT, check_upload
 from incidents.choices import IncidentKind
 from incidents.models import Incident, Notification
 from profiles.forms import member_choices
-from profiles.uploads import JPEG, PDF, PNG, TEXT, check_upload
 
 CRITERION_ID = re.compile(r"^\d{1,2}\.\d{1,3}$")
 

@@ -6,12 +6,11 @@ shared point rules in `workflow.answer_errors`."""
 
 from __future__ import annotations
 
-import datetime
 import uuid
 from typing import Any, cast
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -23,6 +22,7 @@ from rest_framework.response import Response
 from actions.api import company_or_404
 from core.api import TenantViewSet, ValidatedModelSerializer
 from core.files import ProtectedFileURLField
+from core.filters import DateRangeFilterSet
 from core.idempotency import api_key
 from inspections.choices import Direction, Result
 from inspections.models import Inspection, InspectionResult, checklist_for
@@ -36,27 +36,6 @@ STATUSES = [
     ("signed", "signed"),
     ("unsigned", "unsigned"),
 ]
-
-
-def day_start(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-class DateRangeFilterSet(django_filters.FilterSet):  # type: ignore[misc]
-    """`date_from` / `date_to` (inclusive days, in the portal's time zone) on the field each
-    resource names in `date_field`, turned into a range on the indexed timestamp."""
-
-    date_field = "created_at"
-
-    date_from = django_filters.DateFilter(method="filter_from", label="From (YYYY-MM-DD)")
-    date_to = django_filters.DateFilter(method="filter_to", label="To, inclusive (YYYY-MM-DD)")
-
-    def filter_from(self, queryset: QuerySet[Any], name: str, value: datetime.date) -> Any:
-        return queryset.filter(**{f"{self.date_field}__gte": day_start(value)})
-
-    def filter_to(self, queryset: QuerySet[Any], name: str, value: datetime.date) -> Any:
-        following = day_start(value + datetime.timedelta(days=1))
-        return queryset.filter(**{f"{self.date_field}__lt": following})
 
 
 class InspectionFilter(DateRangeFilterSet):

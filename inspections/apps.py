@@ -19,3 +19,9 @@ class InspectionsConfig(AppConfig):
         auditlog.register(models.GateEntry, exclude_fields=["updated_at"])
 
         files.register(models.InspectionResult, "photo")
+
+        # Figures shown beside the criteria of the security profile (profiles.linked).
+        from inspections import evidence
+        from profiles import linked
+
+        linked.register("inspections", _("Field operations"), evidence.evidence_for, order=20)

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from companies.models import Company
+from core.uploads import IMAGE_KINDS, check_upload
 from inspections.checklists import Checklist
 from inspections.choices import Result
 from inspections.models import ChecklistTemplate, GateEntry, Inspection
 from inspections.workflow import PointAnswer, answer_errors
-from profiles.uploads import IMAGE_KINDS, check_upload
 
 RESULT_CHOICES = [("", gettext_lazy("Not checked yet")), *Result.choices]
 

@@ -20,13 +20,13 @@ from django.views.decorators.http import require_POST
 from companies.context_processors import remember_company
 from companies.models import Company
 from core.http import AuthenticatedHttpRequest
+from core.paging import page_of
 from core.pdf import pdf_response
 from core.tenancy import get_for_user_or_404
 from inspections import kpis
 from inspections.checklists import builtin
 from inspections.forms import ChecklistTemplateForm, GateEntryForm, InspectionForm
 from inspections.models import ChecklistTemplate, GateEntry, Inspection, checklist_for
-from inspections.paging import page_of
 from inspections.workflow import record_gate_entry, record_inspection
 
 

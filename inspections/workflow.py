@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from companies.models import Company
+from core.uploads import IMAGE_KINDS, check_upload
 from inspections.checklists import Checklist
 from inspections.choices import Result
 from inspections.models import GateEntry, Inspection, InspectionResult
-from profiles.uploads import IMAGE_KINDS, check_upload
 
 
 @dataclass

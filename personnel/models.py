@@ -26,8 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from companies.models import Address, Company
 from core.models import TenantModel
 from core.tenancy import TenantQuerySet
-from core.uploads import RandomUploadTo
-from personnel.uploads import MB, SCANS, UploadCheck
+from core.uploads import SCANS, RandomUploadTo, UploadCheck
 
 
 def localized(en: str, es: str) -> str:
@@ -237,7 +236,7 @@ class ConductAcknowledgement(TenantModel):
         _("signed copy"),
         upload_to=RandomUploadTo("personnel/acknowledgements"),
         blank=True,
-        validators=[UploadCheck(SCANS, 10 * MB)],
+        validators=[UploadCheck(SCANS)],
     )
 
     objects: ClassVar[TenantQuerySet[ConductAcknowledgement]] = TenantQuerySet.as_manager()  # type: ignore[assignment]

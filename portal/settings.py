@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "sharing",
     "threats",
     "risk",
+    # Project level, above every domain app: the demo world of `make run`.
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -362,7 +364,7 @@ SPECTACULAR_SETTINGS = {
         "SubmissionKindEnum": "profiles.choices.SubmissionKind",
         "IncidentKindEnum": "incidents.choices.IncidentKind",
         "IncidentStatusEnum": "incidents.choices.IncidentStatus",
-        "IdentifierTypeEnum": "eligibility.identifiers.IdentifierType",
+        "IdentifierTypeEnum": "companies.identifiers.IdentifierType",
         "PointResultEnum": "inspections.choices.Result",
         "MembershipRoleEnum": "companies.choices.Role",
         "ActionStatusEnum": "actions.choices.ActionStatus",

@@ -32,7 +32,6 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("sharing.api_urls")),
     path("", include("threats.api_urls")),
     path("", include("risk.api_urls")),
-    path("", include("accounts.api_urls")),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     path(
         "docs/",

@@ -33,11 +33,12 @@ def anniversary(company: Company) -> datetime.date | None:
     """The date the company's annual review recurs on, or None while there is none: the
     certification date once the company is certified, until then the date its application
     was submitted."""
-    from certification.workflow import certification_anniversary
-
-    certified = certification_anniversary(company)
-    if certified is not None:
-        return certified
+    # The certification (its own app, above profiles) is the company's one-to-one record,
+    # read through the company as `Company.current_application` reads the application.
+    certification = getattr(company, "certification", None)
+    certified_at = getattr(certification, "certified_at", None)
+    if certified_at is not None:
+        return timezone.localdate(certified_at)
     application = company.current_application()
     submitted_at = getattr(application, "submitted_at", None)
     return timezone.localdate(submitted_at) if submitted_at else None

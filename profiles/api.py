@@ -25,6 +25,7 @@ from core.clientip import client_address
 from core.files import ProtectedFileURLField
 from core.filters import TenantFilterSet
 from core.tenancy import get_for_user_or_404
+from core.uploads import accepted_types_text, attach, check_upload, store_file
 from profiles import workflow
 from profiles.choices import ResponseStatus
 from profiles.models import (
@@ -37,7 +38,6 @@ from profiles.models import (
     Submission,
 )
 from profiles.snapshots import diff_snapshots
-from profiles.uploads import accepted_types_text, attach, check_upload, store_file
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.choices import Requirement
 from companies.models import Company
+from core.uploads import accepted_types_text, check_upload
 from profiles.choices import ResponseStatus
 from profiles.models import Evidence, Response
-from profiles.uploads import accepted_types_text, check_upload
 
 
 def member_choices(company: Company) -> Any:
@@ -67,7 +67,7 @@ class ResponseForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class UploadField(forms.FileField):
-    """A file field that runs the content checks of profiles.uploads at form validation,
+    """A file field that runs the content checks of core.uploads at form validation,
     so the message appears next to the field."""
 
     def clean(self, data: Any, initial: Any = None) -> Any:

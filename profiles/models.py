@@ -32,9 +32,9 @@ from catalogue.models import Catalogue, Criterion
 from companies.models import Company, Membership
 from core.models import TenantModel
 from core.tenancy import TenantQuerySet
+from core.uploads import StoredFile
 from profiles.choices import ResponseStatus, ReviewOutcome, SubmissionKind
 from profiles.readiness import Readiness, compute_readiness
-from profiles.uploads import StoredFile
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -27,6 +27,7 @@ from core import files, idempotency
 from core.clientip import client_address
 from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404, roles_allowing
+from core.uploads import attach, store_file
 from profiles import annual, exports, workflow
 from profiles.forms import (
     EvidenceForm,
@@ -50,7 +51,6 @@ from profiles.models import (
 )
 from profiles.readiness import WEIGHTS
 from profiles.snapshots import diff_snapshots, status_label
-from profiles.uploads import attach, store_file
 
 
 def _role(request: AuthenticatedHttpRequest, company: Company) -> tuple[str | None, bool]:

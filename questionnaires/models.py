@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import TenantModel
 from core.tenancy import TenantQuerySet
-from profiles.uploads import StoredFile
+from core.uploads import StoredFile
 from questionnaires.question_sets import QuestionSet, bank
 
 DEFAULT_VALID_DAYS = 30

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from profiles.uploads import accepted_types_text, attach, check_upload, store_file
+from core.uploads import accepted_types_text, attach, check_upload, store_file
 from questionnaires import links, workflow
 from questionnaires.models import Answer, AnswerEvidence, Language, Questionnaire, Status
 from questionnaires.question_sets import Option, Question, bank

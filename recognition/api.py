@@ -21,8 +21,8 @@ from rest_framework.response import Response
 
 from core.api import TenantViewSet, ValidatedModelSerializer
 from core.files import absolute_url
+from core.uploads import attach, store_file
 from partners.models import BusinessPartner
-from profiles.uploads import attach, store_file
 from recognition.arrangements import load_arrangements
 from recognition.models import PROOF_KINDS, PartnerStatus, StatusProof
 

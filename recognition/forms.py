@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from profiles.uploads import accepted_types_text, check_upload
+from core.uploads import accepted_types_text, check_upload
 from recognition.models import PROOF_KINDS, PartnerStatus
 
 

@@ -28,7 +28,7 @@ from django_countries.fields import CountryField
 
 from core.models import TenantModel
 from core.tenancy import TenantQuerySet
-from profiles.uploads import JPEG, PDF, PNG, StoredFile
+from core.uploads import JPEG, PDF, PNG, StoredFile
 from recognition.arrangements import CTPAT, is_recognised, load_arrangements
 
 EXPIRY_WARNING_DAYS = 60

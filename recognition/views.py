@@ -22,8 +22,8 @@ from companies.models import Company
 from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404
+from core.uploads import CheckedFile, attach, store_file
 from partners.models import BusinessPartner
-from profiles.uploads import CheckedFile, attach, store_file
 from recognition.arrangements import load_arrangements
 from recognition.forms import (
     MemberLinkForm,

@@ -18,3 +18,9 @@ class RiskConfig(AppConfig):
         auditlog.register(models.SupplyChain, exclude_fields=["updated_at"])
         auditlog.register(models.Node, exclude_fields=["updated_at"])
         auditlog.register(models.VulnerabilityRating, exclude_fields=["updated_at"])
+
+        # Figures shown beside the criteria of the security profile (profiles.linked).
+        from profiles import linked
+        from risk import evidence
+
+        linked.register("risk", _("Risk assessment"), evidence.evidence_for, order=30)

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import TenantViewSet
-from inspections.api import DateRangeFilterSet
+from core.filters import DateRangeFilterSet
 from seals import workflow
 from seals.choices import SealStatus
 from seals.models import Seal, SealEvent

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 from companies.models import Company
 from core import idempotency
 from core.http import AuthenticatedHttpRequest
+from core.paging import page_of
 from core.tenancy import get_for_user_or_404
-from inspections.paging import page_of
 from seals import workflow
 from seals.choices import SealStatus
 from seals.forms import AffixForm, AuditForm, CheckForm, IssueForm, ReceiveForm, VoidForm

@@ -29,3 +29,9 @@ class TrainingConfig(AppConfig):
         files.register(models.SessionMaterial, "file")
         files.register(models.TrainingRecord, "signature")
         files.register(models.CultureEvidence, "file")
+
+        # Figures shown beside the criteria of the security profile (profiles.linked).
+        from profiles import linked
+        from training import evidence
+
+        linked.register("training", _("Training and personnel"), evidence.evidence_for, order=10)

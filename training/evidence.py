@@ -35,6 +35,11 @@ class EvidenceItem:
     figure: str
     url: str
 
+    @property
+    def value(self) -> str:
+        """The figure, under the name the profile's evidence registry reads."""
+        return self.figure
+
 
 def _rate(summary: CourseSummary) -> str:
     if not summary.required:

@@ -28,9 +28,8 @@ from django.utils.translation import pgettext_lazy
 from companies.models import Address, Company
 from core.models import TenantModel
 from core.tenancy import TenantQuerySet
-from core.uploads import RandomUploadTo
+from core.uploads import DOCUMENTS, SCANS, RandomUploadTo, UploadCheck
 from personnel.models import Employee, SecurityRole, localized
-from personnel.uploads import DOCUMENTS, MB, SCANS, UploadCheck
 
 CRITERION_ID = re.compile(r"^\d{1,2}\.\d{1,2}$")
 # A signature drawn on screen is a small PNG; anything bigger is not one.
@@ -135,8 +134,8 @@ class TrainingSession(TenantModel):
         _("signed attendance sheet"),
         upload_to=RandomUploadTo("training/sheets"),
         blank=True,
-        validators=[UploadCheck(SCANS, 10 * MB)],
-        help_text=_("A scan or photo of the signed sheet: PDF, PNG or JPEG, at most 10 MB."),
+        validators=[UploadCheck(SCANS)],
+        help_text=_("A scan or photo of the signed sheet: PDF, PNG or JPEG."),
     )
     notes = models.TextField(_("notes"), blank=True)
 
@@ -171,8 +170,8 @@ class SessionMaterial(TenantModel):
     file = models.FileField(
         _("file"),
         upload_to=RandomUploadTo("training/materials"),
-        validators=[UploadCheck(DOCUMENTS, 20 * MB)],
-        help_text=_("PDF, Office (docx, xlsx, pptx), image or text, at most 20 MB."),
+        validators=[UploadCheck(DOCUMENTS)],
+        help_text=_("PDF, Office (docx, xlsx, pptx), image or text."),
     )
 
     objects: ClassVar[TenantQuerySet[SessionMaterial]] = TenantQuerySet.as_manager()  # type: ignore[assignment]
@@ -414,8 +413,8 @@ class CultureEvidence(TenantModel):
     file = models.FileField(
         _("file"),
         upload_to=RandomUploadTo("training/culture"),
-        validators=[UploadCheck(DOCUMENTS, 20 * MB)],
-        help_text=_("PDF, Office (docx, xlsx, pptx), image or text, at most 20 MB."),
+        validators=[UploadCheck(DOCUMENTS)],
+        help_text=_("PDF, Office (docx, xlsx, pptx), image or text."),
     )
 
     objects: ClassVar[TenantQuerySet[CultureEvidence]] = TenantQuerySet.as_manager()  # type: ignore[assignment]

@@ -108,9 +108,11 @@ def decide_request(request: MonitoringRequest, *, by: User, accept: bool) -> Mon
     return request
 
 
-def status_changed(certification: Certification) -> None:
-    """Tell every company monitoring this member that its status changed: a notice row in
-    the caller's transaction, an e-mail to the monitor's officers and admins after commit."""
+def status_changed(sender: type, certification: Certification, **kwargs: Any) -> None:
+    """Receiver of `certification.signals.status_changed`: the public status card forgets
+    the old status, and every company monitoring this member is told (a notice row in the
+    transition's transaction, an e-mail to the monitor's officers and admins after commit)."""
+    forget_card(certification.company_id)
     company = certification.company
     if not has_consented(company):
         return
@@ -158,8 +160,8 @@ def lookup(account_number: str) -> Company | None:
 
 
 # The public look-up answers from the cache: building the query costs ten times the rest of
-# the request. Saving a company, its certification or its consent forgets the entry (see
-# `forget_card`, wired in apps.py); the expiry is only a safety net for bulk updates.
+# the request. Saving a company or its consent, or a change of status, forgets the entry
+# (see `forget_card`, wired in apps.py); the expiry is only a safety net for bulk updates.
 CARD_CACHE_SECONDS = 60
 _NOT_SHOWN = "-"
 

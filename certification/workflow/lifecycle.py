@@ -47,6 +47,7 @@ from certification.models import (
     ValidationReport,
     VettingCheck,
 )
+from certification.signals import status_changed
 from companies.models import Company
 
 if TYPE_CHECKING:
@@ -191,10 +192,9 @@ def perform(
             actor_role=role or "",
             reason=reason,
         )
-        # Monitoring partners learn of the change (notice rows in this transaction).
-        from verification.workflow import status_changed
-
-        status_changed(locked)
+        # Monitoring members learn of the change and the public card forgets the old
+        # status (receivers write in this transaction; see certification/signals.py).
+        status_changed.send(sender=Certification, certification=locked)
     certification.refresh_from_db()
     return locked
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime
 import io
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import reverse
 
 from core.testing import PersonaTestCase
@@ -129,8 +131,28 @@ class EmployeeLifecycleTests(WithPeople):
                 "evidence": upload("signed.pdf", b"MZ\x90\x00" + b"\x00" * 200),
             },
         )
-        self.assertContains(response, "does not contain what its name says", status_code=400)
+        self.assertContains(
+            response, "“signed.pdf” is a Windows program, whatever its name says", status_code=400
+        )
         self.assertFalse(ConductAcknowledgement.objects.filter(code_version="v4").exists())
+
+    def acknowledge(self, version: str, size_mb: float) -> Any:
+        content = PDF + b"0" * int(size_mb * 1024 * 1024)
+        url = reverse("personnel:acknowledgement-create", args=[self.company.pk, self.employee.pk])
+        data = {"code_version": version, "acknowledged_on": "2025-02-01"}
+        return self.client.post(url, {**data, "evidence": upload("signed.pdf", content)})
+
+    @override_settings(CTPAT_UPLOAD_MAX_MB=1)
+    def test_a_signed_copy_over_the_portal_upload_limit_is_refused(self) -> None:
+        response = self.acknowledge("v5", 1.5)
+        self.assertContains(response, "files may be at most 1 MB", status_code=400)
+        self.assertFalse(ConductAcknowledgement.objects.filter(code_version="v5").exists())
+
+    @override_settings(CTPAT_UPLOAD_MAX_MB=12)
+    def test_a_signed_copy_up_to_the_portal_upload_limit_is_kept(self) -> None:
+        # The form once capped signed copies at 10 MB whatever CTPAT_UPLOAD_MAX_MB said.
+        self.assertEqual(self.acknowledge("v6", 10.5).status_code, 302)
+        self.assertTrue(ConductAcknowledgement.objects.filter(code_version="v6").exists())
 
 
 class EmployeeImportTests(PersonaTestCase):

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalogue.models import Catalogue
+from profiles import linked
+from profiles.linked import LinkedRecord
 from profiles.models import SecurityProfile
 from profiles.tests.factories import ProfilesTestCase, criterion, make_catalogue
 from training.tests import factories as training
@@ -48,6 +50,18 @@ class LinkedRecordTests(ProfilesTestCase):
         self.assertIn('data-testid="linked-records"', html)
         self.assertIn("Security team briefing", html)
         self.assertIn("50% current (1 of 2 people)", html)
+
+    def test_sources_are_listed_in_their_registered_order(self) -> None:
+        item = LinkedRecord("x", "Extra figure", "7", "/x/")
+        linked.register("zz-test", "Extra source", lambda company, ref: [item], order=15)
+        try:
+            records = linked.linked_records(self.company, "1.2")
+        finally:
+            del linked._providers["zz-test"]
+        self.assertEqual(
+            list(dict.fromkeys(r.source for r in records)),
+            ["Training and personnel", "Extra source"],
+        )
 
     def test_a_criterion_without_records_shows_none(self) -> None:
         self.assertNotIn('data-testid="linked-records"', self.page("4.2"))

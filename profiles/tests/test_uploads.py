@@ -14,6 +14,7 @@ from django.test import SimpleTestCase, override_settings
 from django.urls import reverse
 
 from catalogue.models import Catalogue
+from core.uploads import DOCX, JPEG, PDF, PNG, TEXT, XLSX, check_upload
 from profiles.models import Evidence, EvidenceFile, SecurityProfile
 from profiles.tests.factories import (
     EXE_BYTES,
@@ -26,7 +27,6 @@ from profiles.tests.factories import (
     office_bytes,
     upload,
 )
-from profiles.uploads import DOCX, JPEG, PDF, PNG, TEXT, XLSX, check_upload
 
 
 class CheckUploadTests(SimpleTestCase):

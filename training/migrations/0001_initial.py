@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import personnel.uploads
+import core.uploads
 from django.conf import settings
 from django.db import migrations, models
 
@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
                 ('title', models.CharField(blank=True, max_length=200, verbose_name='title')),
-                ('file', models.FileField(help_text='PDF, Office (docx, xlsx, pptx), image or text, at most 20 MB.', upload_to='training/culture/%Y/', validators=[personnel.uploads.UploadCheck(('pdf', 'png', 'jpg', 'docx', 'xlsx', 'pptx', 'txt'), 20971520)], verbose_name='file')),
+                ('file', models.FileField(help_text='PDF, Office (docx, xlsx, pptx), image or text, at most 20 MB.', upload_to='training/culture/%Y/', validators=[core.uploads.UploadCheck(('pdf', 'png', 'jpg', 'docx', 'xlsx', 'pptx', 'txt'), 20971520)], verbose_name='file')),
                 ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='companies.company')),
                 ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='training.culturerecord')),
             ],
@@ -125,7 +125,7 @@ class Migration(migrations.Migration):
                 ('held_on', models.DateField(verbose_name='date')),
                 ('trainer', models.CharField(max_length=200, verbose_name='trainer')),
                 ('topics', models.TextField(verbose_name='topics covered')),
-                ('sign_in_sheet', models.FileField(blank=True, help_text='A scan or photo of the signed sheet: PDF, PNG or JPEG, at most 10 MB.', upload_to='training/sheets/%Y/', validators=[personnel.uploads.UploadCheck(('pdf', 'png', 'jpg'), 10485760)], verbose_name='signed attendance sheet')),
+                ('sign_in_sheet', models.FileField(blank=True, help_text='A scan or photo of the signed sheet: PDF, PNG or JPEG, at most 10 MB.', upload_to='training/sheets/%Y/', validators=[core.uploads.UploadCheck(('pdf', 'png', 'jpg'), 10485760)], verbose_name='signed attendance sheet')),
                 ('notes', models.TextField(blank=True, verbose_name='notes')),
                 ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='training_sessions', to='companies.company')),
                 ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='training.course', verbose_name='course')),
@@ -143,7 +143,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
                 ('completed_on', models.DateField(verbose_name='completed on')),
-                ('signature', models.FileField(blank=True, upload_to='training/signatures/%Y/', validators=[personnel.uploads.UploadCheck(('png',), 307200)], verbose_name='signature')),
+                ('signature', models.FileField(blank=True, upload_to='training/signatures/%Y/', validators=[core.uploads.UploadCheck(('png',), 307200)], verbose_name='signature')),
                 ('quiz_score', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(100)], verbose_name='quiz score (%)')),
                 ('observation', models.CharField(blank=True, choices=[('', 'Not observed'), ('met', 'Objectives met'), ('partly', 'Partly met'), ('not_met', 'Not met')], max_length=10, verbose_name='observed result')),
                 ('notes', models.CharField(blank=True, max_length=300, verbose_name='notes')),
@@ -165,7 +165,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
                 ('title', models.CharField(blank=True, max_length=200, verbose_name='title')),
-                ('file', models.FileField(help_text='PDF, Office (docx, xlsx, pptx), image or text, at most 20 MB.', upload_to='training/materials/%Y/', validators=[personnel.uploads.UploadCheck(('pdf', 'png', 'jpg', 'docx', 'xlsx', 'pptx', 'txt'), 20971520)], verbose_name='file')),
+                ('file', models.FileField(help_text='PDF, Office (docx, xlsx, pptx), image or text, at most 20 MB.', upload_to='training/materials/%Y/', validators=[core.uploads.UploadCheck(('pdf', 'png', 'jpg', 'docx', 'xlsx', 'pptx', 'txt'), 20971520)], verbose_name='file')),
                 ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='companies.company')),
                 ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='materials', to='training.trainingsession')),
             ],

@@ -114,7 +114,7 @@ class AttendanceTests(TempMedia, PersonaTestCase):
         }
         fake = SimpleUploadedFile("sheet.pdf", b"MZ\x90\x00\x03" + b"\x00" * 100)
         response = self.client.post(url, {**data, "sign_in_sheet": fake})
-        self.assertContains(response, "does not contain what its name says")
+        self.assertContains(response, "“sheet.pdf” is a Windows program, whatever its name says")
         real = SimpleUploadedFile("sheet.pdf", PDF)
         self.assertEqual(self.client.post(url, {**data, "sign_in_sheet": real}).status_code, 302)
         self.session.refresh_from_db()
@@ -131,9 +131,9 @@ class AttendanceTests(TempMedia, PersonaTestCase):
         )
         self.assertEqual(ok.status_code, 302)
         cases = {
-            "s.docx": (office_file("ppt/"), "does not contain what its name says"),
-            "run.exe": (b"MZ", "not an accepted file type"),
-            "notes.txt": (b"x" * (20 * 1024 * 1024 + 1), "the largest accepted file is"),
+            "s.docx": (office_file("ppt/"), "named .docx but its content is a PowerPoint"),
+            "run.exe": (b"MZ", "“run.exe” is a Windows program"),
+            "notes.txt": (b"x" * (20 * 1024 * 1024 + 1), "files may be at most 20 MB"),
         }
         for name, (content, message) in cases.items():
             with self.subTest(name=name):
@@ -154,8 +154,12 @@ class AttendanceTests(TempMedia, PersonaTestCase):
         )
         liar = "data:image/png;base64," + base64.b64encode(b"MZ not a png").decode()
         self.assertContains(
-            self.client.post(url, {"signature": liar}),
-            "does not contain what its name says",
+            self.client.post(url, {"signature": liar}), "is a Windows program", status_code=400
+        )
+        large = "data:image/png;base64," + base64.b64encode(PNG + b"0" * 400 * 1024).decode()
+        self.assertContains(
+            self.client.post(url, {"signature": large}),
+            "files may be at most 300 KB",
             status_code=400,
         )
         good = "data:image/png;base64," + base64.b64encode(PNG).decode()

@@ -16,7 +16,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from companies.management.commands.load_demo import DEMO_TOTP_SECRET
+from demo.management.commands.load_demo import DEMO_TOTP_SECRET
 
 
 class Command(BaseCommand):

@@ -16,7 +16,6 @@ from django.urls import reverse
 
 from accounts.models import User
 from applications.models import Application
-from companies.management.commands.load_demo import DEMO_PASSWORD
 from companies.models import (
     Address,
     Company,
@@ -25,6 +24,7 @@ from companies.models import (
     Membership,
     ProgramParticipation,
 )
+from demo.management.commands.load_demo import DEMO_PASSWORD
 from eligibility.models import EligibilityCheck
 
 COUNTED: list[type[models.Model]] = [

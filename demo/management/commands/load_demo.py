@@ -25,6 +25,7 @@ from django.db import models, transaction
 
 from accounts.models import User
 from applications.models import Application
+from companies.identifiers import validate_identifier
 from companies.models import (
     Address,
     Company,
@@ -33,7 +34,6 @@ from companies.models import (
     Membership,
     ProgramParticipation,
 )
-from eligibility.identifiers import validate_identifier
 from eligibility.workflow import applicable_questions, run_check
 
 DEMO_DOMAIN = "demo.openctpat.test"

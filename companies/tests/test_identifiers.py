@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.test import SimpleTestCase
 
 from companies.choices import BusinessType
-from eligibility.identifiers import (
+from companies.identifiers import (
     IdentifierType,
     missing_identifiers,
     required_identifiers,
