@@ -12,7 +12,7 @@ class TrainingConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from core import files
-        from training import models
+        from training import models, reminders
 
         for model in (
             models.Course,
@@ -29,3 +29,4 @@ class TrainingConfig(AppConfig):
         files.register(models.SessionMaterial, "file")
         files.register(models.TrainingRecord, "signature")
         files.register(models.CultureEvidence, "file")
+        reminders.register()
