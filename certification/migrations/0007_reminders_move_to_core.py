@@ -4,27 +4,14 @@ from typing import Any
 
 from django.db import migrations
 
-from core.reminder_migrations import copy
+from core.reminder_migrations import OldRow, move
 
 
-def forwards(apps: Any, schema_editor: Any) -> None:
-    old = apps.get_model("certification", "DeadlineReminder")
-    copy(
-        apps,
-        (
-            {
-                "kind": "certification_deadline",
-                "key": f"{r.certification_id}:{r.kind}:{r.due_date}",
-                "stage": r.stage,
-                "recipients": r.recipients,
-                "company_id": r.certification.company_id,
-                "due_date": r.due_date,
-                "title": r.subject,
-                "sent_at": r.sent_at,
-            }
-            for r in old.objects.select_related("certification").iterator(chunk_size=500)
-        ),
-    )
+def convert(r: Any) -> OldRow:
+    key = f"{r.certification_id}:{r.kind}:{r.due_date}"
+    company = r.certification.company_id
+    kind = "certification_deadline"
+    return OldRow(kind, key, r.stage, r.recipients, company, r.due_date, r.subject, r.sent_at)
 
 
 class Migration(migrations.Migration):
@@ -32,8 +19,4 @@ class Migration(migrations.Migration):
         ("certification", "0006_vetting_list_screening"),
         ("core", "0004_sent_reminder"),
     ]
-
-    operations = [
-        migrations.RunPython(forwards, migrations.RunPython.noop),
-        migrations.DeleteModel(name="DeadlineReminder"),
-    ]
+    operations = move("certification", "DeadlineReminder", convert)

@@ -4,36 +4,15 @@ from typing import Any
 
 from django.db import migrations
 
-from core.reminder_migrations import copy, due_in_key
+from core.reminder_migrations import OldRow, due_in_key, move
 
 
-def forwards(apps: Any, schema_editor: Any) -> None:
-    old = apps.get_model("profiles", "SentReminder")
-    copy(
-        apps,
-        (
-            {
-                "kind": r.topic,
-                "key": r.key,
-                "stage": r.stage,
-                "recipients": r.recipients,
-                "company_id": r.company_id,
-                "due_date": due_in_key(r.key),
-                "title": r.subject,
-                "sent_at": r.sent_at,
-            }
-            for r in old.objects.iterator(chunk_size=500)
-        ),
-    )
+def convert(r: Any) -> OldRow:
+    # The topics and keys of this log are the kinds and keys of the new providers.
+    due = due_in_key(r.key)
+    return OldRow(r.topic, r.key, r.stage, r.recipients, r.company_id, due, r.subject, r.sent_at)
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("profiles", "0001_initial"),
-        ("core", "0004_sent_reminder"),
-    ]
-
-    operations = [
-        migrations.RunPython(forwards, migrations.RunPython.noop),
-        migrations.DeleteModel(name="SentReminder"),
-    ]
+    dependencies = [("profiles", "0001_initial"), ("core", "0004_sent_reminder")]
+    operations = move("profiles", "SentReminder", convert)

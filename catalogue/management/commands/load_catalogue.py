@@ -9,8 +9,6 @@ new version.
 
 from __future__ import annotations
 
-import argparse
-import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from catalogue import importers
-
-
-def _date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date; use YYYY-MM-DD") from exc
+from core.cli import iso_date
 
 
 class Command(BaseCommand):
@@ -43,7 +35,7 @@ class Command(BaseCommand):
         parser.add_argument("--version", dest="catalogue_version", help="catalogue version")
         parser.add_argument("--name", help="default: 'CTPAT Minimum Security Criteria <version>'")
         parser.add_argument("--publisher", default=importers.DEFAULT_PUBLISHER)
-        parser.add_argument("--effective", type=_date, help="effective date, YYYY-MM-DD")
+        parser.add_argument("--effective", type=iso_date, help="effective date, YYYY-MM-DD")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["file"]:

@@ -9,20 +9,12 @@ two machines, sends nothing twice; a missed day sends the stage reached.
 
 from __future__ import annotations
 
-import argparse
-import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from core import reminders
-
-
-def _date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date; use YYYY-MM-DD") from exc
+from core.cli import iso_date
 
 
 class Command(BaseCommand):
@@ -32,7 +24,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--date", type=_date, help="act as if today were YYYY-MM-DD")
+        parser.add_argument("--date", type=iso_date, help="act as if today were YYYY-MM-DD")
         parser.add_argument(
             "--dry-run", action="store_true", help="list what would be sent; change nothing"
         )
