@@ -11,10 +11,11 @@ class ActionsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from actions import models
+        from actions import models, reminders
         from core import files
 
         auditlog.register(models.CorrectiveAction, exclude_fields=["updated_at"])
         auditlog.register(models.ActionEvidence)
 
         files.register(models.ActionEvidence, "file")
+        reminders.register()

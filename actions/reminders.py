@@ -1,49 +1,39 @@
-"""Corrective-action reminders for `ctpat send_reminders` (see profiles/reminders.py):
-7 and 1 days before the due date and once overdue, to the owner (or the company's
-officers and administrators when there is none)."""
+"""Corrective actions in the reminder registry (`core.reminders`): every open action with a
+due date waits on its owner, or on the company's officers and administrators when it has
+none; reminded 7 and 1 days before the due date and once overdue (up to 30 days after)."""
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from actions.models import CorrectiveAction
-from profiles import annual
-from profiles.reminders import DueReminder, managers_of, render_mail, site_url
+from core import reminders
+from core.reminders import Scope, Task
 
-DUE_DAYS = (7, 1)
-# Actions overdue for longer than this get no "overdue" reminder (e.g. on a first run).
-OVERDUE_LOOKBACK_DAYS = 30
+KIND = "corrective_action"
 
 
-def action_reminders(today: datetime.date) -> Iterator[DueReminder]:
+def corrective_actions(scope: Scope) -> Iterator[Task]:
     actions = (
-        CorrectiveAction.objects.open()
-        .filter(
-            due_date__lte=today + datetime.timedelta(days=max(DUE_DAYS)),
-            due_date__gte=today - datetime.timedelta(days=OVERDUE_LOOKBACK_DAYS),
-        )
-        .select_related("owner", "company")
+        scope.companies(CorrectiveAction.objects.open().filter(due_date__isnull=False))
+        .select_related("owner")
+        .only("pk", "company_id", "title", "due_date", "owner__email")
     )
     for action in actions:
-        assert action.due_date is not None
-        stage = annual.stage_for((action.due_date - today).days, DUE_DAYS)
-        if stage is None:
-            continue
-        recipients = [action.owner.email] if action.owner else managers_of(action.company)
-        if not recipients:
-            continue
-        subject, body = render_mail(
-            action.company,
-            "actions/email/action_due.txt",
-            {"action": action, "stage": stage, "url": site_url(action.get_absolute_url())},
-        )
-        yield DueReminder(
-            action.company,
-            "corrective_action",
-            f"{action.pk}:{action.due_date.isoformat()}",
-            stage,
-            recipients,
-            subject,
-            body,
-        )
+        for email in scope.people(action.company_id, action.owner.email if action.owner else None):
+            yield Task(
+                KIND,
+                f"{action.pk}:{action.due_date}",
+                action.company_id,
+                email,
+                action.due_date,
+                format_lazy("{}: {}", _("Corrective action"), action.title),
+                action.get_absolute_url(),
+            )
+
+
+def register() -> None:
+    reminders.register(KIND, corrective_actions, stages=(7, 1), overdue_for=30)

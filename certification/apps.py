@@ -11,7 +11,7 @@ class CertificationConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from certification import models
+        from certification import models, reminders
 
         for model in (
             models.Certification,
@@ -22,3 +22,4 @@ class CertificationConfig(AppConfig):
             models.Appeal,
         ):
             auditlog.register(model, exclude_fields=["created_at", "updated_at"])
+        reminders.register()

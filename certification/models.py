@@ -385,35 +385,3 @@ class Appeal(TenantModel):
     def decision_overdue(self, today: datetime.date | None = None) -> bool:
         pending = self.outcome == AppealOutcome.PENDING
         return pending and (today or timezone.localdate()) > self.decision_due()
-
-
-class DeadlineReminder(TenantModel):
-    """One reminder about one deadline at one stage ("30", "7", "1" days before, or
-    "overdue"); the unique constraint makes the daily run send each at most once."""
-
-    tenant_field = "certification__company"
-
-    certification = models.ForeignKey(
-        Certification, on_delete=models.CASCADE, related_name="reminders"
-    )
-    kind = models.CharField(_("deadline"), max_length=40)
-    due_date = models.DateField(_("due"))
-    stage = models.CharField(_("stage"), max_length=10)
-    recipients = models.JSONField(default=list)
-    subject = models.CharField(max_length=300)
-    body = models.TextField()
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    objects: ClassVar[TenantQuerySet[DeadlineReminder]] = TenantQuerySet.as_manager()  # type: ignore[assignment]
-
-    class Meta:
-        verbose_name = _("deadline reminder")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["certification", "kind", "due_date", "stage"],
-                name="one_deadline_reminder_per_stage",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.due_date} ({self.stage})"

@@ -320,11 +320,7 @@ def deadline_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every deadline of every company the user works for in one list (a consultant sees
     all clients; the program office sees every account)."""
     today = timezone.localdate()
-    accounts = (
-        Certification.objects.for_user(request.user, "view")
-        .select_related("company", "assigned_to")
-        .prefetch_related("appeals")
-    )
+    accounts = deadlines.with_clocks(Certification.objects.for_user(request.user, "view"))
     items = [(d, d.days_left(today)) for d in deadlines.deadlines(accounts, today)]
     return render(request, "certification/deadline_list.html", {"items": items, "today": today})
 

@@ -79,3 +79,37 @@ class ApiIdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class SentReminder(models.Model):
+    """One reminder e-mailed (or queued to be e-mailed) to one person: about what
+    (`kind` + `key`, the key naming the object and its due date), at which stage ("30"
+    days before, "overdue"…). The unique (kind, key, stage, recipient) is what makes
+    `ctpat send_reminders` send nothing twice, however often it runs. `title`, `url` and
+    `language` are fixed when the row is written, so the worker that sends the e-mail needs
+    no app's code. `company_id` is a plain number: the log outlives a deleted company."""
+
+    kind = models.CharField(_("kind"), max_length=40)
+    key = models.CharField(_("about"), max_length=100)
+    stage = models.CharField(_("stage"), max_length=20)
+    recipient = models.EmailField(_("recipient"))
+    company_id = models.PositiveBigIntegerField(_("company"), null=True, blank=True)
+    due_date = models.DateField(_("due"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="en")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sent reminder")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "key", "stage", "recipient"], name="one_reminder_per_person"
+            )
+        ]
+        indexes = [models.Index(fields=["sent_at"], name="reminder_unsent")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} {self.stage} → {self.recipient}"

@@ -7,8 +7,8 @@ notifies about 90 days before (domain.md §5.2 item 6). The review of year *k* i
 does not count as that year's review. A review done after the due date counts but is
 recorded as late. Once the next year's window opens, a missed review stays missed.
 
-The anniversary comes from one place, `anniversary()` (and `anniversaries()` for the daily
-reminder run): until certification is recorded by the program-office issue it is the date
+The anniversary comes from one place, `anniversary()` (and `cycles()` for many companies
+at once): until certification is recorded by the program-office issue it is the date
 the application was submitted; swap those two functions to use the certification date.
 """
 
@@ -18,15 +18,18 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from companies.models import Company
+from core import reminders
+from core.reminders import stage_for
 from profiles.models import AnnualReview
 
 WINDOW_DAYS = 90
+OVERDUE = reminders.OVERDUE
 REMINDER_DAYS = (90, 60, 30, 14, 7, 1)
-OVERDUE = "overdue"
 
 
 def anniversary(company: Company) -> datetime.date | None:
@@ -44,36 +47,12 @@ def anniversary(company: Company) -> datetime.date | None:
     return timezone.localdate(submitted_at) if submitted_at else None
 
 
-def anniversaries() -> Iterator[tuple[Company, datetime.date]]:
-    """Every company that has an anniversary, with it (same source as `anniversary`)."""
-    companies = Company.objects.filter(
-        Q(application__submitted_at__isnull=False) | Q(certification__certified_at__isnull=False)
-    ).select_related("application")
-    for company in companies.iterator(chunk_size=500):
-        when = anniversary(company)
-        if when is not None:
-            yield company, when
-
-
 def add_years(day: datetime.date, years: int) -> datetime.date:
     """The same calendar day `years` later; 29 February becomes 28 February."""
     try:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
-
-
-def stage_for(days_left: int, thresholds: tuple[int, ...]) -> str | None:
-    """The reminder stage reached with `days_left` days to the due date: the smallest
-    threshold not below it ("90", "60", … "1"), OVERDUE after the date, None before the
-    first threshold. A missed daily run therefore sends the stage reached, not every
-    stage it missed."""
-    if days_left < 0:
-        return OVERDUE
-    for threshold in sorted(thresholds):
-        if days_left <= threshold:
-            return str(threshold)
-    return None
 
 
 def reminder_stage(days_left: int) -> str | None:
@@ -119,21 +98,59 @@ class ReviewCycle:
         return reminder_stage(self.days_left)
 
 
-def cycle_for(
-    company: Company, anniv: datetime.date | None, today: datetime.date | None = None
-) -> ReviewCycle | None:
-    """The review year that matters on `today`: the latest one whose window has opened
-    (or the first, before any opened)."""
-    if anniv is None:
-        return None
-    today = today or timezone.localdate()
+def due_date(anniv: datetime.date, today: datetime.date) -> datetime.date:
+    """The due date of the review year that matters on `today`: the latest one whose
+    window has opened (or the first, before any opened)."""
     year = 1
     while add_years(anniv, year + 1) - datetime.timedelta(days=WINDOW_DAYS) <= today:
         year += 1
-    due = add_years(anniv, year)
+    return add_years(anniv, year)
+
+
+def cycle_for(
+    company: Company, anniv: datetime.date | None, today: datetime.date | None = None
+) -> ReviewCycle | None:
+    """The review year that matters on `today` (see `due_date`)."""
+    if anniv is None:
+        return None
+    today = today or timezone.localdate()
+    due = due_date(anniv, today)
     review = AnnualReview.objects.filter(company=company, due_date=due).first()
-    return ReviewCycle(year=year, due_date=due, today=today, review=review)
+    return ReviewCycle(year=due.year - anniv.year, due_date=due, today=today, review=review)
 
 
 def current_cycle(company: Company, today: datetime.date | None = None) -> ReviewCycle | None:
     return cycle_for(company, anniversary(company), today)
+
+
+def _anniversary_of(company: Company) -> datetime.date | None:
+    """`anniversary()` for a company fetched by `cycles()` (application and certification
+    joined): the certification date once certified, else the application's submission."""
+    certification = getattr(company, "certification", None)
+    certified_at = getattr(certification, "certified_at", None)
+    if certified_at:
+        return timezone.localdate(certified_at)
+    submitted_at = getattr(company.current_application(), "submitted_at", None)
+    return timezone.localdate(submitted_at) if submitted_at else None
+
+
+def cycles(
+    companies: models.QuerySet[Company], today: datetime.date
+) -> Iterator[tuple[Company, ReviewCycle]]:
+    """The review cycle of each of `companies` that has an anniversary, in three queries
+    whatever their number (the reminder registry and task lists ask for many at once)."""
+    found = companies.filter(
+        Q(application__submitted_at__isnull=False) | Q(certification__certified_at__isnull=False)
+    ).select_related("application", "certification")
+    reviews = {
+        (r.company_id, r.due_date): r
+        for r in AnnualReview.objects.filter(company__in=found.values("pk"))
+    }
+    for company in found:
+        anniv = _anniversary_of(company)
+        if anniv is not None:
+            due = due_date(anniv, today)
+            yield (
+                company,
+                ReviewCycle(due.year - anniv.year, due, today, reviews.get((company.pk, due))),
+            )

@@ -12,7 +12,7 @@ class ProfilesConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from core import files
-        from profiles import models
+        from profiles import models, reminders
 
         auditlog.register(models.SecurityProfile, exclude_fields=["updated_at"])
         auditlog.register(models.Response, exclude_fields=["updated_at", "version"])
@@ -22,3 +22,4 @@ class ProfilesConfig(AppConfig):
         auditlog.register(models.AnnualReview)
 
         files.register(models.EvidenceFile, "file")
+        reminders.register()

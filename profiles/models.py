@@ -9,7 +9,6 @@ Criteria, with evidence, the officer's submissions and the annual review.
   uploaded versions (a new upload keeps the old ones), each with its SHA-256.
 - `Submission`: a frozen snapshot of the profile the company officer signed and submitted.
 - `AnnualReview`: that the yearly review due on one date was done, and how.
-- `SentReminder`: one row per e-mail reminder enqueued, so none goes out twice.
 """
 
 from __future__ import annotations
@@ -546,29 +545,3 @@ class AnnualReview(TenantModel):
 
     def __str__(self) -> str:
         return _("Annual review due %(date)s") % {"date": self.due_date.isoformat()}
-
-
-class SentReminder(TenantModel):
-    """One e-mail reminder enqueued for sending. The unique (topic, key, stage) is what
-    guarantees that running `ctpat send_reminders` twice sends nothing twice."""
-
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
-    topic = models.CharField(gettext_lazy("topic"), max_length=30)
-    key = models.CharField(gettext_lazy("about"), max_length=100)
-    stage = models.CharField(gettext_lazy("stage"), max_length=20)
-    recipients = models.JSONField(gettext_lazy("recipients"), default=list)
-    subject = models.CharField(gettext_lazy("subject"), max_length=250)
-    body = models.TextField(gettext_lazy("body"))
-    sent_at = models.DateTimeField(gettext_lazy("sent at"), null=True, blank=True)
-
-    objects: ClassVar[TenantQuerySet[SentReminder]] = TenantQuerySet.as_manager()  # type: ignore[assignment]
-
-    class Meta:
-        verbose_name = gettext_lazy("reminder")
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["topic", "key", "stage"], name="one_reminder_per_stage")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.topic} {self.key} {self.stage}"

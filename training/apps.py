@@ -12,7 +12,7 @@ class TrainingConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from core import files
-        from training import models
+        from training import models, reminders
 
         for model in (
             models.Course,
@@ -35,3 +35,4 @@ class TrainingConfig(AppConfig):
         from training import evidence
 
         linked.register("training", _("Training and personnel"), evidence.evidence_for, order=10)
+        reminders.register()

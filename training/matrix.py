@@ -17,7 +17,7 @@ from __future__ import annotations
 import calendar
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -149,6 +149,46 @@ def _pks(objects: Iterable[Any]) -> Any:
     return [o.pk for o in objects]
 
 
+History = tuple[
+    dict[tuple[int, int], datetime.date], dict[tuple[int, int], list[tuple[datetime.date, str]]]
+]
+
+
+def _history(employee_ids: Any) -> History:
+    """Last completion and retraining requests per (employee, course), in two queries."""
+    last_done: dict[tuple[int, int], datetime.date] = {
+        (r["employee_id"], r["course_id"]): r["last"]
+        for r in TrainingRecord.objects.filter(employee_id__in=employee_ids)
+        .values("employee_id", "course_id")
+        .annotate(last=Max("completed_on"))
+    }
+    retrain: dict[tuple[int, int], list[tuple[datetime.date, str]]] = defaultdict(list)
+    for r in Retraining.objects.filter(employee_id__in=employee_ids).order_by("requested_on", "pk"):
+        retrain[(r.employee_id, r.course_id)].append((r.requested_on, r.reason))
+    return last_done, retrain
+
+
+def open_cells(
+    courses: models.QuerySet[Course], employees: models.QuerySet[Employee], today: datetime.date
+) -> Iterator[tuple[Employee, Cell]]:
+    """Every required cell that is not done — due soon, overdue or never taken — of the
+    active `employees` and active `courses` of any number of companies, in six queries."""
+    course_list = list(courses.filter(active=True).prefetch_related("roles"))
+    by_company: dict[int, list[tuple[Course, set[int]]]] = defaultdict(list)
+    for course in course_list:
+        by_company[course.company_id].append((course, {r.pk for r in course.roles.all()}))
+    active = employees.filter(active=True)
+    last_done, retrain = _history(active.values("pk"))
+    for employee in active.prefetch_related("roles"):
+        role_ids = {r.pk for r in employee.roles.all()}
+        for course, course_roles in by_company.get(employee.company_id, []):
+            if role_ids & course_roles:
+                key = (employee.pk, course.pk)
+                cell = judge(course, last_done.get(key), retrain.get(key, ()), today)
+                if cell.state != State.DONE:
+                    yield employee, cell
+
+
 def build_matrix(
     company: Company,
     *,
@@ -168,16 +208,7 @@ def build_matrix(
         employee_qs = employee_qs.filter(pk__in=_pks(employees))
     employee_list = list(employee_qs.select_related("facility").prefetch_related("roles"))
     # The same filter as a subquery, so no query carries one parameter per person.
-    ids = employee_qs.values("pk")
-    last_done: dict[tuple[int, int], datetime.date] = {
-        (r["employee_id"], r["course_id"]): r["last"]
-        for r in TrainingRecord.objects.filter(employee_id__in=ids)
-        .values("employee_id", "course_id")
-        .annotate(last=Max("completed_on"))
-    }
-    retrain: dict[tuple[int, int], list[tuple[datetime.date, str]]] = defaultdict(list)
-    for r in Retraining.objects.filter(employee_id__in=ids).order_by("requested_on", "pk"):
-        retrain[(r.employee_id, r.course_id)].append((r.requested_on, r.reason))
+    last_done, retrain = _history(employee_qs.values("pk"))
     course_roles = {c.pk: {r.pk for r in c.roles.all()} for c in course_list}
     rows: list[Row] = []
     for employee in employee_list:

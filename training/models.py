@@ -5,8 +5,8 @@ period and the security roles that must take it. A `TrainingSession` is one deli
 course (date, trainer, topics, materials, sign-in sheet); each attendee gets a
 `TrainingRecord` (the individual record, optionally with an on-screen signature and an
 effectiveness measure, MSC 12.4). `Retraining` marks a course due again for chosen people
-after a procedure change or an incident (MSC 12.2). `ReminderLog` remembers which
-reminder went to whom so none is sent twice. `CultureRecord` holds the senior-management
+after a procedure change or an incident (MSC 12.2); what falls due is reminded through
+`core.reminders` (`training/reminders.py`). `CultureRecord` holds the senior-management
 statement of support (1.1), the cross-functional security team (1.2) and the yearly
 program review (1.3, 1.4), with `CultureEvidence` files.
 """
@@ -312,41 +312,6 @@ class Retraining(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.course} — {self.employee} ({self.requested_on})"
-
-
-class ReminderKind(models.TextChoices):
-    BEFORE = "before", _("Due soon")
-    AFTER = "after", _("Overdue")
-    MISSING = "missing", _("Never taken")
-
-
-class ReminderLog(TenantModel):
-    """A reminder to a manager about one person's course. The row is written when the
-    reminder falls due and `sent_at` when the e-mail went out; the unique key makes sure
-    the same reminder (person, course, kind, due date) is never sent twice."""
-
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=10, choices=ReminderKind.choices)
-    due_on = models.DateField(null=True, blank=True)
-    key = models.CharField(max_length=40)
-    recipients = models.TextField()
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    objects: ClassVar[TenantQuerySet[ReminderLog]] = TenantQuerySet.as_manager()  # type: ignore[assignment]
-
-    class Meta:
-        verbose_name = _("training reminder")
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["employee", "course", "kind", "key"], name="reminder_sent_once"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.employee_id}/{self.course_id} {self.key}"
 
 
 class CultureKind(models.TextChoices):

@@ -6,14 +6,17 @@ from __future__ import annotations
 import datetime
 
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from certification import deadlines
 from certification.choices import State
-from certification.models import Certification, DeadlineReminder
+from certification.models import Certification
+from certification.reminders import KIND as CLOCKS
 from certification.tests.factories import certification_in
+from core.models import SentReminder
+from core.reminders import send_reminders
 from core.testing import PersonaTestCase
 
 NOW = datetime.datetime(2026, 6, 1, 12, 0, tzinfo=datetime.UTC)
@@ -24,13 +27,23 @@ class DailyRunTests(PersonaTestCase):
         certified = NOW - datetime.timedelta(days=365 - 30)
         certification_in(State.CERTIFIED, self.company, certified_at=certified)
         with time_machine.travel(NOW, tick=False), self.captureOnCommitCallbacks(execute=True):
-            made = deadlines.run_daily()
-            again = deadlines.run_daily()
-        self.assertEqual([(r.kind, r.stage) for r in made], [("validation", "30")])
+            made = send_reminders()
+            again = send_reminders()
+        mine = [d for d in made if d.task.kind == CLOCKS]
+        self.assertEqual(
+            sorted((d.task.key.split(":")[1], d.stage, d.task.email) for d in mine),
+            [("validation", "30", "admin@acme.test"), ("validation", "30", "officer@acme.test")],
+        )
         self.assertEqual(again, [])
-        self.assertEqual(len(mail.outbox), 1)
-        self.assertEqual(sorted(mail.outbox[0].to), ["admin@acme.test", "officer@acme.test"])
-        self.assertIsNotNone(DeadlineReminder.objects.get().sent_at)
+        self.assertEqual(
+            sorted(m.to[0] for m in mail.outbox), ["admin@acme.test", "officer@acme.test"]
+        )
+        # One e-mail per person carries both clocks of the first anniversary.
+        self.assertEqual(mail.outbox[0].subject, "2 reminders from OpenCTPAT")
+        self.assertIn("- Validation: Acme Imports LLC: due in 30 days", mail.outbox[0].body)
+        status = reverse("certification_member:status", args=[self.company.pk])
+        self.assertIn(settings.CTPAT_SITE_URL + status, mail.outbox[0].body)
+        self.assertTrue(all(SentReminder.objects.values_list("sent_at", flat=True)))
 
     def test_sla_breach_reminds_the_assigned_specialist(self) -> None:
         certification_in(
@@ -40,9 +53,14 @@ class DailyRunTests(PersonaTestCase):
             assigned_to=self.users["specialist"],
         )
         with time_machine.travel(NOW, tick=False), self.captureOnCommitCallbacks(execute=True):
-            made = deadlines.run_daily()
-        self.assertEqual([(r.kind, r.stage) for r in made], [("certification_sla", "overdue")])
+            made = send_reminders()
+        self.assertEqual(
+            [(d.task.key.split(":")[1], d.stage, d.task.email) for d in made],
+            [("certification_sla", "overdue", "specialist@cbp.test")],
+        )
         self.assertEqual(mail.outbox[0].to, ["specialist@cbp.test"])
+        detail = Certification.objects.get(company=self.company).get_absolute_url()
+        self.assertIn(settings.CTPAT_SITE_URL + detail, mail.outbox[0].body)
 
     def test_unanswered_suspension_is_removed_by_the_system(self) -> None:
         certification_in(
@@ -56,7 +74,7 @@ class DailyRunTests(PersonaTestCase):
             suspension_response_at=NOW,
         )
         with time_machine.travel(NOW, tick=False):
-            deadlines.run_daily()
+            send_reminders()
         self.assertEqual(Certification.objects.get(company=self.company).status, State.REMOVED)
         self.assertEqual(
             Certification.objects.get(company=self.other_company).status, State.SUSPENDED

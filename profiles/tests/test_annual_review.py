@@ -9,6 +9,7 @@ from io import StringIO
 from typing import Any
 
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -17,10 +18,11 @@ from django.utils import timezone
 from actions.models import CorrectiveAction
 from applications.models import Application
 from catalogue.models import Catalogue
+from core.models import SentReminder
+from core.reminders import send_reminders
 from profiles import annual, workflow
 from profiles.choices import ReviewOutcome, SubmissionKind
-from profiles.models import AnnualReview, SecurityProfile, SentReminder, Submission
-from profiles.reminders import enqueue_due
+from profiles.models import AnnualReview, SecurityProfile, Submission
 from profiles.tests.factories import (
     ProfilesTestCase,
     add_evidence,
@@ -160,7 +162,7 @@ class ReminderScheduleTests(AnnualTestCase):
     def run_on(self, day: datetime.date) -> list[str]:
         """Run the daily command on `day`; the subjects of the e-mails it sent."""
         before = len(mail.outbox)
-        with at(day):
+        with at(day), self.captureOnCommitCallbacks(execute=True):
             call_command("send_reminders", stdout=StringIO())
         return [str(m.subject) for m in mail.outbox[before:]]
 
@@ -176,22 +178,27 @@ class ReminderScheduleTests(AnnualTestCase):
             [(DUE - d).days for d in sent],
             [90, 60, 30, 14, 7, 1, -1],
         )
-        self.assertIn("due in 90 days", sent[datetime.date(2025, 12, 10)][0])
-        self.assertIn("overdue", sent[datetime.date(2026, 3, 11)][0])
-        recipients = SentReminder.objects.filter(topic="annual_review").first()
-        assert recipients is not None
-        self.assertEqual(recipients.recipients, ["admin@acme.test", "officer@acme.test"])
+        self.assertIn("due in 90 days (2026-03-10)", sent[datetime.date(2025, 12, 10)][0])
+        self.assertIn("overdue (due 2026-03-10)", sent[datetime.date(2026, 3, 11)][0])
+        self.assertEqual(
+            sorted(SentReminder.objects.filter(stage="90").values_list("recipient", flat=True)),
+            ["admin@acme.test", "officer@acme.test"],
+        )
+        link = settings.CTPAT_SITE_URL + reverse("profiles:annual-review", args=[self.company.pk])
+        self.assertIn(link, mail.outbox[0].body)
 
     def test_running_twice_the_same_day_sends_nothing_twice(self) -> None:
-        self.assertEqual(len(self.run_on(datetime.date(2026, 1, 9))), 1)  # 60 days
+        self.assertEqual(len(self.run_on(datetime.date(2026, 1, 9))), 2)  # 60 days, 2 people
         self.assertEqual(self.run_on(datetime.date(2026, 1, 9)), [])
-        self.assertEqual(SentReminder.objects.count(), 1)
+        self.assertEqual(SentReminder.objects.count(), 2)
 
     def test_a_missed_run_sends_only_the_stage_reached(self) -> None:
         subjects = self.run_on(datetime.date(2026, 2, 20))  # 18 days left: the 30-day stage
-        self.assertEqual(
-            subjects, [f"Annual security profile review due in 30 days: {self.company.legal_name}"]
+        subject = (
+            f"Annual security profile review: {self.company.legal_name}"
+            " — due in 18 days (2026-03-10)"
         )
+        self.assertEqual(subjects, [subject, subject])
 
     def test_no_reminder_once_the_review_is_done(self) -> None:
         with at(datetime.date(2026, 1, 2)):
@@ -202,28 +209,31 @@ class ReminderScheduleTests(AnnualTestCase):
         self.company.language = "es"
         self.company.save()
         subjects = self.run_on(datetime.date(2026, 3, 9))
-        self.assertEqual(len(subjects), 1)
+        self.assertEqual(len(subjects), 2)
         self.assertIn("Revisión anual", subjects[0])
+        self.assertIn("vence en 1 día", subjects[0])
 
     def test_evidence_expiry_reminds_the_owner(self) -> None:
         response = answer(self.profile, "3.1", owner=self.users["user"])
         add_evidence(response, "Partner certificate", expires_on=datetime.date(2025, 6, 30))
         self.assertEqual(
             self.run_on(datetime.date(2025, 5, 31)),
-            ["Evidence expires in 30 days: Partner certificate"],
+            ["Evidence to renew: Partner certificate — due in 30 days (2025-06-30)"],
         )
         self.assertEqual(mail.outbox[-1].to, ["user@acme.test"])
+        self.assertIn(settings.CTPAT_SITE_URL + response.get_absolute_url(), mail.outbox[-1].body)
         self.assertEqual(
             self.run_on(datetime.date(2025, 6, 23)),
-            ["Evidence expires in 7 days: Partner certificate"],
+            ["Evidence to renew: Partner certificate — due in 7 days (2025-06-30)"],
         )
         self.assertEqual(
-            self.run_on(datetime.date(2025, 7, 1)), ["Evidence expired: Partner certificate"]
+            self.run_on(datetime.date(2025, 7, 1)),
+            ["Evidence to renew: Partner certificate — overdue (due 2025-06-30)"],
         )
         self.assertEqual(self.run_on(datetime.date(2025, 7, 2)), [])
 
     def test_corrective_actions_remind_their_owner(self) -> None:
-        CorrectiveAction.objects.create(
+        action = CorrectiveAction.objects.create(
             company=self.company,
             title="Fix the fence",
             owner=self.users["user"],
@@ -231,24 +241,29 @@ class ReminderScheduleTests(AnnualTestCase):
         )
         self.assertEqual(
             self.run_on(datetime.date(2025, 6, 23)),
-            ["Corrective action due in 7 days: Fix the fence"],
+            ["Corrective action: Fix the fence — due in 7 days (2025-06-30)"],
         )
+        self.assertEqual(mail.outbox[-1].to, ["user@acme.test"])
+        self.assertIn(settings.CTPAT_SITE_URL + action.get_absolute_url(), mail.outbox[-1].body)
+        self.assertEqual(self.run_on(datetime.date(2025, 6, 23)), [])
         self.assertEqual(
-            self.run_on(datetime.date(2025, 7, 3)), ["Corrective action overdue: Fix the fence"]
+            self.run_on(datetime.date(2025, 7, 3)),
+            ["Corrective action: Fix the fence — overdue (due 2025-06-30)"],
         )
 
     def test_dry_run_sends_nothing(self) -> None:
         out = StringIO()
         with at(datetime.date(2026, 1, 9)):
             call_command("send_reminders", "--dry-run", stdout=out)
-        self.assertIn("1 reminder(s) would enqueue", out.getvalue())
+        self.assertIn("2 reminder(s) would send", out.getvalue())
+        self.assertIn("would send: annual_review", out.getvalue())
         self.assertFalse(SentReminder.objects.exists())
         self.assertEqual(mail.outbox, [])
 
-    def test_enqueue_records_then_the_task_sends(self) -> None:
-        with at(datetime.date(2026, 1, 9)):
-            due = enqueue_due(timezone.localdate())
-        self.assertEqual(len(due), 1)
-        row = SentReminder.objects.get()
-        self.assertIsNotNone(row.sent_at)  # the immediate backend ran the task
+    def test_the_run_records_then_the_task_sends(self) -> None:
+        with at(datetime.date(2026, 1, 9)), self.captureOnCommitCallbacks(execute=True):
+            due = send_reminders(timezone.localdate())
+        self.assertEqual(len(due), 2)
+        for row in SentReminder.objects.all():
+            self.assertIsNotNone(row.sent_at)  # the immediate backend ran the task
         self.assertEqual(Submission.objects.count(), 1)

@@ -403,15 +403,16 @@ class ScoringTests(LinkTestCase):
         self.assertIn("Bodega Sur", actions[1].title)
 
     def test_weak_answers_reach_the_action_reminders(self) -> None:
-        from actions.reminders import action_reminders
+        from core.reminders import due_today
 
         add_member(self.company, make_user("boss@acme.test"), "officer")
         data = {"name": "Ana", "action": "submit", **all_answers(self.questionnaire)}
         data["answer-gates"] = "no"
         with at(utc(2026, 5, 4)):
             self.client.post(link(self.token), data)
-        reminders = list(action_reminders(D(2026, 5, 27)))  # 7 days before 3 June
-        self.assertEqual(len(reminders), 1)
+        due = due_today(D(2026, 5, 27))  # 7 days before 3 June
+        actions = [d for d in due if d.task.kind == "corrective_action"]
+        self.assertEqual([(d.stage, d.task.email) for d in actions], [("7", "boss@acme.test")])
 
 
 class ReuseTests(LinkTestCase):

@@ -11,9 +11,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import TestCase
 
+from core.models import SentReminder
+from core.reminder_mail import send_reminder_email
 from core.testing import add_member, make_company, make_user
-from training.models import ReminderLog
-from training.tasks import send_training_reminder
 from training.tests import factories as f
 
 D = datetime.date
@@ -45,9 +45,10 @@ class ReminderTests(TestCase):
         f.record(self.ana, self.course, D(2024, 7, 1))  # due 2025-07-01
         f.record(self.luis, self.course, D(2025, 5, 1))  # due 2026-05-01
 
-    def run_command(self) -> str:
+    def run_command(self, name: str = "send_reminders") -> str:
         out = StringIO()
-        call_command("send_training_reminders", stdout=out)
+        with self.captureOnCommitCallbacks(execute=True):
+            call_command(name, stdout=out)
         return out.getvalue()
 
     def test_before_and_after_the_due_date_each_reminder_goes_once(self) -> None:
@@ -55,28 +56,31 @@ class ReminderTests(TestCase):
             self.run_command()
         self.assertEqual(mail.outbox, [], "more than 30 days ahead: nothing to say")
         with at(D(2025, 6, 5)):
-            self.run_command()
-            self.run_command()
+            self.assertIn("queued: training_course", self.run_command())
+            self.assertIn("0 reminder(s) queued", self.run_command())
         self.assertEqual(len(mail.outbox), 1)
         message = mail.outbox[0]
         self.assertEqual(message.to, ["jefe@acme.test"])
-        self.assertIn("Ana Ruiz: Manejo de sellos", message.body)
-        self.assertIn("Vencen en los próximos 30 días:", message.body)
-        self.assertIn("Recordatorio de capacitación", message.subject)
-        self.assertIn("2025-07-01", message.body)
+        self.assertEqual(
+            message.subject,
+            "Capacitación: Ana Ruiz — Manejo de sellos — vence en 26 días (2025-07-01)",
+        )
         self.assertNotIn("Luis", message.body)
         with at(D(2025, 7, 2)):
             self.run_command()
         with at(D(2025, 7, 20)):
             self.run_command()
         self.assertEqual(len(mail.outbox), 2)
-        self.assertIn("Vencidos:", mail.outbox[1].body, "in the company's language")
+        self.assertIn("vencido (vencía el 2025-07-01)", mail.outbox[1].body, "company's language")
         self.assertIn(f"/companies/{self.company.pk}/training/matrix/", mail.outbox[1].body)
         self.assertEqual(
-            sorted(ReminderLog.objects.values_list("kind", "key")),
-            [("after", "2025-07-01"), ("before", "2025-07-01")],
+            sorted(SentReminder.objects.values_list("key", "stage")),
+            [
+                (f"{self.ana.pk}:{self.course.pk}:2025-07-01", "30"),
+                (f"{self.ana.pk}:{self.course.pk}:2025-07-01", "overdue"),
+            ],
         )
-        self.assertTrue(all(ReminderLog.objects.values_list("sent_at", flat=True)))
+        self.assertTrue(all(SentReminder.objects.values_list("sent_at", flat=True)))
 
     def test_people_without_a_manager_go_to_the_companys_officers_and_admins(self) -> None:
         new = f.employee(self.company, "Eva", "Luna", roles=list(self.course.roles.all()))
@@ -87,9 +91,9 @@ class ReminderTests(TestCase):
         self.assertIn(new.full_name, mail.outbox[0].body)
 
     def test_a_failed_email_is_retried_by_the_next_run(self) -> None:
-        with at(D(2025, 6, 5)), mock.patch("training.tasks.send_mail", side_effect=OSError):
+        with at(D(2025, 6, 5)), mock.patch("core.reminder_mail.send_mail", side_effect=OSError):
             self.run_command()
-        self.assertEqual(ReminderLog.objects.get().sent_at, None)
+        self.assertEqual(SentReminder.objects.get().sent_at, None)
         with at(D(2025, 6, 6)):
             self.run_command()
         self.assertEqual(len(mail.outbox), 1)
@@ -97,11 +101,18 @@ class ReminderTests(TestCase):
     def test_the_task_sends_nothing_for_rows_already_sent(self) -> None:
         with at(D(2025, 6, 5)):
             self.run_command()
-        ids = list(ReminderLog.objects.values_list("pk", flat=True))
-        self.assertEqual(send_training_reminder.call(ids), 0)
+        ids = list(SentReminder.objects.values_list("pk", flat=True))
+        self.assertEqual(send_reminder_email.call(ids), 0)
         self.assertEqual(len(mail.outbox), 1)
 
     def test_inactive_people_get_no_reminders(self) -> None:
         self.ana.deactivate()
         with at(D(2025, 7, 20)):
-            self.assertIn("0 new reminder(s)", self.run_command())
+            self.assertIn("0 reminder(s) queued", self.run_command())
+
+    def test_the_old_command_name_still_works_and_sends_nothing_twice(self) -> None:
+        with at(D(2025, 6, 5)):
+            self.run_command("send_training_reminders")
+            self.run_command("send_deadline_reminders")
+            self.run_command()
+        self.assertEqual(len(mail.outbox), 1)

@@ -11,7 +11,6 @@ the changes file is applied to the published version VERSION as a new version.
 
 from __future__ import annotations
 
-import argparse
 import datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from catalogue import changes, importers
 from catalogue.models import Catalogue
+from core.cli import iso_date
 
 SHIPPED_CHANGES = (
     # (file under SHARED_DATA_DIR/msc, base version, new version, effective date, name)
@@ -33,12 +33,6 @@ SHIPPED_CHANGES = (
     ),
 )
 
-
-def _date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date; use YYYY-MM-DD") from exc
 
 
 class Command(BaseCommand):
@@ -57,7 +51,7 @@ class Command(BaseCommand):
         parser.add_argument("--version", dest="catalogue_version", help="catalogue version")
         parser.add_argument("--name", help="default: 'CTPAT Minimum Security Criteria <version>'")
         parser.add_argument("--publisher", default=importers.DEFAULT_PUBLISHER)
-        parser.add_argument("--effective", type=_date, help="effective date, YYYY-MM-DD")
+        parser.add_argument("--effective", type=iso_date, help="effective date, YYYY-MM-DD")
         parser.add_argument("--changes", help="a changes file (catalogue/changes.py) to apply")
         parser.add_argument("--base", help="with --changes: the version the changes apply to")
 

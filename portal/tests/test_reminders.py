@@ -1,0 +1,187 @@
+"""The one reminder registry across apps: every kind registered, a person's task list
+across apps and companies (overdue first, queries that do not grow with the rows), and no
+import cycle between the apps' reminder modules."""
+
+from __future__ import annotations
+
+import ast
+import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import User
+from actions.models import CorrectiveAction
+from applications.models import Application
+from certification.choices import State
+from certification.tests.factories import certification_in
+from companies.models import Company
+from core import reminders
+from core.testing import add_member, make_company, make_user
+from profiles.models import SecurityProfile
+from profiles.tests.factories import add_evidence, answer, make_catalogue
+from training.tests import factories as f
+
+ROOT = Path(settings.BASE_DIR)
+KINDS = [
+    "annual_review",
+    "certification_deadline",
+    "corrective_action",
+    "evidence_expiry",
+    "training_course",
+]
+
+
+def days(n: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+class RegistryTests(TestCase):
+    def test_every_reminder_of_every_app_is_one_registered_kind(self) -> None:
+        self.assertEqual([k.name for k in reminders.kinds()], KINDS)
+
+    def test_no_reminder_module_imports_another_app_or_core_an_app(self) -> None:
+        """The old cycle was actions/reminders.py <-> profiles/reminders.py: each app's
+        reminders module now imports only its own app, the apps below it and core."""
+        apps = {p.parent.name for p in ROOT.glob("*/apps.py")}
+
+        def imported(path: Path) -> set[str]:
+            tree = ast.parse(path.read_text())
+            names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+            names |= {
+                n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module
+            }
+            return {name.split(".")[0] for name in names} & apps
+
+        for module in ("reminders.py", "reminder_mail.py", "reminder_migrations.py"):
+            self.assertLessEqual(imported(ROOT / "core" / module), {"core"}, module)
+        owners = {p.parent.name: imported(p) for p in ROOT.glob("*/reminders.py")}
+        self.assertEqual(
+            sorted(owners), ["actions", "certification", "core", "profiles", "training"]
+        )
+        for app, uses in owners.items():
+            reminder_apps = {a for a in uses if a in owners and a not in (app, "core")}
+            for other in reminder_apps:
+                self.assertNotIn(app, owners[other], f"{app}/reminders.py <-> {other}")
+        self.assertNotIn("profiles", owners["actions"])
+
+
+class TasksForTests(TestCase):
+    """One person who is officer of one company and administrator of another."""
+
+    person: User
+    colleague: User
+    acme: Company
+    maple: Company
+    stranger: Company
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.person = make_user("pat@acme.test")
+        cls.acme = make_company("Acme Imports LLC")
+        cls.maple = make_company("Maple Brokers Inc")
+        add_member(cls.acme, cls.person, "officer")
+        add_member(cls.maple, cls.person, "admin")
+        cls.colleague = make_user("lee@acme.test")
+        add_member(cls.acme, cls.colleague, "user")
+        cls.stranger = make_company("Transportes del Norte")
+        make_catalogue()
+
+    def add_rows(self, n: int) -> None:
+        """n of each kind of task in both companies (and some for other people)."""
+        for company in (self.acme, self.maple):
+            for i in range(n):
+                CorrectiveAction.objects.create(
+                    company=company, title=f"Fix {i}", owner=self.person, due_date=days(i - 3)
+                )
+            guard = f.role(company, f"guard{n}")
+            course = f.course(company, f"seal{n}", roles=[guard], refresher_months=12)
+            for i in range(n):
+                person = f.employee(company, f"E{i}", f"N{n}", roles=[guard])
+                f.record(person, course, days(-365 + 10 + i))
+        CorrectiveAction.objects.create(
+            company=self.stranger, title="Not theirs", due_date=days(-30)
+        )
+        CorrectiveAction.objects.create(
+            company=self.acme, title="Lee's", owner=self.colleague, due_date=days(-30)
+        )
+
+    def test_everything_waiting_on_a_person_overdue_first(self) -> None:
+        Application.objects.create(
+            company=self.acme,
+            status="submitted",
+            submitted_at=timezone.now() - datetime.timedelta(days=300),
+        )
+        profile = SecurityProfile.start(self.acme)
+        response = answer(profile, "3.1", owner=self.person)
+        add_evidence(response, "Partner certificate", expires_on=days(20))
+        add_evidence(answer(profile, "4.1", owner=self.colleague), "Not mine", expires_on=days(5))
+        CorrectiveAction.objects.create(
+            company=self.acme, title="Fix the fence", owner=self.person, due_date=days(-10)
+        )
+        CorrectiveAction.objects.create(company=self.maple, title="Unowned", due_date=days(5))
+        CorrectiveAction.objects.create(company=self.stranger, title="Theirs", due_date=days(-9))
+        guard = f.role(self.maple)
+        f.employee(self.maple, "Eva", "Luna", roles=[guard])
+        f.course(self.maple, roles=[guard], title_en="Seal handling")  # never taken
+        certification_in(
+            State.CERTIFIED,
+            self.maple,
+            certified_at=timezone.now() - datetime.timedelta(days=365 - 12),
+        )
+
+        tasks = reminders.tasks_for(self.person)
+
+        self.assertEqual(
+            [(t.kind, str(t.title), t.due) for t in tasks],
+            [
+                ("training_course", "Training: Eva Luna — Seal handling", None),
+                ("corrective_action", "Corrective action: Fix the fence", days(-10)),
+                ("corrective_action", "Corrective action: Unowned", days(5)),
+                ("annual_review", "Annual security profile review: Maple Brokers Inc", days(12)),
+                ("certification_deadline", "Validation: Maple Brokers Inc", days(12)),
+                ("evidence_expiry", "Evidence to renew: Partner certificate", days(20)),
+                ("annual_review", "Annual security profile review: Acme Imports LLC", days(65)),
+            ],
+        )
+        today = timezone.localdate()
+        self.assertEqual([t.overdue(today) for t in tasks][:3], [True, True, False])
+        unowned = CorrectiveAction.objects.get(title="Unowned")
+        self.assertEqual(tasks[2].url, unowned.get_absolute_url())
+        self.assertEqual({t.email for t in tasks}, {"pat@acme.test"})
+
+    def test_the_program_office_sees_the_clocks_assigned_to_it(self) -> None:
+        specialist = make_user("spec@cbp.test", program_role="specialist")
+        certification_in(
+            State.UNDER_REVIEW,
+            self.maple,
+            applied_at=timezone.now() - datetime.timedelta(days=95),
+            assigned_to=specialist,
+        )
+        self.assertEqual(
+            [(t.kind, t.key.split(":")[1]) for t in reminders.tasks_for(specialist)],
+            [("certification_deadline", "certification_sla")],
+        )
+        self.assertNotIn("certification_sla", [t.key for t in reminders.tasks_for(self.person)])
+
+    def queries(self) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            tasks = reminders.tasks_for(self.person)
+        return len(captured), len(tasks)
+
+    def test_the_number_of_queries_does_not_grow_with_the_rows(self) -> None:
+        certification_in(State.UNDER_REVIEW, self.maple)
+        self.add_rows(2)
+        few, small = self.queries()
+        self.add_rows(6)
+        many, large = self.queries()
+        self.assertGreater(large, small)
+        self.assertEqual(few, many)
+        # memberships 1, managers 1, annual review 2, evidence 1, actions 1, training 6,
+        # certification 4
+        with self.assertNumQueries(16):
+            reminders.tasks_for(self.person)
