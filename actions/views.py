@@ -13,39 +13,44 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from actions.choices import ActionStatus
-from actions.forms import ActionEvidenceForm, ActionFilterForm, ActionForm
+from actions.filters import ActionFilter
+from actions.forms import ActionEvidenceForm, ActionForm
 from actions.models import ActionEvidence, CorrectiveAction
 from companies.context_processors import remember_company
 from companies.models import Company
 from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
+from core.lists import Listing, col, list_page
 from core.tenancy import get_for_user_or_404
 from profiles.uploads import attach, store_file
 
+ACTION_COLUMNS = [
+    col("title", _l("Action")),
+    col("criterion_ref", _l("Criterion")),
+    col("owner", _l("Owner"), "owner__email"),
+    col("due_date", _l("Due date")),
+    col("status", _l("Status")),
+]
+ACTION_CSV = ["title", "criterion_ref", "owner", "due_date", "status", "completed_at"]
 
-def _filtered(company: Company, filters: ActionFilterForm) -> Any:
-    actions = CorrectiveAction.objects.filter(company=company).select_related("owner")
-    data = filters.cleaned_data if filters.is_valid() else {"status": "", "owner": ""}
-    status = data["status"]
-    if status == "":
-        actions = actions.open()
-    elif status == "overdue":
-        actions = actions.overdue()
-    elif status != "all":
-        actions = actions.filter(status=status)
-    owner = data["owner"]
-    if owner == "none":
-        actions = actions.filter(owner__isnull=True)
-    elif owner:
-        actions = actions.filter(owner_id=int(owner))
-    return actions
+
+def _action_row(a: CorrectiveAction) -> list[Any]:
+    return [
+        a.title,
+        a.criterion_ref,
+        a.owner.email if a.owner else "",
+        a.due_date.isoformat() if a.due_date else "",
+        a.status,
+        a.completed_at.isoformat() if a.completed_at else "",
+    ]
 
 
 @login_required
-def action_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+def action_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
     action = "edit" if request.method == "POST" else "view"
     company = get_for_user_or_404(Company, request.user, action, pk=company_pk)
     remember_company(request, company)
@@ -60,11 +65,24 @@ def action_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespo
             idempotency.done(claimed, created.get_absolute_url())
         messages.success(request, _("Corrective action added."))
         return redirect(created)
-    filters = ActionFilterForm(request.GET or None, company=company)
+    listing = list_page(
+        request,
+        CorrectiveAction.objects.for_user(request.user, "view")
+        .filter(company=company)
+        .select_related("owner"),
+        ActionFilter,
+        ACTION_COLUMNS,
+        default_sort=("due_date", "pk"),
+        empty_text=_("No corrective actions."),
+        export=_action_row,
+        export_header=ACTION_CSV,
+        filename=f"actions-{company.pk}.csv",
+    )
+    if not isinstance(listing, Listing):
+        return listing
     context = {
         "company": company,
-        "actions": _filtered(company, filters),
-        "filters": filters,
+        "listing": listing,
         "form": form,
         "may_edit": Company.objects.for_user(request.user, "edit").filter(pk=company.pk).exists(),
         "today": timezone.localdate(),

@@ -9,20 +9,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from companies.models import Company
 from core import files, idempotency, uploads
 from core.http import AuthenticatedHttpRequest
+from core.lists import Listing, col, list_page
 from core.tenancy import get_for_user_or_404
 from incidents import report
+from incidents.filters import IncidentFilter
 from incidents.forms import (
     AnonymousReportForm,
     IncidentActionForm,
@@ -38,11 +40,43 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
+INCIDENT_COLUMNS = [
+    col("occurred_at", _l("When it happened")),
+    col("kind", _l("Kind")),
+    col("title", _l("Title")),
+    col("status", _l("Status")),
+]
+INCIDENT_CSV = ["occurred_at", "created_at", "kind", "title", "status", "location", "anonymous"]
+
+
+def _incident_row(i: Incident) -> list[Any]:
+    return [
+        i.occurred_at.isoformat(),
+        i.created_at.isoformat(),
+        i.kind,
+        i.title,
+        i.status,
+        i.location,
+        i.anonymous,
+    ]
+
+
 @login_required
-def incident_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+def incident_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
     company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
-    incidents = Incident.objects.filter(company=company).prefetch_related("notifications")
-    page = Paginator(incidents, 50).get_page(request.GET.get("page"))
+    listing = list_page(
+        request,
+        Incident.objects.for_user(request.user, "view").filter(company=company),
+        IncidentFilter,
+        INCIDENT_COLUMNS,
+        default_sort=("-occurred_at",),
+        empty_text=_("No incidents recorded."),
+        export=_incident_row,
+        export_header=INCIDENT_CSV,
+        filename=f"incidents-{company.pk}.csv",
+    )
+    if not isinstance(listing, Listing):
+        return listing
     can_manage = Company.objects.for_user(request.user, "manage").filter(pk=company.pk).exists()
     # Only those who may rotate the link see it: it is handed out on posters, not browsed.
     link = report.link_for(company) if can_manage else None
@@ -51,7 +85,7 @@ def incident_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRes
         "incidents/incident_list.html",
         {
             "company": company,
-            "page": page,
+            "listing": listing,
             "link": link,
             "report_link": request.build_absolute_uri(link.get_absolute_url()) if link else "",
         },

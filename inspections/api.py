@@ -6,12 +6,9 @@ shared point rules in `workflow.answer_errors`."""
 
 from __future__ import annotations
 
-import datetime
 import uuid
 from typing import Any, cast
 
-import django_filters
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -24,70 +21,10 @@ from actions.api import company_or_404
 from core.api import TenantViewSet, ValidatedModelSerializer
 from core.files import ProtectedFileURLField
 from core.idempotency import api_key
-from inspections.choices import Direction, Result
+from inspections.choices import Result
+from inspections.filters import InspectionFilter
 from inspections.models import Inspection, InspectionResult, checklist_for
 from inspections.workflow import PointAnswer, answer_errors, record_inspection
-
-STATUSES = [
-    ("complete", "complete"),
-    ("incomplete", "incomplete"),
-    ("passed", "passed"),
-    ("failed", "failed"),
-    ("signed", "signed"),
-    ("unsigned", "unsigned"),
-]
-
-
-def day_start(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-class DateRangeFilterSet(django_filters.FilterSet):  # type: ignore[misc]
-    """`date_from` / `date_to` (inclusive days, in the portal's time zone) on the field each
-    resource names in `date_field`, turned into a range on the indexed timestamp."""
-
-    date_field = "created_at"
-
-    date_from = django_filters.DateFilter(method="filter_from", label="From (YYYY-MM-DD)")
-    date_to = django_filters.DateFilter(method="filter_to", label="To, inclusive (YYYY-MM-DD)")
-
-    def filter_from(self, queryset: QuerySet[Any], name: str, value: datetime.date) -> Any:
-        return queryset.filter(**{f"{self.date_field}__gte": day_start(value)})
-
-    def filter_to(self, queryset: QuerySet[Any], name: str, value: datetime.date) -> Any:
-        following = day_start(value + datetime.timedelta(days=1))
-        return queryset.filter(**{f"{self.date_field}__lt": following})
-
-
-class InspectionFilter(DateRangeFilterSet):
-    date_field = "performed_at"
-
-    iit_number = django_filters.CharFilter(lookup_expr="iexact", label="Container / trailer number")
-    direction = django_filters.ChoiceFilter(choices=Direction.choices)
-    status = django_filters.ChoiceFilter(
-        choices=STATUSES,
-        method="filter_status",
-        label="complete, incomplete, passed, failed, signed or unsigned",
-    )
-
-    class Meta:
-        model = Inspection
-        fields = ["company", "iit_number", "direction", "status", "date_from", "date_to"]
-
-    def filter_status(self, queryset: Any, name: str, value: str) -> Any:
-        if value == "complete":
-            return queryset.complete()
-        if value == "incomplete":
-            return queryset.filter(
-                Q(points_open__gt=0)
-                | Q(pest_checked=False)
-                | Q(direction=Direction.OUTBOUND, vvtt_done=False)
-            )
-        if value == "passed":
-            return queryset.filter(points_failed=0, pest_found=False)
-        if value == "failed":
-            return queryset.filter(Q(points_failed__gt=0) | Q(pest_found=True))
-        return queryset.filter(signed_off_at__isnull=value == "unsigned")
 
 
 class InspectionResultSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
