@@ -194,14 +194,32 @@ def bind(
     queryset: QuerySet[Any],
     filterset_class: type[BaseFilterSet],
     hide: Iterable[str] = ("company",),
+    company: Any = None,
+    initial: dict[str, str] | None = None,
 ) -> BaseFilterSet:
     """The list's FilterSet bound to the request's query string, without the fields the
-    page fixes by its address (the company in the URL)."""
-    filterset = filterset_class(request.GET, queryset=queryset, request=request)
+    page fixes by its address (the company in the URL); with `company`, a choice of a
+    model that belongs to a company offers that company's rows only. `initial` holds the
+    values a filter takes while the query string does not name it at all (a page that
+    shows active employees until the reader chooses otherwise)."""
+    data = request.GET.copy()
+    for name, value in (initial or {}).items():
+        if name not in data:
+            data[name] = value
+    filterset = filterset_class(data, queryset=queryset, request=request)
     for name in hide:
         filterset.filters.pop(name, None)
         filterset.form.fields.pop(name, None)
+    if company is not None:
+        for form_field in filterset.form.fields.values():
+            choices = getattr(form_field, "queryset", None)
+            if choices is not None and _has_company(choices.model):
+                form_field.queryset = choices.filter(company=company)
     return filterset
+
+
+def _has_company(model: Any) -> bool:
+    return any(f.name == "company" for f in model._meta.get_fields())
 
 
 def is_filtered(request: HttpRequest, filterset: BaseFilterSet) -> bool:
@@ -222,11 +240,13 @@ def list_page(
     export_header: Sequence[Any] = (),
     filename: str = "list.csv",
     hide: Iterable[str] = ("company",),
+    company: Any = None,
+    initial: dict[str, str] | None = None,
 ) -> Listing | StreamingHttpResponse:
     """The filtered, sorted page of `queryset` (which must start from `for_user`), or its
     CSV when the request asks `?export=csv` and the page offers `export` (a function from
     one row to its CSV cells, under `export_header`)."""
-    filterset = bind(request, queryset, filterset_class, hide)
+    filterset = bind(request, queryset, filterset_class, hide, company, initial)
     rows = sorted_rows(request, filterset.qs, columns, default_sort)
     if export is not None and request.GET.get(EXPORT) == "csv":
         return csv_response(filename, export_header, rows, export)

@@ -184,7 +184,7 @@ class PageListFiltersTests(ListFilterWorld):
         their_course = training.course(self.other_company, code="seal_check")
         pages = [
             (reverse("personnel:employee-list", args=[company.pk]), "facility", theirs.pk),
-            (reverse("personnel:employee-list", args=[company.pk]), "role", their_role.pk),
+            (reverse("personnel:employee-list", args=[company.pk]), "roles", their_role.pk),
             (reverse("training:matrix", args=[company.pk]), "course", their_course.pk),
             (reverse("actions:action-list", args=[company.pk]), "owner", self.users["other"].pk),
             (
