@@ -13,11 +13,13 @@ from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from actions.models import CorrectiveAction
 from audits import workflow
 from audits.choices import FindingResult
+from audits.filters import AuditFilter
 from audits.forms import AuditForm, CompleteForm, FindingForm, PhotoForm
 from audits.models import Finding, FindingPhoto, MockAudit
 from catalogue.models import Criterion
@@ -25,6 +27,7 @@ from companies.context_processors import remember_company
 from companies.models import Company
 from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
+from core.lists import Listing, col, list_page
 from core.tenancy import get_for_user_or_404
 from profiles.models import NoCatalogue, Response, SecurityProfile
 from profiles.uploads import attach, store_file
@@ -34,8 +37,26 @@ def _may_edit(request: AuthenticatedHttpRequest, company: Company) -> bool:
     return Company.objects.for_user(request.user, "edit").filter(pk=company.pk).exists()
 
 
+AUDIT_COLUMNS = [
+    col("title", _l("Audit")),
+    col("kind", _l("Kind")),
+    col("auditor", _l("Auditor"), "auditor__email"),
+    col("created_at", _l("Started")),
+    col("status", _l("Status")),
+    col("fails", _l("Fail")),
+    col("observations", _l("Observation")),
+]
+AUDIT_CSV = ["title", "kind", "auditor", "created_at", "status", "fails", "observations"]
+
+
+def _audit_row(a: Any) -> list[Any]:
+    auditor = a.auditor.email if a.auditor else ""
+    started = a.created_at.isoformat()
+    return [a.title, a.kind, auditor, started, a.status, a.fails, a.observations]
+
+
 @login_required
-def audit_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+def audit_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
     action = "edit" if request.method == "POST" else "view"
     company = get_for_user_or_404(Company, request.user, action, pk=company_pk)
     remember_company(request, company)
@@ -56,16 +77,30 @@ def audit_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespon
             idempotency.done(claimed, audit.get_absolute_url())
         return redirect(audit)
     audits = (
-        MockAudit.objects.filter(company=company)
+        MockAudit.objects.for_user(request.user, "view")
+        .filter(company=company)
         .select_related("auditor")
         .annotate(
             fails=Count("findings", filter=_result(FindingResult.FAIL)),
             observations=Count("findings", filter=_result(FindingResult.OBSERVATION)),
         )
     )
+    listing = list_page(
+        request,
+        audits,
+        AuditFilter,
+        AUDIT_COLUMNS,
+        default_sort=("-created_at",),
+        empty_text=_("No audits yet."),
+        export=_audit_row,
+        export_header=AUDIT_CSV,
+        filename=f"audits-{company.pk}.csv",
+    )
+    if not isinstance(listing, Listing):
+        return listing
     context = {
         "company": company,
-        "audits": audits,
+        "listing": listing,
         "form": form,
         "may_edit": _may_edit(request, company),
     }

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
@@ -16,11 +15,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from companies.models import Company
 from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
+from core.lists import Listing, col, list_page
 from core.tenancy import get_for_user_or_404
 from personnel.models import Employee
 from personnel.sensitive import company_allows
@@ -28,6 +29,7 @@ from personnel.tables import ImportRefused
 from training import forms
 from training.effectiveness import effectiveness
 from training.export import as_csv, as_xlsx
+from training.filters import CourseFilter, SessionFilter
 from training.importers import import_attendance
 from training.matrix import Matrix, build_matrix
 from training.models import (
@@ -148,15 +150,45 @@ def matrix_export(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRes
     return response
 
 
+COURSE_COLUMNS = [
+    col("title", _l("Course"), "title_en"),
+    col("criteria", _l("MSC criteria"), sortable=False),
+    col("refresher_months", _l("Refresher")),
+    col("roles", _l("Required for"), sortable=False),
+]
+COURSE_CSV = ["code", "title_en", "title_es", "criteria", "refresher_months", "roles", "active"]
+
+
+def _course_row(c: Course) -> list[Any]:
+    roles = ", ".join(r.code for r in c.roles.all())
+    criteria = ", ".join(str(x) for x in c.criteria)
+    return [c.code, c.title_en, c.title_es, criteria, c.refresher_months, roles, c.active]
+
+
 @login_required
-def course_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+def course_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
     company = _company(request, company_pk, "edit" if request.method == "POST" else "view")
     form = forms.CourseForm(request.POST or None, company=company)
     if request.method == "POST" and form.is_valid():
         return idempotency.save_once(request, form, lambda c: c.get_absolute_url())
-    courses = Course.objects.filter(company=company).prefetch_related("roles")
+    listing = list_page(
+        request,
+        Course.objects.for_user(request.user, "view")
+        .filter(company=company)
+        .prefetch_related("roles"),
+        CourseFilter,
+        COURSE_COLUMNS,
+        default_sort=("title_en",),
+        company=company,
+        empty_text=_("No courses yet."),
+        export=_course_row,
+        export_header=COURSE_CSV,
+        filename=f"courses-{company.pk}.csv",
+    )
+    if not isinstance(listing, Listing):
+        return listing
     return render(
-        request, "training/course_list.html", {"company": company, "courses": courses, "form": form}
+        request, "training/course_list.html", {"company": company, "listing": listing, "form": form}
     )
 
 
@@ -219,17 +251,45 @@ def course_retrain(request: AuthenticatedHttpRequest, company_pk: int, pk: int) 
     )
 
 
+SESSION_COLUMNS = [
+    col("held_on", _l("Date")),
+    col("course", _l("Course"), "course__title_en"),
+    col("trainer", _l("Trainer")),
+    col("facility", _l("Facility"), "facility__name", "facility__city"),
+    col("attendees", _l("Attendees")),
+]
+SESSION_CSV = ["held_on", "course", "trainer", "facility", "attendees", "topics"]
+
+
+def _session_row(s: TrainingSession) -> list[Any]:
+    facility = str(s.facility) if s.facility else ""
+    return [s.held_on.isoformat(), s.course.code, s.trainer, facility, s.attendees, s.topics]
+
+
 @login_required
-def session_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+def session_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
     company = _company(request, company_pk, "view")
     sessions = (
-        TrainingSession.objects.filter(company=company)
+        TrainingSession.objects.for_user(request.user, "view")
+        .filter(company=company)
         .select_related("course", "facility")
         .annotate(attendees=Count("records"))
-        .order_by("-held_on", "-pk")
     )
-    page = Paginator(sessions, 50).get_page(request.GET.get("page"))
-    return render(request, "training/session_list.html", {"company": company, "page": page})
+    listing = list_page(
+        request,
+        sessions,
+        SessionFilter,
+        SESSION_COLUMNS,
+        default_sort=("-held_on", "-pk"),
+        company=company,
+        empty_text=_("No sessions yet."),
+        export=_session_row,
+        export_header=SESSION_CSV,
+        filename=f"training-sessions-{company.pk}.csv",
+    )
+    if not isinstance(listing, Listing):
+        return listing
+    return render(request, "training/session_list.html", {"company": company, "listing": listing})
 
 
 @login_required
