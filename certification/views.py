@@ -13,16 +13,19 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from catalogue.models import Criterion
 from certification import deadlines, workflow
 from certification import forms as f
 from certification.choices import AppealOutcome, Finding, ReportStatus, State
+from certification.filters import CertificationFilter
 from certification.models import (
     Appeal,
     Certification,
@@ -33,6 +36,7 @@ from certification.models import (
 from certification.workflow import TransitionNotAllowed
 from core import idempotency
 from core.http import AuthenticatedHttpRequest
+from core.lists import Listing, col, list_page
 
 UPCOMING_DAYS = 90
 
@@ -47,8 +51,32 @@ def _certification(request: AuthenticatedHttpRequest, pk: int) -> Certification:
     return get_object_or_404(Certification.objects.select_related("company", "assigned_to"), pk=pk)
 
 
+QUEUE_COLUMNS = [
+    col("account", _l("Account"), "company__pk"),
+    col("company", _l("Company"), "company__legal_name"),
+    col("status", _l("Status")),
+    col("assigned_to", _l("Specialist"), "assigned_to__email"),
+    col("applied_at", _l("Certify by (90-day SLA)")),
+    col("responded", _l("Profile review")),
+]
+QUEUE_CSV = ["account", "company", "status", "specialist", "certify_by", "sla_breached"]
+
+
+def _queue_row(c: Certification) -> list[Any]:
+    due = c.certification_due()
+    specialist = c.assigned_to.email if c.assigned_to else ""
+    return [
+        c.company.account_number,
+        c.company.legal_name,
+        c.status,
+        specialist,
+        due.isoformat() if due else "",
+        c.sla_breached(),
+    ]
+
+
 @login_required
-def certification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+def certification_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """The work queue and dashboard: applications to review (with their SLA clock),
     SLA breaches, suspensions awaiting a response, appeals, validations coming due."""
     _office(request)
@@ -59,9 +87,23 @@ def certification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "criterion_reviews",
         filter=Q(criterion_reviews__accepted=False, criterion_reviews__responded_at__isnull=False),
     )
-    queue = list(everyone.in_review_queue().annotate(responded=responded))
-    if request.GET.get("mine"):
-        queue = [c for c in queue if c.assigned_to_id == request.user.pk]
+    listing = list_page(
+        request,
+        Certification.objects.for_user(request.user, "view")
+        .in_review_queue()
+        .select_related("company", "assigned_to")
+        .annotate(responded=responded),
+        CertificationFilter,
+        QUEUE_COLUMNS,
+        default_sort=("applied_at",),
+        empty_text=_("No application is waiting."),
+        export=_queue_row,
+        export_header=QUEUE_CSV,
+        filename="review-queue.csv",
+    )
+    if not isinstance(listing, Listing):
+        return listing
+    queue = list(listing.page)
     horizon = today + datetime.timedelta(days=UPCOMING_DAYS)
     validations = [
         c
@@ -70,7 +112,7 @@ def certification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     ]
     validations.sort(key=lambda c: c.validation_due() or today)
     context = {
-        "queue": queue,
+        "listing": listing,
         "breaches": [c for c in queue if c.sla_breached(today)],
         "suspended": everyone.filter(status=State.SUSPENDED),
         "appeals": Appeal.objects.filter(outcome=AppealOutcome.PENDING).select_related(
