@@ -19,7 +19,7 @@ class CertificationFilter(TenantFilterSet):
     q = Search("company__legal_name", label=_("Company name contains"))
     status = django_filters.ChoiceFilter(choices=State.choices, label=_("Status"))
     assigned_to = django_filters.ModelChoiceFilter(
-        queryset=get_user_model().objects.exclude(program_role="").order_by("email"),
+        queryset=get_user_model().objects.order_by("email"),
         null_label=_("Nobody"),
         label=_("Specialist"),
     )

@@ -89,13 +89,14 @@ def certification_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     )
     listing = list_page(
         request,
-        Certification.objects.for_user(request.user, "view")
-        .in_review_queue()
+        Certification.objects.in_review_queue()
+        .for_user(request.user, "view")
         .select_related("company", "assigned_to")
         .annotate(responded=responded),
         CertificationFilter,
         QUEUE_COLUMNS,
         default_sort=("applied_at",),
+        hide=("company", "assigned_to"),  # the page offers "assigned to me" instead
         empty_text=_("No application is waiting."),
         export=_queue_row,
         export_header=QUEUE_CSV,

@@ -123,6 +123,7 @@ class Listing:
     query: str  # the filters and sort, without the page: for pager and export links
     filter_query: str  # the filters only: for the sort links
     filtered: bool  # the reader set at least one filter
+    sort: str = ""  # the `?sort=` in force, kept when the filter form is sent again
     empty_text: Any = ""
     export: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
@@ -264,6 +265,7 @@ def list_page(
         query=_query(request.GET, (PAGE, EXPORT)).urlencode(),
         filter_query=filter_query.urlencode(),
         filtered=is_filtered(request, filterset),
+        sort=request.GET.get(SORT, "") if _sort_key(request, columns)[0] else "",
         empty_text=empty_text,
         export=export is not None,
     )

@@ -261,7 +261,7 @@ SESSION_COLUMNS = [
 SESSION_CSV = ["held_on", "course", "trainer", "facility", "attendees", "topics"]
 
 
-def _session_row(s: TrainingSession) -> list[Any]:
+def _session_row(s: Any) -> list[Any]:  # annotated with `attendees`
     facility = str(s.facility) if s.facility else ""
     return [s.held_on.isoformat(), s.course.code, s.trainer, facility, s.attendees, s.topics]
 

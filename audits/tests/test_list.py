@@ -15,6 +15,7 @@ class AuditListTests(ListPageChecks, PersonaTestCase):
     list_url_name = "audits:audit-list"
     filter_query = {"kind": "consultant"}
     sort = "title"
+    profile: SecurityProfile
 
     @classmethod
     def setUpTestData(cls) -> None:
