@@ -24,29 +24,23 @@ from companies.context_processors import remember_company
 from companies.models import Company
 from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
-from core.lists import Listing, col, list_page
+from core.lists import ListSpec, col, render_list
 from core.tenancy import get_for_user_or_404
 from profiles.uploads import attach, store_file
 
-ACTION_COLUMNS = [
-    col("title", _l("Action")),
-    col("criterion_ref", _l("Criterion")),
-    col("owner", _l("Owner"), "owner__email"),
-    col("due_date", _l("Due date")),
-    col("status", _l("Status")),
-]
-ACTION_CSV = ["title", "criterion_ref", "owner", "due_date", "status", "completed_at"]
-
-
-def _action_row(a: CorrectiveAction) -> list[Any]:
-    return [
-        a.title,
-        a.criterion_ref,
-        a.owner.email if a.owner else "",
-        a.due_date.isoformat() if a.due_date else "",
-        a.status,
-        a.completed_at.isoformat() if a.completed_at else "",
-    ]
+ACTIONS = ListSpec(
+    ActionFilter,
+    [
+        col("title", _l("Action")),
+        col("criterion_ref", _l("Criterion")),
+        col("owner", _l("Owner"), "owner__email"),
+        col("due_date", _l("Due date")),
+        col("status", _l("Status")),
+    ],
+    default_sort=("due_date", "pk"),
+    csv=["title", "criterion_ref", ("owner", "owner.email"), "due_date", "status", "completed_at"],
+    empty_text=_l("No corrective actions."),
+)
 
 
 @login_required
@@ -65,29 +59,23 @@ def action_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespo
             idempotency.done(claimed, created.get_absolute_url())
         messages.success(request, _("Corrective action added."))
         return redirect(created)
-    listing = list_page(
-        request,
-        CorrectiveAction.objects.for_user(request.user, "view")
-        .filter(company=company)
-        .select_related("owner"),
-        ActionFilter,
-        ACTION_COLUMNS,
-        default_sort=("due_date", "pk"),
-        empty_text=_("No corrective actions."),
-        export=_action_row,
-        export_header=ACTION_CSV,
-        filename=f"actions-{company.pk}.csv",
-    )
-    if not isinstance(listing, Listing):
-        return listing
     context = {
         "company": company,
-        "listing": listing,
         "form": form,
         "may_edit": Company.objects.for_user(request.user, "edit").filter(pk=company.pk).exists(),
         "today": timezone.localdate(),
     }
-    return render(request, "actions/action_list.html", context, status=400 if form.errors else 200)
+    return render_list(
+        request,
+        ACTIONS,
+        CorrectiveAction.objects.for_user(request.user, "view")
+        .filter(company=company)
+        .select_related("owner"),
+        "actions/action_list.html",
+        context,
+        filename=f"actions-{company.pk}.csv",
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

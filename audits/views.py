@@ -27,7 +27,7 @@ from companies.context_processors import remember_company
 from companies.models import Company
 from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
-from core.lists import Listing, col, list_page
+from core.lists import ListSpec, col, render_list
 from core.tenancy import get_for_user_or_404
 from profiles.models import NoCatalogue, Response, SecurityProfile
 from profiles.uploads import attach, store_file
@@ -37,22 +37,29 @@ def _may_edit(request: AuthenticatedHttpRequest, company: Company) -> bool:
     return Company.objects.for_user(request.user, "edit").filter(pk=company.pk).exists()
 
 
-AUDIT_COLUMNS = [
-    col("title", _l("Audit")),
-    col("kind", _l("Kind")),
-    col("auditor", _l("Auditor"), "auditor__email"),
-    col("created_at", _l("Started")),
-    col("status", _l("Status")),
-    col("fails", _l("Fail")),
-    col("observations", _l("Observation")),
-]
-AUDIT_CSV = ["title", "kind", "auditor", "created_at", "status", "fails", "observations"]
-
-
-def _audit_row(a: Any) -> list[Any]:
-    auditor = a.auditor.email if a.auditor else ""
-    started = a.created_at.isoformat()
-    return [a.title, a.kind, auditor, started, a.status, a.fails, a.observations]
+AUDITS = ListSpec(
+    AuditFilter,
+    [
+        col("title", _l("Audit")),
+        col("kind", _l("Kind")),
+        col("auditor", _l("Auditor"), "auditor__email"),
+        col("created_at", _l("Started")),
+        col("status", _l("Status")),
+        col("fails", _l("Fail")),
+        col("observations", _l("Observation")),
+    ],
+    default_sort=("-created_at",),
+    csv=[
+        "title",
+        "kind",
+        ("auditor", "auditor.email"),
+        "created_at",
+        "status",
+        "fails",
+        "observations",
+    ],
+    empty_text=_l("No audits yet."),
+)
 
 
 @login_required
@@ -85,26 +92,16 @@ def audit_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespon
             observations=Count("findings", filter=_result(FindingResult.OBSERVATION)),
         )
     )
-    listing = list_page(
+    context = {"company": company, "form": form, "may_edit": _may_edit(request, company)}
+    return render_list(
         request,
+        AUDITS,
         audits,
-        AuditFilter,
-        AUDIT_COLUMNS,
-        default_sort=("-created_at",),
-        empty_text=_("No audits yet."),
-        export=_audit_row,
-        export_header=AUDIT_CSV,
+        "audits/audit_list.html",
+        context,
         filename=f"audits-{company.pk}.csv",
+        status=400 if form.errors else 200,
     )
-    if not isinstance(listing, Listing):
-        return listing
-    context = {
-        "company": company,
-        "listing": listing,
-        "form": form,
-        "may_edit": _may_edit(request, company),
-    }
-    return render(request, "audits/audit_list.html", context, status=400 if form.errors else 200)
 
 
 def _result(value: str) -> Q:

@@ -36,7 +36,7 @@ from certification.models import (
 from certification.workflow import TransitionNotAllowed
 from core import idempotency
 from core.http import AuthenticatedHttpRequest
-from core.lists import Listing, col, list_page
+from core.lists import ListSpec, col, render_list
 
 UPCOMING_DAYS = 90
 
@@ -51,28 +51,28 @@ def _certification(request: AuthenticatedHttpRequest, pk: int) -> Certification:
     return get_object_or_404(Certification.objects.select_related("company", "assigned_to"), pk=pk)
 
 
-QUEUE_COLUMNS = [
-    col("account", _l("Account"), "company__pk"),
-    col("company", _l("Company"), "company__legal_name"),
-    col("status", _l("Status")),
-    col("assigned_to", _l("Specialist"), "assigned_to__email"),
-    col("applied_at", _l("Certify by (90-day SLA)")),
-    col("responded", _l("Profile review")),
-]
-QUEUE_CSV = ["account", "company", "status", "specialist", "certify_by", "sla_breached"]
-
-
-def _queue_row(c: Certification) -> list[Any]:
-    due = c.certification_due()
-    specialist = c.assigned_to.email if c.assigned_to else ""
-    return [
-        c.company.account_number,
-        c.company.legal_name,
-        c.status,
-        specialist,
-        due.isoformat() if due else "",
-        c.sla_breached(),
-    ]
+QUEUE = ListSpec(
+    CertificationFilter,
+    [
+        col("account", _l("Account"), "company__pk"),
+        col("company", _l("Company"), "company__legal_name"),
+        col("status", _l("Status")),
+        col("assigned_to", _l("Specialist"), "assigned_to__email"),
+        col("applied_at", _l("Certify by (90-day SLA)")),
+        col("responded", _l("Profile review")),
+    ],
+    default_sort=("applied_at",),
+    csv=[
+        ("account", "company.account_number"),
+        ("company", "company.legal_name"),
+        "status",
+        ("specialist", "assigned_to.email"),
+        ("certify_by", "certification_due"),
+        "sla_breached",
+    ],
+    empty_text=_l("No application is waiting."),
+    hide=("company", "assigned_to"),  # the page offers "assigned to me" instead
+)
 
 
 @login_required
@@ -87,24 +87,6 @@ def certification_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         "criterion_reviews",
         filter=Q(criterion_reviews__accepted=False, criterion_reviews__responded_at__isnull=False),
     )
-    listing = list_page(
-        request,
-        Certification.objects.in_review_queue()
-        .for_user(request.user, "view")
-        .select_related("company", "assigned_to")
-        .annotate(responded=responded),
-        CertificationFilter,
-        QUEUE_COLUMNS,
-        default_sort=("applied_at",),
-        hide=("company", "assigned_to"),  # the page offers "assigned to me" instead
-        empty_text=_("No application is waiting."),
-        export=_queue_row,
-        export_header=QUEUE_CSV,
-        filename="review-queue.csv",
-    )
-    if not isinstance(listing, Listing):
-        return listing
-    queue = list(listing.page)
     horizon = today + datetime.timedelta(days=UPCOMING_DAYS)
     validations = [
         c
@@ -113,8 +95,6 @@ def certification_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     ]
     validations.sort(key=lambda c: c.validation_due() or today)
     context = {
-        "listing": listing,
-        "breaches": [c for c in queue if c.sla_breached(today)],
         "suspended": everyone.filter(status=State.SUSPENDED),
         "appeals": Appeal.objects.filter(outcome=AppealOutcome.PENDING).select_related(
             "certification__company"
@@ -128,7 +108,14 @@ def certification_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         .exclude(status__in=[State.APPLIED, State.UNDER_REVIEW]),
         "today": today,
     }
-    return render(request, "certification/certification_list.html", context)
+    queue = (
+        Certification.objects.in_review_queue()
+        .for_user(request.user, "view")
+        .select_related("company", "assigned_to")
+        .annotate(responded=responded)
+    )
+    template = "certification/certification_list.html"
+    return render_list(request, QUEUE, queue, template, context, filename="review-queue.csv")
 
 
 def _annual_cycle(certification: Certification) -> Any:

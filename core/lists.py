@@ -17,6 +17,7 @@ Guaranteed:
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,8 @@ from django.core.paginator import Page as CountedPage
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django_filters.filterset import BaseFilterSet
 
@@ -227,72 +230,120 @@ def is_filtered(request: HttpRequest, filterset: BaseFilterSet) -> bool:
     return any(request.GET.get(name, "") != "" for name in filterset.form.fields)
 
 
+@dataclass(frozen=True)
+class ListSpec:
+    """What one list is, declared once beside its view: its FilterSet (the API's
+    `filterset_class` too), the columns a reader may sort by, the default order, and the
+    CSV columns as attribute paths (`"owner.email"`; a `(header, path)` pair names the
+    header). `hide` drops filters the page fixes or does not offer; `initial` gives a
+    filter's value until the query string names it."""
+
+    filterset: type[BaseFilterSet]
+    columns: Sequence[Column]
+    default_sort: Sequence[str] = ("-pk",)
+    csv: Sequence[str | tuple[str, str]] = ()
+    empty_text: Any = NOTHING_YET
+    per_page: int = 50
+    count: bool = True
+    hide: Sequence[str] = ("company",)
+    initial: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def csv_header(self) -> list[str]:
+        return [c if isinstance(c, str) else c[0] for c in self.csv]
+
+    def csv_row(self, obj: Any) -> list[Any]:
+        return [cell(obj, c if isinstance(c, str) else c[1]) for c in self.csv]
+
+
+def cell(obj: Any, path: str) -> Any:
+    """The CSV value at `path` of `obj`: relations followed (a missing one gives ""),
+    methods called, dates in ISO form, a to-many relation as a comma-separated list."""
+    value = obj
+    for name in path.split("."):
+        if value is None:
+            return ""
+        value = getattr(value, name)
+        if callable(value) and hasattr(value, "all"):
+            value = ", ".join(str(v) for v in value.all())
+        elif callable(value):
+            value = value()
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return value
+
+
 def list_page(
     request: HttpRequest,
+    spec: ListSpec,
     queryset: QuerySet[Any],
-    filterset_class: type[BaseFilterSet],
-    columns: Sequence[Column],
     *,
-    default_sort: Sequence[str] = ("-pk",),
-    per_page: int = 50,
-    count: bool = True,
-    empty_text: Any = NOTHING_YET,
-    export: Callable[[Any], Sequence[Any]] | None = None,
-    export_header: Sequence[Any] = (),
-    filename: str = "list.csv",
-    hide: Iterable[str] = ("company",),
     company: Any = None,
-    initial: dict[str, str] | None = None,
+    filename: str = "list.csv",
 ) -> Listing | StreamingHttpResponse:
     """The filtered, sorted page of `queryset` (which must start from `for_user`), or its
-    CSV when the request asks `?export=csv` and the page offers `export` (a function from
-    one row to its CSV cells, under `export_header`)."""
-    filterset = bind(request, queryset, filterset_class, hide, company, initial)
-    rows = sorted_rows(request, filterset.qs, columns, default_sort)
-    if export is not None and request.GET.get(EXPORT) == "csv":
-        return csv_response(filename, export_header, rows, export)
+    CSV when the request asks `?export=csv` and the list declares CSV columns. With
+    `company`, a choice of company-owned rows (facility, role) offers that company's."""
+    filterset = bind(request, queryset, spec.filterset, spec.hide, company, spec.initial)
+    rows = sorted_rows(request, filterset.qs, spec.columns, spec.default_sort)
+    if spec.csv and request.GET.get(EXPORT) == "csv":
+        return csv_response(filename, spec.csv_header, rows, spec.csv_row)
     number = request.GET.get(PAGE)
     page: CountedPage[Any] | CountlessPage
-    if count:
-        page = Paginator(rows, per_page).get_page(number)
+    if spec.count:
+        page = Paginator(rows, spec.per_page).get_page(number)
     else:
-        page = countless_page(rows, number, per_page)
+        page = countless_page(rows, number, spec.per_page)
     filter_query = _query(request.GET, CONTROLS)
     return Listing(
         filterset=filterset,
         page=page,
-        headers=_headers(request, columns, filter_query),
+        headers=_headers(request, spec.columns, filter_query),
         query=_query(request.GET, (PAGE, EXPORT)).urlencode(),
         filter_query=filter_query.urlencode(),
         filtered=is_filtered(request, filterset),
-        sort=request.GET.get(SORT, "") if _sort_key(request, columns)[0] else "",
-        empty_text=empty_text,
-        export=export is not None,
+        sort=request.GET.get(SORT, "") if _sort_key(request, spec.columns)[0] else "",
+        empty_text=spec.empty_text,
+        export=bool(spec.csv),
     )
+
+
+def render_list(
+    request: HttpRequest,
+    spec: ListSpec,
+    queryset: QuerySet[Any],
+    template: str,
+    context: dict[str, Any],
+    *,
+    company: Any = None,
+    filename: str = "list.csv",
+    status: int = 200,
+) -> HttpResponseBase:
+    """`list_page` drawn with `template` (the `Listing` as `listing` in `context`), or
+    the CSV download."""
+    listing = list_page(request, spec, queryset, company=company, filename=filename)
+    if not isinstance(listing, Listing):
+        return listing
+    return render(request, template, {**context, "listing": listing}, status=status)
+
+
+def export_page(
+    request: HttpRequest, spec: ListSpec, queryset: QuerySet[Any], *, filename: str
+) -> StreamingHttpResponse:
+    """The CSV of the rows `list_page` would show for the same query string (all pages),
+    for an export with an address of its own."""
+    filterset = bind(request, queryset, spec.filterset, spec.hide, None, spec.initial)
+    rows = sorted_rows(request, filterset.qs, spec.columns, spec.default_sort)
+    return csv_response(filename, spec.csv_header, rows, spec.csv_row)
 
 
 class _Echo:
     def write(self, value: str) -> str:
         return value
-
-
-def export_page(
-    request: HttpRequest,
-    queryset: QuerySet[Any],
-    filterset_class: type[BaseFilterSet],
-    columns: Sequence[Column],
-    *,
-    default_sort: Sequence[str],
-    export: Callable[[Any], Sequence[Any]],
-    export_header: Sequence[Any],
-    filename: str,
-    hide: Iterable[str] = ("company",),
-) -> StreamingHttpResponse:
-    """The CSV of the rows `list_page` would show for the same query string (all pages),
-    for an export with an address of its own."""
-    filterset = bind(request, queryset, filterset_class, hide)
-    rows = sorted_rows(request, filterset.qs, columns, default_sort)
-    return csv_response(filename, export_header, rows, export)
 
 
 def csv_response(

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from companies.models import Company
 from core import files, idempotency, uploads
 from core.http import AuthenticatedHttpRequest
-from core.lists import Listing, col, list_page
+from core.lists import ListSpec, col, render_list
 from core.tenancy import get_for_user_or_404
 from incidents import report
 from incidents.filters import IncidentFilter
@@ -40,55 +40,34 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-INCIDENT_COLUMNS = [
-    col("occurred_at", _l("When it happened")),
-    col("kind", _l("Kind")),
-    col("title", _l("Title")),
-    col("status", _l("Status")),
-]
-INCIDENT_CSV = ["occurred_at", "created_at", "kind", "title", "status", "location", "anonymous"]
-
-
-def _incident_row(i: Incident) -> list[Any]:
-    return [
-        i.occurred_at.isoformat(),
-        i.created_at.isoformat(),
-        i.kind,
-        i.title,
-        i.status,
-        i.location,
-        i.anonymous,
-    ]
+INCIDENTS = ListSpec(
+    IncidentFilter,
+    [
+        col("occurred_at", _l("When it happened")),
+        col("kind", _l("Kind")),
+        col("title", _l("Title")),
+        col("status", _l("Status")),
+    ],
+    default_sort=("-occurred_at",),
+    csv=["occurred_at", "created_at", "kind", "title", "status", "location", "anonymous"],
+    empty_text=_l("No incidents recorded."),
+)
 
 
 @login_required
 def incident_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
     company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
-    listing = list_page(
-        request,
-        Incident.objects.for_user(request.user, "view").filter(company=company),
-        IncidentFilter,
-        INCIDENT_COLUMNS,
-        default_sort=("-occurred_at",),
-        empty_text=_("No incidents recorded."),
-        export=_incident_row,
-        export_header=INCIDENT_CSV,
-        filename=f"incidents-{company.pk}.csv",
-    )
-    if not isinstance(listing, Listing):
-        return listing
     can_manage = Company.objects.for_user(request.user, "manage").filter(pk=company.pk).exists()
     # Only those who may rotate the link see it: it is handed out on posters, not browsed.
     link = report.link_for(company) if can_manage else None
-    return render(
+    report_link = request.build_absolute_uri(link.get_absolute_url()) if link else ""
+    return render_list(
         request,
+        INCIDENTS,
+        Incident.objects.for_user(request.user, "view").filter(company=company),
         "incidents/incident_list.html",
-        {
-            "company": company,
-            "listing": listing,
-            "link": link,
-            "report_link": request.build_absolute_uri(link.get_absolute_url()) if link else "",
-        },
+        {"company": company, "link": link, "report_link": report_link},
+        filename=f"incidents-{company.pk}.csv",
     )
 
 

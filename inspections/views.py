@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from companies.context_processors import remember_company
 from companies.models import Company
 from core.http import AuthenticatedHttpRequest
-from core.lists import Listing, col, countless_page, list_page
+from core.lists import ListSpec, col, countless_page, render_list
 from core.pdf import pdf_response
 from core.tenancy import get_for_user_or_404
 from inspections import kpis
@@ -69,39 +69,31 @@ def _form_errors(form: Any) -> dict[str, list[str]]:
     return {name: [str(e) for e in errors] for name, errors in form.errors.items()}
 
 
-INSPECTION_COLUMNS = [
-    col("performed_at", _l("Date and time")),
-    col("iit_number", _l("Container / trailer")),
-    col("checklist_name", _l("Checklist")),
-    col("direction", _l("Movement")),
-    col("result", _l("Result"), sortable=False),
-    col("signed_off_at", _l("Signed off")),
-]
-INSPECTION_CSV = [
-    "performed_at",
-    "iit_number",
-    "checklist_name",
-    "direction",
-    "complete",
-    "passed",
-    "points_failed",
-    "points_open",
-    "signed_off_at",
-]
-
-
-def _inspection_row(i: Inspection) -> list[Any]:
-    return [
-        i.performed_at.isoformat(),
-        i.iit_number,
-        i.checklist_name,
-        i.direction,
-        i.is_complete,
-        i.passed,
-        i.points_failed,
-        i.points_open,
-        i.signed_off_at.isoformat() if i.signed_off_at else "",
-    ]
+INSPECTIONS = ListSpec(
+    InspectionFilter,
+    [
+        col("performed_at", _l("Date and time")),
+        col("iit_number", _l("Container / trailer")),
+        col("checklist_name", _l("Checklist")),
+        col("direction", _l("Movement")),
+        col("result", _l("Result"), sortable=False),
+        col("signed_off_at", _l("Signed off")),
+    ],
+    default_sort=("-performed_at",),
+    csv=[
+        "performed_at",
+        "iit_number",
+        "checklist_name",
+        "direction",
+        ("complete", "is_complete"),
+        "passed",
+        "points_failed",
+        "points_open",
+        "signed_off_at",
+    ],
+    empty_text=_l("No inspections yet."),
+    count=False,  # a log of 200,000 rows: newer / older links, never a COUNT
+)
 
 
 @login_required
@@ -109,24 +101,13 @@ def inspection_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpR
     company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
     remember_company(request, company)
     inspections = Inspection.objects.for_user(request.user, "view").filter(company=company)
-    listing = list_page(
+    return render_list(
         request,
+        INSPECTIONS,
         inspections.only(*INSPECTION_FIELDS),
-        InspectionFilter,
-        INSPECTION_COLUMNS,
-        default_sort=("-performed_at",),
-        count=False,  # a log of 200,000 rows: newer / older links, never a COUNT
-        empty_text=_("No inspections yet."),
-        export=_inspection_row,
-        export_header=INSPECTION_CSV,
-        filename=f"inspections-{company.pk}.csv",
-    )
-    if not isinstance(listing, Listing):
-        return listing
-    return render(
-        request,
         "inspections/inspection_list.html",
-        {"company": company, "listing": listing, "checklists": _checklists(company)},
+        {"company": company, "checklists": _checklists(company)},
+        filename=f"inspections-{company.pk}.csv",
     )
 
 

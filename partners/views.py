@@ -22,7 +22,7 @@ from companies.models import Company
 from core import idempotency
 from core.http import AuthenticatedHttpRequest
 from core.importing import clean_filename
-from core.lists import Listing, col, export_page, list_page
+from core.lists import ListSpec, col, export_page, render_list
 from core.pdf import pdf_response
 from core.tenancy import get_for_user_or_404
 from partners import evidence, importing, workflow
@@ -49,63 +49,61 @@ def _partners(request: AuthenticatedHttpRequest, company: Company, action: str) 
     return BusinessPartner.objects.for_user(request.user, action).filter(company=company)
 
 
-PARTNER_COLUMNS = [
-    col("name", _l("Name")),
-    col("role", _l("Role")),
-    col("country", _l("Country")),
-    col("tier", _l("Tier")),
-    col("relationship_owner", _l("Relationship owner"), "relationship_owner__email"),
-]
-# The import's columns first, so an export can be edited and imported again.
-PARTNER_CSV = [*importing.COLUMNS, "tier", "computed_tier", "tier_override_reason"]
+PARTNERS = ListSpec(
+    PartnerFilter,
+    [
+        col("name", _l("Name")),
+        col("role", _l("Role")),
+        col("country", _l("Country")),
+        col("tier", _l("Tier")),
+        col("relationship_owner", _l("Relationship owner"), "relationship_owner__email"),
+    ],
+    default_sort=("-created_at",),
+    # The import's columns first, so an export can be edited and imported again.
+    csv=[
+        "name",
+        "role",
+        ("country", "country.code"),
+        "street",
+        "city",
+        "postal_code",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "tax_id",
+        "other_identifiers",
+        "yearly_volume",
+        ("relationship_owner", "relationship_owner.email"),
+        "tier",
+        "computed_tier",
+        "tier_override_reason",
+    ],
+    empty_text=_l("No partners yet."),
+)
 
 
-def _partner_row(p: BusinessPartner) -> list[Any]:
-    return [
-        p.name,
-        p.role,
-        p.country.code,
-        p.street,
-        p.city,
-        p.postal_code,
-        p.contact_name,
-        p.contact_email,
-        p.contact_phone,
-        p.tax_id,
-        p.other_identifiers,
-        p.yearly_volume,
-        p.relationship_owner.email if p.relationship_owner else "",
-        p.tier,
-        p.computed_tier,
-        p.tier_override_reason,
-    ]
-
-
-def _listed(request: AuthenticatedHttpRequest, company: Company) -> dict[str, Any]:
-    return {
-        "queryset": _partners(request, company, "view").select_related("relationship_owner"),
-        "filterset_class": PartnerFilter,
-        "columns": PARTNER_COLUMNS,
-        "default_sort": ("-created_at",),
-        "export": _partner_row,
-        "export_header": PARTNER_CSV,
-        "filename": f"partners-{company.pk}.csv",
-    }
+def _listed(request: AuthenticatedHttpRequest, company: Company) -> Any:
+    return _partners(request, company, "view").select_related("relationship_owner")
 
 
 @login_required
 def partner_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
     company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
-    listing = list_page(request, empty_text=_("No partners yet."), **_listed(request, company))
-    if not isinstance(listing, Listing):
-        return listing
-    return render(request, "partners/partner_list.html", {"company": company, "listing": listing})
+    return render_list(
+        request,
+        PARTNERS,
+        _listed(request, company),
+        "partners/partner_list.html",
+        {"company": company},
+        filename=f"partners-{company.pk}.csv",
+    )
 
 
 @login_required
 def partner_export(request: AuthenticatedHttpRequest, company_pk: int) -> StreamingHttpResponse:
     company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
-    return export_page(request, **_listed(request, company))
+    filename = f"partners-{company.pk}.csv"
+    return export_page(request, PARTNERS, _listed(request, company), filename=filename)
 
 
 @login_required

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from companies.models import Company
 from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
-from core.lists import Listing, col, list_page
+from core.lists import ListSpec, col, render_list
 from core.tenancy import get_for_user_or_404
 from personnel import forms
 from personnel.filters import EmployeeFilter
@@ -43,28 +43,21 @@ def _company(request: AuthenticatedHttpRequest, company_pk: int, action: str) ->
     return get_for_user_or_404(Company, request.user, action, pk=company_pk)
 
 
-EMPLOYEE_COLUMNS = [
-    col("employee_number", _l("Number")),
-    col("name", _l("Name"), "last_name", "first_name"),
-    col("facility", _l("Facility"), "facility__name", "facility__city"),
-    col("roles", _l("Security roles"), sortable=False),
-    col("active", _l("Status")),
-]
-EMPLOYEE_CSV = [
-    "employee_number",
-    "first_name",
-    "last_name",
-    "job_title",
-    "facility",
-    "roles",
-    "active",
-]
-
-
-def _employee_row(e: Employee) -> list[Any]:
-    facility = (e.facility.name or e.facility.city) if e.facility else ""
-    roles = ", ".join(r.code for r in e.roles.all())
-    return [e.employee_number, e.first_name, e.last_name, e.job_title, facility, roles, e.active]
+EMPLOYEES = ListSpec(
+    EmployeeFilter,
+    [
+        col("employee_number", _l("Number")),
+        col("name", _l("Name"), "last_name", "first_name"),
+        col("facility", _l("Facility"), "facility__name", "facility__city"),
+        col("roles", _l("Security roles"), sortable=False),
+        col("active", _l("Status")),
+    ],
+    default_sort=("last_name", "first_name"),
+    csv=["employee_number", "first_name", "last_name", "job_title", "facility", "roles", "active"],
+    empty_text=_l("No employees yet."),
+    per_page=100,
+    initial={"active": "true"},  # people who left stay out until the reader asks
+)
 
 
 @login_required
@@ -73,29 +66,17 @@ def employee_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRes
     form = forms.EmployeeForm(request.POST or None, company=company)
     if request.method == "POST" and form.is_valid():
         return idempotency.save_once(request, form, lambda e: e.get_absolute_url())
-    listing = list_page(
+    return render_list(
         request,
+        EMPLOYEES,
         Employee.objects.for_user(request.user, "view")
         .filter(company=company)
         .select_related("facility")
         .prefetch_related("roles"),
-        EmployeeFilter,
-        EMPLOYEE_COLUMNS,
-        default_sort=("last_name", "first_name"),
-        per_page=100,
-        company=company,
-        initial={"active": "true"},
-        empty_text=_("No employees yet."),
-        export=_employee_row,
-        export_header=EMPLOYEE_CSV,
-        filename=f"employees-{company.pk}.csv",
-    )
-    if not isinstance(listing, Listing):
-        return listing
-    return render(
-        request,
         "personnel/employee_list.html",
-        {"company": company, "listing": listing, "form": form},
+        {"company": company, "form": form},
+        company=company,
+        filename=f"employees-{company.pk}.csv",
     )
 
 

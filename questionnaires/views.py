@@ -23,7 +23,7 @@ from actions.models import CorrectiveAction
 from companies.models import Company
 from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
-from core.lists import Listing, col, list_page
+from core.lists import ListSpec, col, render_list
 from core.tenancy import get_for_user_or_404
 from partners.models import BusinessPartner
 from questionnaires import schedule, workflow
@@ -37,48 +37,41 @@ def _can_edit(request: AuthenticatedHttpRequest, company: Company) -> bool:
     return Company.objects.for_user(request.user, "edit").filter(pk=company.pk).exists()
 
 
-QUESTIONNAIRE_COLUMNS = [
-    col("partner", _l("Partner"), "partner__name"),
-    col("sent_at", _l("Sent")),
-    col("status", _l("Status")),
-    col("score", _l("Score")),
-]
-QUESTIONNAIRE_CSV = ["partner", "sent_at", "status", "overdue", "score", "band"]
-
-
-def _questionnaire_row(q: Questionnaire) -> list[Any]:
-    score = "" if q.score is None else q.score
-    return [q.partner.name, q.sent_at.isoformat(), q.status, q.is_overdue(), score, q.band]
+QUESTIONNAIRES = ListSpec(
+    QuestionnaireFilter,
+    [
+        col("partner", _l("Partner"), "partner__name"),
+        col("sent_at", _l("Sent")),
+        col("status", _l("Status")),
+        col("score", _l("Score")),
+    ],
+    default_sort=("-sent_at",),
+    csv=[
+        ("partner", "partner.name"),
+        "sent_at",
+        "status",
+        ("overdue", "is_overdue"),
+        "score",
+        "band",
+    ],
+    empty_text=_l("No questionnaires yet."),
+    hide=("company", "partner"),  # a partner's own page lists its questionnaires
+)
 
 
 @login_required
 def questionnaire_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
     company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
-    listing = list_page(
+    today = timezone.localdate()
+    return render_list(
         request,
+        QUESTIONNAIRES,
         Questionnaire.objects.for_user(request.user, "view")
         .filter(company=company)
         .select_related("partner"),
-        QuestionnaireFilter,
-        QUESTIONNAIRE_COLUMNS,
-        default_sort=("-sent_at",),
-        hide=("company", "partner"),  # a partner's own page lists its questionnaires
-        empty_text=_("No questionnaires yet."),
-        export=_questionnaire_row,
-        export_header=QUESTIONNAIRE_CSV,
-        filename=f"questionnaires-{company.pk}.csv",
-    )
-    if not isinstance(listing, Listing):
-        return listing
-    return render(
-        request,
         "questionnaires/questionnaire_list.html",
-        {
-            "company": company,
-            "listing": listing,
-            "due": schedule.due_partners(company.pk, timezone.localdate()),
-            "today": timezone.localdate(),
-        },
+        {"company": company, "due": schedule.due_partners(company.pk, today), "today": today},
+        filename=f"questionnaires-{company.pk}.csv",
     )
 
 

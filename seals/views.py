@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from companies.models import Company
 from core import idempotency
 from core.http import AuthenticatedHttpRequest
-from core.lists import Listing, col, list_page
+from core.lists import ListSpec, col, render_list
 from core.tenancy import get_for_user_or_404
 from seals import workflow
 from seals.filters import SealFilter
@@ -40,53 +40,33 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-SEAL_COLUMNS = [
-    col("number", _l("Number")),
-    col("status", _l("Status")),
-    col("iit_number", _l("Container / trailer")),
-    col("holder_name", _l("Issued to")),
-    col("storage_location", _l("Stored at")),
-    col("updated_at", _l("Last change")),
-]
-SEAL_CSV = ["number", "status", "iit_number", "holder_name", "storage_location", "updated_at"]
-
-
-def _seal_row(s: Seal) -> list[Any]:
-    return [
-        s.number,
-        s.status,
-        s.iit_number,
-        s.holder_name,
-        s.storage_location,
-        s.updated_at.isoformat(),
-    ]
+SEALS = ListSpec(
+    SealFilter,
+    [
+        col("number", _l("Number")),
+        col("status", _l("Status")),
+        col("iit_number", _l("Container / trailer")),
+        col("holder_name", _l("Issued to")),
+        col("storage_location", _l("Stored at")),
+        col("updated_at", _l("Last change")),
+    ],
+    default_sort=("-updated_at",),
+    csv=["number", "status", "iit_number", "holder_name", "storage_location", "updated_at"],
+    empty_text=_l("No seals yet."),
+    count=False,  # a log of 50,000 seals: newer / older links, never a COUNT
+)
 
 
 @login_required
 def seal_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
     company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
-    listing = list_page(
+    return render_list(
         request,
+        SEALS,
         Seal.objects.for_user(request.user, "view").filter(company=company),
-        SealFilter,
-        SEAL_COLUMNS,
-        default_sort=("-updated_at",),
-        count=False,  # a log of 50,000 seals: newer / older links, never a COUNT
-        empty_text=_("No seals yet."),
-        export=_seal_row,
-        export_header=SEAL_CSV,
-        filename=f"seals-{company.pk}.csv",
-    )
-    if not isinstance(listing, Listing):
-        return listing
-    return render(
-        request,
         "seals/seal_list.html",
-        {
-            "company": company,
-            "listing": listing,
-            "last_audit": SealAudit.objects.filter(company=company).first(),
-        },
+        {"company": company, "last_audit": SealAudit.objects.filter(company=company).first()},
+        filename=f"seals-{company.pk}.csv",
     )
 
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from companies.models import Company
 from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
-from core.lists import Listing, col, list_page
+from core.lists import ListSpec, col, render_list
 from core.tenancy import get_for_user_or_404
 from personnel.models import Employee
 from personnel.sensitive import company_allows
@@ -150,19 +150,18 @@ def matrix_export(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRes
     return response
 
 
-COURSE_COLUMNS = [
-    col("title", _l("Course"), "title_en"),
-    col("criteria", _l("MSC criteria"), sortable=False),
-    col("refresher_months", _l("Refresher")),
-    col("roles", _l("Required for"), sortable=False),
-]
-COURSE_CSV = ["code", "title_en", "title_es", "criteria", "refresher_months", "roles", "active"]
-
-
-def _course_row(c: Course) -> list[Any]:
-    roles = ", ".join(r.code for r in c.roles.all())
-    criteria = ", ".join(str(x) for x in c.criteria)
-    return [c.code, c.title_en, c.title_es, criteria, c.refresher_months, roles, c.active]
+COURSES = ListSpec(
+    CourseFilter,
+    [
+        col("title", _l("Course"), "title_en"),
+        col("criteria", _l("MSC criteria"), sortable=False),
+        col("refresher_months", _l("Refresher")),
+        col("roles", _l("Required for"), sortable=False),
+    ],
+    default_sort=("title_en",),
+    csv=["code", "title_en", "title_es", "criteria", "refresher_months", "roles", "active"],
+    empty_text=_l("No courses yet."),
+)
 
 
 @login_required
@@ -171,24 +170,15 @@ def course_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespo
     form = forms.CourseForm(request.POST or None, company=company)
     if request.method == "POST" and form.is_valid():
         return idempotency.save_once(request, form, lambda c: c.get_absolute_url())
-    listing = list_page(
+    courses = Course.objects.for_user(request.user, "view").filter(company=company)
+    return render_list(
         request,
-        Course.objects.for_user(request.user, "view")
-        .filter(company=company)
-        .prefetch_related("roles"),
-        CourseFilter,
-        COURSE_COLUMNS,
-        default_sort=("title_en",),
+        COURSES,
+        courses.prefetch_related("roles"),
+        "training/course_list.html",
+        {"company": company, "form": form},
         company=company,
-        empty_text=_("No courses yet."),
-        export=_course_row,
-        export_header=COURSE_CSV,
         filename=f"courses-{company.pk}.csv",
-    )
-    if not isinstance(listing, Listing):
-        return listing
-    return render(
-        request, "training/course_list.html", {"company": company, "listing": listing, "form": form}
     )
 
 
@@ -251,19 +241,19 @@ def course_retrain(request: AuthenticatedHttpRequest, company_pk: int, pk: int) 
     )
 
 
-SESSION_COLUMNS = [
-    col("held_on", _l("Date")),
-    col("course", _l("Course"), "course__title_en"),
-    col("trainer", _l("Trainer")),
-    col("facility", _l("Facility"), "facility__name", "facility__city"),
-    col("attendees", _l("Attendees")),
-]
-SESSION_CSV = ["held_on", "course", "trainer", "facility", "attendees", "topics"]
-
-
-def _session_row(s: Any) -> list[Any]:  # annotated with `attendees`
-    facility = str(s.facility) if s.facility else ""
-    return [s.held_on.isoformat(), s.course.code, s.trainer, facility, s.attendees, s.topics]
+SESSIONS = ListSpec(
+    SessionFilter,
+    [
+        col("held_on", _l("Date")),
+        col("course", _l("Course"), "course__title_en"),
+        col("trainer", _l("Trainer")),
+        col("facility", _l("Facility"), "facility__name", "facility__city"),
+        col("attendees", _l("Attendees")),
+    ],
+    default_sort=("-held_on", "-pk"),
+    csv=["held_on", ("course", "course.code"), "trainer", "facility", "attendees", "topics"],
+    empty_text=_l("No sessions yet."),
+)
 
 
 @login_required
@@ -275,21 +265,15 @@ def session_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResp
         .select_related("course", "facility")
         .annotate(attendees=Count("records"))
     )
-    listing = list_page(
+    return render_list(
         request,
+        SESSIONS,
         sessions,
-        SessionFilter,
-        SESSION_COLUMNS,
-        default_sort=("-held_on", "-pk"),
+        "training/session_list.html",
+        {"company": company},
         company=company,
-        empty_text=_("No sessions yet."),
-        export=_session_row,
-        export_header=SESSION_CSV,
         filename=f"training-sessions-{company.pk}.csv",
     )
-    if not isinstance(listing, Listing):
-        return listing
-    return render(request, "training/session_list.html", {"company": company, "listing": listing})
 
 
 @login_required
