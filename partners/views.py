@@ -49,6 +49,8 @@ def _partners(request: AuthenticatedHttpRequest, company: Company, action: str) 
     return BusinessPartner.objects.for_user(request.user, action).filter(company=company)
 
 
+# Import columns whose CSV value is not the attribute of the same name.
+CSV_PATHS = {"country": "country.code", "relationship_owner": "relationship_owner.email"}
 PARTNERS = ListSpec(
     PartnerFilter,
     [
@@ -61,19 +63,7 @@ PARTNERS = ListSpec(
     default_sort=("-created_at",),
     # The import's columns first, so an export can be edited and imported again.
     csv=[
-        "name",
-        "role",
-        ("country", "country.code"),
-        "street",
-        "city",
-        "postal_code",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-        "tax_id",
-        "other_identifiers",
-        "yearly_volume",
-        ("relationship_owner", "relationship_owner.email"),
+        *((c, CSV_PATHS[c]) if c in CSV_PATHS else c for c in importing.COLUMNS),
         "tier",
         "computed_tier",
         "tier_override_reason",
