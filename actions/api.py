@@ -10,6 +10,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from actions.filters import ActionFilter
 from actions.models import CorrectiveAction
 from companies.models import Company
 from core.api import TenantViewSet, ValidatedModelSerializer
@@ -74,13 +75,7 @@ class CorrectiveActionViewSet(TenantViewSet):
     queryset = CorrectiveAction.objects.all()
     serializer_class = CorrectiveActionSerializer
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-    filterset_fields = ["company", "status", "owner", "criterion_ref"]
-
-    def get_queryset(self) -> Any:
-        queryset = super().get_queryset()
-        if self.request.query_params.get("overdue") in ("true", "1"):
-            queryset = queryset.overdue()
-        return queryset
+    filterset_class = ActionFilter
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
         serializer = super().get_serializer(*args, **kwargs)

@@ -13,39 +13,38 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from actions.choices import ActionStatus
-from actions.forms import ActionEvidenceForm, ActionFilterForm, ActionForm
+from actions.filters import ActionFilter
+from actions.forms import ActionEvidenceForm, ActionForm
 from actions.models import ActionEvidence, CorrectiveAction
 from companies.context_processors import remember_company
 from companies.models import Company
 from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
+from core.lists import ListSpec, col, render_list
 from core.tenancy import get_for_user_or_404
 from core.uploads import attach, store_file
 
-
-def _filtered(company: Company, filters: ActionFilterForm) -> Any:
-    actions = CorrectiveAction.objects.filter(company=company).select_related("owner")
-    data = filters.cleaned_data if filters.is_valid() else {"status": "", "owner": ""}
-    status = data["status"]
-    if status == "":
-        actions = actions.open()
-    elif status == "overdue":
-        actions = actions.overdue()
-    elif status != "all":
-        actions = actions.filter(status=status)
-    owner = data["owner"]
-    if owner == "none":
-        actions = actions.filter(owner__isnull=True)
-    elif owner:
-        actions = actions.filter(owner_id=int(owner))
-    return actions
+ACTIONS = ListSpec(
+    ActionFilter,
+    [
+        col("title", _l("Action")),
+        col("criterion_ref", _l("Criterion")),
+        col("owner", _l("Owner"), "owner__email"),
+        col("due_date", _l("Due date")),
+        col("status", _l("Status")),
+    ],
+    default_sort=("due_date", "pk"),
+    csv=["title", "criterion_ref", ("owner", "owner.email"), "due_date", "status", "completed_at"],
+    empty_text=_l("No corrective actions."),
+)
 
 
 @login_required
-def action_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+def action_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
     action = "edit" if request.method == "POST" else "view"
     company = get_for_user_or_404(Company, request.user, action, pk=company_pk)
     remember_company(request, company)
@@ -60,16 +59,23 @@ def action_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespo
             idempotency.done(claimed, created.get_absolute_url())
         messages.success(request, _("Corrective action added."))
         return redirect(created)
-    filters = ActionFilterForm(request.GET or None, company=company)
     context = {
         "company": company,
-        "actions": _filtered(company, filters),
-        "filters": filters,
         "form": form,
         "may_edit": Company.objects.for_user(request.user, "edit").filter(pk=company.pk).exists(),
         "today": timezone.localdate(),
     }
-    return render(request, "actions/action_list.html", context, status=400 if form.errors else 200)
+    return render_list(
+        request,
+        ACTIONS,
+        CorrectiveAction.objects.for_user(request.user, "view")
+        .filter(company=company)
+        .select_related("owner"),
+        "actions/action_list.html",
+        context,
+        filename=f"actions-{company.pk}.csv",
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from actions.api import CorrectiveActionSerializer, company_or_404
 from audits import workflow
 from audits.choices import FindingResult
+from audits.filters import AuditFilter
 from audits.models import Finding, MockAudit
 from catalogue.models import Criterion
 from core.api import TenantViewSet
@@ -59,7 +60,7 @@ class MockAuditViewSet(TenantViewSet):
     queryset = MockAudit.objects.all()
     serializer_class = MockAuditSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
-    filterset_fields = ["company", "status", "kind"]
+    filterset_class = AuditFilter
     action_permissions = {**TenantViewSet.action_permissions, "complete": "edit"}
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:

@@ -13,11 +13,13 @@ from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from actions.models import CorrectiveAction
 from audits import workflow
 from audits.choices import FindingResult
+from audits.filters import AuditFilter
 from audits.forms import AuditForm, CompleteForm, FindingForm, PhotoForm
 from audits.models import Finding, FindingPhoto, MockAudit
 from catalogue.models import Criterion
@@ -25,6 +27,7 @@ from companies.context_processors import remember_company
 from companies.models import Company
 from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
+from core.lists import ListSpec, col, render_list
 from core.tenancy import get_for_user_or_404
 from core.uploads import attach, store_file
 from profiles.models import NoCatalogue, Response, SecurityProfile
@@ -34,8 +37,33 @@ def _may_edit(request: AuthenticatedHttpRequest, company: Company) -> bool:
     return Company.objects.for_user(request.user, "edit").filter(pk=company.pk).exists()
 
 
+AUDITS = ListSpec(
+    AuditFilter,
+    [
+        col("title", _l("Audit")),
+        col("kind", _l("Kind")),
+        col("auditor", _l("Auditor"), "auditor__email"),
+        col("created_at", _l("Started")),
+        col("status", _l("Status")),
+        col("fails", _l("Fail")),
+        col("observations", _l("Observation")),
+    ],
+    default_sort=("-created_at",),
+    csv=[
+        "title",
+        "kind",
+        ("auditor", "auditor.email"),
+        "created_at",
+        "status",
+        "fails",
+        "observations",
+    ],
+    empty_text=_l("No audits yet."),
+)
+
+
 @login_required
-def audit_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+def audit_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
     action = "edit" if request.method == "POST" else "view"
     company = get_for_user_or_404(Company, request.user, action, pk=company_pk)
     remember_company(request, company)
@@ -56,20 +84,24 @@ def audit_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespon
             idempotency.done(claimed, audit.get_absolute_url())
         return redirect(audit)
     audits = (
-        MockAudit.objects.filter(company=company)
+        MockAudit.objects.for_user(request.user, "view")
+        .filter(company=company)
         .select_related("auditor")
         .annotate(
             fails=Count("findings", filter=_result(FindingResult.FAIL)),
             observations=Count("findings", filter=_result(FindingResult.OBSERVATION)),
         )
     )
-    context = {
-        "company": company,
-        "audits": audits,
-        "form": form,
-        "may_edit": _may_edit(request, company),
-    }
-    return render(request, "audits/audit_list.html", context, status=400 if form.errors else 200)
+    context = {"company": company, "form": form, "may_edit": _may_edit(request, company)}
+    return render_list(
+        request,
+        AUDITS,
+        audits,
+        "audits/audit_list.html",
+        context,
+        filename=f"audits-{company.pk}.csv",
+        status=400 if form.errors else 200,
+    )
 
 
 def _result(value: str) -> Q:

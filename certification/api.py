@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from certification import workflow
+from certification.filters import CertificationFilter
 from certification.models import (
     Certification,
     CertificationEvent,
@@ -105,6 +106,7 @@ def _conflict(exc: TransitionNotAllowed) -> Response:
 class CertificationViewSet(TenantViewSet):
     queryset = Certification.objects.select_related("company").prefetch_related("events")
     serializer_class = CertificationSerializer
+    filterset_class = CertificationFilter
     http_method_names = ["get", "post", "head", "options"]
     # Steps a member takes need the officer's "sign"; the program office acts on any account.
     action_permissions = {

@@ -13,16 +13,19 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from catalogue.models import Criterion
 from certification import deadlines, workflow
 from certification import forms as f
 from certification.choices import AppealOutcome, Finding, ReportStatus, State
+from certification.filters import CertificationFilter
 from certification.models import (
     Appeal,
     Certification,
@@ -33,6 +36,7 @@ from certification.models import (
 from certification.workflow import TransitionNotAllowed
 from core import idempotency
 from core.http import AuthenticatedHttpRequest
+from core.lists import ListSpec, col, render_list
 from profiles.models import SecurityProfile
 
 UPCOMING_DAYS = 90
@@ -48,8 +52,32 @@ def _certification(request: AuthenticatedHttpRequest, pk: int) -> Certification:
     return get_object_or_404(Certification.objects.select_related("company", "assigned_to"), pk=pk)
 
 
+QUEUE = ListSpec(
+    CertificationFilter,
+    [
+        col("account", _l("Account"), "company__pk"),
+        col("company", _l("Company"), "company__legal_name"),
+        col("status", _l("Status")),
+        col("assigned_to", _l("Specialist"), "assigned_to__email"),
+        col("applied_at", _l("Certify by (90-day SLA)")),
+        col("responded", _l("Profile review")),
+    ],
+    default_sort=("applied_at",),
+    csv=[
+        ("account", "company.account_number"),
+        ("company", "company.legal_name"),
+        "status",
+        ("specialist", "assigned_to.email"),
+        ("certify_by", "certification_due"),
+        "sla_breached",
+    ],
+    empty_text=_l("No application is waiting."),
+    hide=("company", "assigned_to"),  # the page offers "assigned to me" instead
+)
+
+
 @login_required
-def certification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+def certification_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """The work queue and dashboard: applications to review (with their SLA clock),
     SLA breaches, suspensions awaiting a response, appeals, validations coming due."""
     _office(request)
@@ -60,9 +88,6 @@ def certification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "criterion_reviews",
         filter=Q(criterion_reviews__accepted=False, criterion_reviews__responded_at__isnull=False),
     )
-    queue = list(everyone.in_review_queue().annotate(responded=responded))
-    if request.GET.get("mine"):
-        queue = [c for c in queue if c.assigned_to_id == request.user.pk]
     horizon = today + datetime.timedelta(days=UPCOMING_DAYS)
     validations = [
         c
@@ -71,8 +96,6 @@ def certification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     ]
     validations.sort(key=lambda c: c.validation_due() or today)
     context = {
-        "queue": queue,
-        "breaches": [c for c in queue if c.sla_breached(today)],
         "suspended": everyone.filter(status=State.SUSPENDED),
         "appeals": Appeal.objects.filter(outcome=AppealOutcome.PENDING).select_related(
             "certification__company"
@@ -86,7 +109,14 @@ def certification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         .exclude(status__in=[State.APPLIED, State.UNDER_REVIEW]),
         "today": today,
     }
-    return render(request, "certification/certification_list.html", context)
+    queue = (
+        Certification.objects.in_review_queue()
+        .for_user(request.user, "view")
+        .select_related("company", "assigned_to")
+        .annotate(responded=responded)
+    )
+    template = "certification/certification_list.html"
+    return render_list(request, QUEUE, queue, template, context, filename="review-queue.csv")
 
 
 def _annual_cycle(certification: Certification) -> Any:

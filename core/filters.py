@@ -27,6 +27,7 @@ from django.core.exceptions import FieldError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as drf_filters
 from django_filters.filterset import BaseFilterSet
 from rest_framework.request import Request
@@ -117,19 +118,44 @@ class TenantFilterBackend(drf_filters.DjangoFilterBackend):  # type: ignore[misc
         return filterset
 
 
-# Lists of dated records (inspections, seals, incidents) filter by day.
+class Search(django_filters.CharFilter):  # type: ignore[misc]
+    """`?q=` matching any of `fields` (case-insensitive, part of the value)."""
+
+    def __init__(self, *fields: str, **kwargs: Any) -> None:
+        kwargs.setdefault("label", gettext_lazy("Search"))
+        super().__init__(**kwargs)
+        self.search_fields = fields
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        value = (value or "").strip()
+        if not value:
+            return qs
+        match = Q()
+        for name in self.search_fields:
+            match |= Q(**{f"{name}__icontains": value})
+        return qs.filter(match)
+
+
 def day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-class DateRangeFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class DateRangeFilterSet(TenantFilterSet):
     """`date_from` / `date_to` (inclusive days, in the portal's time zone) on the field each
-    resource names in `date_field`, turned into a range on the indexed timestamp."""
+    list names in `date_field`, turned into a range on the indexed timestamp."""
 
     date_field = "created_at"
 
-    date_from = django_filters.DateFilter(method="filter_from", label="From (YYYY-MM-DD)")
-    date_to = django_filters.DateFilter(method="filter_to", label="To, inclusive (YYYY-MM-DD)")
+    date_from = django_filters.DateFilter(
+        method="filter_from",
+        label=gettext_lazy("From (YYYY-MM-DD)"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        method="filter_to",
+        label=gettext_lazy("To, inclusive (YYYY-MM-DD)"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def filter_from(self, queryset: QuerySet[Any], name: str, value: datetime.date) -> Any:
         return queryset.filter(**{f"{self.date_field}__gte": day_start(value)})

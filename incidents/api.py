@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-import django_filters
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -23,35 +21,10 @@ from actions.api import company_or_404
 from actions.models import CorrectiveAction
 from core.api import TenantViewSet, ValidatedModelSerializer
 from core.files import ProtectedFileURLField
-from core.filters import DateRangeFilterSet
-from incidents.choices import IncidentKind, IncidentStatus
+from incidents.filters import IncidentFilter
 from incidents.forms import CRITERION_ID
 from incidents.models import Incident, Notification
 from incidents.workflow import open_incident, raise_action
-
-
-class IncidentFilter(DateRangeFilterSet):
-    """`date_from` / `date_to` select incidents by when they happened."""
-
-    date_field = "occurred_at"
-
-    kind = django_filters.ChoiceFilter(choices=IncidentKind.choices)
-    status = django_filters.ChoiceFilter(choices=IncidentStatus.choices)
-    iit_number = django_filters.CharFilter(
-        method="filter_iit",
-        label="Container / trailer number (of the linked seal or inspection, or the place)",
-    )
-
-    class Meta:
-        model = Incident
-        fields = ["company", "kind", "status", "iit_number", "date_from", "date_to"]
-
-    def filter_iit(self, queryset: Any, name: str, value: str) -> Any:
-        return queryset.filter(
-            Q(seal__iit_number__iexact=value)
-            | Q(inspection__iit_number__iexact=value)
-            | Q(location__iexact=value)
-        )
 
 
 class NotificationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

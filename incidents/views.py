@@ -9,20 +9,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from companies.models import Company
 from core import files, idempotency, uploads
 from core.http import AuthenticatedHttpRequest
+from core.lists import ListSpec, col, render_list
 from core.tenancy import get_for_user_or_404
 from incidents import report
+from incidents.filters import IncidentFilter
 from incidents.forms import (
     AnonymousReportForm,
     IncidentActionForm,
@@ -38,23 +40,34 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
+INCIDENTS = ListSpec(
+    IncidentFilter,
+    [
+        col("occurred_at", _l("When it happened")),
+        col("kind", _l("Kind")),
+        col("title", _l("Title")),
+        col("status", _l("Status")),
+    ],
+    default_sort=("-occurred_at",),
+    csv=["occurred_at", "created_at", "kind", "title", "status", "location", "anonymous"],
+    empty_text=_l("No incidents recorded."),
+)
+
+
 @login_required
-def incident_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+def incident_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
     company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
-    incidents = Incident.objects.filter(company=company).prefetch_related("notifications")
-    page = Paginator(incidents, 50).get_page(request.GET.get("page"))
     can_manage = Company.objects.for_user(request.user, "manage").filter(pk=company.pk).exists()
     # Only those who may rotate the link see it: it is handed out on posters, not browsed.
     link = report.link_for(company) if can_manage else None
-    return render(
+    report_link = request.build_absolute_uri(link.get_absolute_url()) if link else ""
+    return render_list(
         request,
+        INCIDENTS,
+        Incident.objects.for_user(request.user, "view").filter(company=company),
         "incidents/incident_list.html",
-        {
-            "company": company,
-            "page": page,
-            "link": link,
-            "report_link": request.build_absolute_uri(link.get_absolute_url()) if link else "",
-        },
+        {"company": company, "link": link, "report_link": report_link},
+        filename=f"incidents-{company.pk}.csv",
     )
 
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 import uuid
 from typing import Any, cast
 
-import django_filters
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -22,51 +20,11 @@ from rest_framework.response import Response
 from actions.api import company_or_404
 from core.api import TenantViewSet, ValidatedModelSerializer
 from core.files import ProtectedFileURLField
-from core.filters import DateRangeFilterSet
 from core.idempotency import api_key
-from inspections.choices import Direction, Result
+from inspections.choices import Result
+from inspections.filters import InspectionFilter
 from inspections.models import Inspection, InspectionResult, checklist_for
 from inspections.workflow import PointAnswer, answer_errors, record_inspection
-
-STATUSES = [
-    ("complete", "complete"),
-    ("incomplete", "incomplete"),
-    ("passed", "passed"),
-    ("failed", "failed"),
-    ("signed", "signed"),
-    ("unsigned", "unsigned"),
-]
-
-
-class InspectionFilter(DateRangeFilterSet):
-    date_field = "performed_at"
-
-    iit_number = django_filters.CharFilter(lookup_expr="iexact", label="Container / trailer number")
-    direction = django_filters.ChoiceFilter(choices=Direction.choices)
-    status = django_filters.ChoiceFilter(
-        choices=STATUSES,
-        method="filter_status",
-        label="complete, incomplete, passed, failed, signed or unsigned",
-    )
-
-    class Meta:
-        model = Inspection
-        fields = ["company", "iit_number", "direction", "status", "date_from", "date_to"]
-
-    def filter_status(self, queryset: Any, name: str, value: str) -> Any:
-        if value == "complete":
-            return queryset.complete()
-        if value == "incomplete":
-            return queryset.filter(
-                Q(points_open__gt=0)
-                | Q(pest_checked=False)
-                | Q(direction=Direction.OUTBOUND, vvtt_done=False)
-            )
-        if value == "passed":
-            return queryset.filter(points_failed=0, pest_found=False)
-        if value == "failed":
-            return queryset.filter(Q(points_failed__gt=0) | Q(pest_found=True))
-        return queryset.filter(signed_off_at__isnull=value == "unsigned")
 
 
 class InspectionResultSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

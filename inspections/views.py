@@ -11,20 +11,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from companies.context_processors import remember_company
 from companies.models import Company
 from core.http import AuthenticatedHttpRequest
-from core.paging import page_of
+from core.lists import ListSpec, col, countless_page, render_list
 from core.pdf import pdf_response
 from core.tenancy import get_for_user_or_404
 from inspections import kpis
 from inspections.checklists import builtin
+from inspections.filters import InspectionFilter
 from inspections.forms import ChecklistTemplateForm, GateEntryForm, InspectionForm
 from inspections.models import ChecklistTemplate, GateEntry, Inspection, checklist_for
 from inspections.workflow import record_gate_entry, record_inspection
@@ -46,36 +49,65 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+INSPECTION_FIELDS = (
+    "pk",
+    "company_id",
+    "iit_number",
+    "checklist_name",
+    "direction",
+    "performed_at",
+    "points_failed",
+    "points_open",
+    "pest_found",
+    "pest_checked",
+    "vvtt_done",
+    "signed_off_at",
+)
+
+
 def _form_errors(form: Any) -> dict[str, list[str]]:
     return {name: [str(e) for e in errors] for name, errors in form.errors.items()}
 
 
-@login_required
-def inspection_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
-    company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
-    remember_company(request, company)
-    inspections = Inspection.objects.filter(company=company).only(
-        "pk",
-        "company_id",
+INSPECTIONS = ListSpec(
+    InspectionFilter,
+    [
+        col("performed_at", _l("Date and time")),
+        col("iit_number", _l("Container / trailer")),
+        col("checklist_name", _l("Checklist")),
+        col("direction", _l("Movement")),
+        col("result", _l("Result"), sortable=False),
+        col("signed_off_at", _l("Signed off")),
+    ],
+    default_sort=("-performed_at",),
+    csv=[
+        "performed_at",
         "iit_number",
         "checklist_name",
         "direction",
-        "performed_at",
+        ("complete", "is_complete"),
+        "passed",
         "points_failed",
         "points_open",
-        "pest_found",
-        "pest_checked",
-        "vvtt_done",
         "signed_off_at",
-    )
-    query = request.GET.get("q", "").strip()
-    if query:
-        inspections = inspections.filter(iit_number__icontains=query)
-    page = page_of(inspections, request.GET.get("page"))
-    return render(
+    ],
+    empty_text=_l("No inspections yet."),
+    count=False,  # a log of 200,000 rows: newer / older links, never a COUNT
+)
+
+
+@login_required
+def inspection_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
+    company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
+    remember_company(request, company)
+    inspections = Inspection.objects.for_user(request.user, "view").filter(company=company)
+    return render_list(
         request,
+        INSPECTIONS,
+        inspections.only(*INSPECTION_FIELDS),
         "inspections/inspection_list.html",
-        {"company": company, "page": page, "q": query, "checklists": _checklists(company)},
+        {"company": company, "checklists": _checklists(company)},
+        filename=f"inspections-{company.pk}.csv",
     )
 
 
@@ -243,7 +275,7 @@ def gate_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespons
         if _wants_json(request):
             return JsonResponse({"errors": _form_errors(form)}, status=400)
     entries = GateEntry.objects.filter(company=company).select_related("inspection")
-    page = page_of(entries, request.GET.get("page"))
+    page = countless_page(entries, request.GET.get("page"), 50)
     return render(
         request, "inspections/gate_list.html", {"company": company, "form": form, "page": page}
     )

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from accounts.models import User
 from core.api import TenantViewSet, ValidatedModelSerializer
 from partners import workflow
+from partners.filters import PartnerFilter
 from partners.models import BusinessPartner, PartnerScreening
 
 
@@ -62,6 +63,7 @@ class BusinessPartnerViewSet(TenantViewSet):
 
     queryset = BusinessPartner.objects.select_related("relationship_owner")
     serializer_class = BusinessPartnerSerializer
+    filterset_class = PartnerFilter
 
     def perform_create(self, serializer: Any) -> None:
         with transaction.atomic():

@@ -6,11 +6,10 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from accounts.models import User
 from companies.models import Company
-from partners.models import BusinessPartner, PartnerRole, ScreeningPolicy, ScreeningStatus, Tier
+from partners.models import BusinessPartner, ScreeningPolicy, ScreeningStatus
 
 
 class PartnerForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -42,21 +41,6 @@ class PartnerForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["tier_override"].help_text = _(
             "Leave empty to use the computed tier; a tier set by hand needs a reason."
         )
-
-
-class PartnerFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    role = forms.ChoiceField(
-        label=_("Role"), required=False, choices=[("", _("any role")), *PartnerRole.choices]
-    )
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    tier = forms.ChoiceField(
-        label=_("Tier"), required=False, choices=[("", _("any tier")), *Tier.choices]
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("any country")), *countries]  # type: ignore[attr-defined]
 
 
 class ImportForm(forms.Form):

@@ -10,25 +10,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from companies.models import Company
 from core import idempotency
-from core.exports import safe_writer
 from core.http import AuthenticatedHttpRequest
 from core.importing import clean_filename
+from core.lists import ListSpec, col, export_page, render_list
 from core.pdf import pdf_response
 from core.tenancy import get_for_user_or_404
 from partners import evidence, importing, workflow
+from partners.filters import PartnerFilter
 from partners.forms import (
     DecisionForm,
     ImportForm,
-    PartnerFilterForm,
     PartnerForm,
     ScreeningPolicyForm,
 )
@@ -48,74 +49,51 @@ def _partners(request: AuthenticatedHttpRequest, company: Company, action: str) 
     return BusinessPartner.objects.for_user(request.user, action).filter(company=company)
 
 
-def _filtered(request: AuthenticatedHttpRequest, company: Company) -> tuple[Any, PartnerFilterForm]:
-    form = PartnerFilterForm(request.GET or None)
-    partners = _partners(request, company, "view").select_related("relationship_owner")
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            partners = partners.filter(
-                Q(name__icontains=data["q"]) | Q(tax_id__icontains=data["q"])
-            )
-        for name in ("role", "country", "tier"):
-            if data[name]:
-                partners = partners.filter(**{name: data[name]})
-    return partners, form
+# Import columns whose CSV value is not the attribute of the same name.
+CSV_PATHS = {"country": "country.code", "relationship_owner": "relationship_owner.email"}
+PARTNERS = ListSpec(
+    PartnerFilter,
+    [
+        col("name", _l("Name")),
+        col("role", _l("Role")),
+        col("country", _l("Country")),
+        col("tier", _l("Tier")),
+        col("relationship_owner", _l("Relationship owner"), "relationship_owner__email"),
+    ],
+    default_sort=("-created_at",),
+    # The import's columns first, so an export can be edited and imported again.
+    csv=[
+        *((c, CSV_PATHS[c]) if c in CSV_PATHS else c for c in importing.COLUMNS),
+        "tier",
+        "computed_tier",
+        "tier_override_reason",
+    ],
+    empty_text=_l("No partners yet."),
+)
+
+
+def _listed(request: AuthenticatedHttpRequest, company: Company) -> Any:
+    return _partners(request, company, "view").select_related("relationship_owner")
 
 
 @login_required
-def partner_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+def partner_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
     company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
-    partners, form = _filtered(request, company)
-    page = Paginator(partners, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+    return render_list(
         request,
+        PARTNERS,
+        _listed(request, company),
         "partners/partner_list.html",
-        {"company": company, "page": page, "form": form, "query": query.urlencode()},
+        {"company": company},
+        filename=f"partners-{company.pk}.csv",
     )
 
 
 @login_required
 def partner_export(request: AuthenticatedHttpRequest, company_pk: int) -> StreamingHttpResponse:
     company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
-    partners, _form = _filtered(request, company)
-
-    class Echo:
-        def write(self, value: str) -> str:
-            return value
-
-    writer = safe_writer(Echo())
-    header = [*importing.COLUMNS, "tier", "computed_tier", "tier_override_reason"]
-
-    def rows() -> Any:
-        yield writer.writerow(header)
-        for p in partners.iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    p.name,
-                    p.role,
-                    p.country.code,
-                    p.street,
-                    p.city,
-                    p.postal_code,
-                    p.contact_name,
-                    p.contact_email,
-                    p.contact_phone,
-                    p.tax_id,
-                    p.other_identifiers,
-                    p.yearly_volume,
-                    p.relationship_owner.email if p.relationship_owner else "",
-                    p.tier,
-                    p.computed_tier,
-                    p.tier_override_reason,
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="partners-{company.pk}.csv"'
-    return response
+    filename = f"partners-{company.pk}.csv"
+    return export_page(request, PARTNERS, _listed(request, company), filename=filename)
 
 
 @login_required

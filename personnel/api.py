@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from companies.models import Company
 from core.api import TenantViewSet, ValidatedModelSerializer
+from personnel.filters import EmployeeFilter
 from personnel.models import Employee, Screening
 from personnel.sensitive import SENSITIVE_ACTION, log_sensitive_view
 
@@ -66,7 +67,7 @@ class EmployeeViewSet(TenantViewSet):
 
     queryset = Employee.objects.select_related("facility").prefetch_related("roles")
     serializer_class = EmployeeSerializer
-    filterset_fields = ["company", "active", "facility", "roles"]
+    filterset_class = EmployeeFilter
 
     def perform_destroy(self, instance: Employee) -> None:
         instance.deactivate()

@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from companies.models import Address, Company
 from personnel.models import (
@@ -141,21 +140,3 @@ class ImportForm(forms.Form):
         label=_("CSV or Excel file"),
         help_text=_("A .csv (UTF-8) or .xlsx file with the column names in the first row."),
     )
-
-
-class EmployeeFilterForm(forms.Form):
-    q = forms.CharField(label=_("Name or number"), required=False)
-    facility = forms.ModelChoiceField(
-        label=_("Facility"), queryset=Address.objects.none(), required=False
-    )
-    role = forms.ModelChoiceField(
-        label=pgettext_lazy("security", "Role"),
-        queryset=SecurityRole.objects.none(),
-        required=False,
-    )
-    inactive = forms.BooleanField(label=_("Include inactive"), required=False)
-
-    def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["facility"].queryset = Address.objects.filter(company=company)  # type: ignore[attr-defined]
-        self.fields["role"].queryset = SecurityRole.objects.filter(company=company)  # type: ignore[attr-defined]

@@ -10,19 +10,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from companies.models import Company
 from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
+from core.lists import ListSpec, col, render_list
 from core.tenancy import get_for_user_or_404
 from personnel import forms
+from personnel.filters import EmployeeFilter
 from personnel.importers import import_employees
 from personnel.models import (
     ConductAcknowledgement,
@@ -41,34 +43,40 @@ def _company(request: AuthenticatedHttpRequest, company_pk: int, action: str) ->
     return get_for_user_or_404(Company, request.user, action, pk=company_pk)
 
 
+EMPLOYEES = ListSpec(
+    EmployeeFilter,
+    [
+        col("employee_number", _l("Number")),
+        col("name", _l("Name"), "last_name", "first_name"),
+        col("facility", _l("Facility"), "facility__name", "facility__city"),
+        col("roles", _l("Security roles"), sortable=False),
+        col("active", _l("Status")),
+    ],
+    default_sort=("last_name", "first_name"),
+    csv=["employee_number", "first_name", "last_name", "job_title", "facility", "roles", "active"],
+    empty_text=_l("No employees yet."),
+    per_page=100,
+    initial={"active": "true"},  # people who left stay out until the reader asks
+)
+
+
 @login_required
-def employee_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+def employee_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
     company = _company(request, company_pk, "edit" if request.method == "POST" else "view")
     form = forms.EmployeeForm(request.POST or None, company=company)
     if request.method == "POST" and form.is_valid():
         return idempotency.save_once(request, form, lambda e: e.get_absolute_url())
-    filters = forms.EmployeeFilterForm(request.GET or None, company=company)
-    employees = Employee.objects.filter(company=company).select_related("facility")
-    if filters.is_valid():
-        data = filters.cleaned_data
-        if not data["inactive"]:
-            employees = employees.filter(active=True)
-        if data["q"]:
-            q = data["q"]
-            employees = employees.filter(
-                Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(employee_number=q)
-            )
-        if data["facility"]:
-            employees = employees.filter(facility=data["facility"])
-        if data["role"]:
-            employees = employees.filter(roles=data["role"])
-    else:
-        employees = employees.filter(active=True)
-    page = Paginator(employees.prefetch_related("roles"), 100).get_page(request.GET.get("page"))
-    return render(
+    return render_list(
         request,
+        EMPLOYEES,
+        Employee.objects.for_user(request.user, "view")
+        .filter(company=company)
+        .select_related("facility")
+        .prefetch_related("roles"),
         "personnel/employee_list.html",
-        {"company": company, "page": page, "form": form, "filters": filters},
+        {"company": company, "form": form},
+        company=company,
+        filename=f"employees-{company.pk}.csv",
     )
 
 

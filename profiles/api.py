@@ -8,9 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, cast
 
-import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import F
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -23,11 +21,11 @@ from companies.models import Company
 from core.api import TenantViewSet, ValidatedModelSerializer
 from core.clientip import client_address
 from core.files import ProtectedFileURLField
-from core.filters import TenantFilterSet
 from core.tenancy import get_for_user_or_404
 from core.uploads import accepted_types_text, attach, check_upload, store_file
 from profiles import workflow
 from profiles.choices import ResponseStatus
+from profiles.filters import ResponseFilter
 from profiles.models import (
     EditConflict,
     Evidence,
@@ -271,28 +269,6 @@ class ResponseSerializer(ValidatedModelSerializer):
         ]
         read_only_fields = ["profile", "criterion", "updated_by", "updated_at"]
         clean_exclude = ["version"]
-
-
-class ResponseFilter(TenantFilterSet):
-    status = django_filters.ChoiceFilter(
-        choices=[("unanswered", "unanswered"), *ResponseStatus.choices[1:]], method="filter_status"
-    )
-    requirement = django_filters.ChoiceFilter(
-        choices=[("must", "must"), ("should", "should")], method="filter_requirement"
-    )
-
-    class Meta:
-        model = Response
-        fields = ["profile", "owner", "status", "requirement"]
-
-    def filter_status(self, queryset: Any, name: str, value: str) -> Any:
-        return queryset.filter(status="" if value == "unanswered" else value)
-
-    def filter_requirement(self, queryset: Any, name: str, value: str) -> Any:
-        return queryset.filter(
-            criterion__applicabilities__business_type=F("profile__company__business_type"),
-            criterion__applicabilities__requirement=value,
-        )
 
 
 class ResponseViewSet(TenantViewSet):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from core.api import TenantViewSet, ValidatedModelSerializer
+from questionnaires.filters import QuestionnaireFilter
 from questionnaires.models import Answer, AnswerEvidence, Questionnaire
 
 
@@ -64,4 +65,5 @@ class QuestionnaireSerializer(ValidatedModelSerializer):
 class QuestionnaireViewSet(TenantViewSet):
     queryset = Questionnaire.objects.prefetch_related("answers__evidence")
     serializer_class = QuestionnaireSerializer
+    filterset_class = QuestionnaireFilter
     http_method_names = ["get", "head", "options"]

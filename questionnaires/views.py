@@ -10,62 +10,68 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from actions.models import CorrectiveAction
 from companies.models import Company
 from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
+from core.lists import ListSpec, col, render_list
 from core.tenancy import get_for_user_or_404
 from partners.models import BusinessPartner
 from questionnaires import schedule, workflow
+from questionnaires.filters import QuestionnaireFilter
 from questionnaires.forms import SendForm
 from questionnaires.models import Answer, AnswerEvidence, Questionnaire, Status
 from questionnaires.question_sets import bank
-
-STATUS_FILTERS = ("sent", "in_progress", "overdue", "submitted", "revoked")
 
 
 def _can_edit(request: AuthenticatedHttpRequest, company: Company) -> bool:
     return Company.objects.for_user(request.user, "edit").filter(pk=company.pk).exists()
 
 
+QUESTIONNAIRES = ListSpec(
+    QuestionnaireFilter,
+    [
+        col("partner", _l("Partner"), "partner__name"),
+        col("sent_at", _l("Sent")),
+        col("status", _l("Status")),
+        col("score", _l("Score")),
+    ],
+    default_sort=("-sent_at",),
+    csv=[
+        ("partner", "partner.name"),
+        "sent_at",
+        "status",
+        ("overdue", "is_overdue"),
+        "score",
+        "band",
+    ],
+    empty_text=_l("No questionnaires yet."),
+    hide=("company", "partner"),  # a partner's own page lists its questionnaires
+)
+
+
 @login_required
-def questionnaire_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+def questionnaire_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
     company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
-    items = Questionnaire.objects.filter(
-        company__in=Company.objects.for_user(request.user, "view").filter(pk=company.pk)
-    ).select_related("partner")
-    status = request.GET.get("status", "")
-    if status == "overdue":
-        items = items.overdue()
-    elif status in STATUS_FILTERS:
-        items = items.filter(status=status)
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
-    return render(
+    today = timezone.localdate()
+    return render_list(
         request,
+        QUESTIONNAIRES,
+        Questionnaire.objects.for_user(request.user, "view")
+        .filter(company=company)
+        .select_related("partner"),
         "questionnaires/questionnaire_list.html",
-        {
-            "company": company,
-            "page": page,
-            "status": status,
-            "statuses": [
-                ("sent", _("Sent")),
-                ("in_progress", _("In progress")),
-                ("overdue", _("Overdue")),
-                ("submitted", _("Submitted")),
-                ("revoked", _("Link revoked")),
-            ],
-            "due": schedule.due_partners(company.pk, timezone.localdate()),
-            "today": timezone.localdate(),
-        },
+        {"company": company, "due": schedule.due_partners(company.pk, today), "today": today},
+        filename=f"questionnaires-{company.pk}.csv",
     )
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -15,24 +14,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import TenantViewSet
-from core.filters import DateRangeFilterSet
 from seals import workflow
-from seals.choices import SealStatus
+from seals.filters import SealFilter
 from seals.models import Seal, SealEvent
-
-
-class SealFilter(DateRangeFilterSet):
-    """`date_from` / `date_to` select seals by their last change in the log."""
-
-    date_field = "updated_at"
-
-    number = django_filters.CharFilter(lookup_expr="iexact", label="Seal number")
-    iit_number = django_filters.CharFilter(lookup_expr="iexact", label="Container / trailer number")
-    status = django_filters.ChoiceFilter(choices=SealStatus.choices)
-
-    class Meta:
-        model = Seal
-        fields = ["company", "number", "iit_number", "status", "date_from", "date_to"]
 
 
 class SealEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

@@ -10,18 +10,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from companies.models import Company
 from core import idempotency
 from core.http import AuthenticatedHttpRequest
-from core.paging import page_of
+from core.lists import ListSpec, col, render_list
 from core.tenancy import get_for_user_or_404
 from seals import workflow
-from seals.choices import SealStatus
+from seals.filters import SealFilter
 from seals.forms import AffixForm, AuditForm, CheckForm, IssueForm, ReceiveForm, VoidForm
 from seals.models import Seal, SealAudit
 
@@ -38,28 +40,33 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+SEALS = ListSpec(
+    SealFilter,
+    [
+        col("number", _l("Number")),
+        col("status", _l("Status")),
+        col("iit_number", _l("Container / trailer")),
+        col("holder_name", _l("Issued to")),
+        col("storage_location", _l("Stored at")),
+        col("updated_at", _l("Last change")),
+    ],
+    default_sort=("-updated_at",),
+    csv=["number", "status", "iit_number", "holder_name", "storage_location", "updated_at"],
+    empty_text=_l("No seals yet."),
+    count=False,  # a log of 50,000 seals: newer / older links, never a COUNT
+)
+
+
 @login_required
-def seal_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+def seal_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
     company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
-    seals = Seal.objects.filter(company=company)
-    status = request.GET.get("status", "")
-    if status in SealStatus.values:
-        seals = seals.filter(status=status)
-    query = request.GET.get("q", "").strip()
-    if query:
-        seals = seals.filter(number__icontains=query)
-    page = page_of(seals, request.GET.get("page"))
-    return render(
+    return render_list(
         request,
+        SEALS,
+        Seal.objects.for_user(request.user, "view").filter(company=company),
         "seals/seal_list.html",
-        {
-            "company": company,
-            "page": page,
-            "status": status,
-            "q": query,
-            "statuses": SealStatus.choices,
-            "last_audit": SealAudit.objects.filter(company=company).first(),
-        },
+        {"company": company, "last_audit": SealAudit.objects.filter(company=company).first()},
+        filename=f"seals-{company.pk}.csv",
     )
 
 

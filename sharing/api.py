@@ -4,9 +4,6 @@ sharing company's officer or administrator sees what it is consenting to."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import django_filters
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -16,8 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import TenantViewSet
-from core.filters import TenantFilterSet
 from sharing import workflow
+from sharing.filters import ShareFilter
 from sharing.models import Share, ShareView
 
 
@@ -59,21 +56,6 @@ DIRECTION = OpenApiParameter(
     enum=["given", "received"],
     description="`given`: shares your companies were asked for; `received`: shares they asked for.",
 )
-
-
-class ShareFilter(TenantFilterSet):
-    direction = django_filters.ChoiceFilter(
-        choices=[("given", "given"), ("received", "received")], method="filter_direction"
-    )
-
-    class Meta:
-        model = Share
-        fields = ["status", "requester", "sharer", "direction"]
-
-    def filter_direction(self, queryset: Any, name: str, value: str) -> Any:
-        if value == "given":
-            return queryset & Share.objects.given_by(self.request.user)
-        return queryset & Share.objects.received_by(self.request.user)
 
 
 @extend_schema_view(list=extend_schema(parameters=[DIRECTION]))

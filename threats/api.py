@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from actions.api import company_or_404
 from core.api import TenantViewSet, ValidatedModelSerializer
-from core.filters import TenantFilterSet
+from threats.filters import ThreatRatingFilter
 from threats.models import ThreatRating
 
 
@@ -39,22 +39,6 @@ class ThreatRatingSerializer(ValidatedModelSerializer):
 
     def get_stale(self, rating: ThreatRating) -> bool:
         return rating.is_stale()
-
-
-class ThreatRatingFilter(TenantFilterSet):
-    """Codes are matched in upper case, as they are stored (`mx` finds `MX`)."""
-
-    class Meta:
-        model = ThreatRating
-        fields = ["company", "country", "region", "level", "category"]
-
-    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
-        if data is not None:
-            data = data.copy()
-            for name in ("country", "region", "level"):
-                if data.get(name):
-                    data[name] = data[name].upper()
-        super().__init__(data, *args, **kwargs)
 
 
 class ThreatRatingViewSet(TenantViewSet):

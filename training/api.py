@@ -13,6 +13,7 @@ from companies.models import Company
 from core.api import TenantViewSet, ValidatedModelSerializer
 from core.files import ProtectedFileURLField
 from core.tenancy import get_for_user_or_404
+from training.filters import CourseFilter, SessionFilter
 from training.matrix import State, build_matrix
 from training.models import Course, TrainingRecord, TrainingSession
 
@@ -70,7 +71,7 @@ class CourseViewSet(TenantViewSet):
 
     queryset = Course.objects.prefetch_related("roles")
     serializer_class = CourseSerializer
-    filterset_fields = ["company", "active", "roles"]
+    filterset_class = CourseFilter
 
 
 class SessionSerializer(ValidatedModelSerializer):
@@ -108,7 +109,7 @@ class SessionViewSet(TenantViewSet):
 
     queryset = TrainingSession.objects.all()
     serializer_class = SessionSerializer
-    filterset_fields = ["company", "course"]
+    filterset_class = SessionFilter
 
 
 class RecordSerializer(ValidatedModelSerializer):

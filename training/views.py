@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
@@ -16,11 +15,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from companies.models import Company
 from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
+from core.lists import ListSpec, col, render_list
 from core.tenancy import get_for_user_or_404
 from personnel.models import Employee
 from personnel.sensitive import company_allows
@@ -28,6 +29,7 @@ from personnel.tables import ImportRefused
 from training import forms
 from training.effectiveness import effectiveness
 from training.export import as_csv, as_xlsx
+from training.filters import CourseFilter, SessionFilter
 from training.importers import import_attendance
 from training.matrix import Matrix, build_matrix
 from training.models import (
@@ -148,15 +150,35 @@ def matrix_export(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRes
     return response
 
 
+COURSES = ListSpec(
+    CourseFilter,
+    [
+        col("title", _l("Course"), "title_en"),
+        col("criteria", _l("MSC criteria"), sortable=False),
+        col("refresher_months", _l("Refresher")),
+        col("roles", _l("Required for"), sortable=False),
+    ],
+    default_sort=("title_en",),
+    csv=["code", "title_en", "title_es", "criteria", "refresher_months", "roles", "active"],
+    empty_text=_l("No courses yet."),
+)
+
+
 @login_required
-def course_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+def course_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
     company = _company(request, company_pk, "edit" if request.method == "POST" else "view")
     form = forms.CourseForm(request.POST or None, company=company)
     if request.method == "POST" and form.is_valid():
         return idempotency.save_once(request, form, lambda c: c.get_absolute_url())
-    courses = Course.objects.filter(company=company).prefetch_related("roles")
-    return render(
-        request, "training/course_list.html", {"company": company, "courses": courses, "form": form}
+    courses = Course.objects.for_user(request.user, "view").filter(company=company)
+    return render_list(
+        request,
+        COURSES,
+        courses.prefetch_related("roles"),
+        "training/course_list.html",
+        {"company": company, "form": form},
+        company=company,
+        filename=f"courses-{company.pk}.csv",
     )
 
 
@@ -219,17 +241,39 @@ def course_retrain(request: AuthenticatedHttpRequest, company_pk: int, pk: int) 
     )
 
 
+SESSIONS = ListSpec(
+    SessionFilter,
+    [
+        col("held_on", _l("Date")),
+        col("course", _l("Course"), "course__title_en"),
+        col("trainer", _l("Trainer")),
+        col("facility", _l("Facility"), "facility__name", "facility__city"),
+        col("attendees", _l("Attendees")),
+    ],
+    default_sort=("-held_on", "-pk"),
+    csv=["held_on", ("course", "course.code"), "trainer", "facility", "attendees", "topics"],
+    empty_text=_l("No sessions yet."),
+)
+
+
 @login_required
-def session_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+def session_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
     company = _company(request, company_pk, "view")
     sessions = (
-        TrainingSession.objects.filter(company=company)
+        TrainingSession.objects.for_user(request.user, "view")
+        .filter(company=company)
         .select_related("course", "facility")
         .annotate(attendees=Count("records"))
-        .order_by("-held_on", "-pk")
     )
-    page = Paginator(sessions, 50).get_page(request.GET.get("page"))
-    return render(request, "training/session_list.html", {"company": company, "page": page})
+    return render_list(
+        request,
+        SESSIONS,
+        sessions,
+        "training/session_list.html",
+        {"company": company},
+        company=company,
+        filename=f"training-sessions-{company.pk}.csv",
+    )
 
 
 @login_required

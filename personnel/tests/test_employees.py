@@ -40,9 +40,9 @@ class EmployeeLifecycleTests(WithPeople):
         self.assertEqual(TrainingRecord.objects.filter(employee=self.employee).count(), 1)
         self.assertEqual(self.employee.screenings.count(), 1)
         url = reverse("personnel:employee-list", args=[self.company.pk])
-        self.assertEqual(list(self.client.get(url).context["page"]), [])
-        listing = self.client.get(url, {"inactive": "on"})
-        self.assertEqual(list(listing.context["page"]), [self.employee])
+        self.assertEqual(list(self.client.get(url).context["listing"].page), [])
+        listing = self.client.get(url, {"active": ""})
+        self.assertEqual(list(listing.context["listing"].page), [self.employee])
         self.client.post(
             reverse("personnel:employee-reactivate", args=[self.company.pk, self.employee.pk])
         )

@@ -34,7 +34,6 @@ SHIPPED_CHANGES = (
 )
 
 
-
 class Command(BaseCommand):
     help = (
         "Import a criteria catalogue version (CSV, Excel .xlsx or YAML); "

@@ -1,0 +1,79 @@
+"""A compliance user filters, sorts and empties two list pages (partners, seal log) in a
+real browser; both pages pass axe-core with no critical or serious finding."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from core.testing import add_member, make_company, make_user
+from e2e.conftest import artifact_path, serious_accessibility_problems, sign_in
+from partners.models import BusinessPartner
+from seals.models import Seal
+
+
+def _names(page: Page, testid: str) -> list[str]:
+    return [
+        t.strip()
+        for t in page.get_by_test_id(testid).locator("tbody tr td:first-child").all_inner_texts()
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_filter_sort_and_empty_two_lists(page: Page, live_server: Any, broken: list[str]) -> None:
+    company = make_company("Acme Imports LLC")
+    add_member(company, make_user("compliance@acme.test"), "admin")
+    for name, country in [("Bodega Sur", "MX"), ("Acarreos Norte", "MX"), ("Maple Freight", "CA")]:
+        BusinessPartner.objects.create(
+            company=company, name=name, role="highway_carrier", country=country
+        )
+    for number, status in [
+        ("MX0000003", "in_stock"),
+        ("MX0000001", "affixed"),
+        ("MX0000002", "in_stock"),
+    ]:
+        Seal.objects.create(
+            company=company,
+            number=number,
+            manufacturer="TydenBrooks",
+            certificate_ref="ISO17712",
+            storage_location="Caja fuerte",
+            status=status,
+        )
+    sign_in(page, "compliance@acme.test")
+
+    page.goto(f"/companies/{company.pk}/partners/")
+    page.get_by_label("Country").select_option(value="MX")
+    page.get_by_role("button", name="Filter").click()
+    assert sorted(_names(page, "partner-table")) == ["Acarreos Norte", "Bodega Sur"]
+    page.get_by_role("link", name="Name").click()
+    expect(page.locator("th[aria-sort=ascending]")).to_have_text(re.compile("Name"))
+    assert _names(page, "partner-table") == ["Acarreos Norte", "Bodega Sur"]
+    page.get_by_role("link", name="Name").click()
+    expect(page.locator("th[aria-sort=descending]")).to_have_text(re.compile("Name"))
+    assert _names(page, "partner-table") == ["Bodega Sur", "Acarreos Norte"]
+    page.screenshot(path=artifact_path("list-partners-sorted.png"), full_page=True)
+    assert serious_accessibility_problems(page) == []
+    page.get_by_label("Name or tax id contains").fill("no such partner")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_test_id("list-empty")).to_contain_text("No results for these filters.")
+    page.screenshot(path=artifact_path("list-partners-empty.png"), full_page=True)
+    page.get_by_test_id("list-empty").get_by_role("link", name="Clear filters").click()
+    assert len(_names(page, "partner-table")) == 3
+
+    page.goto(f"/companies/{company.pk}/seals/")
+    page.get_by_role("link", name="Number").click()
+    assert _names(page, "seal-table") == ["MX0000001", "MX0000002", "MX0000003"]
+    page.get_by_label("Status").select_option(value="in_stock")
+    page.get_by_role("button", name="Filter").click()
+    assert _names(page, "seal-table") == ["MX0000002", "MX0000003"]  # the sort is kept
+    page.screenshot(path=artifact_path("list-seals-filtered.png"), full_page=True)
+    assert serious_accessibility_problems(page) == []
+    page.get_by_label("Status").select_option(value="voided")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_test_id("list-empty")).to_contain_text("No results for these filters.")
+    assert serious_accessibility_problems(page) == []
+    assert broken == []
