@@ -48,6 +48,7 @@ from certification.models import (
     VettingCheck,
 )
 from companies.models import Company
+from core.refusals import NotAllowed
 
 if TYPE_CHECKING:
     import datetime
@@ -113,8 +114,10 @@ for _row in TABLE.values():
 assert set(LABELS) == set(TABLE)
 
 
-class TransitionNotAllowed(Exception):
+class TransitionNotAllowed(NotAllowed):
     """A lifecycle step was refused; the message says why, in the user's language."""
+
+    code = "transition_not_allowed"
 
 
 def actor_role(certification: Certification, user: User | None) -> str | None:
