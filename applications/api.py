@@ -25,6 +25,7 @@ from applications.models import (
     current_agreement,
 )
 from companies.models import Company
+from core import refusals
 from core.api import TenantViewSet
 from core.clientip import client_address
 from core.tenancy import get_for_user_or_404
@@ -212,9 +213,8 @@ class ApplicationViewSet(TenantViewSet):
     def sign(self, request: Request, pk: str | None = None) -> Response:
         application: Application = self.get_object()
         user = cast("User", request.user)
-        already = Response({"detail": _("This application was already submitted.")}, status=409)
         if not application.is_draft:
-            return already
+            raise workflow.AlreadySubmitted(application)
         serializer = SignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -240,17 +240,13 @@ class ApplicationViewSet(TenantViewSet):
         )
         try:
             application = workflow.sign_and_submit(application.company, user, signing)
-        except workflow.AlreadySubmitted:
-            return already
         except workflow.ApplicationIncomplete as exc:
             return _incomplete(exc)
-        except workflow.SigningRefused as exc:
-            return Response({"non_field_errors": [str(exc)]}, status=400)
         return self._detail(Application.objects.get(pk=application.pk))
 
 
 def _incomplete(exc: workflow.ApplicationIncomplete) -> Response:
     return Response(
-        {"detail": str(exc), "missing": ChecklistItemSerializer(exc.missing, many=True).data},
+        {**refusals.answer(exc), "missing": ChecklistItemSerializer(exc.missing, many=True).data},
         status=status.HTTP_400_BAD_REQUEST,
     )

@@ -21,6 +21,7 @@ from companies.context_processors import remember_company
 from companies.models import Company, Membership
 from core.clientip import client_address
 from core.http import AuthenticatedHttpRequest
+from core.refusals import Refused
 from core.tenancy import get_for_user_or_404
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ def application_sign(request: AuthenticatedHttpRequest, company_pk: int) -> Http
         except workflow.ApplicationIncomplete as exc:
             messages.error(request, str(exc))
             return _sign_page(request, company, None, exc.missing)
-        except workflow.SigningRefused as exc:
+        except Refused as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Agreement signed. The application was submitted."))

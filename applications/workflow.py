@@ -23,6 +23,7 @@ from applications.models import (
 )
 from certification.workflow import application_submitted
 from companies.models import Company
+from core.refusals import NotAllowed, NotAnOfficer
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -30,21 +31,24 @@ if TYPE_CHECKING:
 SUBMIT = "submit"
 
 
-class SigningRefused(Exception):
+class SigningRefused(NotAllowed):
     """The agreement cannot be signed; the message says why."""
 
-
-class NotAnOfficer(SigningRefused):
-    pass
+    code = "signing_refused"
 
 
 class AlreadySubmitted(SigningRefused):
+    code = "already_submitted"
+
     def __init__(self, application: Application) -> None:
         super().__init__(_("This application was already submitted."))
         self.application = application
 
 
 class ApplicationIncomplete(SigningRefused):
+    code = "application_incomplete"
+    status = 400  # the caller can complete the application and send the same request again
+
     def __init__(self, missing: list[ChecklistItem]) -> None:
         lines = "; ".join(f"{item.label}: {item.missing}" for item in missing)
         super().__init__(
@@ -56,6 +60,9 @@ class ApplicationIncomplete(SigningRefused):
 
 class AgreementMismatch(SigningRefused):
     """The text the signer saw is not the published text they claim to sign."""
+
+    code = "agreement_mismatch"
+    status = 400
 
 
 @dataclass(frozen=True)

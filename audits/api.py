@@ -21,7 +21,6 @@ from audits.filters import AuditFilter
 from audits.models import Finding, MockAudit
 from catalogue.models import Criterion
 from core.api import TenantViewSet
-from profiles.models import NoCatalogue, SecurityProfile
 
 
 class MockAuditSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -75,11 +74,8 @@ class MockAuditViewSet(TenantViewSet):
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer: Any) -> None:
-        try:
-            profile = SecurityProfile.start(serializer.validated_data["company"])
-        except NoCatalogue as exc:
-            raise serializers.ValidationError(_("No criteria catalogue is loaded.")) from exc
-        serializer.save(profile=profile, auditor=self.request.user)
+        audit = MockAudit(**serializer.validated_data)
+        serializer.instance = workflow.start_audit(audit, by=cast(Any, self.request.user))
 
     @extend_schema(request=CompleteSerializer, responses=CorrectiveActionSerializer(many=True))
     @action(detail=True, methods=["post"])
@@ -87,12 +83,9 @@ class MockAuditViewSet(TenantViewSet):
         audit: MockAudit = self.get_object()
         serializer = CompleteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            created = workflow.complete_audit(
-                audit, cast(Any, request.user), serializer.validated_data.get("summary", "")
-            )
-        except workflow.AuditClosed as exc:
-            return Response({"detail": str(exc)}, status=409)
+        created = workflow.complete_audit(
+            audit, cast(Any, request.user), serializer.validated_data.get("summary", "")
+        )
         return Response(CorrectiveActionSerializer(created, many=True).data)
 
 
@@ -150,14 +143,11 @@ class FindingViewSet(TenantViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            finding = workflow.record_result(
-                data["audit"],
-                data["criterion"],
-                result=data.get("result", ""),
-                notes=data.get("notes", ""),
-                by=cast(Any, request.user),
-            )
-        except workflow.AuditClosed as exc:
-            return Response({"detail": str(exc)}, status=409)
+        finding = workflow.record_result(
+            data["audit"],
+            data["criterion"],
+            result=data.get("result", ""),
+            notes=data.get("notes", ""),
+            by=cast(Any, request.user),
+        )
         return Response(FindingSerializer(finding).data, status=201)

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -25,12 +25,13 @@ from audits.models import Finding, FindingPhoto, MockAudit
 from catalogue.models import Criterion
 from companies.context_processors import remember_company
 from companies.models import Company
-from core import files, idempotency
+from core import files, idempotency, refusals
 from core.http import AuthenticatedHttpRequest
 from core.lists import ListSpec, col, render_list
+from core.refusals import Refused
 from core.tenancy import get_for_user_or_404
 from core.uploads import attach, store_file
-from profiles.models import NoCatalogue, Response, SecurityProfile
+from profiles.models import Response
 
 
 def _may_edit(request: AuthenticatedHttpRequest, company: Company) -> bool:
@@ -70,19 +71,17 @@ def audit_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespon
     form = AuditForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            profile = SecurityProfile.start(company)
-        except NoCatalogue as exc:
-            raise Http404 from exc
-        with transaction.atomic():
-            claimed = idempotency.claim(request)
-            if isinstance(claimed, HttpResponse):
-                return claimed
-            form.instance.company = company
-            form.instance.profile = profile
-            form.instance.auditor = request.user
-            audit = form.save()
-            idempotency.done(claimed, audit.get_absolute_url())
-        return redirect(audit)
+            with transaction.atomic():
+                claimed = idempotency.claim(request)
+                if isinstance(claimed, HttpResponse):
+                    return claimed
+                form.instance.company = company
+                audit = workflow.start_audit(form.save(commit=False), by=request.user)
+                idempotency.done(claimed, audit.get_absolute_url())
+        except Refused as refusal:
+            refusals.show(request, refusal, form)
+        else:
+            return redirect(audit)
     audits = (
         MockAudit.objects.for_user(request.user, "view")
         .filter(company=company)

@@ -15,7 +15,8 @@ from actions.models import CorrectiveAction
 from audits.choices import AuditStatus, FindingResult
 from audits.models import Finding, MockAudit
 from catalogue.models import Criterion
-from profiles.models import Response
+from core.refusals import NotAllowed
+from profiles.models import Response, SecurityProfile
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -24,14 +25,27 @@ if TYPE_CHECKING:
 DUE_DAYS = {FindingResult.FAIL: 30, FindingResult.OBSERVATION: 90}
 
 
-class AuditClosed(Exception):
+class AuditClosed(NotAllowed):
     """The audit is completed; its results no longer change."""
+
+    code = "audit_closed"
 
     def __init__(self, audit: MockAudit) -> None:
         super().__init__(
             _("“%(title)s” is completed; its results can no longer change.")
             % {"title": audit.title}
         )
+
+
+def start_audit(audit: MockAudit, *, by: User) -> MockAudit:
+    """Save a new mock audit (company, title and kind set by its form or serializer) on the
+    company's current security profile, with `by` as its auditor. Refused (`NoCatalogue`)
+    while no criteria catalogue is loaded."""
+    with transaction.atomic():
+        audit.profile = SecurityProfile.start(audit.company)
+        audit.auditor = by
+        audit.save()
+    return audit
 
 
 def record_result(

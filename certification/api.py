@@ -21,7 +21,6 @@ from certification.models import (
     CriterionReview,
     ValidationReport,
 )
-from certification.workflow import TransitionNotAllowed
 from core.api import TenantViewSet
 
 
@@ -99,10 +98,6 @@ class AppealResult(serializers.Serializer):  # type: ignore[type-arg]
     decision_due = serializers.DateField(read_only=True)
 
 
-def _conflict(exc: TransitionNotAllowed) -> Response:
-    return Response({"detail": str(exc)}, status=409)
-
-
 class CertificationViewSet(TenantViewSet):
     queryset = Certification.objects.select_related("company").prefetch_related("events")
     serializer_class = CertificationSerializer
@@ -136,16 +131,13 @@ class CertificationViewSet(TenantViewSet):
         data = TransitionInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        try:
-            result = workflow.perform(
-                values.pop("transition"),
-                certification,
-                by=user,
-                reason=values.pop("reason"),
-                **values,
-            )
-        except TransitionNotAllowed as exc:
-            return _conflict(exc)
+        result = workflow.perform(
+            values.pop("transition"),
+            certification,
+            by=user,
+            reason=values.pop("reason"),
+            **values,
+        )
         return Response(self.get_serializer(result).data)
 
     @extend_schema(request=TextInput, responses=CertificationSerializer)
@@ -155,14 +147,11 @@ class CertificationViewSet(TenantViewSet):
         user: Any = request.user
         data = TextInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            result = workflow.respond_to_suspension(
-                certification,
-                by=user,
-                response=data.validated_data["text"],
-            )
-        except TransitionNotAllowed as exc:
-            return _conflict(exc)
+        result = workflow.respond_to_suspension(
+            certification,
+            by=user,
+            response=data.validated_data["text"],
+        )
         return Response(self.get_serializer(result).data)
 
     @extend_schema(request=AppealInput, responses={201: AppealResult})
@@ -175,14 +164,11 @@ class CertificationViewSet(TenantViewSet):
         event = certification.events.filter(pk=data.validated_data["event"]).first()
         if event is None:
             return Response({"event": ["No such decision on this account."]}, status=400)
-        try:
-            appeal = workflow.file_appeal(
-                event,
-                by=user,
-                grounds=data.validated_data["grounds"],
-            )
-        except TransitionNotAllowed as exc:
-            return _conflict(exc)
+        appeal = workflow.file_appeal(
+            event,
+            by=user,
+            grounds=data.validated_data["grounds"],
+        )
         return Response(
             {"id": appeal.pk, "kind": appeal.kind, "decision_due": appeal.decision_due()},
             status=201,
@@ -227,14 +213,11 @@ class CriterionReviewViewSet(TenantViewSet):
         user: Any = request.user
         data = TextInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            review = workflow.respond_to_criterion(
-                review,
-                by=user,
-                response=data.validated_data["text"],
-            )
-        except TransitionNotAllowed as exc:
-            return _conflict(exc)
+        review = workflow.respond_to_criterion(
+            review,
+            by=user,
+            response=data.validated_data["text"],
+        )
         return Response(self.get_serializer(review).data)
 
 
@@ -291,10 +274,5 @@ class ValidationReportViewSet(TenantViewSet):
         user: Any = request.user
         data = TextInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            report = workflow.respond_to_report(
-                report, by=user, response=data.validated_data["text"]
-            )
-        except TransitionNotAllowed as exc:
-            return _conflict(exc)
+        report = workflow.respond_to_report(report, by=user, response=data.validated_data["text"])
         return Response(self.get_serializer(report).data)

@@ -7,13 +7,12 @@ from typing import TYPE_CHECKING, Any, cast
 from django.db import transaction
 from django_countries import countries
 from django_countries.serializer_fields import CountryField
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import exceptions, serializers, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
 from rest_framework.decorators import action, api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.tokens import revoke_for_user
 from companies import workflow
 from companies.choices import Role, TransportMode
 from companies.models import (
@@ -26,6 +25,7 @@ from companies.models import (
     ProgramParticipation,
 )
 from core.api import TenantViewSet, ValidatedModelSerializer
+from core.schema import RefusalSerializer
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -115,14 +115,6 @@ class CompanyViewSet(TenantViewSet):
         return super().get_queryset()
 
 
-class Refused(exceptions.APIException):
-    """A workflow refusal as an API answer: its status (400, 404 or 409), message and code."""
-
-    def __init__(self, refusal: workflow.MembershipRefused) -> None:
-        self.status_code = refusal.status
-        super().__init__(detail={"detail": refusal.message, "code": refusal.code})
-
-
 class MembershipSerializer(ValidatedModelSerializer):
     # People join only by accepting an invitation (`/api/v1/invitations/`); a membership's
     # person and company never change here, only its role.
@@ -151,18 +143,12 @@ class MembershipViewSet(TenantViewSet):
 
     def perform_update(self, serializer: Any) -> None:
         role = serializer.validated_data.get("role", serializer.instance.role)
-        try:
-            serializer.instance = workflow.change_role(
-                serializer.instance, role, by=_caller(self.request)
-            )
-        except workflow.MembershipRefused as exc:
-            raise Refused(exc) from exc
+        serializer.instance = workflow.change_role(
+            serializer.instance, role, by=_caller(self.request)
+        )
 
     def perform_destroy(self, instance: Membership) -> None:
-        with transaction.atomic():
-            instance.check_keeps_an_officer(None)
-            instance.delete()
-            revoke_for_user(instance.user, f"left company {instance.company_id}")
+        workflow.remove_member(instance, by=_caller(self.request))
 
 
 class InvitationSerializer(ValidatedModelSerializer):
@@ -201,9 +187,7 @@ class AcceptInvitationSerializer(serializers.Serializer):  # type: ignore[type-a
     token = serializers.CharField(max_length=200, help_text="The secret from the e-mailed link.")
 
 
-REFUSAL = inline_serializer(
-    "MembershipRefusal", {"detail": serializers.CharField(), "code": serializers.CharField()}
-)
+REFUSAL = RefusalSerializer
 # A 400 is either a field-named validation error or a refusal with a code.
 BAD_REQUEST = OpenApiResponse(
     description="A field-named validation error, or a refusal: {detail, code}."
@@ -232,12 +216,9 @@ class InvitationViewSet(TenantViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            invitation = workflow.invite(
-                data["company"], data["email"], data["role"], by=_caller(request)
-            )
-        except workflow.MembershipRefused as exc:
-            raise Refused(exc) from exc
+        invitation = workflow.invite(
+            data["company"], data["email"], data["role"], by=_caller(request)
+        )
         return Response(self.get_serializer(invitation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -245,20 +226,14 @@ class InvitationViewSet(TenantViewSet):
     )
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Revoke the invitation: its link stops working. The record stays as history."""
-        try:
-            workflow.revoke(self.get_object(), by=_caller(request))
-        except workflow.MembershipRefused as exc:
-            raise Refused(exc) from exc
+        workflow.revoke(self.get_object(), by=_caller(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses={200: InvitationSerializer, 409: REFUSAL})
     @action(detail=True, methods=["post"])
     def resend(self, request: Request, pk: str | None = None) -> Response:
         """E-mail a new link valid for a fresh period; the old link stops working."""
-        try:
-            invitation = workflow.resend(self.get_object(), by=_caller(request))
-        except workflow.MembershipRefused as exc:
-            raise Refused(exc) from exc
+        invitation = workflow.resend(self.get_object(), by=_caller(request))
         return Response(self.get_serializer(invitation).data)
 
     @extend_schema(
@@ -272,10 +247,7 @@ class InvitationViewSet(TenantViewSet):
         revoked and used links answer 404; another account's invitation 400."""
         serializer = AcceptInvitationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            membership = workflow.accept(serializer.validated_data["token"], by=_caller(request))
-        except workflow.MembershipRefused as exc:
-            raise Refused(exc) from exc
+        membership = workflow.accept(serializer.validated_data["token"], by=_caller(request))
         return Response(MembershipSerializer(membership).data)
 
 

@@ -21,14 +21,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_stubs_ext import StrOrPromise
 
-from accounts.tokens import revoke_for_user
 from companies import forms as company_forms
 from companies import workflow
 from companies.choices import Role
 from companies.context_processors import remember_company
 from companies.models import Address, Company, Contact, Identifier, Membership, ProgramParticipation
-from core import idempotency
+from core import idempotency, refusals
 from core.http import AuthenticatedHttpRequest
+from core.refusals import Refused
 from core.tenancy import get_for_user_or_404
 
 
@@ -156,6 +156,8 @@ def member_role(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) 
             workflow.change_role(membership, form.cleaned_data["role"], by=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+        except Refused as refusal:
+            refusals.show(request, refusal)
         else:
             messages.success(request, _("Role changed."))
     return redirect("companies:member-list", pk=company.pk)
@@ -230,10 +232,7 @@ def member_remove(request: AuthenticatedHttpRequest, pk: int, membership_pk: int
     company = get_for_user_or_404(Company, request.user, "manage", pk=pk)
     membership = get_object_or_404(company.memberships, pk=membership_pk)
     try:
-        with transaction.atomic():
-            membership.check_keeps_an_officer(None)
-            membership.delete()
-            revoke_for_user(membership.user, f"left company {company.pk}")
+        workflow.remove_member(membership, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("companies:member-list", pk=company.pk)

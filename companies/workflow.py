@@ -26,8 +26,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from accounts.tokens import revoke_for_user
 from companies.choices import Role
 from companies.models import Company, Invitation, Membership, hash_invitation_token
+from core.refusals import Refused
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -36,23 +38,22 @@ if TYPE_CHECKING:
 _MAX_TOKEN_LENGTH = 100
 
 
-class MembershipRefused(Exception):
+class MembershipRefused(Refused):
     """A membership step was refused. The message says why and what to do; `code` names
     the reason for API clients; `status` is the API's answer (409 when the invitation's or
     the company's state forbids it, 400 when the request itself is wrong)."""
 
-    def __init__(self, message: str, *, code: str, status: int = 409) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.status = status
+    code = "membership_refused"
 
 
 class InvitationNotFound(MembershipRefused):
     """The one answer for an unknown, tampered, expired, revoked or already used link."""
 
+    code = "not_found"
+    status = 404
+
     def __init__(self) -> None:
-        super().__init__(_("Not found."), code="not_found", status=404)
+        super().__init__(_("Not found."))
 
 
 def normalise_email(email: str) -> str:
@@ -264,6 +265,17 @@ def change_role(membership: Membership, role: str, *, by: User) -> Membership:
         stored.role = role
         stored.save(update_fields=["role", "updated_at"])
     return stored
+
+
+def remove_member(membership: Membership, *, by: User) -> None:
+    """Take a person out of a company. The last company officer stays (a ValidationError,
+    as for a role change); the person's API tokens are revoked, since a token may reach
+    every company its owner belonged to."""
+    with transaction.atomic():
+        _check_manager(membership.company, by)
+        membership.check_keeps_an_officer(None)
+        membership.delete()
+        revoke_for_user(membership.user, f"left company {membership.company_id}")
 
 
 def _email_link(invitation: Invitation, token: str) -> None:

@@ -1,5 +1,6 @@
 """Shared REST API pieces: the base serializer that runs model validation, and an
-exception handler that turns Django validation errors into field-named 400 answers."""
+exception handler that turns Django validation errors into field-named 400 answers and a
+workflow refusal (`core.refusals.Refused`) into its status with `{"code", "detail"}`."""
 
 from __future__ import annotations
 
@@ -14,11 +15,16 @@ from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
-from core import idempotency
+from core import idempotency, refusals
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, refusals.Refused):
+        # A workflow refusal: nothing the request began is kept.
+        set_rollback()
+        return Response(refusals.answer(exc), status=exc.status)
     if isinstance(exc, DjangoValidationError):
         detail = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

@@ -8,16 +8,22 @@ from typing import Any
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import serializers
 
-# The actions a router gives a viewset; anything else on a POST is a business verb
-# (submit, sign, transition...) that answers 409 when the object's state refuses it.
-CRUD_ACTIONS = frozenset(
-    {"list", "retrieve", "create", "update", "partial_update", "destroy", "metadata"}
-)
+# Every write goes through a workflow function that may refuse it (409, `core.refusals`).
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class ErrorSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """`{"detail": "..."}`: DRF's answer for refusals that concern the whole request."""
 
+    detail = serializers.CharField(read_only=True)
+
+
+class RefusalSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """`{"code": "...", "detail": "..."}`: a workflow refusal (`core.refusals.Refused`).
+    `code` is stable (branch on it); `detail` says why and what to do, in the caller's
+    language."""
+
+    code = serializers.CharField(read_only=True, help_text="Stable reason, e.g. audit_closed.")
     detail = serializers.CharField(read_only=True)
 
 
@@ -34,7 +40,8 @@ class AutoSchema(SpectacularAutoSchema):
     - 400 when the operation reads a body or query parameters (validation errors),
     - 401 (no or refused credentials) and, unless the view is public, 403 (MFA or role),
     - 404 when a parameter or body field can name an object (or a page) the caller cannot see,
-    - 409 on business verbs (`@action` POSTs) whose workflow can refuse the current state,
+    - 409 on every write, whose workflow can refuse the object's current state or the
+      caller's role (`core.refusals`: `{"code", "detail"}`),
     - 429 when the view is throttled.
 
     An operation that documents a code itself (`@extend_schema(responses=...)`) keeps its
@@ -62,8 +69,9 @@ class AutoSchema(SpectacularAutoSchema):
             return None
         responses: dict[str, Any] = operation.setdefault("responses", {})
         error = self.resolve_serializer(ErrorSerializer, "response").ref
+        refusal = self.resolve_serializer(RefusalSerializer, "response").ref
         for code, description in self._error_codes(operation).items():
-            schema = VALIDATION_ERROR_SCHEMA if code == "400" else error
+            schema = {"400": VALIDATION_ERROR_SCHEMA, "409": refusal}.get(code, error)
             content = {"application/json": {"schema": schema}}
             if code not in responses:
                 responses[code] = {"description": description, "content": content}
@@ -71,7 +79,7 @@ class AutoSchema(SpectacularAutoSchema):
         # still has the body DRF sends.
         for code, response in responses.items():
             if code >= "400" and not response.get("content"):
-                schema = VALIDATION_ERROR_SCHEMA if code == "400" else error
+                schema = {"400": VALIDATION_ERROR_SCHEMA, "409": refusal}.get(code, error)
                 response["content"] = {"application/json": {"schema": schema}}
         return operation
 
@@ -90,9 +98,11 @@ class AutoSchema(SpectacularAutoSchema):
         # see (creates check the company: 404), or a page past the end of a list.
         if locations & {"path", "query"} or "requestBody" in operation:
             codes["404"] = "No such object among those you may see (or no such page)."
-        action = getattr(view, "action", None)
-        if self.method == "POST" and action is not None and action not in CRUD_ACTIONS:
-            codes["409"] = "The object's current state does not allow this step."
+        if self.method in WRITE_METHODS:
+            codes["409"] = (
+                "Refused: the object's current state or your role does not allow this step; "
+                "`code` names the reason."
+            )
         if any(p.get("name") == "Idempotency-Key" for p in operation.get("parameters", [])):
             codes["422"] = "This Idempotency-Key was already used with another request."
         if view.get_throttles():

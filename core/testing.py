@@ -131,6 +131,54 @@ class PersonaTestCase(TestCase):
         if persona != "anonymous":
             sign_in(self.client, self.users[persona])
 
+    def api_as(self, persona: str) -> Any:
+        """An API client carrying a read-write token of the persona."""
+        from rest_framework.test import APIClient
+
+        from accounts.tokens import issue_token
+
+        client = APIClient()
+        token = issue_token(self.users[persona], name=f"test {persona}")[1]
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        return client
+
+
+@dataclass
+class Written:
+    """What a block of code wrote: new rows per model and new audit-log entries per
+    (model, action). Compare what the page wrote with what the API wrote."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+    audit: dict[str, int] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return any(self.rows.values()) or any(self.audit.values())
+
+
+@contextmanager
+def written(*models: type[Any]) -> Iterator[Written]:
+    """Count the rows of `models` and the audit-log entries the block adds.
+
+    Used by the page/API parity tests: one action performed once through its page and once
+    through the API must write the same kinds of rows (events, screenings, audit entries).
+    """
+    from auditlog.models import LogEntry
+
+    def counts() -> dict[str, int]:
+        return {m._meta.label: m._default_manager.count() for m in models}
+
+    before = counts()
+    last_entry = LogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    result = Written()
+    yield result
+    after = counts()
+    result.rows = {label: after[label] - before[label] for label in before}
+    entries = LogEntry.objects.filter(pk__gt=last_entry).select_related("content_type")
+    for entry in entries:
+        model = f"{entry.content_type.app_label}.{entry.content_type.model}"
+        key = f"{model}:{entry.get_action_display()}"
+        result.audit[key] = result.audit.get(key, 0) + 1
+
 
 @dataclass(frozen=True)
 class PermissionCase:

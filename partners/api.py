@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from rest_framework import serializers
 
 from accounts.models import User
@@ -66,17 +65,13 @@ class BusinessPartnerViewSet(TenantViewSet):
     filterset_class = PartnerFilter
 
     def perform_create(self, serializer: Any) -> None:
-        with transaction.atomic():
-            workflow.partner_saved(serializer.save(), created=True)
+        serializer.instance = workflow.save_partner(BusinessPartner(**serializer.validated_data))
 
     def perform_update(self, serializer: Any) -> None:
-        # The stored values, not the instance's: validation already set the new ones on it.
-        fields = sorted(workflow.SCREENED_FIELDS)
-        with transaction.atomic():
-            stored = BusinessPartner.objects.values(*fields).get(pk=serializer.instance.pk)
-            partner = serializer.save()
-            changed = [f for f in fields if str(getattr(partner, f)) != str(stored[f])]
-            workflow.partner_saved(partner, created=False, changed=changed)
+        partner = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(partner, name, value)
+        workflow.save_partner(partner)
 
 
 class PartnerScreeningSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

@@ -120,8 +120,7 @@ def partner_create(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRe
             claimed = idempotency.claim(request)
             if isinstance(claimed, HttpResponse):
                 return claimed
-            partner = form.save()
-            workflow.partner_saved(partner, created=True)
+            partner = workflow.save_partner(form.save(commit=False))
             idempotency.done(claimed, partner.get_absolute_url())
         messages.success(request, _("Partner added."))
         return redirect(partner)
@@ -143,9 +142,7 @@ def partner_edit(request: AuthenticatedHttpRequest, company_pk: int, pk: int) ->
         company=partner.company,
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            workflow.partner_saved(partner, created=False, changed=form.changed_data)
+        workflow.save_partner(form.save(commit=False))
         messages.success(request, _("Partner saved."))
         return redirect(partner)
     return render(

@@ -19,6 +19,7 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.refusals import NotAllowed
 from core.tasks import mark_task_result_lost
 from partners.models import (
     BusinessPartner,
@@ -36,8 +37,10 @@ from screening_engine import DEFAULT_THRESHOLD, Hit, Query, screen_batch
 TOP_HITS = 3
 
 
-class ReviewError(ValueError):
+class ReviewError(NotAllowed):
     """A decision that the review rules do not allow (the message says why)."""
+
+    code = "review_refused"
 
 
 def versions_json(versions: Sequence[Any]) -> list[dict[str, Any]]:
@@ -131,6 +134,24 @@ def screen_partners(
 SCREENED_FIELDS = frozenset({"name", "country"})
 
 
+def save_partner(partner: BusinessPartner) -> BusinessPartner:
+    """Save a new or edited partner (validated by its form or serializer) and screen it
+    when `partner_saved` says so; the page and the API both save partners here.
+
+    The stored row is locked while its screened fields are compared, so two edits at once
+    are compared one after the other."""
+    fields = sorted(SCREENED_FIELDS)
+    with transaction.atomic():
+        created = partner.pk is None
+        changed: list[str] = []
+        if not created:
+            stored = BusinessPartner.objects.select_for_update().values(*fields).get(pk=partner.pk)
+            changed = [f for f in fields if str(getattr(partner, f)) != str(stored[f])]
+        partner.save()
+        partner_saved(partner, created=created, changed=changed)
+    return partner
+
+
 def partner_saved(partner: BusinessPartner, *, created: bool, changed: Iterable[str] = ()) -> None:
     """What follows saving a partner, from the page or the API alike: a new partner is
     screened, and so is one whose name or country changed (a new name is a new screening).
@@ -144,8 +165,10 @@ def partner_saved(partner: BusinessPartner, *, created: bool, changed: Iterable[
 AUTO_RESUMES = 3
 
 
-class ScreeningNotStopped(ValueError):
+class ScreeningNotStopped(NotAllowed):
     """A restart of an import screening that is running or finished (the message says)."""
+
+    code = "screening_not_stopped"
 
 
 class RunSuperseded(Exception):

@@ -18,11 +18,12 @@ from rest_framework.response import Response as APIResponse
 
 from accounts.reauth import totp_code_ok
 from companies.models import Company
+from core import refusals
 from core.api import TenantViewSet, ValidatedModelSerializer
 from core.clientip import client_address
 from core.files import ProtectedFileURLField
 from core.tenancy import get_for_user_or_404
-from core.uploads import accepted_types_text, attach, check_upload, store_file
+from core.uploads import accepted_types_text, check_upload
 from profiles import workflow
 from profiles.choices import ResponseStatus
 from profiles.filters import ResponseFilter
@@ -30,7 +31,6 @@ from profiles.models import (
     EditConflict,
     Evidence,
     EvidenceFile,
-    NoCatalogue,
     Response,
     SecurityProfile,
     Submission,
@@ -171,10 +171,7 @@ class SecurityProfileViewSet(TenantViewSet):
             Company, request.user, "edit", pk=serializer.validated_data["company"]
         )
         existed = SecurityProfile.current_for(company) is not None
-        try:
-            profile = SecurityProfile.start(company)
-        except NoCatalogue:
-            return APIResponse({"detail": _("No criteria catalogue is loaded.")}, status=409)
+        profile = SecurityProfile.start(company)
         return APIResponse(SecurityProfileSerializer(profile).data, status=200 if existed else 201)
 
     @extend_schema(responses=ReadinessSerializer)
@@ -201,7 +198,7 @@ class SecurityProfileViewSet(TenantViewSet):
         last = profile.last_submission()
         if last is not None and not profile.has_unsubmitted_changes:
             # Said before the code is checked, so a retry does not use up a code.
-            return APIResponse({"detail": str(workflow.NothingToSubmit(last.number))}, status=409)
+            raise workflow.NothingToSubmit(last.number)
         refused = _check_otp(user, data["otp_code"])
         if refused is not None:
             return refused
@@ -211,12 +208,7 @@ class SecurityProfileViewSet(TenantViewSet):
             attestation=str(SubmitSerializer().fields["attest"].help_text),
             ip_address=client_address(request),
         )
-        try:
-            submission = workflow.submit_profile(profile, user, signature)
-        except workflow.NothingToSubmit as exc:
-            return APIResponse({"detail": str(exc)}, status=409)
-        except workflow.SubmissionRefused as exc:
-            return APIResponse({"non_field_errors": [str(exc)]}, status=400)
+        submission = workflow.submit_profile(profile, user, signature)
         return APIResponse(SubmissionSerializer(submission).data, status=201)
 
     @extend_schema(request=NoChangeSerializer, responses={201: NoChangeResult})
@@ -229,11 +221,7 @@ class SecurityProfileViewSet(TenantViewSet):
         refused = _check_otp(user, serializer.validated_data["otp_code"])
         if refused is not None:
             return refused
-        try:
-            review = workflow.attest_no_change(profile.company, user)
-        except workflow.SubmissionRefused as exc:
-            # A refusal of the step, like every 409 of the API: `{"detail": ...}`.
-            return APIResponse({"detail": str(exc)}, status=409)
+        review = workflow.attest_no_change(profile.company, user)
         return APIResponse(
             {"due_date": review.due_date, "outcome": review.outcome, "late": review.late},
             status=201,
@@ -312,19 +300,9 @@ class ResponseViewSet(TenantViewSet):
         try:
             saved = instance.save_edit(data, by=cast("User", request.user), base_version=version)
         except EditConflict as exc:
-            current = exc.current
-            who = current.updated_by.email if current.updated_by else _("someone")
-            return APIResponse(
-                {
-                    "detail": _(
-                        "This answer was changed by %(who)s at %(when)s since you read "
-                        "it; nothing was saved."
-                    )
-                    % {"who": who, "when": current.updated_at.isoformat()},
-                    "current": ResponseSerializer(current).data,
-                },
-                status=409,
-            )
+            # The refusal with the answer as it is now, so the client can merge.
+            body = {**refusals.answer(exc), "current": ResponseSerializer(exc.current).data}
+            return APIResponse(body, status=exc.status)
         return APIResponse(ResponseSerializer(saved).data)
 
 
@@ -389,26 +367,13 @@ class EvidenceViewSet(TenantViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        user = cast("User", request.user)
-        response: Response = data["response"]
-
-        def write(stored: str, checked: Any) -> Evidence:
-            evidence = Evidence.objects.create(
-                response=response,
-                title=data["title"],
-                expires_on=data.get("expires_on"),
-                created_by=user,
-            )
-            file = EvidenceFile(evidence=evidence, version=1)
-            attach(file, stored, checked, uploaded_by=user)
-            file.save()
-            SecurityProfile.objects.filter(pk=response.profile_id).update(
-                has_unsubmitted_changes=True
-            )
-            return evidence
-
-        evidence = store_file(data["file"], f"evidence/{response.profile.company_id}", write)
-        evidence.current_version = 1  # type: ignore[attr-defined]
+        evidence = workflow.add_evidence(
+            data["response"],
+            title=data["title"],
+            expires_on=data.get("expires_on"),
+            upload=data["file"],
+            by=cast("User", request.user),
+        )
         return APIResponse(EvidenceSerializer(evidence).data, status=201)
 
 
@@ -466,22 +431,11 @@ class EvidenceFileViewSet(TenantViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> APIResponse:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        evidence: Evidence = serializer.validated_data["evidence"]
-        user = cast("User", request.user)
-
-        def write(stored: str, checked: Any) -> EvidenceFile:
-            Evidence.objects.select_for_update().filter(pk=evidence.pk).first()
-            last = evidence.files.order_by("-version").values_list("version", flat=True).first()
-            file = EvidenceFile(evidence=evidence, version=(last or 0) + 1)
-            attach(file, stored, checked, uploaded_by=user)
-            file.save()
-            SecurityProfile.objects.filter(pk=evidence.response.profile_id).update(
-                has_unsubmitted_changes=True
-            )
-            return file
-
-        company_id = evidence.response.profile.company_id
-        file = store_file(serializer.validated_data["file"], f"evidence/{company_id}", write)
+        file = workflow.add_evidence_version(
+            serializer.validated_data["evidence"],
+            upload=serializer.validated_data["file"],
+            by=cast("User", request.user),
+        )
         return APIResponse(EvidenceFileSerializer(file).data, status=201)
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})

@@ -30,6 +30,7 @@ from catalogue.choices import Requirement
 from catalogue.models import Catalogue, Criterion
 from companies.models import Company, Membership
 from core.models import TenantModel
+from core.refusals import NotAllowed
 from core.tenancy import TenantQuerySet
 from core.uploads import StoredFile
 from profiles.choices import ResponseStatus, ReviewOutcome, SubmissionKind
@@ -39,15 +40,27 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-class NoCatalogue(Exception):
+class NoCatalogue(NotAllowed):
     """No published criteria catalogue is loaded, so there is nothing to answer."""
 
+    code = "no_catalogue"
+    default_message = gettext_lazy("No criteria catalogue is loaded.")
 
-class EditConflict(Exception):
+
+class EditConflict(NotAllowed):
     """Someone else saved the same answer after this editor opened it."""
 
+    code = "edit_conflict"
+
     def __init__(self, current: Response) -> None:
-        super().__init__("edit conflict")
+        who = current.updated_by.email if current.updated_by else _("someone")
+        super().__init__(
+            _(
+                "This answer was changed by %(who)s at %(when)s since you read it; nothing "
+                "was saved."
+            )
+            % {"who": who, "when": current.updated_at.isoformat()}
+        )
         self.current = current
 
 
@@ -456,8 +469,10 @@ class EvidenceFile(StoredFile, TenantModel):
         return reverse("profiles:evidence-download", args=[company_id, self.pk])
 
 
-class FrozenError(Exception):
+class FrozenError(NotAllowed):
     """A submission is a signed record; it is never changed or deleted."""
+
+    code = "frozen"
 
 
 class Submission(TenantModel):

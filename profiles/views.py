@@ -26,8 +26,8 @@ from companies.models import Company
 from core import files, idempotency
 from core.clientip import client_address
 from core.http import AuthenticatedHttpRequest
+from core.refusals import Refused
 from core.tenancy import get_for_user_or_404, roles_allowing
-from core.uploads import attach, store_file
 from profiles import annual, exports, workflow
 from profiles.forms import (
     EvidenceForm,
@@ -242,14 +242,6 @@ def response_edit(
     return redirect(saved.get_absolute_url())
 
 
-class _Repeated(Exception):
-    """A retried upload form: answer with the first result, write nothing."""
-
-    def __init__(self, response: HttpResponse) -> None:
-        super().__init__("repeated submission")
-        self.response = response
-
-
 @login_required
 @require_POST
 def evidence_upload(
@@ -267,28 +259,18 @@ def evidence_upload(
         return _response_page(
             request, profile, criterion, response, may_edit=True, evidence_form=form, status=400
         )
-
-    def write(stored: str, checked: Any) -> Evidence:
+    with transaction.atomic():
         claimed = idempotency.claim(request)
         if isinstance(claimed, HttpResponse):
-            raise _Repeated(claimed)
-        evidence = Evidence.objects.create(
-            response=response,
+            return claimed  # a retried form: the first upload's answer, nothing new
+        evidence = workflow.add_evidence(
+            response,
             title=form.cleaned_data["title"],
             expires_on=form.cleaned_data["expires_on"],
-            created_by=request.user,
+            upload=form.cleaned_data["file"],
+            by=request.user,
         )
-        file = EvidenceFile(evidence=evidence, version=1)
-        attach(file, stored, checked, uploaded_by=request.user)
-        file.save()
-        SecurityProfile.objects.filter(pk=profile.pk).update(has_unsubmitted_changes=True)
         idempotency.done(claimed, response.get_absolute_url())
-        return evidence
-
-    try:
-        evidence = store_file(form.cleaned_data["file"], f"evidence/{company.pk}", write)
-    except _Repeated as repeated:
-        return repeated.response
     messages.success(request, _("Evidence “%(title)s” uploaded.") % {"title": evidence.title})
     return redirect(response.get_absolute_url())
 
@@ -312,18 +294,9 @@ def evidence_version_upload(
         for error in form.errors.get("file", []):
             messages.error(request, str(error))
         return redirect(response.get_absolute_url())
-
-    def write(stored: str, checked: Any) -> EvidenceFile:
-        # Lock the evidence so two uploads at once get versions n+1 and n+2.
-        Evidence.objects.select_for_update().filter(pk=evidence.pk).first()
-        last = evidence.files.order_by("-version").values_list("version", flat=True).first()
-        file = EvidenceFile(evidence=evidence, version=(last or 0) + 1)
-        attach(file, stored, checked, uploaded_by=request.user)
-        file.save()
-        SecurityProfile.objects.filter(pk=response.profile_id).update(has_unsubmitted_changes=True)
-        return file
-
-    file = store_file(form.cleaned_data["file"], f"evidence/{company_pk}", write)
+    file = workflow.add_evidence_version(
+        evidence, upload=form.cleaned_data["file"], by=request.user
+    )
     messages.success(
         request,
         _("Version %(version)s of “%(title)s” uploaded.")
@@ -403,7 +376,7 @@ def submission_create(request: AuthenticatedHttpRequest, company_pk: int) -> Htt
         except workflow.NothingToSubmit as exc:
             messages.info(request, str(exc))
             return redirect("profiles:submission-list", company_pk=company.pk)
-        except workflow.SubmissionRefused as exc:
+        except Refused as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(
@@ -503,7 +476,7 @@ def annual_review(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRes
             try:
                 with transaction.atomic():
                     workflow.attest_no_change(company, request.user)
-            except workflow.SubmissionRefused as exc:
+            except Refused as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, _("Annual review recorded: reviewed, no change."))

@@ -1,5 +1,5 @@
 """Business verbs of the security profile: submitting it (the company officer's signature,
-which freezes a snapshot) and the annual review.
+which freezes a snapshot), the annual review, and adding evidence files.
 
 The pages and the API both call these functions; they only translate the exceptions into
 a form error or an HTTP status.
@@ -7,6 +7,7 @@ a form error or an HTTP status.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,8 @@ from catalogue.changes import Comparison, compare
 from catalogue.choices import Requirement
 from catalogue.models import Catalogue
 from companies.models import Company
+from core.refusals import NotAllowed, NotAnOfficer
+from core.uploads import CheckedFile, attach, store_file
 from profiles import annual
 from profiles.choices import ResponseStatus, ReviewOutcome, SubmissionKind
 from profiles.models import (
@@ -33,18 +36,20 @@ from profiles.models import (
 from profiles.snapshots import build_snapshot
 
 if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
     from accounts.models import User
 
 
-class SubmissionRefused(Exception):
+class SubmissionRefused(NotAllowed):
     """The profile cannot be submitted (or the review recorded); the message says why."""
 
-
-class NotAnOfficer(SubmissionRefused):
-    pass
+    code = "submission_refused"
 
 
 class NothingToSubmit(SubmissionRefused):
+    code = "nothing_to_submit"
+
     def __init__(self, number: int) -> None:
         super().__init__(
             _("Nothing changed since submission %(number)s; there is nothing new to submit.")
@@ -53,7 +58,7 @@ class NothingToSubmit(SubmissionRefused):
 
 
 class ReviewNotOpen(SubmissionRefused):
-    pass
+    code = "review_not_open"
 
 
 @dataclass(frozen=True)
@@ -174,8 +179,10 @@ def attest_no_change(company: Company, user: User) -> AnnualReview:
         )
 
 
-class UpgradeRefused(Exception):
+class UpgradeRefused(NotAllowed):
     """The profile cannot move to that catalogue version; the message says why."""
+
+    code = "profile_upgrade_refused"
 
 
 @dataclass
@@ -282,3 +289,59 @@ def needing_attention(upgrade_from: SecurityProfile, profile: SecurityProfile) -
         if row.criterion.ref_id in added
         or (row.criterion.ref_id in now_must and row.response.status != ResponseStatus.IMPLEMENTED)
     ]
+
+
+# -- evidence ---------------------------------------------------------------------------
+
+
+def add_evidence(
+    response: Response,
+    *,
+    title: str,
+    expires_on: datetime.date | None,
+    upload: UploadedFile[bytes],
+    by: User,
+) -> Evidence:
+    """A new evidence document for an answer, with its file as version 1.
+
+    The file is checked (type, size) before anything is stored; the evidence, its first
+    file and the profile's "changed since submission" mark are written in one transaction,
+    and the stored file is removed again if that fails."""
+
+    def write(stored: str, checked: CheckedFile) -> Evidence:
+        evidence = Evidence.objects.create(
+            response=response, title=title, expires_on=expires_on, created_by=by
+        )
+        file = EvidenceFile(evidence=evidence, version=1)
+        attach(file, stored, checked, uploaded_by=by)
+        file.save()
+        _mark_changed(response.profile_id)
+        return evidence
+
+    company_id = response.profile.company_id
+    evidence = store_file(upload, f"evidence/{company_id}", write)
+    evidence.current_version = 1  # type: ignore[attr-defined]
+    return evidence
+
+
+def add_evidence_version(
+    evidence: Evidence, *, upload: UploadedFile[bytes], by: User
+) -> EvidenceFile:
+    """The next version of an evidence document's file; the earlier versions stay."""
+
+    def write(stored: str, checked: CheckedFile) -> EvidenceFile:
+        # Lock the evidence so two uploads at once get versions n+1 and n+2.
+        Evidence.objects.select_for_update().filter(pk=evidence.pk).first()
+        last = evidence.files.order_by("-version").values_list("version", flat=True).first()
+        file = EvidenceFile(evidence=evidence, version=(last or 0) + 1)
+        attach(file, stored, checked, uploaded_by=by)
+        file.save()
+        _mark_changed(evidence.response.profile_id)
+        return file
+
+    company_id = evidence.response.profile.company_id
+    return store_file(upload, f"evidence/{company_id}", write)
+
+
+def _mark_changed(profile_id: int) -> None:
+    SecurityProfile.objects.filter(pk=profile_id).update(has_unsubmitted_changes=True)

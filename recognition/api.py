@@ -8,7 +8,7 @@ on file). A proof is uploaded to `/api/v1/partner-statuses/<id>/proof/` as multi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -21,10 +21,10 @@ from rest_framework.response import Response
 
 from core.api import TenantViewSet, ValidatedModelSerializer
 from core.files import absolute_url
-from core.uploads import attach, store_file
 from partners.models import BusinessPartner
+from recognition import workflow
 from recognition.arrangements import load_arrangements
-from recognition.models import PROOF_KINDS, PartnerStatus, StatusProof
+from recognition.models import PartnerStatus
 
 
 class PartnerStatusSerializer(ValidatedModelSerializer):
@@ -110,17 +110,8 @@ class PartnerStatusViewSet(TenantViewSet):
         upload = request.FILES.get("file")
         if upload is None:
             return Response({"file": ["Send the proof as a multipart field named file."]}, 400)
-
-        def write(stored: str, checked: Any) -> StatusProof:
-            proof = StatusProof(status=item)
-            attach(proof, stored, checked, uploaded_by=request.user)
-            proof.save()
-            return proof
-
         try:
-            proof = store_file(
-                upload, f"{StatusProof.folder}/{item.partner.company_id}", write, PROOF_KINDS
-            )
+            proof = workflow.add_proof(item, upload=upload, by=cast(Any, request.user))
         except ValidationError as exc:
             return Response({"file": exc.messages}, 400)
         return Response({"id": proof.pk, "name": proof.original_name, "sha256": proof.sha256}, 201)

@@ -22,8 +22,8 @@ from companies.models import Company
 from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404
-from core.uploads import CheckedFile, attach, store_file
 from partners.models import BusinessPartner
+from recognition import workflow
 from recognition.arrangements import load_arrangements
 from recognition.forms import (
     MemberLinkForm,
@@ -32,7 +32,7 @@ from recognition.forms import (
     ProofForm,
     RevokeForm,
 )
-from recognition.models import PROOF_KINDS, MemberLink, PartnerStatus, StatusProof
+from recognition.models import MemberLink, PartnerStatus, StatusProof
 from verification import workflow as verification
 
 
@@ -65,10 +65,6 @@ def _errors(form: Any) -> str:
     )
 
 
-def _folder(company_pk: int) -> str:
-    return f"{StatusProof.folder}/{company_pk}"
-
-
 @login_required
 def arrangement_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
     company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
@@ -97,19 +93,16 @@ def status_create(
         instance=PartnerStatus(partner=partner),
     )
     if request.method == "POST" and form.is_valid():
-
-        def write(stored: str, checked: CheckedFile) -> PartnerStatus:
-            item: PartnerStatus = form.save()
-            proof = StatusProof(status=item)
-            attach(proof, stored, checked, uploaded_by=request.user)
-            proof.save()
-            return item
-
         with transaction.atomic():
             claimed = idempotency.claim(request)
             if isinstance(claimed, HttpResponse):
                 return claimed
-            store_file(form.cleaned_data["proof"], _folder(company_pk), write, PROOF_KINDS)
+            workflow.add_proof(
+                form.save(commit=False),
+                upload=form.cleaned_data["proof"],
+                by=request.user,
+                save_status=True,
+            )
             idempotency.done(claimed, partner.get_absolute_url())
         messages.success(request, _("Program status recorded."))
         return redirect(partner)
@@ -135,14 +128,7 @@ def proof_upload(request: AuthenticatedHttpRequest, company_pk: int, pk: int) ->
     if not form.is_valid():
         messages.error(request, _errors(form))
         return redirect(item.partner)
-
-    def write(stored: str, checked: CheckedFile) -> StatusProof:
-        proof = StatusProof(status=item)
-        attach(proof, stored, checked, uploaded_by=request.user)
-        proof.save()
-        return proof
-
-    proof = store_file(form.cleaned_data["proof"], _folder(company_pk), write, PROOF_KINDS)
+    proof = workflow.add_proof(item, upload=form.cleaned_data["proof"], by=request.user)
     messages.success(request, _("“%(name)s” uploaded.") % {"name": proof.original_name})
     return redirect(item.partner)
 

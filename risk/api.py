@@ -160,8 +160,17 @@ class NodeSerializer(ValidatedModelSerializer):
 
 
 class AssessmentViewSet(TenantViewSet):
+    """Risk assessments. Creating one starts it as the page does: a copy of the latest
+    earlier year's supply chains and method when there is one (`risk.workflow`)."""
+
     queryset = Assessment.objects.all()
     serializer_class = AssessmentSerializer
+
+    def perform_create(self, serializer: Any) -> None:
+        data = serializer.validated_data
+        serializer.instance = workflow.start_assessment(
+            data["company"], data["assessed_on"], year=data["year"], method=data.get("method", "")
+        )
 
     def perform_destroy(self, instance: Any) -> None:
         _editable(instance)

@@ -62,26 +62,34 @@ def generated_method(company: Company, settings: RiskSettings) -> str:
     )
 
 
-def start_assessment(company: Company, today: datetime.date | None = None) -> Assessment:
-    """This year's assessment: the existing one, else a copy of the latest earlier one
-    (its supply chains, nodes, links, vulnerability ratings and method), else an empty one."""
+def start_assessment(
+    company: Company,
+    today: datetime.date | None = None,
+    *,
+    year: int | None = None,
+    method: str = "",
+) -> Assessment:
+    """The year's assessment (this year's unless the API names one): the existing one, else
+    a copy of the latest earlier one (its supply chains, nodes, links, vulnerability ratings
+    and method), else an empty one. A `method` given replaces the copied or generated one."""
     today = today or timezone.localdate()
+    year = year or today.year
     with transaction.atomic():
         Company.objects.select_for_update().filter(pk=company.pk).first()
-        existing = Assessment.objects.filter(company=company, year=today.year).first()
+        existing = Assessment.objects.filter(company=company, year=year).first()
         if existing is not None:
             return existing
         previous = (
-            Assessment.objects.filter(company=company, year__lt=today.year)
-            .order_by("-year")
-            .first()
+            Assessment.objects.filter(company=company, year__lt=year).order_by("-year").first()
         )
         settings = RiskSettings.for_company(company)
+        if not method:
+            method = previous.method if previous else generated_method(company, settings)
         assessment = Assessment.objects.create(
             company=company,
-            year=today.year,
+            year=year,
             assessed_on=today,
-            method=previous.method if previous else generated_method(company, settings),
+            method=method,
             copied_from=previous,
         )
         if previous is not None:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from companies.models import Company, Membership
+from core.refusals import NotAllowed
 from core.tenancy import roles_allowing
 from partners.models import BusinessPartner
 from profiles.choices import ResponseStatus
@@ -29,8 +30,10 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-class SharingRefused(Exception):
+class SharingRefused(NotAllowed):
     """A sharing step was refused; the message says why and what to do."""
+
+    code = "sharing_refused"
 
 
 def not_found() -> SharingRefused:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
@@ -13,6 +13,7 @@ from companies.models import Company
 from core.api import TenantViewSet, ValidatedModelSerializer
 from core.files import ProtectedFileURLField
 from core.tenancy import get_for_user_or_404
+from training import workflow
 from training.filters import CourseFilter, SessionFilter
 from training.matrix import State, build_matrix
 from training.models import Course, TrainingRecord, TrainingSession
@@ -132,19 +133,7 @@ class RecordSerializer(ValidatedModelSerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
         _same_company(attrs, self.instance)
-        session = attrs.get("session")
-        employee = attrs.get("employee")
-        if session and employee and self.instance is None:
-            if TrainingRecord.objects.filter(session=session, employee=employee).exists():
-                raise serializers.ValidationError(
-                    {"employee": "This person is already recorded for the session."}
-                )
         return attrs
-
-    def create(self, validated_data: dict[str, Any]) -> TrainingRecord:
-        validated_data["recorded_by"] = self.context["request"].user
-        record: TrainingRecord = super().create(validated_data)
-        return record
 
 
 class RecordViewSet(TenantViewSet):
@@ -153,6 +142,12 @@ class RecordViewSet(TenantViewSet):
     queryset = TrainingRecord.objects.all()
     serializer_class = RecordSerializer
     filterset_fields = ["company", "employee", "course", "session"]
+
+    def perform_create(self, serializer: Any) -> None:
+        record = TrainingRecord(
+            **serializer.validated_data, recorded_by=cast(Any, self.request.user)
+        )
+        serializer.instance = workflow.record_training(record)
 
 
 class MatrixQuerySerializer(serializers.Serializer):  # type: ignore[type-arg]

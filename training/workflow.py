@@ -8,12 +8,35 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core.refusals import Invalid
 from personnel.models import Employee, SecurityRole
 from training.models import Course, Retraining, TrainingRecord, TrainingSession
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+
+class AlreadyRecorded(Invalid):
+    """The person already has a record for this session."""
+
+    code = "already_recorded"
+
+
+def record_training(record: TrainingRecord) -> TrainingRecord:
+    """Save one person's training record (validated by its serializer or form). A record of
+    a session is checked and saved under the session's lock, as `record_attendance` does,
+    so a person gets one record per session even when two requests race."""
+    with transaction.atomic():
+        if record.session_id is not None:
+            TrainingSession.objects.select_for_update().filter(pk=record.session_id).first()
+            if TrainingRecord.objects.filter(
+                session_id=record.session_id, employee_id=record.employee_id
+            ).exists():
+                raise AlreadyRecorded(_("This person is already recorded for the session."))
+        record.save()
+    return record
 
 
 def record_attendance(

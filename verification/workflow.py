@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from certification.choices import State
 from companies.models import Company, Membership
+from core.refusals import NotAllowed
 from verification.models import Consent, MonitoringRequest, StatusNotice
 
 if TYPE_CHECKING:
@@ -35,8 +36,10 @@ LINK_MAX_AGE = 30 * 24 * 3600  # a certificate link proves the status for 30 day
 ACCOUNT_PREFIX = "CT"
 
 
-class VerificationRefused(Exception):
+class VerificationRefused(NotAllowed):
     """A status-verification step was refused; the message says why."""
+
+    code = "verification_refused"
 
 
 def findable() -> QuerySet[Company]:

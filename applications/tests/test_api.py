@@ -126,7 +126,8 @@ class ApplicationApiTests(PersonaTestCase):
     def test_a_stale_text_is_refused(self) -> None:
         response = self.sign(agreement_sha256="0" * 64)
         self.assertEqual(response.status_code, 400)
-        self.assertIn("changed after it was shown", response.json()["non_field_errors"][0])
+        self.assertEqual(response.json()["code"], "agreement_mismatch")
+        self.assertIn("changed after it was shown", response.json()["detail"])
 
     def test_other_roles_get_404(self) -> None:
         for persona in ("admin", "consultant", "user", "specialist", "other"):

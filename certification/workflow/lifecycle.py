@@ -49,6 +49,7 @@ from certification.models import (
 )
 from certification.signals import status_changed
 from companies.models import Company
+from core.refusals import NotAllowed
 
 if TYPE_CHECKING:
     import datetime
@@ -114,8 +115,10 @@ for _row in TABLE.values():
 assert set(LABELS) == set(TABLE)
 
 
-class TransitionNotAllowed(Exception):
+class TransitionNotAllowed(NotAllowed):
     """A lifecycle step was refused; the message says why, in the user's language."""
+
+    code = "transition_not_allowed"
 
 
 def actor_role(certification: Certification, user: User | None) -> str | None:

@@ -9,6 +9,7 @@ from typing import Any
 from django.urls import reverse
 
 from catalogue.models import Catalogue
+from core.refusals import NotAnOfficer
 from profiles import workflow
 from profiles.models import FrozenError, SecurityProfile, Submission
 from profiles.snapshots import diff_snapshots
@@ -118,7 +119,7 @@ class SubmitTests(SubmissionTestCase):
 
     def test_the_workflow_refuses_anyone_but_an_officer(self) -> None:
         signature = workflow.Signature("Al", "CFO", "I attest", None)
-        with self.assertRaises(workflow.NotAnOfficer):
+        with self.assertRaises(NotAnOfficer):
             workflow.submit_profile(self.profile, self.users["admin"], signature)
 
 

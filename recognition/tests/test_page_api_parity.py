@@ -1,0 +1,53 @@
+"""A proof of a partner's status uploaded once through the page and once through the API
+writes the same rows (both call `recognition.workflow.add_proof`), and a refused file
+writes nothing on either side."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+
+from core.testing import PersonaTestCase, written
+from profiles.tests.factories import MEDIA_ROOT
+from recognition.models import PartnerStatus, StatusProof
+from recognition.tests.factories import PDF_BYTES, partner, status
+
+TABLES = (PartnerStatus, StatusProof)
+
+
+@override_settings(MEDIA_ROOT=MEDIA_ROOT)
+class ProofParityTests(PersonaTestCase):
+    def setUp(self) -> None:
+        self.item = status(partner(self.company, "Seoul Electronics", country="KR"), proof=False)
+
+    def page(self, content: bytes) -> object:
+        self.login("user")
+        url = reverse("recognition:proof-create", args=[self.company.pk, self.item.pk])
+        return self.client.post(url, {"proof": SimpleUploadedFile("k.pdf", content)}, follow=True)
+
+    def api(self, content: bytes) -> object:
+        url = reverse("api:partner-status-proof", args=[self.item.pk])
+        file = SimpleUploadedFile("k.pdf", content)
+        return self.api_as("user").post(url, {"file": file}, format="multipart")
+
+    def test_a_proof_writes_the_same_rows_from_the_page_and_the_api(self) -> None:
+        with written(*TABLES) as page:
+            self.page(PDF_BYTES)
+        with written(*TABLES) as api:
+            answer = self.api(PDF_BYTES + b"%2")
+            self.assertEqual(answer.status_code, 201, answer.content)  # type: ignore[attr-defined]
+        self.assertEqual(page.rows, {"recognition.PartnerStatus": 0, "recognition.StatusProof": 1})
+        self.assertEqual(page, api)
+        self.assertEqual(set(self.item.proofs.values_list("uploaded_by__email", flat=True)),
+                         {"user@acme.test"})  # fmt: skip
+
+    def test_a_program_file_is_refused_on_both_sides(self) -> None:
+        with written(*TABLES) as page:
+            shown = self.page(b"\x7fELF..")
+        self.assertContains(shown, "a Linux program")  # type: ignore[arg-type]
+        with written(*TABLES) as api:
+            answer = self.api(b"\x7fELF..")
+        self.assertEqual(answer.status_code, 400)  # type: ignore[attr-defined]
+        self.assertFalse(page)
+        self.assertFalse(api)
