@@ -62,6 +62,12 @@ class User(AbstractUser):
     def is_program_office(self) -> bool:
         return bool(self.program_role)
 
+    @property
+    def sees_catalogue_notes(self) -> bool:
+        """The catalogue's internal notes (how a row was researched, what is left to check)
+        are for the program office and the staff who import catalogues, not members."""
+        return self.is_program_office or self.is_staff
+
     def requires_mfa(self) -> bool:
         """Company officers and program-office staff must use a second factor."""
         if self.is_program_office:

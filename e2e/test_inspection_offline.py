@@ -64,11 +64,11 @@ def test_inspection_survives_a_lost_connection(browser: Browser, live_server: An
         page.get_by_label("Número de contenedor / remolque").fill("MSCU1234565")
         page.get_by_label("Movimiento").select_option("outbound")
         for key in POINTS[:3]:
-            page.locator(f"select[name='point-{key}-result']").select_option("pass")
+            page.locator(f"fieldset[data-point='{key}'] label.toggle.pass").click()
 
         context.set_offline(True)
         for key in POINTS[3:]:
-            page.locator(f"select[name='point-{key}-result']").select_option("pass")
+            page.locator(f"fieldset[data-point='{key}'] label.toggle.pass").click()
         page.get_by_label("Revisado por plagas visibles").check()
         page.get_by_label("Número de sello").fill("MX0000001")
         for step in ("Ver:", "Verificar:", "Tirar:", "Girar y torcer:"):

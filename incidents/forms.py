@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.uploads import JPEG, PDF, PNG, TEXT, check_upload
 from incidents.choices import IncidentKind
@@ -26,6 +26,13 @@ def report_max_bytes() -> int:
 
 
 class IncidentForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Reporting an incident. The inspection and the seal are named as people name them
+    (the container number with the date, the seal number), picked from a search-as-you-type
+    list, and resolved here within the company."""
+
+    inspection = forms.CharField(label=gettext_lazy("Inspection"), max_length=80, required=False)
+    seal = forms.CharField(label=gettext_lazy("Seal"), max_length=40, required=False)
+
     class Meta:
         model = Incident
         fields = [
@@ -52,16 +59,49 @@ class IncidentForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, company: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.company = company
         for name in ("occurred_at", "border_crossing_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]  # type: ignore[attr-defined]
-        inspection: Any = self.fields["inspection"]
-        inspection.queryset = company.inspections.all()
-        inspection.widget = forms.NumberInput()
-        inspection.help_text = _("The inspection's number, if any.")
-        seal: Any = self.fields["seal"]
-        seal.queryset = company.seals.all()
-        seal.widget = forms.NumberInput()
-        seal.help_text = _("The seal's number in the log, if any.")
+        # "Title" alone is translated as a job title elsewhere; this is the incident's.
+        self.fields["title"].label = pgettext_lazy("incident", "Title")
+        self.fields["inspection"].help_text = _(
+            "Type the container / trailer number and pick the inspection, if any."
+        )
+        self.fields["seal"].help_text = _("Type the seal number and pick it from the log, if any.")
+
+    def clean_inspection(self) -> Any:
+        text = str(self.cleaned_data.get("inspection") or "").strip()
+        if not text:
+            return None
+        iit = text.split("·")[0].strip()
+        found = [
+            i
+            for i in self.company.inspections.filter(iit_number__iexact=iit).order_by(
+                "-performed_at"
+            )[:50]
+            if "·" not in text or i.number == text
+        ]
+        if not found:
+            raise ValidationError(
+                _("No inspection of %(number)s: pick one from the list.") % {"number": iit}
+            )
+        if len(found) > 1:
+            raise ValidationError(
+                _("%(number)s was inspected %(count)d times: pick the inspection from the list.")
+                % {"number": iit, "count": len(found)}
+            )
+        return found[0]
+
+    def clean_seal(self) -> Any:
+        number = str(self.cleaned_data.get("seal") or "").strip()
+        if not number:
+            return None
+        seal = self.company.seals.filter(number__iexact=number).first()
+        if seal is None:
+            raise ValidationError(
+                _("Seal %(number)s is not in the seal log: check the number.") % {"number": number}
+            )
+        return seal
 
 
 class InvestigationForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -24,6 +24,7 @@ from core.http import AuthenticatedHttpRequest
 from core.lists import ListSpec, col, render_list
 from core.tenancy import get_for_user_or_404
 from incidents import report
+from incidents.choices import IncidentKind
 from incidents.filters import IncidentFilter
 from incidents.forms import (
     AnonymousReportForm,
@@ -34,6 +35,8 @@ from incidents.forms import (
 )
 from incidents.models import Incident
 from incidents.workflow import SUGGESTED_CRITERION, mark_notified, open_incident, raise_action
+from inspections.models import Inspection
+from seals.models import Seal
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -92,7 +95,9 @@ def incident_create(request: AuthenticatedHttpRequest, company_pk: int) -> HttpR
     company = get_for_user_or_404(Company, request.user, "edit", pk=company_pk)
     if request.method == "POST" and (replayed := idempotency.replay(request)):
         return replayed
-    form = IncidentForm(_posted(request), company=company)
+    form = IncidentForm(
+        _posted(request), company=company, initial=_from_inspection(request, company)
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             claimed = idempotency.claim(request)
@@ -104,6 +109,36 @@ def incident_create(request: AuthenticatedHttpRequest, company_pk: int) -> HttpR
         messages.success(request, _("Incident reported. Work through the notifications now."))
         return redirect(incident)
     return render(request, "incidents/incident_form.html", {"company": company, "form": form})
+
+
+def _from_inspection(request: AuthenticatedHttpRequest, company: Company) -> dict[str, Any]:
+    """What a failed inspection point already says about the incident it raises
+    (`?inspection=<id>&point=<key>` from the inspection's page)."""
+    pk = request.GET.get("inspection", "")
+    inspection = (
+        Inspection.objects.filter(company=company, pk=int(pk)).first() if pk.isdigit() else None
+    )
+    if inspection is None:
+        return {}
+    result = inspection.results.filter(key=request.GET.get("point", "")).first()
+    point = result.label if result is not None else ""
+    seal = (
+        Seal.objects.filter(company=company, number__iexact=inspection.seal_number).first()
+        if inspection.seal_number
+        else None
+    )
+    return {
+        "kind": IncidentKind.TAMPERING,
+        "title": _("%(number)s: failed inspection point %(point)s")
+        % {"number": inspection.iit_number, "point": point}
+        if point
+        else _("%(number)s: failed inspection") % {"number": inspection.iit_number},
+        "description": (result.note if result is not None else "") or "",
+        "occurred_at": timezone.localtime(inspection.performed_at).replace(second=0, microsecond=0),
+        "location": inspection.location_note or inspection.iit_number,
+        "inspection": inspection.number,
+        "seal": seal.number if seal is not None else "",
+    }
 
 
 def _get(request: AuthenticatedHttpRequest, company_pk: int, pk: int, action: str) -> Incident:

@@ -64,11 +64,12 @@ class InspectionForm(forms.ModelForm):  # type: ignore[type-arg]
             self.fields[f"point-{point.key}-result"] = forms.ChoiceField(
                 label=point.label, choices=RESULT_CHOICES, required=False, help_text=point.hint
             )
+            # The error summary names a point's note and photo by the point they belong to.
             self.fields[f"point-{point.key}-note"] = forms.CharField(
-                label=_("Note"), max_length=500, required=False
+                label=f"{point.label}: {_('Note')}", max_length=500, required=False
             )
             self.fields[f"point-{point.key}-photo"] = forms.FileField(
-                label=_("Photo"), required=False
+                label=f"{point.label}: {_('Photo')}", required=False
             )
 
     def point_rows(self) -> list[dict[str, Any]]:
@@ -78,6 +79,7 @@ class InspectionForm(forms.ModelForm):  # type: ignore[type-arg]
                 "result": self[f"point-{point.key}-result"],
                 "note": self[f"point-{point.key}-note"],
                 "photo": self[f"point-{point.key}-photo"],
+                "choices": Result.choices,
             }
             for point in self.checklist.points
         ]
@@ -115,6 +117,24 @@ class InspectionForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def record_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+def error_summary(form: forms.BaseForm) -> list[dict[str, str]]:
+    """A refusal as the phone's queue shows it: each message with the field's label in
+    the user's language and the id of the field it links to."""
+    items: list[dict[str, str]] = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        for message in errors:
+            items.append(
+                {
+                    "field": name,
+                    "id": form[name].auto_id if field is not None else "",
+                    "label": str(field.label or name) if field is not None else "",
+                    "message": str(message),
+                }
+            )
+    return items
 
 
 class ChecklistTemplateForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -186,7 +186,20 @@ class Inspection(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.iit_number} · {self.performed_at:%Y-%m-%d %H:%M}"
+        return self.number
+
+    @property
+    def number(self) -> str:
+        """How people name an inspection when they pick it: the container / trailer number
+        and the local date and time (one container is inspected many times)."""
+        return f"{self.iit_number} · {timezone.localtime(self.performed_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def checklist_label(self) -> str:
+        """The checklist's name in the reader's language (the record keeps the English
+        name it was taken under, for a list that no longer exists)."""
+        found = builtin().get(self.checklist_key)
+        return found.name if found is not None else self.checklist_name
 
     def get_absolute_url(self) -> str:
         return reverse("inspections:inspection-detail", args=[self.company_id, self.pk])

@@ -28,7 +28,12 @@ from core.tenancy import get_for_user_or_404
 from inspections import kpis
 from inspections.checklists import builtin
 from inspections.filters import InspectionFilter
-from inspections.forms import ChecklistTemplateForm, GateEntryForm, InspectionForm
+from inspections.forms import (
+    ChecklistTemplateForm,
+    GateEntryForm,
+    InspectionForm,
+    error_summary,
+)
 from inspections.models import ChecklistTemplate, GateEntry, Inspection, checklist_for
 from inspections.workflow import record_gate_entry, record_inspection
 
@@ -65,8 +70,13 @@ INSPECTION_FIELDS = (
 )
 
 
-def _form_errors(form: Any) -> dict[str, list[str]]:
-    return {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+def _form_errors(form: Any) -> dict[str, Any]:
+    """The JSON refusal: messages by field name (for scripts) and the summary the phone
+    shows, worded with the fields' labels in the user's language."""
+    return {
+        "errors": {name: [str(e) for e in errors] for name, errors in form.errors.items()},
+        "summary": error_summary(form),
+    }
 
 
 INSPECTIONS = ListSpec(
@@ -83,6 +93,7 @@ INSPECTIONS = ListSpec(
     csv=[
         "performed_at",
         "iit_number",
+        "checklist_key",
         "checklist_name",
         "direction",
         ("complete", "is_complete"),
@@ -158,12 +169,32 @@ def inspection_create(
                     messages.success(request, _("Inspection saved."))
                 return redirect(url)
         if _wants_json(request):
-            return JsonResponse({"errors": _form_errors(form)}, status=400)
+            return JsonResponse(_form_errors(form), status=400)
     return render(
         request,
         "inspections/inspection_form.html",
         {"company": company, "form": form, "checklist": found},
     )
+
+
+# A phone shows at most this many matches under a search-as-you-type box.
+LOOKUP_LIMIT = 20
+
+
+@login_required
+def inspection_lookup(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    """The latest inspections whose container / trailer number contains what was typed,
+    for a form's inspection box (HTMX)."""
+    company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
+    query = request.GET.get("q", "").strip()
+    found = (
+        Inspection.objects.filter(company=company, iit_number__icontains=query).order_by(
+            "-performed_at", "-pk"
+        )[:LOOKUP_LIMIT]
+        if query
+        else Inspection.objects.none()
+    )
+    return render(request, "inspections/inspection_lookup.html", {"found": found, "q": query})
 
 
 @login_required
@@ -188,6 +219,9 @@ def inspection_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: in
             "inspection": inspection,
             "results": inspection.results.all(),
             "can_sign": can_sign,
+            "can_report": Company.objects.for_user(request.user, "edit")
+            .filter(pk=company_pk)
+            .exists(),
         },
     )
 
@@ -273,7 +307,7 @@ def gate_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespons
                     messages.success(request, _("Gate entry saved."))
                 return redirect(url)
         if _wants_json(request):
-            return JsonResponse({"errors": _form_errors(form)}, status=400)
+            return JsonResponse(_form_errors(form), status=400)
     entries = GateEntry.objects.filter(company=company).select_related("inspection")
     page = countless_page(entries, request.GET.get("page"), 50)
     return render(

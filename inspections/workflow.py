@@ -18,6 +18,7 @@ from core.uploads import IMAGE_KINDS, check_upload
 from inspections.checklists import Checklist
 from inspections.choices import Result
 from inspections.models import GateEntry, Inspection, InspectionResult
+from seals.workflow import verify_on_inspection
 
 
 @dataclass
@@ -96,6 +97,9 @@ def record_inspection(
                 )
             InspectionResult.objects.bulk_create(rows)
             inspection.recount()
+            # The seal written on the inspection is checked against the seal log in the
+            # same transaction: affixed when it was issued, a discrepancy otherwise.
+            verify_on_inspection(inspection, by=inspector)
     except IntegrityError:
         for name in stored:
             default_storage.delete(name)

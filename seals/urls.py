@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.seal_list, name="seal-list"),
     path("receive/", views.seal_receive, name="seal-receive"),
     path("audit/", views.seal_audit, name="seal-audit"),
+    path("lookup/", views.seal_lookup, name="seal-lookup"),
     path("<int:pk>/", views.seal_detail, name="seal-detail"),
     path("<int:pk>/issue/", views.seal_issue, name="seal-issue"),
     path("<int:pk>/affix/", views.seal_affix, name="seal-affix"),

@@ -65,14 +65,26 @@ def seal_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespons
         SEALS,
         Seal.objects.for_user(request.user, "view").filter(company=company),
         "seals/seal_list.html",
-        {"company": company, "last_audit": SealAudit.objects.filter(company=company).first()},
+        {
+            "company": company,
+            "last_audit": SealAudit.objects.filter(company=company).first(),
+            "can_receive": _may(request, company, "edit"),
+            "can_audit": _may(request, company, "manage"),
+        },
         filename=f"seals-{company.pk}.csv",
     )
 
 
+def _may(request: AuthenticatedHttpRequest, company: Company, action: str) -> bool:
+    return Company.objects.for_user(request.user, action).filter(pk=company.pk).exists()
+
+
 @login_required
 def seal_receive(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
-    company = get_for_user_or_404(Company, request.user, "manage", pk=company_pk)
+    # Seal deliveries arrive at the gate, where guards and inspectors (the "user" role)
+    # take them in and log them; the inventory audit stays with managers, so the people
+    # who handle seals are not the ones who reconcile them (MSC 6.6).
+    company = get_for_user_or_404(Company, request.user, "edit", pk=company_pk)
     if request.method == "POST" and (replayed := idempotency.replay(request)):
         return replayed
     form = ReceiveForm(_posted(request))
@@ -103,6 +115,23 @@ def seal_receive(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResp
     return render(request, "seals/seal_receive.html", {"company": company, "form": form})
 
 
+# A phone shows at most this many matches under a search-as-you-type box.
+LOOKUP_LIMIT = 20
+
+
+@login_required
+def seal_lookup(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    """The seals whose number contains what was typed, for a form's seal box (HTMX)."""
+    company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
+    query = request.GET.get("q", "").strip()
+    seals = (
+        Seal.objects.filter(company=company, number__icontains=query)[:LOOKUP_LIMIT]
+        if query
+        else Seal.objects.none()
+    )
+    return render(request, "seals/seal_lookup.html", {"seals": seals, "q": query})
+
+
 @login_required
 def seal_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
     seal = get_for_user_or_404(
@@ -120,6 +149,8 @@ def _detail(request: AuthenticatedHttpRequest, seal: Seal, **forms: Any) -> Http
         "affix_form": forms.get("affix_form") or AffixForm(),
         "check_form": forms.get("check_form") or CheckForm(),
         "void_form": forms.get("void_form") or VoidForm(),
+        "can_edit": _may(request, seal.company, "edit"),
+        "can_manage": _may(request, seal.company, "manage"),
     }
     status = 400 if forms else 200
     return render(request, "seals/seal_detail.html", context, status=status)

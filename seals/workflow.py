@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from companies.models import Company
+from incidents.choices import IncidentKind
 from incidents.models import Incident
-from incidents.workflow import open_seal_discrepancy
+from incidents.workflow import open_incident, open_seal_discrepancy
 from seals.choices import EventKind, HandlerTraining, SealStatus
 from seals.models import Seal, SealAudit, SealEvent
 from training.matrix import SEAL_COURSE, person_course_state
@@ -347,3 +348,83 @@ def issued_not_affixed(company: Company) -> list[Seal]:
     return list(
         Seal.objects.filter(company=company, status=SealStatus.ISSUED).order_by("number")[:200]
     )
+
+
+@dataclass
+class InspectionSeal:
+    """What the seal log says about the seal number written on an inspection."""
+
+    seal: Seal | None
+    problem: str
+    incident: Incident | None
+
+
+def verify_on_inspection(inspection: Any, *, by: User) -> InspectionSeal | None:
+    """Check the seal number written on an inspection against the seal log.
+
+    An issued seal with every VVTT step done is affixed to the inspected container; a seal
+    already affixed to that container is confirmed. Anything else is a discrepancy, logged
+    with an incident linked to the inspection: a number the log does not have (wrong
+    number), a seal affixed to another container (wrong container), or a seal that was
+    never issued or is no longer usable (not issued). A company that keeps no seal log in
+    the portal has nothing to check against. Runs inside the caller's transaction.
+    """
+    number = inspection.seal_number.strip()
+    company = inspection.company
+    if not number or not Seal.objects.filter(company=company).exists():
+        return None
+    iit = inspection.iit_number.strip()
+    seal = Seal.objects.select_for_update().filter(company=company, number__iexact=number).first()
+    vvtt = Vvtt(
+        view=inspection.vvtt_view,
+        verify=inspection.vvtt_verify,
+        tug=inspection.vvtt_tug,
+        twist=inspection.vvtt_twist,
+    )
+    if seal is None:
+        problem = _("seal %(number)s is not in the seal log (wrong number?)") % {"number": number}
+    elif seal.status == SealStatus.AFFIXED and seal.iit_number.upper() == iit.upper():
+        return InspectionSeal(seal, "", None)
+    elif seal.status == SealStatus.ISSUED:
+        if vvtt.missing():
+            return InspectionSeal(seal, "", None)
+        affix(seal, iit_number=iit, vvtt=vvtt, by=by)
+        seal.refresh_from_db()
+        return InspectionSeal(seal, "", None)
+    elif seal.status == SealStatus.AFFIXED:
+        problem = _("seal %(number)s is affixed to %(other)s in the log, not to %(iit)s") % {
+            "number": seal.number,
+            "other": seal.iit_number,
+            "iit": iit,
+        }
+    else:
+        problem = _("seal %(number)s was not issued for use (the log says: %(status)s)") % {
+            "number": seal.number,
+            "status": str(seal.get_status_display()).lower(),
+        }
+    incident = open_incident(
+        company,
+        kind=IncidentKind.SEAL_DISCREPANCY,
+        title=_("Seal %(number)s: discrepancy at the inspection of %(iit)s")
+        % {"number": number, "iit": iit},
+        description=f"{problem}.",
+        seal=seal,
+        inspection=inspection,
+        reporter=by,
+        location=iit,
+    )
+    if seal is not None:
+        SealEvent.objects.create(
+            seal=seal,
+            kind=EventKind.DISCREPANCY,
+            by=by,
+            iit_number=iit,
+            observed_number=number.upper(),
+            document_number=seal.number,
+            note=str(problem)[:500],
+            incident=incident,
+            **vvtt.fields(),
+        )
+        seal.status = SealStatus.DISCREPANCY
+        seal.save(update_fields=["status", "updated_at"])
+    return InspectionSeal(seal, str(problem), incident)

@@ -47,6 +47,7 @@ INSPECTION = lambda t: t.inspection.pk  # noqa: E731
 
 CASES = [
     C("inspections:inspection-list", _url("inspection-list"), VIEWERS),
+    C("inspections:inspection-lookup", _url("inspection-lookup"), VIEWERS),
     C("inspections:inspection-create", _url("inspection-create", "container"), EDITORS),
     C(
         "inspections:inspection-create",

@@ -39,11 +39,12 @@ VVTT = {"vvtt_view": "on", "vvtt_verify": "on", "vvtt_tug": "on", "vvtt_twist": 
 
 CASES = [
     C("seals:seal-list", _url("seal-list"), VIEWERS),
-    C("seals:seal-receive", _url("seal-receive"), MANAGERS),
+    C("seals:seal-lookup", _url("seal-lookup"), VIEWERS),
+    C("seals:seal-receive", _url("seal-receive"), EDITORS),
     C(
         "seals:seal-receive",
         _url("seal-receive"),
-        MANAGERS,
+        EDITORS,
         method="post",
         data=lambda t: {
             "letters": "MX",

@@ -99,9 +99,8 @@
       save(rest);
       flushing = false;
       if (answer.status === 400) {
-        status("Error", Object.keys(answer.json.errors || {}).map(function (k) {
-          return k + ": " + answer.json.errors[k].join(" ");
-        }).join(" · "));
+        status("Error");
+        showSummary(answer.json.summary || []);
         return;
       }
       status("Sent");
@@ -112,12 +111,55 @@
     });
   }
 
+  // A refusal: one box at the top of the page that names each field by its label and
+  // links to it, focused so that the inspector at the bottom of the form sees it.
+  function showSummary(items) {
+    var box = document.getElementById("offline-status");
+    var form = document.querySelector("form[data-offline-queue]");
+    if (!box || !form) { return; }
+    var old = document.querySelector("[data-error-summary]");
+    if (old) { old.parentNode.removeChild(old); }
+    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (el) {
+      el.removeAttribute("aria-invalid");
+    });
+    var summary = document.createElement("div");
+    summary.className = "error-summary";
+    summary.setAttribute("role", "alert");
+    summary.setAttribute("tabindex", "-1");
+    summary.setAttribute("data-error-summary", "");
+    summary.setAttribute("data-testid", "error-summary");
+    var heading = document.createElement("h2");
+    heading.textContent = box.dataset.msgSummary || "";
+    var list = document.createElement("ul");
+    items.forEach(function (item) {
+      var li = document.createElement("li");
+      var text = (item.label ? item.label + ": " : "") + item.message;
+      var field = item.id ? document.getElementById(item.id) : null;
+      if (field) {
+        var link = document.createElement("a");
+        link.href = "#" + item.id;
+        link.textContent = text;
+        li.appendChild(link);
+        if (field.tagName !== "FIELDSET") { field.setAttribute("aria-invalid", "true"); }
+      } else {
+        li.textContent = text;
+      }
+      list.appendChild(li);
+    });
+    summary.appendChild(heading);
+    summary.appendChild(list);
+    box.parentNode.insertBefore(summary, box);
+    summary.focus();
+  }
+
   function afterSend(json) { if (json && json.url) { location.assign(json.url); } }
 
   document.addEventListener("change", function (event) {
     var input = event.target;
     if (input.type !== "file" || !input.dataset.resize || !input.files.length) { return; }
     resize(input.files[0]).then(function (url) { input.dataset.resized = url; });
+    var button = input.closest(".photo-button");
+    if (button) { button.setAttribute("data-has-photo", ""); }
   });
 
   document.querySelectorAll("form[data-offline-queue]").forEach(function (form) {

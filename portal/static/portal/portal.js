@@ -3,8 +3,29 @@
 //   <select data-autosubmit>            submits its form when the choice changes;
 //   <form data-confirm="Question?">     asks before the form is sent;
 //   <button data-confirm="Question?">   asks before that button sends its form.
+// It also folds the header's menu behind its button on a narrow screen (the button stays
+// hidden without this script, so the menu is then simply open).
 (function () {
   "use strict";
+  var toggle = document.querySelector(".menu-toggle");
+  if (toggle) {
+    var header = toggle.closest("header");
+    var setOpen = function (open) {
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      header.setAttribute("data-menu", open ? "open" : "closed");
+    };
+    toggle.hidden = false;
+    setOpen(false);
+    toggle.addEventListener("click", function () {
+      setOpen(toggle.getAttribute("aria-expanded") !== "true");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+        setOpen(false);
+        toggle.focus();
+      }
+    });
+  }
   document.addEventListener("change", function (event) {
     var field = event.target;
     if (field instanceof HTMLSelectElement && field.hasAttribute("data-autosubmit") && field.form) {
@@ -24,4 +45,80 @@
       event.preventDefault();
     }
   });
+  // A link in the summary moves the focus into its field, not only the scroll position.
+  document.addEventListener("click", function (event) {
+    var link = event.target instanceof Element ? event.target.closest(".error-summary a[href^='#']") : null;
+    if (!link) { return; }
+    var target = document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) { return; }
+    event.preventDefault();
+    var focusable = target.matches("input, select, textarea") ? target : target.querySelector("input, select, textarea");
+    target.scrollIntoView({ block: "center" });
+    if (focusable) { focusable.focus(); }
+  });
+
+  // Search as you type (an input with data-lookup and hx-get): the server is asked for
+  // ?q=<what was typed>; tapping a match puts its number in the box.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var source = event.detail.elt;
+    if (source instanceof HTMLInputElement && source.hasAttribute("data-lookup")) {
+      event.detail.parameters = { q: source.value };
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var choice = event.target instanceof Element ? event.target.closest("[data-combo-value]") : null;
+    var combo = choice ? choice.closest("[data-combo]") : null;
+    if (!combo) { return; }
+    var input = combo.querySelector("input[data-lookup]");
+    input.value = choice.getAttribute("data-combo-value");
+    combo.querySelector(".matches").textContent = "";
+    input.focus();
+  });
+
+  // A table wider than a phone scrolls inside its own box, not the whole page. A box that
+  // does scroll becomes a named, focusable region so it can be scrolled from a keyboard.
+  function tableName(table) {
+    if (table.caption) { return table.caption.textContent.trim(); }
+    var node = table.parentElement;
+    while (node && node !== document.body) {
+      var heading = node.previousElementSibling;
+      while (heading) {
+        if (/^H[1-4]$/.test(heading.tagName)) { return heading.textContent.trim(); }
+        heading = heading.previousElementSibling;
+      }
+      node = node.parentElement;
+    }
+    return document.title;
+  }
+  function fitTables() {
+    Array.prototype.forEach.call(document.querySelectorAll("main table"), function (table) {
+      var box = table.parentElement;
+      if (!box.classList.contains("table-scroll")) {
+        box = document.createElement("div");
+        box.className = "table-scroll";
+        table.parentNode.insertBefore(box, table);
+        box.appendChild(table);
+      }
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", tableName(table));
+      } else {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  }
+  fitTables();
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(fitTables, 150);
+  });
+  document.addEventListener("htmx:afterSettle", fitTables);
+
+  // A form refused by the server opens with its error summary in view and focused.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) { summary.focus(); }
 })();

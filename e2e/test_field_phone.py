@@ -1,0 +1,170 @@
+"""Field pages on a phone in Spanish: an inspector of a Mexican highway carrier.
+
+On a 390×844 screen every field page (inspections, gate log, seals, incidents, training
+sign-in) must fit the screen width and pass axe-core without a critical or serious
+finding. The journey then takes a 17-point inspection with one failed point, follows the
+failed point's "report an incident" link and picks the seal by its number.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import Browser, Page, ViewportSize, expect
+
+from e2e.conftest import artifact_path, serious_accessibility_problems
+
+PHONE: ViewportSize = {"width": 390, "height": 844}
+
+
+def _fits_and_is_accessible(page: Page, name: str) -> None:
+    page.screenshot(path=artifact_path(f"field-{name}.png"), full_page=True)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{name}: the page is {width} px wide"
+    header = page.evaluate("document.querySelector('header').getBoundingClientRect().height")
+    assert header <= 64, f"{name}: the header is {header} px tall"
+    assert serious_accessibility_problems(page) == [], name
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_inspector_works_the_field_pages_on_a_phone(browser: Browser, live_server: Any) -> None:
+    from accounts.models import User
+    from companies.models import Company, Membership
+    from incidents.models import Incident
+    from inspections.models import Inspection
+    from seals import workflow as seals
+    from training.tests import factories
+
+    inspector = User.objects.create_user("inspector@norte.test", "Inspecciones-2026")
+    officer = User.objects.create_user("oficial@norte.test", "Inspecciones-2026")
+    company = Company.objects.create(
+        legal_name="Transportes del Norte SA de CV",
+        business_type="highway_carrier",
+        business_subtype="us_mexico",
+        country="MX",
+    )
+    Membership.objects.create(company=company, user=inspector, role="user")
+    Membership.objects.create(company=company, user=officer, role="officer")
+    seals.receive_range(
+        company,
+        numbers=seals.range_numbers("TFB", 1001, 1005, 7),
+        manufacturer="TydenBrooks",
+        iso_class="H",
+        certificate_ref="ISO17712:2013 H, cert 778",
+        storage_location="Caseta 1",
+        by=officer,
+    )
+    from seals.models import Seal
+
+    seal = Seal.objects.get(number="TFB0001001")
+    seals.issue(seal, to="Luis Pérez", by=officer)
+    course = factories.course(company, title_en="Threat awareness", title_es="Amenazas")
+    worker = factories.employee(company, "Luis", "Pérez")
+    today = datetime.date.today()
+    training = factories.session(course, today)
+    record = factories.record(worker, course, today, session=training)
+
+    client = Client()
+    client.force_login(inspector)
+    context = browser.new_context(
+        base_url=live_server.url, locale="es-MX", viewport=PHONE, is_mobile=True, has_touch=True
+    )
+    context.set_default_timeout(30_000)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            },
+            {"name": settings.LANGUAGE_COOKIE_NAME, "value": "es", "url": live_server.url},
+        ]
+    )
+    page = context.new_page()
+    base = f"/companies/{company.pk}"
+    try:
+        # The menu folds away behind one button and opens on a tap.
+        page.goto(f"{base}/inspections/")
+        menu = page.get_by_role("button", name="Menú")
+        expect(menu).to_have_attribute("aria-expanded", "false")
+        expect(page.get_by_role("link", name="Capacitación")).to_be_hidden()
+        menu.click()
+        expect(menu).to_have_attribute("aria-expanded", "true")
+        expect(page.get_by_role("link", name="Capacitación")).to_be_visible()
+        _fits_and_is_accessible(page, "menu-open")
+        menu.click()
+        _fits_and_is_accessible(page, "inspection-list")
+
+        page.goto(f"{base}/inspections/new/truck17/")
+        expect(page.get_by_role("heading", name=re.compile("17 puntos"))).to_be_visible()
+        # Sent empty: the summary at the top names each missing field in Spanish.
+        page.get_by_role("button", name="Enviar inspección").click()
+        summary = page.get_by_test_id("error-summary")
+        expect(summary).to_be_visible()
+        expect(summary).to_contain_text("Número de contenedor / remolque")
+        expect(summary).not_to_contain_text("iit_number")
+        _fits_and_is_accessible(page, "inspection-errors")
+        summary.get_by_role("link", name=re.compile("Número de contenedor")).click()
+        expect(page.get_by_label("Número de contenedor / remolque")).to_be_focused()
+
+        page.get_by_label("Número de contenedor / remolque").fill("TRLU7788990")
+        page.get_by_label("Movimiento").select_option("outbound")
+        points = page.locator("fieldset.point")
+        assert points.count() == 17
+        for index in range(17):
+            point = points.nth(index)
+            if index == 4:
+                point.get_by_label("No cumple", exact=True).check()
+                point.get_by_label("Nota").fill("Soldadura nueva en el tanque")
+            else:
+                point.get_by_label("Cumple", exact=True).check()
+        tap = page.locator("fieldset.point").first.locator("label.toggle").first.bounding_box()
+        assert tap is not None and tap["height"] >= 44, tap
+        page.get_by_label("Revisado por plagas visibles").check()
+        page.get_by_label("Número de sello").fill("TFB0001001")
+        for step in ("Ver:", "Verificar:", "Tirar:", "Girar y torcer:"):
+            page.get_by_label(re.compile(step)).check()
+        _fits_and_is_accessible(page, "inspection-form")
+        page.get_by_role("button", name="Enviar inspección").click()
+        expect(page).to_have_url(re.compile(r"/inspections/\d+/$"))
+        inspection = Inspection.objects.get()
+        assert inspection.points_failed == 1
+        seal.refresh_from_db()
+        assert seal.status == "affixed" and seal.iit_number == "TRLU7788990"
+        _fits_and_is_accessible(page, "inspection-detail")
+
+        # The failed point raises an incident already filled with what is known.
+        page.get_by_role("link", name=re.compile("Reportar un incidente")).click()
+        expect(page.get_by_label("Título")).to_have_value(re.compile("TRLU7788990"))
+        expect(page.get_by_label("Inspección")).to_have_value(re.compile("TRLU7788990"))
+        _fits_and_is_accessible(page, "incident-form")
+        seal_box = page.get_by_label("Sello")
+        seal_box.fill("TFB00010")
+        choice = page.get_by_role("button", name=re.compile("TFB0001001"))
+        choice.click()
+        expect(seal_box).to_have_value("TFB0001001")
+        page.get_by_role("button", name="Reportar").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("TRLU7788990")
+        incident = Incident.objects.get()
+        assert incident.seal_id == seal.pk and incident.inspection_id == inspection.pk
+        _fits_and_is_accessible(page, "incident-detail")
+
+        for name, url in (
+            ("incident-list", f"{base}/incidents/"),
+            ("gate-log", f"{base}/inspections/gate/"),
+            ("seal-list", f"{base}/seals/"),
+            ("seal-detail", f"{base}/seals/{seal.pk}/"),
+            ("seal-receive", f"{base}/seals/receive/"),
+            ("training-session", f"{base}/training/sessions/{training.pk}/"),
+            ("training-sign", f"{base}/training/records/{record.pk}/sign/"),
+        ):
+            response = page.goto(url)
+            assert response is not None and response.status == 200, name
+            _fits_and_is_accessible(page, name)
+    finally:
+        context.close()
