@@ -35,8 +35,6 @@ from incidents.forms import (
 )
 from incidents.models import Incident
 from incidents.workflow import SUGGESTED_CRITERION, mark_notified, open_incident, raise_action
-from inspections.models import Inspection
-from seals.models import Seal
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -114,16 +112,20 @@ def incident_create(request: AuthenticatedHttpRequest, company_pk: int) -> HttpR
 def _from_inspection(request: AuthenticatedHttpRequest, company: Company) -> dict[str, Any]:
     """What a failed inspection point already says about the incident it raises
     (`?inspection=<id>&point=<key>` from the inspection's page)."""
+    # The linked models are reached through the incident's own foreign keys: inspections
+    # and seals sit above incidents in the layers (docs/architecture.md).
+    inspections = Incident._meta.get_field("inspection").related_model._default_manager
+    seals = Incident._meta.get_field("seal").related_model._default_manager
     pk = request.GET.get("inspection", "")
-    inspection = (
-        Inspection.objects.filter(company=company, pk=int(pk)).first() if pk.isdigit() else None
+    inspection: Any = (
+        inspections.filter(company=company, pk=int(pk)).first() if pk.isdigit() else None
     )
     if inspection is None:
         return {}
     result = inspection.results.filter(key=request.GET.get("point", "")).first()
     point = result.label if result is not None else ""
-    seal = (
-        Seal.objects.filter(company=company, number__iexact=inspection.seal_number).first()
+    seal: Any = (
+        seals.filter(company=company, number__iexact=inspection.seal_number).first()
         if inspection.seal_number
         else None
     )

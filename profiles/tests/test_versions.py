@@ -36,6 +36,9 @@ class DerivedVersionTests(ProfilesTestCase):
     compliance) is a Must from 1 January 2023 for importers, exporters and foreign
     manufacturers; 5.2–5.4 apply to the business types CBP's 2020 MSC webinar names."""
 
+    v2019: Catalogue
+    v2023: Catalogue
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -112,6 +115,8 @@ class DerivedVersionTests(ProfilesTestCase):
 
 
 class UpgradeTests(ProfilesTestCase):
+    v2019: Catalogue
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
