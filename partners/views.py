@@ -21,7 +21,7 @@ from companies.models import Company
 from core import idempotency
 from core.exports import safe_writer
 from core.http import AuthenticatedHttpRequest
-from core.importing import clean_filename
+from core.importing import clean_filename, template_response
 from core.pdf import pdf_response
 from core.tenancy import get_for_user_or_404
 from partners import evidence, importing, workflow
@@ -196,12 +196,18 @@ def import_upload(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRes
             errors=result.errors[:1000],
         )
         return redirect(batch)
-    columns = importing.COLUMNS
     return render(
         request,
         "partners/import_form.html",
-        {"company": company, "form": form, "columns": columns},
+        {"company": company, "form": form, "columns": importing.PartnerImporter.columns},
     )
+
+
+@login_required
+def import_template(request: AuthenticatedHttpRequest, company_pk: int, kind: str) -> HttpResponse:
+    """The partner file to start from: the header row, in the reader's language."""
+    get_for_user_or_404(Company, request.user, "edit", pk=company_pk)
+    return template_response(importing.PartnerImporter, kind)
 
 
 @login_required

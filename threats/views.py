@@ -23,9 +23,8 @@ from django.views.decorators.http import require_POST
 
 from companies.models import Company
 from core import idempotency
-from core.exports import safe_writer
 from core.http import AuthenticatedHttpRequest
-from core.importing import clean_filename
+from core.importing import clean_filename, template_response
 from core.tenancy import get_for_user_or_404
 from threats import importing
 from threats.forms import ImportForm, ThreatRatingForm
@@ -207,10 +206,7 @@ def country_detail(
 def template_csv(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
     """The header row of a ratings file, and nothing else: the product supplies no rating."""
     get_for_user_or_404(Company, request.user, "view", pk=company_pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="threat-ratings-template.csv"'
-    safe_writer(response).writerow([*importing.COLUMNS, *importing.OPTIONAL_COLUMNS])
-    return response
+    return template_response(importing.ThreatImporter, "csv")
 
 
 @login_required
@@ -232,7 +228,7 @@ def import_create(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRes
     return render(
         request,
         "threats/import_form.html",
-        {"company": company, "form": form, "columns": importing.COLUMNS},
+        {"company": company, "form": form, "columns": importing.ThreatImporter.columns},
     )
 
 
