@@ -45,7 +45,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_slug
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from catalogue.choices import Requirement
 from catalogue.models import Applicability, Catalogue, Criterion
@@ -294,7 +294,7 @@ class CriteriaImporter(Importer[CriterionRow]):
             "id",
             required=True,
             parse=_identifier,
-            required_reason=_lazy(
+            required_reason=gettext_lazy(
                 "The cell is empty, which is not a criterion ID; give one, e.g. 3.1."
             ),
         ),
@@ -308,7 +308,7 @@ class CriteriaImporter(Importer[CriterionRow]):
             required=True,
             parse=_business_types,
             empty=[],
-            required_reason=_lazy("Name at least one business type, e.g. importer."),
+            required_reason=gettext_lazy("Name at least one business type, e.g. importer."),
         ),
         _text("summary", "resumen", required=True),
         Column(
@@ -317,7 +317,7 @@ class CriteriaImporter(Importer[CriterionRow]):
             required=True,
             parse=_urls,
             empty=[],
-            required_reason=_lazy("Give at least one source URL (https://…)."),
+            required_reason=gettext_lazy("Give at least one source URL (https://…)."),
         ),
         _text("requirement_overrides", "excepciones_de_requisito"),
         Column("verified_for", "verificado_para", in_header=True, parse=_business_types, empty=[]),
@@ -329,7 +329,7 @@ class CriteriaImporter(Importer[CriterionRow]):
         Column("guidance_es", "orientación_es"),
     )
     template_name = "criteria-template"
-    no_rows_reason = _lazy("The file has no criteria rows; add one row per criterion.")
+    no_rows_reason = gettext_lazy("The file has no criteria rows; add one row per criterion.")
 
     def __init__(self, validation: Validation | None = None, user: User | None = None) -> None:
         self.validation = validation

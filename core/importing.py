@@ -42,13 +42,14 @@ from dataclasses import dataclass, field
 from typing import IO, Any, Generic, TypeVar
 from xml.etree.ElementTree import ParseError
 
+from django import forms
 from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from core.exports import append_text_row, safe_writer
@@ -553,11 +554,11 @@ class RowCheck:
 
     __slots__ = ("line", "number", "problems", "text", "values")
 
-    def __init__(self, line: Row, text: dict[str, str]) -> None:
+    def __init__(self, line: Row, text: dict[str, str], values: dict[str, Any]) -> None:
         self.line = line
         self.number = line.number
         self.text = text
-        self.values: dict[str, Any] = {}
+        self.values = values
         self.problems: list[Problem] = []
 
     @property
@@ -570,6 +571,19 @@ class RowCheck:
     def fail(self, column: str, reason: str, value: str | None = None) -> None:
         shown = self.text.get(column, "") if value is None else value
         self.problems.append(Problem(self.number, column, shown, reason))
+
+
+class _Plan:
+    """How the cells of each row map to the declared columns, worked out once per file."""
+
+    def __init__(self, columns: tuple[Column, ...], positions: dict[int, Column]) -> None:
+        present = {c.name for c in positions.values()}
+        self.cells = [
+            (index, c, c.name, c.parse is None and c.max_length is None)
+            for index, c in positions.items()
+        ]
+        self.absent_text = {c.name: "" for c in columns if c.name not in present}
+        self.absent_values = {c.name: c.empty for c in columns if c.name not in present}
 
 
 @dataclass
@@ -603,7 +617,9 @@ class Importer(Generic[T]):
     kinds: tuple[str, ...] = ("csv", "xlsx")
     unknown_columns: str = "refuse"
     template_name: str = "import-template"
-    no_rows_reason: StrOrPromise = _lazy("The file has a header but no rows; add a row below it.")
+    no_rows_reason: StrOrPromise = gettext_lazy(
+        "The file has a header but no rows; add a row below it."
+    )
 
     # -- hooks ------------------------------------------------------------------------------
 
@@ -678,12 +694,12 @@ class Importer(Generic[T]):
         if problems:
             # Row checks against a wrong header would only repeat its problem on every row.
             return result
-        absent = [c for c in self.columns if c not in positions.values()]
+        plan = _Plan(self.columns, positions)
         count = 0
         built: list[T] = []  # every row built, with problems or not, for the checks across rows
         for line in iterator:
             count += 1
-            row = self._check_line(line, positions, absent)
+            row = self._check_line(line, plan)
             made = self.build_row(row)
             result.problems.extend(row.problems)
             if made is not None:
@@ -755,32 +771,32 @@ class Importer(Generic[T]):
                 )
         return positions, problems
 
-    def _check_line(
-        self, line: Row, positions: dict[int, Column], absent: list[Column]
-    ) -> RowCheck:
+    def _check_line(self, line: Row, plan: _Plan) -> RowCheck:
+        # The hot loop of every import (a partner file has up to 100,000 rows): plain
+        # local lookups, and a cell with neither parser nor length limit is taken as is.
         cells = line.values
         width = len(cells)
-        row = RowCheck(line, {c.name: cells[i] if i < width else "" for i, c in positions.items()})
-        values = row.values
-        for column in absent:
-            row.text[column.name] = ""
-            values[column.name] = column.empty
-        for column in positions.values():
-            text = row.text[column.name]
-            if not text:
-                values[column.name] = column.empty
+        row = RowCheck(line, dict(plan.absent_text), dict(plan.absent_values))
+        text, values = row.text, row.values
+        for index, column, name, as_is in plan.cells:
+            cell = cells[index] if index < width else ""
+            text[name] = cell
+            if not cell:
+                values[name] = column.empty
                 if column.required:
                     row.fail(
-                        column.name,
+                        name,
                         str(column.required_reason)
                         or _("Required: this cell may not be empty; fill it in."),
                     )
-                continue
-            try:
-                values[column.name] = column.value(text)
-            except Invalid as refusal:
-                values[column.name] = column.empty
-                row.fail(column.name, refusal.reason)
+            elif as_is:
+                values[name] = cell
+            else:
+                try:
+                    values[name] = column.value(cell)
+                except Invalid as refusal:
+                    values[name] = column.empty
+                    row.fail(name, refusal.reason)
         return row
 
     def column_list(self) -> str:
@@ -811,3 +827,46 @@ def template_response(importer: type[Importer[Any]] | Importer[Any], kind: str) 
         )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+class ImportForm(forms.Form):
+    """The upload form of every import page. Given `kinds`, a file whose name says another
+    type is refused on the form; given `max_bytes`, a file over that size too (the reader
+    checks both again)."""
+
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy(
+            "CSV (UTF-8) or Excel (.xlsx) with the column names in the first row."
+        ),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        kinds: Collection[str] = (),
+        max_bytes: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.kinds = tuple(kinds)
+        self.max_bytes = max_bytes
+        if self.kinds == ("csv",):
+            self.fields["file"].help_text = gettext_lazy(
+                "CSV (UTF-8) with the column names in the first row."
+            )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        suffix = upload.name.rpartition(".")[2].lower()
+        if self.kinds and suffix not in self.kinds:
+            raise forms.ValidationError(
+                _("Upload a %(kinds)s file.")
+                % {"kinds": _(" or ").join(f".{kind}" for kind in self.kinds)}
+            )
+        if self.max_bytes is not None and upload.size > self.max_bytes:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s; split it into smaller files.")
+                % {"limit": _megabytes(self.max_bytes)}
+            )
+        return upload

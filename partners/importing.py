@@ -16,7 +16,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from companies.models import Company
@@ -74,26 +74,27 @@ def _text(name: str, es: str, **options: Any) -> Column:
 
 class PartnerImporter(Importer[dict[str, Any]]):
     columns = (
-        _text("name", "nombre", required=True, help=_lazy("legal name of the partner")),
+        _text("name", "nombre", required=True, help=gettext_lazy("legal name of the partner")),
         Column(
             "role",
             "rol",
             required=True,
             parse=choice_parser(
                 _role_lookup,
-                _lazy("Unknown role; write one of: %(values)s."),
+                gettext_lazy("Unknown role; write one of: %(values)s."),
                 PartnerRole.values,
             ),
-            help=_lazy("role code or name, e.g. highway_carrier"),
+            help=gettext_lazy("role code or name, e.g. highway_carrier"),
         ),
         Column(
             "country",
             "país",
             required=True,
             parse=choice_parser(
-                _country_lookup, _lazy("Unknown country; use a two-letter ISO code such as MX.")
+                _country_lookup,
+                gettext_lazy("Unknown country; use a two-letter ISO code such as MX."),
             ),
-            help=_lazy("ISO code or name, e.g. MX"),
+            help=gettext_lazy("ISO code or name, e.g. MX"),
         ),
         _text("street", "calle"),
         _text("city", "ciudad"),
@@ -113,16 +114,16 @@ class PartnerImporter(Importer[dict[str, Any]]):
             "volumen_anual",
             parse=_volume,
             empty=0,
-            help=_lazy("shipments a year, a whole number"),
+            help=gettext_lazy("shipments a year, a whole number"),
         ),
         Column(
             "relationship_owner",
             "responsable_relación",
-            help=_lazy("e-mail of the member of your company who owns the relationship"),
+            help=gettext_lazy("e-mail of the member of your company who owns the relationship"),
         ),
     )
     template_name = "partners-template"
-    no_rows_reason = _lazy("The file has no partner rows; add one row per partner.")
+    no_rows_reason = gettext_lazy("The file has no partner rows; add one row per partner.")
 
     def __init__(self, company: Company) -> None:
         self.company = company
@@ -151,7 +152,7 @@ class PartnerImporter(Importer[dict[str, Any]]):
 
     def build_row(self, row: RowCheck) -> dict[str, Any] | None:
         owners = self._load()
-        values = dict(row.values)
+        values = row.values
         owner = values.pop("relationship_owner")
         values["relationship_owner_id"] = None
         if owner:

@@ -21,13 +21,12 @@ from companies.models import Company
 from core import idempotency
 from core.exports import safe_writer
 from core.http import AuthenticatedHttpRequest
-from core.importing import clean_filename, template_response
+from core.importing import ImportForm, clean_filename, template_response
 from core.pdf import pdf_response
 from core.tenancy import get_for_user_or_404
 from partners import evidence, importing, workflow
 from partners.forms import (
     DecisionForm,
-    ImportForm,
     PartnerFilterForm,
     PartnerForm,
     ScreeningPolicyForm,
@@ -183,6 +182,8 @@ def import_upload(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRes
     form = ImportForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
+        kinds=importing.PartnerImporter.kinds,
+        max_bytes=importing.max_bytes(),
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

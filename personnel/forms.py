@@ -136,13 +136,6 @@ class SeparationForm(forms.ModelForm):  # type: ignore[type-arg]
         self.instance.employee = employee
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV or Excel file"),
-        help_text=_("A .csv (UTF-8) or .xlsx file with the column names in the first row."),
-    )
-
-
 class EmployeeFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or number"), required=False)
     facility = forms.ModelChoiceField(

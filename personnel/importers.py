@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from companies.models import Address, Company
 from core.importing import Column, Importer, Invalid, RowCheck, date_parser
@@ -61,7 +61,7 @@ class EmployeeImporter(Importer[EmployeeRow]):
         Column(
             "employee_number",
             "número_empleado",
-            help=_lazy("an employee with the same number is updated"),
+            help=gettext_lazy("an employee with the same number is updated"),
         ),
         Column("email", "correo", parse=email_parser),
         Column("job_title", "puesto", parse=lambda text: text[:120]),
@@ -70,11 +70,15 @@ class EmployeeImporter(Importer[EmployeeRow]):
             "facility",
             "instalación",
             empty=None,
-            help=_lazy("site name or city of one of your addresses"),
+            help=gettext_lazy("site name or city of one of your addresses"),
         ),
-        Column("roles", "funciones", help=_lazy("security role codes separated by ;")),
+        Column("roles", "funciones", help=gettext_lazy("security role codes separated by ;")),
         Column(
-            "hire_date", "fecha_ingreso", parse=_hire_date, empty=None, help=_lazy("YYYY-MM-DD")
+            "hire_date",
+            "fecha_ingreso",
+            parse=_hire_date,
+            empty=None,
+            help=gettext_lazy("YYYY-MM-DD"),
         ),
     )
     unknown_columns = "ignore"

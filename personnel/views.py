@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from companies.models import Company
 from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
-from core.importing import ImportRefused, template_response
+from core.importing import ImportForm, ImportRefused, template_response
 from core.tenancy import get_for_user_or_404
 from personnel import forms
 from personnel.importers import EmployeeImporter, import_employees
@@ -148,7 +148,7 @@ def employee_import(request: AuthenticatedHttpRequest, company_pk: int) -> HttpR
     # A double click or a re-sent form imports once: the repeat goes to the first result.
     if request.method == "POST" and (replayed := idempotency.replay(request)):
         return replayed
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[Any] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -16,7 +16,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from companies.models import Company
@@ -117,57 +117,62 @@ class ThreatImporter(Importer[dict[str, Any]]):
             "país",
             required=True,
             parse=_country,
-            help=_lazy("ISO code (MX) or name in English or Spanish"),
+            help=gettext_lazy("ISO code (MX) or name in English or Spanish"),
         ),
         Column(
             "region",
             "región",
-            help=_lazy("optional; ISO 3166-2 code (MX-CHH) or name; empty for the whole country"),
+            help=gettext_lazy(
+                "optional; ISO 3166-2 code (MX-CHH) or name; empty for the whole country"
+            ),
         ),
         Column(
             "category",
             "categoría",
             required=True,
             parse=_category,
-            help=_lazy("a category code or its name in English or Spanish"),
+            help=gettext_lazy(
+                "terrorism, contraband, human_smuggling, organized_crime, theft, agricultural, "
+                "country_conditions, or the category's name in English or Spanish"
+            ),
         ),
         Column(
             "level",
             "nivel",
             required=True,
             parse=choice_parser(
-                level_lookup, _lazy("Unknown level; use H, M or L (High, Medium, Low).")
+                level_lookup, gettext_lazy("Unknown level; use H, M or L (High, Medium, Low).")
             ),
-            help=_lazy("H, M or L (High / Medium / Low, Alto / Medio / Bajo)"),
+            help=gettext_lazy("H, M or L (High / Medium / Low, Alto / Medio / Bajo)"),
         ),
         Column(
             "source",
             "fuente",
             required=True,
             max_length=SOURCE_MAX,
-            required_reason=_lazy(
+            required_reason=gettext_lazy(
                 "Say where this rating comes from: a rating without a source cannot be imported."
             ),
-            help=_lazy("required; where the rating comes from"),
+            help=gettext_lazy("required; where the rating comes from"),
         ),
         Column(
             "source_url",
             "url_fuente",
             parse=_source_url,
-            help=_lazy("optional web address of the source"),
+            help=gettext_lazy("optional web address of the source"),
         ),
         Column(
             "rated_on",
             "fecha_calificación",
             required=True,
             parse=_rated_on,
-            help=_lazy("date of the rating, YYYY-MM-DD, not in the future"),
+            help=gettext_lazy("date of the rating, YYYY-MM-DD, not in the future"),
         ),
-        Column("note", "nota", help=_lazy("optional note")),
+        Column("note", "nota", help=gettext_lazy("optional note")),
     )
     kinds = ("csv",)
     template_name = "threat-ratings-template"
-    no_rows_reason = _lazy("The file has no rating rows.")
+    no_rows_reason = gettext_lazy("The file has no rating rows.")
 
     def __init__(self, company: Company, user: User | None = None) -> None:
         self.company = company

@@ -24,10 +24,10 @@ from django.views.decorators.http import require_POST
 from companies.models import Company
 from core import idempotency
 from core.http import AuthenticatedHttpRequest
-from core.importing import clean_filename, template_response
+from core.importing import ImportForm, clean_filename, template_response
 from core.tenancy import get_for_user_or_404
 from threats import importing
-from threats.forms import ImportForm, ThreatRatingForm
+from threats.forms import ThreatRatingForm
 from threats.models import Category, ThreatImport, ThreatRating
 from threats.places import country_name, find_country, region_name
 from threats.services import threats_from_ratings
@@ -212,7 +212,7 @@ def template_csv(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResp
 @login_required
 def import_create(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
     company = get_for_user_or_404(Company, request.user, "edit", pk=company_pk)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None, kinds=("csv",))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         result = importing.check_file(company, upload)

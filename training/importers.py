@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from core.importing import Column, Importer, Invalid, Problem, RowCheck, date_parser
 from personnel.models import Employee
@@ -52,18 +52,23 @@ class AttendanceRow:
 
 class AttendanceImporter(Importer[AttendanceRow]):
     columns = (
-        Column("employee_number", "número_empleado", help=_lazy("who attended (or email)")),
-        Column("email", "correo", help=_lazy("who attended (or employee_number)")),
+        Column("employee_number", "número_empleado", help=gettext_lazy("who attended (or email)")),
+        Column("email", "correo", help=gettext_lazy("who attended (or employee_number)")),
         Column(
             "completed_on",
             "fecha_completado",
             parse=date_parser,
             empty=None,
-            help=_lazy("YYYY-MM-DD, not before the session date (default: the session date)"),
+            help=gettext_lazy(
+                "YYYY-MM-DD, not before the session date (default: the session date)"
+            ),
         ),
-        Column("quiz_score", "calificación", parse=_score, empty=None, help=_lazy("0–100")),
+        Column("quiz_score", "calificación", parse=_score, empty=None, help=gettext_lazy("0–100")),
         Column(
-            "observation", "observación", parse=_observation, help=_lazy("met, partly or not_met")
+            "observation",
+            "observación",
+            parse=_observation,
+            help=gettext_lazy("met, partly or not_met"),
         ),
     )
     unknown_columns = "ignore"

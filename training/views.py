@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from companies.models import Company
 from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
-from core.importing import ImportRefused, template_response
+from core.importing import ImportForm, ImportRefused, template_response
 from core.tenancy import get_for_user_or_404
 from personnel.models import Employee
 from personnel.sensitive import company_allows
@@ -343,7 +343,7 @@ def attendance_import(request: AuthenticatedHttpRequest, company_pk: int, pk: in
     session = get_for_user_or_404(
         TrainingSession, request.user, "edit", pk=pk, company_id=company_pk
     )
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[Any] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
