@@ -45,7 +45,8 @@ from xml.etree.ElementTree import ParseError
 from django import forms
 from django.conf import settings
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -870,3 +871,32 @@ class ImportForm(forms.Form):
                 % {"limit": _megabytes(self.max_bytes)}
             )
         return upload
+
+
+def upload_page(
+    request: HttpRequest, importer: Importer[Any], batch_model: Any, template: str, **context: Any
+) -> HttpResponse:
+    """The first step of a two-step import page (partners, threat ratings): the upload form;
+    a file sent is checked whole and stored as a batch (`batch_model`: company, uploaded_by,
+    filename, status PREVIEW or INVALID, rows, errors) that shows the preview or the
+    problems, where the page then goes."""
+    posted = request.method == "POST"
+    form = ImportForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        kinds=importer.kinds,
+        max_bytes=importer.max_bytes(),
+    )
+    if posted and form.is_valid():
+        upload = form.cleaned_data["file"]
+        checked = importer.check(upload, upload.name)
+        batch = batch_model.objects.create(
+            company=context["company"],
+            uploaded_by=request.user,
+            filename=clean_filename(upload.name),
+            status=batch_model.Status.INVALID if checked.problems else batch_model.Status.PREVIEW,
+            rows=[] if checked.problems else checked.rows,
+            errors=checked.errors[:1000],
+        )
+        return redirect(batch)
+    return render(request, template, {**context, "form": form, "columns": importer.columns})

@@ -21,7 +21,7 @@ from companies.models import Company
 from core import idempotency
 from core.exports import safe_writer
 from core.http import AuthenticatedHttpRequest
-from core.importing import ImportForm, clean_filename, template_response
+from core.importing import template_response, upload_page
 from core.pdf import pdf_response
 from core.tenancy import get_for_user_or_404
 from partners import evidence, importing, workflow
@@ -179,28 +179,9 @@ def partner_edit(request: AuthenticatedHttpRequest, company_pk: int, pk: int) ->
 @login_required
 def import_upload(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
     company = get_for_user_or_404(Company, request.user, "edit", pk=company_pk)
-    form = ImportForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-        kinds=importing.PartnerImporter.kinds,
-        max_bytes=importing.max_bytes(),
-    )
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        result = importing.check_file(company, upload, upload.name)
-        batch = PartnerImport.objects.create(
-            company=company,
-            uploaded_by=request.user,
-            filename=clean_filename(upload.name),
-            status=PartnerImport.Status.INVALID if result.errors else PartnerImport.Status.PREVIEW,
-            rows=[] if result.errors else result.rows,
-            errors=result.errors[:1000],
-        )
-        return redirect(batch)
-    return render(
-        request,
-        "partners/import_form.html",
-        {"company": company, "form": form, "columns": importing.PartnerImporter.columns},
+    importer = importing.PartnerImporter(company)
+    return upload_page(
+        request, importer, PartnerImport, "partners/import_form.html", company=company
     )
 
 

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from companies.models import Company
 from core import idempotency
 from core.http import AuthenticatedHttpRequest
-from core.importing import ImportForm, clean_filename, template_response
+from core.importing import template_response, upload_page
 from core.tenancy import get_for_user_or_404
 from threats import importing
 from threats.forms import ThreatRatingForm
@@ -212,24 +212,8 @@ def template_csv(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResp
 @login_required
 def import_create(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
     company = get_for_user_or_404(Company, request.user, "edit", pk=company_pk)
-    form = ImportForm(request.POST or None, request.FILES or None, kinds=("csv",))
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        result = importing.check_file(company, upload)
-        batch = ThreatImport.objects.create(
-            company=company,
-            uploaded_by=request.user,
-            filename=clean_filename(upload.name),
-            status=ThreatImport.Status.INVALID if result.errors else ThreatImport.Status.PREVIEW,
-            rows=[] if result.errors else result.rows,
-            errors=result.errors,
-        )
-        return redirect(batch)
-    return render(
-        request,
-        "threats/import_form.html",
-        {"company": company, "form": form, "columns": importing.ThreatImporter.columns},
-    )
+    importer = importing.ThreatImporter(company)
+    return upload_page(request, importer, ThreatImport, "threats/import_form.html", company=company)
 
 
 @login_required
