@@ -5,7 +5,9 @@ Every file has the columns of the shipped `shared/data/msc/criteria.csv`:
     id, focus_area, category_number, category_name, requirement, entity_types, summary,
     source, requirement_overrides, verified_for, evidence, msc_documents, notes
 
-plus an optional `guidance` column. Conventions inside a cell:
+plus the optional `guidance`, and `text_es` / `guidance_es` (the summary and the guidance in
+Spanish). The columns are declared once in `CriteriaImporter` (core.importing), which also
+accepts their Spanish headers. Conventions inside a cell:
 
 - `id` is `category.sequence` (`3.1`, `7.37`) and its first part equals `category_number`.
 - `requirement` is `Must` or `Should` (any letter case).
@@ -22,7 +24,7 @@ mappings with the same keys (or a mapping with a `criteria` list); lists and, fo
 
 The whole file is validated before anything is written. A file with any problem is
 refused with every problem listed, each naming the row (as a spreadsheet shows it: the
-header is row 1; in YAML the entry number), the column and the reason, and nothing is
+header is row 1; in YAML the entry number), the column, the value and the reason, and nothing is
 written. A valid file is written in one transaction and published. Re-importing the same
 file (same SHA-256) as an existing version changes nothing; a different file under an
 existing version is refused.
@@ -34,6 +36,7 @@ import datetime
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -42,31 +45,28 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_slug
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalogue.choices import Requirement
 from catalogue.models import Applicability, Catalogue, Criterion
 from companies.choices import BusinessType
-from core.importing import ImportFileError, read_rows
+from core.importing import (
+    Checked,
+    Column,
+    Importer,
+    ImportRefused,
+    Invalid,
+    Problem,
+    Row,
+    RowCheck,
+    cell_text,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
 
-COLUMNS = (
-    "id",
-    "focus_area",
-    "category_number",
-    "category_name",
-    "requirement",
-    "entity_types",
-    "summary",
-    "source",
-    "requirement_overrides",
-    "verified_for",
-    "evidence",
-    "msc_documents",
-    "notes",
-)
-OPTIONAL_COLUMNS = ("guidance",)
+__all__ = ["CatalogueImportError", "Metadata", "Problem", "import_catalogue", "validate"]
+
 FORMATS = (".csv", ".xlsx", ".yaml", ".yml")
 # Far above the shipped file (~85 kB); an upload beyond this is not a criteria list. The
 # upload page carries the file through its confirm step in a form field, which must stay
@@ -75,7 +75,6 @@ MAX_FILE_BYTES = 1_500_000
 
 # No leading zeros: "3.01" and "3.1" would otherwise be two spellings of one criterion.
 ID_PATTERN = re.compile(r"([1-9][0-9]{0,2})\.([1-9][0-9]{0,3})")
-_LIMITS = {"focus_area": 100, "category_name": 200, "evidence": 200}
 _url = URLValidator(schemes=["http", "https"])
 
 # The 2019 MSC as shipped in shared/data/msc/criteria.csv (domain.md §2, §9).
@@ -86,37 +85,8 @@ DEFAULT_PUBLISHER = "U.S. Customs and Border Protection (CTPAT)"
 DEFAULT_EFFECTIVE = datetime.date(2020, 1, 1)
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One reason a file is refused. `row` is None for the file as a whole."""
-
-    row: int | None
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        if self.row is None and not self.column:
-            return self.message
-        if self.row is None:
-            return _("Column %(column)s: %(message)s") % {
-                "column": self.column,
-                "message": self.message,
-            }
-        if not self.column:
-            return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
-        return _("Row %(row)s, column %(column)s: %(message)s") % {
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-        }
-
-
-class CatalogueImportError(Exception):
+class CatalogueImportError(ImportRefused):
     """The file was refused; `problems` lists every reason."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 @dataclass(frozen=True)
@@ -154,6 +124,8 @@ class CriterionRow:
     evidence: str
     msc_documents: list[str]
     notes: str
+    text_es: str = ""
+    guidance_es: str = ""
 
     def requirement_for(self, business_type: str) -> str:
         return self.requirement_overrides.get(business_type, self.requirement)
@@ -220,367 +192,368 @@ class ImportResult:
     created: bool
 
 
-# --- reading the file --------------------------------------------------------------------
-
-
-RawRows = list[tuple[int, dict[str, str]]]
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _read_sheet(data: bytes, filename: str) -> tuple[list[str], RawRows, list[Problem]]:
-    """A CSV or .xlsx file through `core.importing.read_rows` (its limits and refusals)."""
-    header: list[str] = []
-    rows: RawRows = []
-    problems: list[Problem] = []
-    try:
-        for line in read_rows(data, filename, max_bytes=MAX_FILE_BYTES):
-            if not header:
-                header = list(line.values)
-                while header and not header[-1]:
-                    header.pop()
-                continue
-            cells = line.values
-            if any(cells[len(header) :]):
-                problems.append(
-                    Problem(
-                        line.number,
-                        "",
-                        _("the row has values to the right of the last column."),
-                    )
-                )
-                continue
-            if "id" in header and isinstance(_at(line.raw, header.index("id")), int | float):
-                problems.append(_numeric_id_problem(line.number))
-                continue
-            rows.append((line.number, dict(zip(header, cells, strict=False))))
-    except ImportFileError as exc:
-        return [], [], [Problem(exc.row, exc.column, exc.message)]
-    return header, rows, problems
-
-
-def _at(cells: tuple[Any, ...], index: int) -> Any:
-    return cells[index] if index < len(cells) else None
-
-
-def _numeric_id_problem(row: int) -> Problem:
-    return Problem(
-        row,
-        "id",
-        _(
-            "the ID is stored as a number, which turns 3.10 into 3.1; "
-            "store it as text (format the cell as text in Excel, quote it in YAML)."
-        ),
-    )
-
-
-def _yaml_cell(key: str, value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dict):
-        return ";".join(f"{k}:{v}" for k, v in value.items())
-    if isinstance(value, list):
-        joiner = " " if key in ("source", "msc_documents") else ";"
-        return joiner.join(_cell_text(v) for v in value)
-    return _cell_text(value)
-
-
-def _read_yaml(data: bytes) -> tuple[list[str], RawRows, list[Problem]]:
-    import yaml
-
-    try:
-        document = yaml.safe_load(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        return (
-            [],
-            [],
-            [Problem(None, "", _("The file is not valid YAML: %(error)s") % {"error": exc})],
-        )
-    if isinstance(document, dict):
-        document = document.get("criteria")
-    if not isinstance(document, list) or not all(isinstance(e, dict) for e in document):
-        return (
-            [],
-            [],
-            [Problem(None, "", _("The YAML file must be a list of criteria (mappings)."))],
-        )
-    header: list[str] = []
-    rows: RawRows = []
-    problems: list[Problem] = []
-    for number, entry in enumerate(document, start=1):
-        for key in entry:
-            if str(key) not in header:
-                header.append(str(key))
-        if isinstance(entry.get("id"), int | float):
-            problems.append(_numeric_id_problem(number))
-            continue
-        rows.append((number, {str(k): _yaml_cell(str(k), v) for k, v in entry.items()}))
-    return header, rows, problems
-
-
-def read_table(data: bytes, filename: str) -> tuple[list[str], RawRows, list[Problem]]:
-    """The header and the non-empty rows of a file, by its extension."""
-    suffix = PurePath(filename).suffix.lower()
-    if len(data) > MAX_FILE_BYTES:
-        size = _("The file is larger than %(limit)s kB; a criteria list is far smaller.")
-        return [], [], [Problem(None, "", size % {"limit": MAX_FILE_BYTES // 1000})]
-    if suffix in (".csv", ".xlsx"):
-        return _read_sheet(data, filename)
-    if suffix in (".yaml", ".yml"):
-        return _read_yaml(data)
-    return (
-        [],
-        [],
-        [
-            Problem(
-                None,
-                "",
-                _("“%(name)s” is not a supported file type; use %(formats)s.")
-                % {"name": filename, "formats": ", ".join(FORMATS)},
-            )
-        ],
-    )
-
-
-# --- checking the rows -------------------------------------------------------------------
+# --- the cells -----------------------------------------------------------------------------
 
 
 def _split(value: str, sep: str | None) -> list[str]:
     return [v.strip() for v in value.split(sep) if v.strip()]
 
 
-class _RowChecker:
-    """Checks one row; collects problems instead of stopping at the first."""
-
-    def __init__(self, number: int, values: dict[str, str]) -> None:
-        self.number = number
-        self.values = values
-        self.problems: list[Problem] = []
-
-    def fail(self, column: str, message: str) -> None:
-        self.problems.append(Problem(self.number, column, message))
-
-    def text(self, column: str, required: bool = True) -> str:
-        value = self.values.get(column, "")
-        if required and not value:
-            self.fail(column, _("this column may not be empty."))
-        limit = _LIMITS.get(column)
-        if limit and len(value) > limit:
-            self.fail(
-                column,
-                _("%(length)s characters is too long; at most %(limit)s.")
-                % {"length": len(value), "limit": limit},
+def _identifier(text: str) -> tuple[str, int, int]:
+    match = ID_PATTERN.fullmatch(text)
+    if not match:
+        raise Invalid(
+            _(
+                "“%(value)s” is not a criterion ID; use category.number without leading "
+                "zeros, e.g. 3.1 or 7.37."
             )
-        return value
+            % {"value": text}
+        )
+    return text, int(match.group(1)), int(match.group(2))
 
-    def level(self, column: str, value: str) -> str:
-        level = value.strip().lower()
-        if level not in Requirement.values:
-            self.fail(
-                column,
-                _("“%(value)s” is not a requirement level; use Must or Should.") % {"value": value},
+
+def _category_number(text: str) -> int:
+    if not text.isdigit():
+        raise Invalid(
+            _("“%(value)s” is not a category number; use a whole number such as 3.")
+            % {"value": text}
+        )
+    return int(text)
+
+
+def _level(text: str) -> str:
+    level = text.strip().lower()
+    if level not in Requirement.values:
+        raise Invalid(
+            _("“%(value)s” is not a requirement level; use Must or Should.") % {"value": text}
+        )
+    return level
+
+
+def _business_types(text: str) -> list[str]:
+    items = _split(text, ";")
+    unknown = [item for item in items if item not in BusinessType.values]
+    if unknown:
+        raise Invalid(
+            _("“%(value)s” is not a business type; use one of: %(valid)s.")
+            % {"value": "”, “".join(unknown), "valid": ", ".join(BusinessType.values)}
+        )
+    twice = [item for item, count in Counter(items).items() if count > 1]
+    if twice:
+        raise Invalid(
+            _("“%(value)s” is listed twice; list it once.") % {"value": "”, “".join(twice)}
+        )
+    return items
+
+
+def _urls(text: str) -> list[str]:
+    items = _split(text, None)
+    for item in items:
+        try:
+            _url(item)
+        except ValidationError:
+            raise Invalid(
+                _("“%(value)s” is not a web address; use full http(s) URLs separated by spaces.")
+                % {"value": item}
+            ) from None
+    return items
+
+
+def _overrides(text: str, entity_types: list[str]) -> dict[str, str]:
+    """`slug:Level` pairs, each slug one of the row's business types; raises `Invalid`."""
+    result: dict[str, str] = {}
+    for pair in _split(text, ";"):
+        slug, sep, level = (part.strip() for part in pair.partition(":"))
+        if not sep or not slug or not level:
+            raise Invalid(
+                _("“%(value)s” is not a business_type:Level pair, e.g. customs_broker:Should.")
+                % {"value": pair}
             )
-        return level
+        _business_types(slug)
+        if slug not in entity_types:
+            raise Invalid(
+                _("“%(value)s” is not in this row's entity_types; add it there first.")
+                % {"value": slug}
+            )
+        if slug in result:
+            raise Invalid(_("“%(value)s” is overridden twice; keep one.") % {"value": slug})
+        result[slug] = _level(level)
+    return result
 
-    def business_types(self, column: str, required: bool) -> list[str]:
-        items = _split(self.values.get(column, ""), ";")
-        if required and not items:
-            self.fail(column, _("name at least one business type."))
-        known = set(BusinessType.values)
-        for item in items:
-            if item not in known:
-                self.fail(
-                    column,
-                    _("“%(value)s” is not a business type; use one of: %(valid)s.")
-                    % {"value": item, "valid": ", ".join(BusinessType.values)},
-                )
-        for item, count in Counter(items).items():
-            if count > 1:
-                self.fail(column, _("“%(value)s” is listed twice.") % {"value": item})
-        return list(dict.fromkeys(items))
 
-    def urls(self, column: str, required: bool) -> list[str]:
-        items = _split(self.values.get(column, ""), None)
-        if required and not items:
-            self.fail(column, _("give at least one source URL."))
-        for item in items:
-            try:
-                _url(item)
-            except ValidationError:
-                self.fail(
-                    column,
-                    _(
-                        "“%(value)s” is not a web address; use full http(s) URLs "
-                        "separated by spaces."
-                    )
-                    % {"value": item},
-                )
-        return items
+def _text(name: str, es: str, limit: int | None = None, **options: Any) -> Column:
+    return Column(name, es, in_header=True, max_length=limit, **options)
 
-    def identifier(self) -> tuple[str, int, int]:
-        ref_id = self.values.get("id", "")
-        match = ID_PATTERN.fullmatch(ref_id)
-        if not match:
-            self.fail(
+
+class CriteriaImporter(Importer[CriterionRow]):
+    """A criteria catalogue file; `write` creates it as one published catalogue version."""
+
+    columns = (
+        Column(
+            "id",
+            "id",
+            required=True,
+            parse=_identifier,
+            required_reason=gettext_lazy(
+                "The cell is empty, which is not a criterion ID; give one, e.g. 3.1."
+            ),
+        ),
+        _text("focus_area", "área_de_enfoque", 100, required=True),
+        Column("category_number", "número_categoría", required=True, parse=_category_number),
+        _text("category_name", "nombre_categoría", 200, required=True),
+        Column("requirement", "requisito", required=True, parse=_level),
+        Column(
+            "entity_types",
+            "tipos_de_entidad",
+            required=True,
+            parse=_business_types,
+            empty=[],
+            required_reason=gettext_lazy("Name at least one business type, e.g. importer."),
+        ),
+        _text("summary", "resumen", required=True),
+        Column(
+            "source",
+            "fuente",
+            required=True,
+            parse=_urls,
+            empty=[],
+            required_reason=gettext_lazy("Give at least one source URL (https://…)."),
+        ),
+        _text("requirement_overrides", "excepciones_de_requisito"),
+        Column("verified_for", "verificado_para", in_header=True, parse=_business_types, empty=[]),
+        _text("evidence", "evidencia", 200, required=True),
+        Column("msc_documents", "documentos_msc", in_header=True, parse=_urls, empty=[]),
+        _text("notes", "notas"),
+        Column("guidance", "orientación"),
+        Column("text_es", "texto_es", aliases=("summary_es", "resumen_es")),
+        Column("guidance_es", "orientación_es"),
+    )
+    template_name = "criteria-template"
+    no_rows_reason = gettext_lazy("The file has no criteria rows; add one row per criterion.")
+
+    def __init__(self, validation: Validation | None = None, user: User | None = None) -> None:
+        self.validation = validation
+        self.user = user
+        self.width = 0  # header cells up to the last named one (set by check_lines)
+        self.id_index = -1
+
+    def max_bytes(self) -> int:
+        return MAX_FILE_BYTES
+
+    def build_row(self, row: RowCheck) -> CriterionRow:
+        values = row.values
+        if isinstance(_cell(row.line, self.id_index), int | float):
+            row.fail(
                 "id",
                 _(
-                    "“%(value)s” is not a criterion ID; use category.number without "
-                    "leading zeros, e.g. 3.1 or 7.37."
-                )
-                % {"value": ref_id},
+                    "the ID is stored as a number, which turns 3.10 into 3.1; store it as text "
+                    "(format the cell as text in Excel, quote it in YAML)."
+                ),
             )
-            return ref_id, 0, 0
-        return ref_id, int(match.group(1)), int(match.group(2))
-
-    def category_number(self, id_category: int) -> int:
-        raw = self.values.get("category_number", "")
-        if not raw.isdigit():
-            self.fail(
-                "category_number",
-                _("“%(value)s” is not a category number; use a whole number such as 3.")
-                % {"value": raw},
-            )
-            return 0
-        number = int(raw)
-        if id_category and number != id_category:
-            self.fail(
+        if any(row.line.values[self.width :]):
+            row.fail("", _("The row has values to the right of the last column; delete them."))
+        ref_id, id_category, sequence = values["id"] or ("", 0, 0)
+        number = values["category_number"] or 0
+        if id_category and number and number != id_category:
+            row.fail(
                 "category_number",
                 _("%(number)s does not match the ID, whose category is %(expected)s.")
                 % {"number": number, "expected": id_category},
             )
-        return number
-
-    def overrides(self, entity_types: list[str]) -> dict[str, str]:
-        result: dict[str, str] = {}
-        column = "requirement_overrides"
-        for pair in _split(self.values.get(column, ""), ";"):
-            slug, sep, level = (part.strip() for part in pair.partition(":"))
-            if not sep or not slug or not level:
-                self.fail(
-                    column,
-                    _("“%(value)s” is not a business_type:Level pair, e.g. customs_broker:Should.")
-                    % {"value": pair},
-                )
-                continue
-            if slug not in BusinessType.values:
-                self.fail(
-                    column,
-                    _("“%(value)s” is not a business type; use one of: %(valid)s.")
-                    % {"value": slug, "valid": ", ".join(BusinessType.values)},
-                )
-                continue
+        entity_types = values["entity_types"]
+        # Against an unreadable entity_types cell these checks would only repeat its problem.
+        known = not row.failed("entity_types")
+        for slug in values["verified_for"] if known else ():
             if slug not in entity_types:
-                self.fail(
-                    column,
-                    _("“%(value)s” is not in this row's entity_types; add it there first.")
-                    % {"value": slug},
-                )
-                continue
-            if slug in result:
-                self.fail(column, _("“%(value)s” is overridden twice.") % {"value": slug})
-                continue
-            result[slug] = self.level(column, level)
-        return result
-
-    def check(self) -> CriterionRow:
-        ref_id, id_category, sequence = self.identifier()
-        entity_types = self.business_types("entity_types", required=True)
-        verified_for = self.business_types("verified_for", required=False)
-        for slug in verified_for:
-            if slug in BusinessType.values and slug not in entity_types:
-                self.fail(
+                row.fail(
                     "verified_for",
-                    _("“%(value)s” is verified but not in this row's entity_types.")
+                    _("“%(value)s” is verified but not in this row's entity_types; add it there.")
                     % {"value": slug},
                 )
+        overrides: dict[str, str] = {}
+        try:
+            if known:
+                overrides = _overrides(values["requirement_overrides"], entity_types)
+        except Invalid as refusal:
+            row.fail("requirement_overrides", refusal.reason)
         return CriterionRow(
-            row=self.number,
+            row=row.number,
             ref_id=ref_id,
-            category_number=self.category_number(id_category),
+            category_number=number,
             sequence=sequence,
-            focus_area=self.text("focus_area"),
-            category_name=self.text("category_name"),
-            requirement=self.level("requirement", self.values.get("requirement", "")),
+            focus_area=values["focus_area"],
+            category_name=values["category_name"],
+            requirement=values["requirement"],
             entity_types=entity_types,
-            requirement_overrides=self.overrides(entity_types),
-            verified_for=verified_for,
-            summary=self.text("summary"),
-            guidance=self.text("guidance", required=False),
-            sources=self.urls("source", required=True),
-            evidence=self.text("evidence"),
-            msc_documents=self.urls("msc_documents", required=False),
-            notes=self.text("notes", required=False),
+            requirement_overrides=overrides,
+            verified_for=values["verified_for"],
+            summary=values["summary"],
+            guidance=values["guidance"],
+            sources=values["source"],
+            evidence=values["evidence"],
+            msc_documents=values["msc_documents"],
+            notes=values["notes"],
+            text_es=values["text_es"],
+            guidance_es=values["guidance_es"],
         )
 
+    def check_lines(self, lines: Any) -> Checked[CriterionRow]:
+        iterator = iter(lines)
+        first = next(iterator, None)
+        header = list(first.values) if first is not None else []
+        while header and not header[-1]:
+            header.pop()
+        self.width = len(header)
+        self.id_index = header.index("id") if "id" in header else -1
+        return super().check_lines(_chain(first, iterator))
 
-def _check_header(header: list[str]) -> list[Problem]:
-    problems = []
-    allowed = set(COLUMNS) | set(OPTIONAL_COLUMNS)
-    for name, count in Counter(header).items():
-        if count > 1:
-            problems.append(Problem(None, name, _("the column appears more than once.")))
-    for name in header:
-        if name not in allowed:
-            problems.append(
-                Problem(
-                    None,
-                    name or "?",
-                    _("unknown column; the columns are: %(columns)s.")
-                    % {"columns": ", ".join(COLUMNS + OPTIONAL_COLUMNS)},
-                )
-            )
-    for name in COLUMNS:
-        if name not in header:
-            problems.append(Problem(None, name, _("the column is missing.")))
-    return problems
-
-
-def _check_file_level(rows: list[CriterionRow]) -> list[Problem]:
-    """Rules across rows: unique IDs, one name and focus area per category."""
-    problems: list[Problem] = []
-    first_id: dict[str, int] = {}
-    first_category: dict[int, CriterionRow] = {}
-    for row in rows:
-        if row.ref_id in first_id:
-            problems.append(
-                Problem(
-                    row.row,
-                    "id",
-                    _("%(id)s appears twice; it was first used on row %(first)s.")
-                    % {"id": row.ref_id, "first": first_id[row.ref_id]},
-                )
-            )
-        else:
-            first_id[row.ref_id] = row.row
-        if not row.category_number:
-            continue
-        first = first_category.setdefault(row.category_number, row)
-        for column in ("category_name", "focus_area"):
-            mine, theirs = getattr(row, column), getattr(first, column)
-            if mine and theirs and mine != theirs:
+    def check_rows(self, rows: list[CriterionRow]) -> list[Problem]:
+        """Rules across rows: unique IDs, one name and focus area per category."""
+        problems: list[Problem] = []
+        first_id: dict[str, int] = {}
+        first_category: dict[int, CriterionRow] = {}
+        for row in rows:
+            if row.ref_id in first_id:
                 problems.append(
                     Problem(
                         row.row,
-                        column,
-                        _(
-                            "category %(number)s is called “%(theirs)s” on row %(first)s "
-                            "but “%(mine)s” here; use one spelling."
-                        )
-                        % {
-                            "number": row.category_number,
-                            "theirs": theirs,
-                            "first": first.row,
-                            "mine": mine,
-                        },
+                        "id",
+                        row.ref_id,
+                        _("%(id)s appears twice; it was first used on row %(first)s.")
+                        % {"id": row.ref_id, "first": first_id[row.ref_id]},
                     )
                 )
-    return problems
+            else:
+                first_id[row.ref_id] = row.row
+            if not row.category_number:
+                continue
+            first = first_category.setdefault(row.category_number, row)
+            for column in ("category_name", "focus_area"):
+                mine, theirs = getattr(row, column), getattr(first, column)
+                if mine and theirs and mine != theirs:
+                    problems.append(
+                        Problem(
+                            row.row,
+                            column,
+                            mine,
+                            _(
+                                "category %(number)s is called “%(theirs)s” on row %(first)s "
+                                "but “%(mine)s” here; use one spelling."
+                            )
+                            % {
+                                "number": row.category_number,
+                                "theirs": theirs,
+                                "first": first.row,
+                                "mine": mine,
+                            },
+                        )
+                    )
+        return problems
+
+    def write(self, rows: list[CriterionRow]) -> Catalogue:
+        assert self.validation is not None
+        meta = self.validation.metadata
+        catalogue = Catalogue.objects.create(
+            slug=meta.slug,
+            version=meta.version,
+            name=meta.name,
+            publisher=meta.publisher,
+            effective_date=meta.effective_date,
+            source_file_name=self.validation.filename,
+            source_sha256=self.validation.sha256,
+            imported_by=self.user,
+        )
+        criteria = Criterion.objects.bulk_create(
+            Criterion(
+                catalogue=catalogue,
+                ref_id=r.ref_id,
+                category_number=r.category_number,
+                sequence=r.sequence,
+                focus_area=r.focus_area,
+                category_name=r.category_name,
+                requirement=r.requirement,
+                entity_types=r.entity_types,
+                requirement_overrides=r.requirement_overrides,
+                verified_for=r.verified_for,
+                summary=r.summary,
+                guidance=r.guidance,
+                text_es=r.text_es,
+                guidance_es=r.guidance_es,
+                sources=r.sources,
+                evidence=r.evidence,
+                msc_documents=r.msc_documents,
+                notes=r.notes,
+            )
+            for r in rows
+        )
+        Applicability.objects.bulk_create(
+            Applicability(
+                criterion=criterion,
+                business_type=business_type,
+                requirement=row.requirement_for(business_type),
+                verified=business_type in row.verified_for,
+            )
+            for criterion, row in zip(criteria, rows, strict=True)
+            for business_type in row.entity_types
+        )
+        catalogue.publish()
+        return catalogue
+
+
+COLUMNS = tuple(c.name for c in CriteriaImporter.columns if c.header_required)
+OPTIONAL_COLUMNS = tuple(c.name for c in CriteriaImporter.columns if not c.header_required)
+
+
+def _cell(line: Row, index: int) -> Any:
+    return line.raw[index] if 0 <= index < len(line.raw) else None
+
+
+def _chain(first: Row | None, rest: Iterator[Row]) -> Iterator[Row]:
+    if first is not None:
+        yield first
+    yield from rest
+
+
+# --- YAML ----------------------------------------------------------------------------------
+
+
+def _yaml_cell(key: str, value: Any) -> Any:
+    """A YAML value as a cell: lists and mappings joined as the CSV writes them; a number
+    stays a number (so that an unquoted ID is caught)."""
+    if isinstance(value, dict):
+        return ";".join(f"{k}:{v}" for k, v in value.items())
+    if isinstance(value, list):
+        joiner = " " if key in ("source", "msc_documents") else ";"
+        return joiner.join(cell_text(v) for v in value)
+    return value
+
+
+def _yaml_rows(data: bytes) -> list[Row]:
+    """A YAML file as rows (a header made of every key, then one row per entry, numbered
+    from 1); raises CatalogueImportError when it is not a list of mappings."""
+    import yaml
+
+    try:
+        document = yaml.safe_load(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise _refused(_("The file is not valid YAML: %(error)s") % {"error": exc}) from None
+    if isinstance(document, dict):
+        document = document.get("criteria")
+    if not isinstance(document, list) or not all(isinstance(e, dict) for e in document):
+        raise _refused(_("The YAML file must be a list of criteria (mappings)."))
+    header = list(dict.fromkeys(str(key) for entry in document for key in entry))
+    rows = [Row(0, header, tuple(header))]
+    for number, entry in enumerate(document, start=1):
+        raw = tuple(_yaml_cell(key, entry.get(key)) for key in header)
+        rows.append(Row(number, [cell_text(v) for v in raw], raw))
+    return rows
+
+
+def _refused(message: str) -> CatalogueImportError:
+    return CatalogueImportError([Problem(None, "", "", message)])
+
+
+# --- checking and writing ------------------------------------------------------------------
 
 
 def _check_metadata(metadata: Metadata) -> list[Problem]:
@@ -592,6 +565,7 @@ def _check_metadata(metadata: Metadata) -> list[Problem]:
             Problem(
                 None,
                 "slug",
+                metadata.slug,
                 _("“%(value)s” is not a valid identifier; use letters, digits, - and _.")
                 % {"value": metadata.slug},
             )
@@ -599,12 +573,31 @@ def _check_metadata(metadata: Metadata) -> list[Problem]:
     for name, limit in (("version", 20), ("name", 200), ("publisher", 200), ("slug", 50)):
         value = getattr(metadata, name)
         if name != "publisher" and not value.strip():
-            problems.append(Problem(None, name, _("this may not be empty.")))
+            problems.append(Problem(None, name, value, _("this may not be empty.")))
         elif len(value) > limit:
             problems.append(
-                Problem(None, name, _("at most %(limit)s characters.") % {"limit": limit})
+                Problem(None, name, value, _("at most %(limit)s characters.") % {"limit": limit})
             )
     return problems
+
+
+def _check(data: bytes, filename: str) -> Checked[CriterionRow]:
+    suffix = PurePath(filename).suffix.lower()
+    if len(data) > MAX_FILE_BYTES:
+        size = _("The file is larger than %(limit)s kB; a criteria list is far smaller.")
+        return Checked(problems=[Problem(None, "", "", size % {"limit": MAX_FILE_BYTES // 1000})])
+    if suffix not in FORMATS:
+        reason = _("“%(name)s” is not a supported file type; use %(formats)s.") % {
+            "name": filename,
+            "formats": ", ".join(FORMATS),
+        }
+        return Checked(problems=[Problem(None, "", filename, reason)])
+    if suffix in (".yaml", ".yml"):
+        try:
+            return CriteriaImporter().check_lines(_yaml_rows(data))
+        except CatalogueImportError as refused:
+            return Checked(problems=refused.problems)
+    return CriteriaImporter().check(data, filename)
 
 
 def validate(data: bytes, filename: str, metadata: Metadata) -> Validation:
@@ -615,25 +608,9 @@ def validate(data: bytes, filename: str, metadata: Metadata) -> Validation:
         metadata=metadata,
     )
     result.problems.extend(_check_metadata(metadata))
-    header, raw_rows, read_problems = read_table(data, filename)
-    result.problems.extend(read_problems)
-    if not header and not read_problems:
-        result.problems.append(Problem(None, "", _("The file is empty.")))
-    if not header:
-        return result
-    header_problems = _check_header(header)
-    result.problems.extend(header_problems)
-    if header_problems:
-        # Row checks against a wrong header would only repeat the same problem per row.
-        return result
-    for number, values in raw_rows:
-        checker = _RowChecker(number, values)
-        row = checker.check()
-        result.problems.extend(checker.problems)
-        result.rows.append(row)
-    if not raw_rows and not read_problems:
-        result.problems.append(Problem(None, "", _("The file has no criteria rows.")))
-    result.problems.extend(_check_file_level(result.rows))
+    checked = _check(data, filename)
+    result.rows = checked.rows
+    result.problems.extend(checked.problems)
     existing = Catalogue.objects.filter(slug=metadata.slug, version=metadata.version).first()
     if existing is not None:
         if existing.source_sha256 == result.sha256:
@@ -643,6 +620,7 @@ def validate(data: bytes, filename: str, metadata: Metadata) -> Validation:
                 Problem(
                     None,
                     "version",
+                    metadata.version,
                     _(
                         "version %(version)s of %(slug)s is already loaded from a different "
                         "file; a published version never changes, so import this file as a "
@@ -653,56 +631,6 @@ def validate(data: bytes, filename: str, metadata: Metadata) -> Validation:
             )
     result.problems.sort(key=lambda p: (p.row or 0,))
     return result
-
-
-# --- writing -----------------------------------------------------------------------------
-
-
-def _write(validation: Validation, user: User | None) -> Catalogue:
-    meta = validation.metadata
-    catalogue = Catalogue.objects.create(
-        slug=meta.slug,
-        version=meta.version,
-        name=meta.name,
-        publisher=meta.publisher,
-        effective_date=meta.effective_date,
-        source_file_name=validation.filename,
-        source_sha256=validation.sha256,
-        imported_by=user,
-    )
-    criteria = Criterion.objects.bulk_create(
-        Criterion(
-            catalogue=catalogue,
-            ref_id=r.ref_id,
-            category_number=r.category_number,
-            sequence=r.sequence,
-            focus_area=r.focus_area,
-            category_name=r.category_name,
-            requirement=r.requirement,
-            entity_types=r.entity_types,
-            requirement_overrides=r.requirement_overrides,
-            verified_for=r.verified_for,
-            summary=r.summary,
-            guidance=r.guidance,
-            sources=r.sources,
-            evidence=r.evidence,
-            msc_documents=r.msc_documents,
-            notes=r.notes,
-        )
-        for r in validation.rows
-    )
-    Applicability.objects.bulk_create(
-        Applicability(
-            criterion=criterion,
-            business_type=business_type,
-            requirement=row.requirement_for(business_type),
-            verified=business_type in row.verified_for,
-        )
-        for criterion, row in zip(criteria, validation.rows, strict=True)
-        for business_type in row.entity_types
-    )
-    catalogue.publish()
-    return catalogue
 
 
 def import_catalogue(
@@ -721,11 +649,19 @@ def import_catalogue(
                     raise CatalogueImportError(validation.problems)
                 if validation.already_loaded is not None:
                     return ImportResult(validation.already_loaded, created=False)
-                return ImportResult(_write(validation, user), created=True)
+                catalogue = CriteriaImporter(validation, user).write(validation.rows)
+                return ImportResult(catalogue, created=True)
         except IntegrityError:
             # Another import of the same version committed between our check and our
             # write; the second pass reports it as loaded or as a conflicting file.
             continue
     raise CatalogueImportError(
-        [Problem(None, "version", _("the version is being imported by someone else; retry."))]
+        [
+            Problem(
+                None,
+                "version",
+                metadata.version,
+                _("the version is being imported by someone else; retry."),
+            )
+        ]
     )

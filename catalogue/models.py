@@ -238,6 +238,10 @@ class Criterion(models.Model):
     verified_for = models.JSONField(_("verified for"), default=list, blank=True)
     summary = models.TextField(_("summary"))
     guidance = models.TextField(_("guidance"), blank=True)
+    # The summary and the guidance in Spanish, from the optional text_es / guidance_es
+    # columns of the imported file; empty when the file has none (pages fall back to English).
+    text_es = models.TextField(_("summary (Spanish)"), blank=True, default="")
+    guidance_es = models.TextField(_("guidance (Spanish)"), blank=True, default="")
     sources = models.JSONField(_("sources"), default=list)
     evidence = models.CharField(_("evidence"), max_length=200)
     msc_documents = models.JSONField(_("MSC documents"), default=list, blank=True)

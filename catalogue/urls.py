@@ -11,4 +11,5 @@ urlpatterns = [
     path("criteria/<int:pk>/", views.criterion_detail, name="criterion-detail"),
     path("versions/", views.catalogue_list, name="catalogue-list"),
     path("import/", views.catalogue_import, name="catalogue-import"),
+    path("import/template.<str:kind>", views.catalogue_import_template, name="catalogue-template"),
 ]

@@ -22,6 +22,7 @@ from companies.context_processors import SESSION_KEY
 from companies.models import Company
 from core import idempotency
 from core.http import AuthenticatedHttpRequest
+from core.importing import template_response
 
 
 def _active_business_type(request: AuthenticatedHttpRequest) -> str:
@@ -124,6 +125,14 @@ def catalogue_import(request: AuthenticatedHttpRequest) -> HttpResponse:
         context["validation"] = importers.validate(data, filename, form.metadata())
         context["confirm"] = CatalogueConfirmForm.for_preview(form, data, filename)
     return render(request, "catalogue/catalogue_import.html", context)
+
+
+@login_required
+def catalogue_import_template(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
+    """Deployment admins only: the header row of a criteria file, in the reader's language."""
+    if not request.user.is_staff:
+        raise Http404
+    return template_response(importers.CriteriaImporter, kind)
 
 
 def _confirm_import(request: AuthenticatedHttpRequest) -> HttpResponse:

@@ -34,16 +34,28 @@ import datetime
 import importlib
 import io
 import re
+import unicodedata
 import zipfile
 import zlib
-from collections.abc import Collection, Iterator
-from dataclasses import dataclass
-from typing import IO, Any
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any, Generic, TypeVar
 from xml.etree.ElementTree import ParseError
 
+from django import forms
 from django.conf import settings
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
+
+from core.exports import append_text_row, safe_writer
+
+T = TypeVar("T")
 
 DEFAULT_MAX_MB = 10
 DEFAULT_MAX_ROWS = 5000
@@ -76,13 +88,15 @@ def located(message: str, row: int | None, column: str) -> str:
     """The message a person reads for one import problem: "Row 4, column “country”: …",
     "Row 4: …", or the message alone when the problem is the whole file."""
     if row and column:
-        return _("Row %(row)s, column “%(column)s”: %(message)s") % {
+        return _("Row %(row)s, column %(column)s: %(message)s") % {
             "row": row,
             "column": column,
             "message": message,
         }
     if row:
         return _("Row %(row)s: %(message)s") % {"row": row, "message": message}
+    if column:
+        return _("Column %(column)s: %(message)s") % {"column": column, "message": message}
     return message
 
 
@@ -395,3 +409,494 @@ def _xlsx_lines(data: bytes, limit_bytes: int) -> Iterator[tuple[int, tuple[Any,
             raise _broken_workbook() from None
     finally:
         workbook.close()
+
+
+# --- declared imports ----------------------------------------------------------------------
+#
+# Every import of the portal is a subclass of `Importer` that declares its columns once and
+# says how to check a row and how to write the checked rows. The reading, the header, the
+# empty, too long and unparseable cells, the problems and the downloadable template are
+# done here, the same way for all of them.
+
+
+def plain(text: str) -> str:
+    """Text compared without case, accents or surrounding spaces ("México " == "mexico")."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower().strip()
+
+
+def _header_key(text: str) -> str:
+    """A header as compared with the declared names: "Correo electrónico" is correo_electronico."""
+    return re.sub(r"[\s\-]+", "_", plain(text))
+
+
+class Invalid(Exception):
+    """A cell's value is refused; `reason` says what is wrong and what to write instead."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """The one kind of import error: where (row as a spreadsheet numbers it, header = 1;
+    column by its declared name), the value found there, and the reason with the fix.
+    `row` is None and `column` empty when the problem is the file as a whole."""
+
+    row: int | None
+    column: str
+    value: str
+    reason: str
+
+    @property
+    def message(self) -> str:
+        return self.reason
+
+    def __str__(self) -> str:
+        return located(self.reason, self.row, self.column)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The problem as stored with an import batch (JSON)."""
+        return {"row": self.row, "column": self.column, "value": self.value, "message": self.reason}
+
+    @classmethod
+    def from_file_error(cls, error: ImportFileError) -> Problem:
+        return cls(error.row, error.column, "", error.message)
+
+
+class ImportRefused(Exception):
+    """The file was refused whole and nothing was written; `problems` lists every reason."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+Parser = Callable[[str], Any]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import, declared once.
+
+    `name` is the English header (and the key of the checked value), `es` the Spanish one;
+    `aliases` are further headers accepted. Headers are compared without case, accents or
+    the difference between spaces, "-" and "_". `required` asks for a value in every row
+    (`required_reason` replaces the generic refusal); `in_header` asks the header to name
+    the column even when its cells may stay empty (it defaults to `required`). `parse`
+    turns the cell's text into the stored value or raises `Invalid`; it is not called for
+    an empty cell, whose value is `empty`. `help` says what the column holds (import page).
+    """
+
+    name: str
+    es: str = ""
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    in_header: bool | None = None
+    parse: Parser | None = None
+    max_length: int | None = None
+    empty: Any = ""
+    required_reason: StrOrPromise = ""
+    help: StrOrPromise = ""
+
+    @property
+    def header_required(self) -> bool:
+        return self.required if self.in_header is None else self.in_header
+
+    def headers(self) -> set[str]:
+        return {_header_key(h) for h in (self.name, self.es, *self.aliases) if h}
+
+    def header(self, language: str | None = None) -> str:
+        """The header a template shows: Spanish for a Spanish reader, else the name."""
+        language = language or translation.get_language() or "en"
+        return self.es if self.es and language.startswith("es") else self.name
+
+    def value(self, text: str) -> Any:
+        """The checked value of a non-empty cell; raises `Invalid`."""
+        if self.max_length is not None and len(text) > self.max_length:
+            raise Invalid(
+                _("%(length)s characters is too long; shorten it to at most %(limit)s.")
+                % {"length": len(text), "limit": self.max_length}
+            )
+        return self.parse(text) if self.parse is not None else text
+
+
+def choice_parser(
+    lookup: Callable[[], dict[str, str]], reason: StrOrPromise, accepted: Iterable[str] = ()
+) -> Parser:
+    """A parser that maps a cell (compared by `plain`) to a code through `lookup()`, built
+    once on first use (the names of choices in English and Spanish, say). `reason` may
+    name the `accepted` values as %(values)s."""
+    table: dict[str, str] = {}
+    values = ", ".join(accepted)
+
+    def parse(text: str) -> str:
+        if not table:
+            table.update(lookup())
+        found = table.get(plain(text))
+        if found is None:
+            raise Invalid(str(reason) % {"values": values} if values else str(reason))
+        return found
+
+    return parse
+
+
+def date_parser(text: str) -> datetime.date:
+    """An ISO date (2026-03-31; a time after it is ignored)."""
+    try:
+        return datetime.date.fromisoformat(text[:10])
+    except ValueError:
+        raise Invalid(_("Not a date; write it as YYYY-MM-DD, e.g. 2026-03-31.")) from None
+
+
+class RowCheck:
+    """One data row while it is checked: its number, the text of each declared column, the
+    parsed values, and the problems found so far. `fail` adds one."""
+
+    __slots__ = ("line", "number", "problems", "text", "values")
+
+    def __init__(self, line: Row, text: dict[str, str], values: dict[str, Any]) -> None:
+        self.line = line
+        self.number = line.number
+        self.text = text
+        self.values = values
+        self.problems: list[Problem] = []
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def failed(self, column: str) -> bool:
+        return any(p.column == column for p in self.problems)
+
+    def fail(self, column: str, reason: str, value: str | None = None) -> None:
+        shown = self.text.get(column, "") if value is None else value
+        self.problems.append(Problem(self.number, column, shown, reason))
+
+
+class _Plan:
+    """How the cells of each row map to the declared columns, worked out once per file."""
+
+    def __init__(self, columns: tuple[Column, ...], positions: dict[int, Column]) -> None:
+        present = {c.name for c in positions.values()}
+        self.cells = [
+            (index, c, c.name, c.parse is None and c.max_length is None)
+            for index, c in positions.items()
+        ]
+        self.absent_text = {c.name: "" for c in columns if c.name not in present}
+        self.absent_values = {c.name: c.empty for c in columns if c.name not in present}
+
+
+@dataclass
+class Checked(Generic[T]):
+    """The outcome of checking a whole file: the rows ready to write, or the problems."""
+
+    rows: list[T] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        return [p.as_dict() for p in self.problems]
+
+
+class Importer(Generic[T]):
+    """One import: the declared `columns`, how a row becomes a `T` (`build_row`), and the
+    write of all rows (`write`). `check` reads and checks a whole file without writing;
+    `run` checks and then writes everything in one transaction, or raises `ImportRefused`.
+
+    Subclasses set `columns` and usually `no_rows_reason`; `kinds` are the file formats
+    accepted; `unknown_columns` is "refuse" (a header the import does not know is an
+    error) or "ignore".
+    """
+
+    columns: tuple[Column, ...] = ()
+    kinds: tuple[str, ...] = ("csv", "xlsx")
+    unknown_columns: str = "refuse"
+    template_name: str = "import-template"
+    no_rows_reason: StrOrPromise = gettext_lazy(
+        "The file has a header but no rows; add a row below it."
+    )
+
+    # -- hooks ------------------------------------------------------------------------------
+
+    def max_rows(self) -> int | None:
+        return None
+
+    def max_bytes(self) -> int | None:
+        return None
+
+    def check_header(self, found: list[str]) -> list[Problem]:
+        """Problems of the header beyond missing, unknown and repeated columns."""
+        return []
+
+    def build_row(self, row: RowCheck) -> T | None:
+        """The row to write, from `row.values` (the parsed cells of every declared column);
+        checks across columns and against stored data call `row.fail`. Called also when
+        a cell failed, so that every problem of the row is listed at once."""
+        raise NotImplementedError
+
+    def check_rows(self, rows: list[T]) -> list[Problem]:
+        """Problems across rows (duplicates, one spelling per category); `rows` are all
+        the rows `build_row` returned, including those with problems of their own."""
+        return []
+
+    def write(self, rows: list[T]) -> Any:
+        """Write every checked row; runs inside the transaction of `run`."""
+        raise NotImplementedError
+
+    # -- the machinery ----------------------------------------------------------------------
+
+    def read(self, source: IO[bytes] | bytes, filename: str = "") -> Iterator[Row]:
+        return read_rows(
+            source,
+            filename,
+            kinds=self.kinds,
+            max_rows=self.max_rows(),
+            max_bytes=self.max_bytes(),
+        )
+
+    def check(self, source: IO[bytes] | bytes, filename: str = "") -> Checked[T]:
+        """Every row checked, nothing written; a refused file gives its one problem."""
+        suffix = filename.rpartition(".")[2].lower() if "." in filename else ""
+        if filename and suffix not in self.kinds:
+            accepted = _(" or ").join(f".{kind}" for kind in self.kinds)
+            return Checked(
+                problems=[
+                    Problem(
+                        None,
+                        "",
+                        filename,
+                        _("Upload a %(kinds)s file, not “%(name)s”.")
+                        % {"kinds": accepted, "name": filename},
+                    )
+                ]
+            )
+        try:
+            return self.check_lines(self.read(source, filename))
+        except ImportFileError as error:
+            return Checked(problems=[Problem.from_file_error(error)])
+
+    def check_lines(self, lines: Iterable[Row]) -> Checked[T]:
+        """Check rows already read (header first); `ImportFileError` from the reader stops it."""
+        iterator = iter(lines)
+        first = next(iterator, None)
+        if first is None:
+            return Checked(problems=[Problem(None, "", "", _("The file is empty."))])
+        positions, problems = self._match_header(first)
+        problems.extend(self.check_header([c.name for c in positions.values()]))
+        result: Checked[T] = Checked(
+            problems=problems, columns=[c.name for c in positions.values()]
+        )
+        if problems:
+            # Row checks against a wrong header would only repeat its problem on every row.
+            return result
+        plan = _Plan(self.columns, positions)
+        count = 0
+        built: list[T] = []  # every row built, with problems or not, for the checks across rows
+        for line in iterator:
+            count += 1
+            row = self._check_line(line, plan)
+            made = self.build_row(row)
+            result.problems.extend(row.problems)
+            if made is not None:
+                built.append(made)
+                if row.ok:
+                    result.rows.append(made)
+        if not count:
+            result.problems.append(Problem(None, "", "", str(self.no_rows_reason)))
+        result.problems.extend(self.check_rows(built))
+        return result
+
+    def run(self, source: IO[bytes] | bytes, filename: str = "") -> Any:
+        """Check the whole file, then write all of it in one transaction, or nothing."""
+        checked = self.check(source, filename)
+        if not checked.ok:
+            raise ImportRefused(checked.problems)
+        with transaction.atomic():
+            return self.write(checked.rows)
+
+    def _match_header(self, first: Row) -> tuple[dict[int, Column], list[Problem]]:
+        by_header = {h: c for c in self.columns for h in c.headers()}
+        positions: dict[int, Column] = {}
+        problems: list[Problem] = []
+        seen: set[str] = set()
+        for index, cell in enumerate(first.values):
+            if not cell:
+                continue
+            column = by_header.get(_header_key(cell))
+            if column is None:
+                if self.unknown_columns == "refuse":
+                    problems.append(
+                        Problem(
+                            first.number,
+                            cell,
+                            cell,
+                            _(
+                                "Not a column of this import (unknown column); the columns "
+                                "are: %(columns)s."
+                            )
+                            % {"columns": self.column_list()},
+                        )
+                    )
+                continue
+            if column.name in seen:
+                problems.append(
+                    Problem(
+                        first.number,
+                        column.name,
+                        cell,
+                        _("The column appears more than once; delete the repeated one."),
+                    )
+                )
+                continue
+            seen.add(column.name)
+            positions[index] = column
+        for column in self.columns:
+            if column.header_required and column.name not in seen:
+                problems.append(
+                    Problem(
+                        first.number,
+                        column.name,
+                        "",
+                        _(
+                            "This column is missing; the header row must name it. "
+                            "The columns are: %(columns)s."
+                        )
+                        % {"columns": self.column_list()},
+                    )
+                )
+        return positions, problems
+
+    def _check_line(self, line: Row, plan: _Plan) -> RowCheck:
+        # The hot loop of every import (a partner file has up to 100,000 rows): plain
+        # local lookups, and a cell with neither parser nor length limit is taken as is.
+        cells = line.values
+        width = len(cells)
+        row = RowCheck(line, dict(plan.absent_text), dict(plan.absent_values))
+        text, values = row.text, row.values
+        for index, column, name, as_is in plan.cells:
+            cell = cells[index] if index < width else ""
+            text[name] = cell
+            if not cell:
+                values[name] = column.empty
+                if column.required:
+                    row.fail(
+                        name,
+                        str(column.required_reason)
+                        or _("Required: this cell may not be empty; fill it in."),
+                    )
+            elif as_is:
+                values[name] = cell
+            else:
+                try:
+                    values[name] = column.value(cell)
+                except Invalid as refusal:
+                    values[name] = column.empty
+                    row.fail(name, refusal.reason)
+        return row
+
+    def column_list(self) -> str:
+        return ", ".join(c.header() for c in self.columns)
+
+
+def template_response(importer: type[Importer[Any]] | Importer[Any], kind: str) -> HttpResponse:
+    """The import's template file: the header row in the reader's language (the English
+    names are accepted on import too), as CSV or, when the import takes Excel, .xlsx."""
+    if kind not in importer.kinds:
+        raise Http404
+    header = [c.header() for c in importer.columns]
+    name = f"{importer.template_name}.{kind}"
+    if kind == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        safe_writer(response).writerow(header)
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet: Any = book.active
+        append_text_row(sheet, header)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+class ImportForm(forms.Form):
+    """The upload form of every import page. Given `kinds`, a file whose name says another
+    type is refused on the form; given `max_bytes`, a file over that size too (the reader
+    checks both again)."""
+
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy(
+            "CSV (UTF-8) or Excel (.xlsx) with the column names in the first row."
+        ),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        kinds: Collection[str] = (),
+        max_bytes: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.kinds = tuple(kinds)
+        self.max_bytes = max_bytes
+        if self.kinds == ("csv",):
+            self.fields["file"].help_text = gettext_lazy(
+                "CSV (UTF-8) with the column names in the first row."
+            )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        suffix = upload.name.rpartition(".")[2].lower()
+        if self.kinds and suffix not in self.kinds:
+            raise forms.ValidationError(
+                _("Upload a %(kinds)s file.")
+                % {"kinds": _(" or ").join(f".{kind}" for kind in self.kinds)}
+            )
+        if self.max_bytes is not None and upload.size > self.max_bytes:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s; split it into smaller files.")
+                % {"limit": _megabytes(self.max_bytes)}
+            )
+        return upload
+
+
+def upload_page(
+    request: HttpRequest, importer: Importer[Any], batch_model: Any, template: str, **context: Any
+) -> HttpResponse:
+    """The first step of a two-step import page (partners, threat ratings): the upload form;
+    a file sent is checked whole and stored as a batch (`batch_model`: company, uploaded_by,
+    filename, status PREVIEW or INVALID, rows, errors) that shows the preview or the
+    problems, where the page then goes."""
+    posted = request.method == "POST"
+    form = ImportForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        kinds=importer.kinds,
+        max_bytes=importer.max_bytes(),
+    )
+    if posted and form.is_valid():
+        upload = form.cleaned_data["file"]
+        checked = importer.check(upload, upload.name)
+        batch = batch_model.objects.create(
+            company=context["company"],
+            uploaded_by=request.user,
+            filename=clean_filename(upload.name),
+            status=batch_model.Status.INVALID if checked.problems else batch_model.Status.PREVIEW,
+            rows=[] if checked.problems else checked.rows,
+            errors=checked.errors[:1000],
+        )
+        return redirect(batch)
+    return render(request, template, {**context, "form": form, "columns": importer.columns})

@@ -9,9 +9,11 @@ every case as every persona and also fails when a URL of ours has no case at all
 
 from __future__ import annotations
 
+import csv
+import io
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +29,7 @@ from django.test import Client, TestCase
 
 from accounts.models import User
 from companies.models import Company, Membership
+from core.importing import Column
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -254,3 +257,24 @@ class PrefixedRedisCache(RedisCache):
         keys = list(client.scan_iter(match=f"{self.key_prefix}:*", count=1000))
         if keys:
             client.delete(*keys)
+
+
+def filled_template(
+    template: bytes, kind: str, columns: Iterable[Column], values: dict[str, str]
+) -> bytes:
+    """A downloaded import template (`kind` "csv" or "xlsx") with one row appended: the
+    `values` by English column name, in the template's column order (that of `columns`)."""
+    row = [values.get(column.name, "") for column in columns]
+    if kind == "csv":
+        text = template.decode("utf-8-sig").rstrip("\r\n")
+        out = io.StringIO()
+        csv.writer(out).writerow(row)
+        return (text + "\r\n" + out.getvalue()).encode()
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(template))
+    sheet: Any = book.active
+    sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from core.testing import PASSWORD, add_member, make_company, make_user
 from core.tests import bad_files
-from e2e.conftest import artifact_path, serious_accessibility_problems
+from e2e.conftest import artifact_path, serious_accessibility_problems, sign_in
 from partners.models import BusinessPartner
 
 
@@ -45,3 +45,38 @@ def test_a_damaged_workbook_is_refused_with_a_spanish_message(
     assert broken == []
 
     assert serious_accessibility_problems(page) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_partner_file_with_a_bad_cell_is_shown_fixed_and_imported(
+    page: Page, live_server: Any, broken: list[str]
+) -> None:
+    company = make_company("Acme Imports LLC")
+    add_member(company, make_user("buyer@acme.test"), "user")
+    sign_in(page, "buyer@acme.test")
+    page.goto(f"/companies/{company.pk}/partners/import/")
+    expect(page.get_by_test_id("import-templates")).to_contain_text("Excel template")
+
+    def upload(content: str) -> None:
+        page.goto(f"/companies/{company.pk}/partners/import/")
+        page.locator("input[name=file]").set_input_files(
+            {"name": "partners.csv", "mimeType": "text/csv", "buffer": content.encode()}
+        )
+        page.get_by_role("button", name="Check the file").click()
+
+    upload("name,role,country\nFletes Rápidos,highway_carrier,MX\nAduanas Sur,pirate,MX\n")
+    errors = page.get_by_test_id("import-errors")
+    expect(errors).to_contain_text("pirate")
+    expect(errors.locator("tbody tr").first).to_contain_text("3")
+    expect(errors).to_contain_text("Unknown role; write one of:")
+    page.screenshot(path=artifact_path("partner-import-problem.png"), full_page=True)
+    assert serious_accessibility_problems(page) == []
+    assert not BusinessPartner.objects.exists()
+
+    upload("name,role,country\nFletes Rápidos,highway_carrier,MX\nAduanas Sur,customs_broker,MX\n")
+    expect(page.get_by_test_id("import-preview")).to_contain_text("Aduanas Sur")
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_text("2 partners imported.")).to_be_visible()
+    page.screenshot(path=artifact_path("partner-import-done.png"), full_page=True)
+    assert BusinessPartner.objects.count() == 2
+    assert broken == []

@@ -43,26 +43,6 @@ class PartnerForm(forms.ModelForm):  # type: ignore[type-arg]
         )
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_("CSV (UTF-8) or Excel (.xlsx) with a header row."),
-    )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
-        from partners.importing import max_bytes
-
-        if upload.size > max_bytes():
-            raise forms.ValidationError(
-                _("The file is larger than %(limit)s; split it into smaller files.")
-                % {"limit": f"{max_bytes() // (1024 * 1024)} MB"}
-            )
-        return upload
-
-
 class DecisionForm(forms.Form):
     verdict = forms.ChoiceField(
         label=_("Decision"),

@@ -1,16 +1,13 @@
-"""Reading and checking a partner file (CSV or Excel) before anything is written.
+"""The partner import (CSV or Excel): its columns, the check of one row, and the write.
 
-`check_file` reads every row and returns the cleaned rows and a list of errors, each
-naming the row (as numbered in the spreadsheet, header = row 1), the column and what
-would be accepted. `write_rows` creates the partners of a file without errors in one
-transaction; it is all or nothing.
+Reading, the header, empty and unparseable cells and the problems (row, column, value,
+reason) are `core.importing.Importer`'s. A row is also refused when the partner exists
+already (same normalised name and country) or appears twice in the file. `write` creates
+the partners of a checked file in one transaction; it is all or nothing.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.conf import settings
@@ -19,42 +16,12 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from companies.models import Company
-from core.importing import ImportFileError, Row, read_rows
+from core.importing import Checked, Column, Importer, Invalid, RowCheck, choice_parser, plain
 from partners.models import BusinessPartner, PartnerRole, compute_tier, normalise_name
-
-COLUMNS = (
-    "name",
-    "role",
-    "country",
-    "street",
-    "city",
-    "postal_code",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "tax_id",
-    "other_identifiers",
-    "yearly_volume",
-    "relationship_owner",
-)
-REQUIRED = ("name", "role", "country")
-MAX_LENGTHS: dict[str, int] = {
-    name: int(getattr(BusinessPartner._meta.get_field(name), "max_length", 0) or 0)
-    for name in COLUMNS
-    if name not in ("yearly_volume", "relationship_owner", "role", "country")
-}
-
-
-@dataclass
-class CheckResult:
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[dict[str, Any]] = field(default_factory=list)
-
-    def error(self, row: int, column: str, message: str) -> None:
-        self.errors.append({"row": row, "column": column, "message": message})
 
 
 def _role_lookup() -> dict[str, str]:
@@ -64,7 +31,7 @@ def _role_lookup() -> dict[str, str]:
         with translation.override(language):
             for value, label in PartnerRole.choices:
                 lookup[value.lower()] = value
-                lookup[_plain(str(label))] = value
+                lookup[plain(str(label))] = value
     return lookup
 
 
@@ -75,12 +42,153 @@ def _country_lookup() -> dict[str, str]:
         with translation.override(language):
             for code, name in countries:
                 lookup[code.lower()] = code
-                lookup[_plain(str(name))] = code
+                lookup[plain(str(name))] = code
     return lookup
 
 
-def _plain(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower().strip()
+def _email(text: str) -> str:
+    try:
+        validate_email(text)
+    except ValidationError:
+        raise Invalid(_("Not a valid e-mail address; write it as name@example.com.")) from None
+    return text
+
+
+def _volume(text: str) -> int:
+    try:
+        number = float(text)
+        if number < 0 or not number.is_integer():
+            raise ValueError
+        return int(number)
+    except (ValueError, OverflowError):
+        raise Invalid(_("A whole number of shipments, 0 or more (e.g. 120).")) from None
+
+
+def _length(name: str) -> int:
+    return int(getattr(BusinessPartner._meta.get_field(name), "max_length", 0) or 0)
+
+
+def _text(name: str, es: str, **options: Any) -> Column:
+    return Column(name, es, max_length=_length(name), **options)
+
+
+class PartnerImporter(Importer[dict[str, Any]]):
+    columns = (
+        _text("name", "nombre", required=True, help=gettext_lazy("legal name of the partner")),
+        Column(
+            "role",
+            "rol",
+            required=True,
+            parse=choice_parser(
+                _role_lookup,
+                gettext_lazy("Unknown role; write one of: %(values)s."),
+                PartnerRole.values,
+            ),
+            help=gettext_lazy("role code or name, e.g. highway_carrier"),
+        ),
+        Column(
+            "country",
+            "país",
+            required=True,
+            parse=choice_parser(
+                _country_lookup,
+                gettext_lazy("Unknown country; use a two-letter ISO code such as MX."),
+            ),
+            help=gettext_lazy("ISO code or name, e.g. MX"),
+        ),
+        _text("street", "calle"),
+        _text("city", "ciudad"),
+        _text("postal_code", "código_postal"),
+        _text("contact_name", "nombre_contacto"),
+        Column(
+            "contact_email",
+            "correo_contacto",
+            max_length=_length("contact_email"),
+            parse=_email,
+        ),
+        _text("contact_phone", "teléfono_contacto"),
+        _text("tax_id", "identificación_fiscal"),
+        _text("other_identifiers", "otros_identificadores"),
+        Column(
+            "yearly_volume",
+            "volumen_anual",
+            parse=_volume,
+            empty=0,
+            help=gettext_lazy("shipments a year, a whole number"),
+        ),
+        Column(
+            "relationship_owner",
+            "responsable_relación",
+            help=gettext_lazy("e-mail of the member of your company who owns the relationship"),
+        ),
+    )
+    template_name = "partners-template"
+    no_rows_reason = gettext_lazy("The file has no partner rows; add one row per partner.")
+
+    def __init__(self, company: Company) -> None:
+        self.company = company
+        self.owners: dict[str, int] | None = None
+        self.existing: set[tuple[str, str]] = set()
+        self.seen: dict[tuple[str, str], int] = {}
+
+    def max_rows(self) -> int:
+        return max_rows()
+
+    def max_bytes(self) -> int:
+        return max_bytes()
+
+    def _load(self) -> dict[str, int]:
+        if self.owners is None:
+            self.owners = {
+                email.lower(): pk
+                for pk, email in self.company.memberships.values_list("user_id", "user__email")
+            }
+            self.existing = set(
+                BusinessPartner.objects.filter(company=self.company).values_list(
+                    "normalised_name", "country"
+                )
+            )
+        return self.owners
+
+    def build_row(self, row: RowCheck) -> dict[str, Any] | None:
+        owners = self._load()
+        values = row.values
+        owner = values.pop("relationship_owner")
+        values["relationship_owner_id"] = None
+        if owner:
+            values["relationship_owner_id"] = owners.get(owner.lower())
+            if values["relationship_owner_id"] is None:
+                row.fail(
+                    "relationship_owner",
+                    _(
+                        "Not the e-mail of a member of this company; invite them first or leave "
+                        "the cell empty."
+                    ),
+                )
+        if not row.ok:
+            return None
+        key = (normalise_name(values["name"]), values["country"])
+        if key in self.existing:
+            row.fail(
+                "name",
+                _("A partner with this name already exists in this country; delete the row."),
+            )
+        elif key in self.seen:
+            row.fail(
+                "name",
+                _("Same partner as row %(row)d; keep one of the two rows.")
+                % {"row": self.seen[key]},
+            )
+        else:
+            self.seen[key] = row.number
+        return values
+
+    def write(self, rows: list[dict[str, Any]]) -> list[BusinessPartner]:
+        partners = [build_partner(self.company, row) for row in rows]
+        return BusinessPartner.objects.bulk_create(partners, batch_size=2000)
+
+
+COLUMNS = tuple(c.name for c in PartnerImporter.columns)
 
 
 def max_rows() -> int:
@@ -92,118 +200,11 @@ def max_bytes() -> int:
     return int(getattr(settings, "CTPAT_PARTNER_IMPORT_MAX_MB", 50)) * 1024 * 1024
 
 
-def read_table(upload: IO[bytes] | bytes, filename: str) -> Iterator[Row]:
-    """Rows of a .csv (UTF-8, comma or semicolon) or .xlsx file, header first.
-
-    Read through `core.importing.read_rows` with the partner import's limits; raises
-    `ImportFileError` when the file is refused.
-    """
-    return read_rows(upload, filename, max_rows=max_rows(), max_bytes=max_bytes())
-
-
-def check_rows(company: Company, table: Iterable[Row]) -> CheckResult:
-    result = CheckResult()
-    iterator = iter(table)
-    first = next(iterator, None)
-    header = [h.lower() for h in first.values] if first else []
-    missing = [c for c in REQUIRED if c not in header]
-    unknown = [h for h in header if h and h not in COLUMNS]
-    if missing:
-        result.error(
-            1,
-            ", ".join(missing),
-            _("Required column missing. Columns: %(cols)s.") % {"cols": ", ".join(COLUMNS)},
-        )
-    if unknown:
-        result.error(
-            1,
-            ", ".join(unknown),
-            _("Unknown column. Columns: %(cols)s.") % {"cols": ", ".join(COLUMNS)},
-        )
-    if result.errors:
-        return result
-    roles = _role_lookup()
-    country_codes = _country_lookup()
-    owners = {
-        email.lower(): pk for pk, email in company.memberships.values_list("user_id", "user__email")
-    }
-    existing = set(
-        BusinessPartner.objects.filter(company=company).values_list("normalised_name", "country")
-    )
-    seen: dict[tuple[str, str], int] = {}
-    role_choices = ", ".join(v for v, _l in PartnerRole.choices)
-    for line in iterator:
-        number, values = line.number, line.values
-        raw = dict(zip(header, values, strict=False))
-        row: dict[str, Any] = {c: raw.get(c, "") for c in COLUMNS}
-        problems: list[tuple[str, str]] = []
-
-        for column in REQUIRED:
-            if not row[column]:
-                problems.append((column, _("This value is required.")))
-        for column, limit in MAX_LENGTHS.items():
-            if len(row[column]) > limit:
-                problems.append((column, _("At most %(n)d characters.") % {"n": limit}))
-        if row["role"]:
-            role = roles.get(_plain(row["role"]))
-            if role is None:
-                problems.append(
-                    ("role", _("Unknown role. Accepted: %(roles)s.") % {"roles": role_choices})
-                )
-            row["role"] = role
-        if row["country"]:
-            code = country_codes.get(_plain(row["country"]))
-            if code is None:
-                problems.append(
-                    ("country", _("Unknown country. Use a two-letter ISO code such as MX."))
-                )
-            row["country"] = code
-        if row["contact_email"]:
-            try:
-                validate_email(row["contact_email"])
-            except ValidationError:
-                problems.append(("contact_email", _("Not a valid e-mail address.")))
-        volume = row["yearly_volume"] or "0"
-        try:
-            row["yearly_volume"] = int(float(volume))
-            if row["yearly_volume"] < 0 or float(volume) != row["yearly_volume"]:
-                raise ValueError
-        except (ValueError, OverflowError):
-            problems.append(("yearly_volume", _("A whole number of shipments, 0 or more.")))
-        owner = row.pop("relationship_owner")
-        row["relationship_owner_id"] = None
-        if owner:
-            row["relationship_owner_id"] = owners.get(owner.lower())
-            if row["relationship_owner_id"] is None:
-                problems.append(
-                    ("relationship_owner", _("Not the e-mail of a member of this company."))
-                )
-        if not problems:
-            key = (normalise_name(row["name"]), row["country"])
-            if key in existing:
-                problems.append(
-                    ("name", _("A partner with this name already exists in this country."))
-                )
-            elif key in seen:
-                problems.append(("name", _("Same partner as row %(row)d.") % {"row": seen[key]}))
-            else:
-                seen[key] = number
-                result.rows.append(row)
-        for column, message in problems:
-            result.error(number, column, message)
-    if not result.rows and not result.errors:
-        result.error(2, "", _("The file has no partner rows."))
-    return result
-
-
-def check_file(company: Company, upload: IO[bytes] | bytes, filename: str) -> CheckResult:
-    """The checked rows of a file, or its errors; a refused file gives one error, no rows."""
-    try:
-        return check_rows(company, read_table(upload, filename))
-    except ImportFileError as exc:
-        result = CheckResult()
-        result.error(exc.row or 1, exc.column, exc.message)
-        return result
+def check_file(
+    company: Company, upload: IO[bytes] | bytes, filename: str
+) -> Checked[dict[str, Any]]:
+    """The checked rows of a file, or its problems; a refused file gives one problem."""
+    return PartnerImporter(company).check(upload, filename)
 
 
 def build_partner(company: Company, row: dict[str, Any]) -> BusinessPartner:
@@ -217,5 +218,4 @@ def build_partner(company: Company, row: dict[str, Any]) -> BusinessPartner:
 def write_rows(company: Company, rows: list[dict[str, Any]]) -> list[BusinessPartner]:
     """Create every partner of a checked file, or none (one transaction)."""
     with transaction.atomic():
-        partners = [build_partner(company, row) for row in rows]
-        return BusinessPartner.objects.bulk_create(partners, batch_size=2000)
+        return PartnerImporter(company).write(rows)

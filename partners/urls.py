@@ -21,6 +21,7 @@ urlpatterns = [
         name="screening-evidence-export",
     ),
     path("import/", views.import_upload, name="import-create"),
+    path("import/template.<str:kind>", views.import_template, name="import-template"),
     path("import/<int:pk>/", views.import_detail, name="import-detail"),
     path("import/<int:pk>/confirm/", views.import_confirm, name="import-confirm"),
     path("import/<int:pk>/progress/", views.import_progress, name="import-progress"),

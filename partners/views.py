@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from companies.models import Company
 from core import idempotency
 from core.http import AuthenticatedHttpRequest
-from core.importing import clean_filename
+from core.importing import template_response, upload_page
 from core.lists import ListSpec, col, export_page, render_list
 from core.pdf import pdf_response
 from core.tenancy import get_for_user_or_404
@@ -29,7 +29,6 @@ from partners import evidence, importing, workflow
 from partners.filters import PartnerFilter
 from partners.forms import (
     DecisionForm,
-    ImportForm,
     PartnerForm,
     ScreeningPolicyForm,
 )
@@ -155,28 +154,17 @@ def partner_edit(request: AuthenticatedHttpRequest, company_pk: int, pk: int) ->
 @login_required
 def import_upload(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
     company = get_for_user_or_404(Company, request.user, "edit", pk=company_pk)
-    form = ImportForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
+    importer = importing.PartnerImporter(company)
+    return upload_page(
+        request, importer, PartnerImport, "partners/import_form.html", company=company
     )
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        result = importing.check_file(company, upload, upload.name)
-        batch = PartnerImport.objects.create(
-            company=company,
-            uploaded_by=request.user,
-            filename=clean_filename(upload.name),
-            status=PartnerImport.Status.INVALID if result.errors else PartnerImport.Status.PREVIEW,
-            rows=[] if result.errors else result.rows,
-            errors=result.errors[:1000],
-        )
-        return redirect(batch)
-    columns = importing.COLUMNS
-    return render(
-        request,
-        "partners/import_form.html",
-        {"company": company, "form": form, "columns": columns},
-    )
+
+
+@login_required
+def import_template(request: AuthenticatedHttpRequest, company_pk: int, kind: str) -> HttpResponse:
+    """The partner file to start from: the header row, in the reader's language."""
+    get_for_user_or_404(Company, request.user, "edit", pk=company_pk)
+    return template_response(importing.PartnerImporter, kind)
 
 
 @login_required

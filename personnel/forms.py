@@ -133,10 +133,3 @@ class SeparationForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         self.instance.company_id = employee.company_id
         self.instance.employee = employee
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV or Excel file"),
-        help_text=_("A .csv (UTF-8) or .xlsx file with the column names in the first row."),
-    )

@@ -1,43 +1,44 @@
-"""Import employees from a CSV or Excel file, all or nothing.
+"""The employee import (CSV or Excel), all or nothing: its columns, the check of one row
+against the company's addresses and security roles, and the write.
 
-Columns (header row, any order, lower-case names):
-    first_name, last_name             required
-    employee_number                   optional; an employee with this number is updated
-                                      (cells left empty keep what is stored)
-    email, job_title, manager_email   optional
-    facility                          optional; site name or city of one of the company addresses
-    roles                             optional; role codes or names separated by ";"
-    hire_date                         optional; YYYY-MM-DD
-
-Every row is checked before anything is written; any problem refuses the whole file with
-each problem named by row and column.
+Reading, the header, empty and unparseable cells and the problems (row, column, value,
+reason) are `core.importing.Importer`'s. An employee whose `employee_number` is already
+stored is updated; cells left empty keep what is stored. Columns the import does not know
+are ignored.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from companies.models import Address, Company
+from core.importing import Column, Importer, Invalid, RowCheck, date_parser
 from personnel.models import Employee, SecurityRole
-from personnel.tables import ImportRefused, Problem, parse_date, read_table
 
-REQUIRED = ("first_name", "last_name")
-OPTIONAL = (
-    "employee_number",
-    "email",
-    "job_title",
-    "manager_email",
-    "facility",
-    "roles",
-    "hire_date",
-)
+
+def email_parser(text: str) -> str:
+    try:
+        validate_email(text)
+    except ValidationError:
+        raise Invalid(
+            _("“%(v)s” is not an e-mail address; write it as name@example.com.") % {"v": text}
+        ) from None
+    return text
+
+
+def _hire_date(text: str) -> datetime.date:
+    day = date_parser(text)
+    if day > timezone.localdate():
+        raise Invalid(_("The hire date cannot be in the future; write the day they started."))
+    return day
 
 
 @dataclass
@@ -53,128 +54,115 @@ class ImportResult:
     updated: int
 
 
-def _facilities(company: Company) -> dict[str, list[Address]]:
-    index: dict[str, list[Address]] = {}
-    for address in Address.objects.filter(company=company):
-        keys = {address.city.strip().lower()}
-        if address.name:
-            keys = {address.name.strip().lower()}
-        for key in keys:
-            index.setdefault(key, []).append(address)
-    return index
+class EmployeeImporter(Importer[EmployeeRow]):
+    columns = (
+        Column("first_name", "nombre", required=True, max_length=100),
+        Column("last_name", "apellidos", required=True, max_length=100),
+        Column(
+            "employee_number",
+            "número_empleado",
+            help=gettext_lazy("an employee with the same number is updated"),
+        ),
+        Column("email", "correo", parse=email_parser),
+        Column("job_title", "puesto", parse=lambda text: text[:120]),
+        Column("manager_email", "correo_jefe", parse=email_parser),
+        Column(
+            "facility",
+            "instalación",
+            empty=None,
+            help=gettext_lazy("site name or city of one of your addresses"),
+        ),
+        Column("roles", "funciones", help=gettext_lazy("security role codes separated by ;")),
+        Column(
+            "hire_date",
+            "fecha_ingreso",
+            parse=_hire_date,
+            empty=None,
+            help=gettext_lazy("YYYY-MM-DD"),
+        ),
+    )
+    unknown_columns = "ignore"
+    template_name = "employees-template"
 
+    def __init__(self, company: Company) -> None:
+        self.company = company
+        self.addresses = list(Address.objects.filter(company=company))
+        self.facilities: dict[str, list[Address]] = {}
+        for address in self.addresses:
+            key = (address.name or address.city).strip().lower()
+            self.facilities.setdefault(key, []).append(address)
+        self.roles: dict[str, SecurityRole] = {}
+        for role in SecurityRole.objects.filter(company=company):
+            self.roles[role.code.lower()] = role
+            self.roles[role.name_en.strip().lower()] = role
+            if role.name_es:
+                self.roles[role.name_es.strip().lower()] = role
+        self.numbers: dict[str, int] = {}
 
-def validate_employees(
-    company: Company, data: IO[bytes] | bytes, filename: str
-) -> list[EmployeeRow]:
-    table = read_table(data, filename, required=REQUIRED)
-    problems: list[Problem] = []
-    facilities = _facilities(company)
-    roles: dict[str, SecurityRole] = {}
-    for role in SecurityRole.objects.filter(company=company):
-        roles[role.code.lower()] = role
-        roles[role.name_en.strip().lower()] = role
-        if role.name_es:
-            roles[role.name_es.strip().lower()] = role
-    seen_numbers: dict[str, int] = {}
-    rows: list[EmployeeRow] = []
-    for number, raw in table.rows:
-
-        def fail(column: str, message: str, number: int = number) -> None:
-            problems.append(Problem(number, column, message))
-
-        values: dict[str, Any] = {}
-        for column in REQUIRED:
-            values[column] = raw.get(column, "").strip()
-            if not values[column]:
-                fail(column, _("Required; this row leaves it empty."))
-            elif len(values[column]) > 100:
-                fail(column, _("At most 100 characters."))
-        emp_number = raw.get("employee_number", "").strip()
-        if emp_number:
-            if emp_number in seen_numbers:
-                fail(
-                    "employee_number",
-                    _("Number %(n)s is also on row %(row)s; each number once.")
-                    % {"n": emp_number, "row": seen_numbers[emp_number]},
-                )
-            seen_numbers[emp_number] = number
-        values["employee_number"] = emp_number
-        for column in ("email", "manager_email"):
-            value = raw.get(column, "").strip()
-            if value:
-                try:
-                    validate_email(value)
-                except ValidationError:
-                    fail(
-                        column,
-                        _("“%(v)s” is not an e-mail address (name@example.com).") % {"v": value},
-                    )
-            values[column] = value
-        values["job_title"] = raw.get("job_title", "").strip()[:120]
-        hire = raw.get("hire_date", "").strip()
-        values["hire_date"] = None
-        if hire:
-            day = parse_date(hire)
-            if day is None:
-                fail("hire_date", _("“%(v)s” is not a date; write it as YYYY-MM-DD.") % {"v": hire})
-            elif day > timezone.localdate():
-                fail("hire_date", _("The hire date cannot be in the future."))
-            values["hire_date"] = day
-        site = raw.get("facility", "").strip()
-        values["facility"] = None
-        if site:
-            matches = facilities.get(site.lower(), [])
-            if len(matches) == 1:
-                values["facility"] = matches[0]
-            elif not matches:
-                known = sorted(a.name or a.city for a in Address.objects.filter(company=company))
-                fail(
-                    "facility",
-                    _("No address of this company is called “%(v)s”. Known: %(known)s.")
-                    % {"v": site, "known": ", ".join(known) or _("none yet")},
-                )
-            else:
-                fail(
-                    "facility",
-                    _("“%(v)s” matches several addresses; give each site a name.") % {"v": site},
-                )
-        row = EmployeeRow(number, values)
-        for name in filter(None, (p.strip() for p in raw.get("roles", "").split(";"))):
-            found = roles.get(name.lower())
-            if found is None:
-                fail(
+    def build_row(self, row: RowCheck) -> EmployeeRow:
+        values = dict(row.values)
+        roles = values.pop("roles")
+        number = values["employee_number"]
+        if number in self.numbers:
+            row.fail(
+                "employee_number",
+                _("Number %(n)s is also on row %(row)s; each number once.")
+                % {"n": number, "row": self.numbers[number]},
+            )
+        elif number:
+            self.numbers[number] = row.number
+        values["facility"] = self._facility(row) if row.text["facility"] else None
+        found = EmployeeRow(row.number, values)
+        for name in filter(None, (p.strip() for p in roles.split(";"))):
+            role = self.roles.get(name.lower())
+            if role is None:
+                row.fail(
                     "roles",
                     _("Unknown role “%(v)s”. Known codes: %(known)s.")
-                    % {"v": name, "known": ", ".join(sorted({r.code for r in roles.values()}))},
+                    % {
+                        "v": name,
+                        "known": ", ".join(sorted({r.code for r in self.roles.values()})),
+                    },
                 )
             else:
-                row.roles.append(found)
-        rows.append(row)
-    if problems:
-        raise ImportRefused(problems)
-    return rows
+                found.roles.append(role)
+        return found
 
+    def _facility(self, row: RowCheck) -> Address | None:
+        site = row.text["facility"]
+        matches = self.facilities.get(site.lower(), [])
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            known = sorted(a.name or a.city for a in self.addresses)
+            row.fail(
+                "facility",
+                _("No address of this company is called “%(v)s”. Known: %(known)s.")
+                % {"v": site, "known": ", ".join(known) or _("none yet")},
+            )
+        else:
+            row.fail(
+                "facility",
+                _("“%(v)s” matches several addresses; give each site a name.") % {"v": site},
+            )
+        return None
 
-def import_employees(company: Company, data: IO[bytes] | bytes, filename: str) -> ImportResult:
-    """Validate the whole file, then create or update the employees in one transaction.
-
-    Imports into one company run one after the other: a second import waits for the first
-    and then finds its employees by number (an update, not a duplicate or a clash with the
-    unique number).
-    """
-    rows = validate_employees(company, data, filename)
-    created = updated = 0
-    with transaction.atomic():
-        Company.objects.select_for_update().filter(pk=company.pk).exists()
+    def write(self, rows: list[EmployeeRow]) -> ImportResult:
+        """Create or update the employees. Imports into one company run one after the
+        other: a second import waits for the first and then finds its employees by number
+        (an update, not a duplicate or a clash with the unique number)."""
+        created = updated = 0
+        Company.objects.select_for_update().filter(pk=self.company.pk).exists()
         for row in rows:
             values = dict(row.values)
             number = values["employee_number"]
             employee = None
             if number:
-                employee = Employee.objects.filter(company=company, employee_number=number).first()
+                employee = Employee.objects.filter(
+                    company=self.company, employee_number=number
+                ).first()
             if employee is None:
-                employee = Employee(company=company)
+                employee = Employee(company=self.company)
                 created += 1
             else:
                 # An update keeps what the file leaves empty.
@@ -186,4 +174,11 @@ def import_employees(company: Company, data: IO[bytes] | bytes, filename: str) -
             employee.save()
             if row.roles:
                 employee.roles.set(row.roles)
-    return ImportResult(created, updated)
+        return ImportResult(created, updated)
+
+
+def import_employees(company: Company, data: IO[bytes] | bytes, filename: str) -> ImportResult:
+    """Check the whole file, then create or update the employees in one transaction;
+    raises `core.importing.ImportRefused` (nothing written) when any row has a problem."""
+    result: ImportResult = EmployeeImporter(company).run(data, filename)
+    return result

@@ -8,6 +8,11 @@ app_name = "personnel"
 urlpatterns = [
     path("employees/", views.employee_list, name="employee-list"),
     path("employees/import/", views.employee_import, name="employee-import"),
+    path(
+        "employees/import/template.<str:kind>",
+        views.employee_import_template,
+        name="employee-import-template",
+    ),
     path("employees/<int:pk>/", views.employee_detail, name="employee-detail"),
     path("employees/<int:pk>/edit/", views.employee_edit, name="employee-edit"),
     path("employees/<int:pk>/deactivate/", views.employee_deactivate, name="employee-deactivate"),

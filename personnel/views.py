@@ -21,11 +21,12 @@ from django.views.decorators.http import require_POST
 from companies.models import Company
 from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
+from core.importing import ImportForm, ImportRefused, template_response
 from core.lists import ListSpec, col, render_list
 from core.tenancy import get_for_user_or_404
 from personnel import forms
 from personnel.filters import EmployeeFilter
-from personnel.importers import import_employees
+from personnel.importers import EmployeeImporter, import_employees
 from personnel.models import (
     ConductAcknowledgement,
     Employee,
@@ -35,7 +36,6 @@ from personnel.models import (
     Separation,
 )
 from personnel.sensitive import can_see_sensitive, log_sensitive_view
-from personnel.tables import ImportRefused
 from personnel.workflow import record_separation
 
 
@@ -142,12 +142,21 @@ def employee_reactivate(
 
 
 @login_required
+def employee_import_template(
+    request: AuthenticatedHttpRequest, company_pk: int, kind: str
+) -> HttpResponse:
+    """The employee file to start from: the header row, in the reader's language."""
+    _company(request, company_pk, "edit")
+    return template_response(EmployeeImporter, kind)
+
+
+@login_required
 def employee_import(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
     company = _company(request, company_pk, "edit")
     # A double click or a re-sent form imports once: the repeat goes to the first result.
     if request.method == "POST" and (replayed := idempotency.replay(request)):
         return replayed
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[Any] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -170,7 +179,12 @@ def employee_import(request: AuthenticatedHttpRequest, company_pk: int) -> HttpR
     return render(
         request,
         "personnel/employee_import.html",
-        {"company": company, "form": form, "problems": problems},
+        {
+            "company": company,
+            "form": form,
+            "problems": problems,
+            "columns": EmployeeImporter.columns,
+        },
         status=400 if problems else 200,
     )
 

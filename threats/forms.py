@@ -98,20 +98,3 @@ class ThreatRatingForm(forms.ModelForm):  # type: ignore[type-arg]
                     )
                 )
         return data
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_(
-            "CSV (UTF-8) with a header row: country, region, category, level, source, "
-            "source_url, rated_on."
-        ),
-    )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".csv"):
-            raise forms.ValidationError(_("Upload a .csv file."))
-        # The size limit (CTPAT_IMPORT_MAX_MB) is checked by the reader before parsing.
-        return upload

@@ -23,12 +23,11 @@ from django.views.decorators.http import require_POST
 
 from companies.models import Company
 from core import idempotency
-from core.exports import safe_writer
 from core.http import AuthenticatedHttpRequest
-from core.importing import clean_filename
+from core.importing import template_response, upload_page
 from core.tenancy import get_for_user_or_404
 from threats import importing
-from threats.forms import ImportForm, ThreatRatingForm
+from threats.forms import ThreatRatingForm
 from threats.models import Category, ThreatImport, ThreatRating
 from threats.places import country_name, find_country, region_name
 from threats.services import threats_from_ratings
@@ -207,33 +206,14 @@ def country_detail(
 def template_csv(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
     """The header row of a ratings file, and nothing else: the product supplies no rating."""
     get_for_user_or_404(Company, request.user, "view", pk=company_pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="threat-ratings-template.csv"'
-    safe_writer(response).writerow([*importing.COLUMNS, *importing.OPTIONAL_COLUMNS])
-    return response
+    return template_response(importing.ThreatImporter, "csv")
 
 
 @login_required
 def import_create(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
     company = get_for_user_or_404(Company, request.user, "edit", pk=company_pk)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        result = importing.check_file(company, upload)
-        batch = ThreatImport.objects.create(
-            company=company,
-            uploaded_by=request.user,
-            filename=clean_filename(upload.name),
-            status=ThreatImport.Status.INVALID if result.errors else ThreatImport.Status.PREVIEW,
-            rows=[] if result.errors else result.rows,
-            errors=result.errors,
-        )
-        return redirect(batch)
-    return render(
-        request,
-        "threats/import_form.html",
-        {"company": company, "form": form, "columns": importing.COLUMNS},
-    )
+    importer = importing.ThreatImporter(company)
+    return upload_page(request, importer, ThreatImport, "threats/import_form.html", company=company)
 
 
 @login_required

@@ -249,13 +249,6 @@ class EvidenceForm(forms.ModelForm):  # type: ignore[type-arg]
         self.instance.record = record
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV or Excel file"),
-        help_text=_("A .csv (UTF-8) or .xlsx file with the column names in the first row."),
-    )
-
-
 class MatrixFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or number"), required=False)
     facility = forms.ModelChoiceField(

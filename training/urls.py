@@ -20,6 +20,11 @@ urlpatterns = [
     path("sessions/<int:pk>/edit/", views.session_edit, name="session-edit"),
     path("sessions/<int:pk>/attendees/", views.attendance_add, name="attendance-add"),
     path("sessions/<int:pk>/attendees/import/", views.attendance_import, name="attendance-import"),
+    path(
+        "attendance/import/template.<str:kind>",
+        views.attendance_import_template,
+        name="attendance-import-template",
+    ),
     path("sessions/<int:pk>/materials/", views.material_add, name="material-add"),
     path("sessions/<int:pk>/sheet/", views.session_sheet, name="session-sheet"),
     path("materials/<int:pk>/", views.material_file, name="material-file"),

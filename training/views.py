@@ -21,16 +21,16 @@ from django.views.decorators.http import require_POST
 from companies.models import Company
 from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
+from core.importing import ImportForm, ImportRefused, template_response
 from core.lists import ListSpec, col, render_list
 from core.tenancy import get_for_user_or_404
 from personnel.models import Employee
 from personnel.sensitive import company_allows
-from personnel.tables import ImportRefused
 from training import forms
 from training.effectiveness import effectiveness
 from training.export import as_csv, as_xlsx
 from training.filters import CourseFilter, SessionFilter
-from training.importers import import_attendance
+from training.importers import AttendanceImporter, import_attendance
 from training.matrix import Matrix, build_matrix
 from training.models import (
     Course,
@@ -374,11 +374,20 @@ def attendance_add(request: AuthenticatedHttpRequest, company_pk: int, pk: int) 
 
 
 @login_required
+def attendance_import_template(
+    request: AuthenticatedHttpRequest, company_pk: int, kind: str
+) -> HttpResponse:
+    """The attendance file to start from: the header row, in the reader's language."""
+    get_for_user_or_404(Company, request.user, "edit", pk=company_pk)
+    return template_response(AttendanceImporter, kind)
+
+
+@login_required
 def attendance_import(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
     session = get_for_user_or_404(
         TrainingSession, request.user, "edit", pk=pk, company_id=company_pk
     )
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[Any] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -392,7 +401,13 @@ def attendance_import(request: AuthenticatedHttpRequest, company_pk: int, pk: in
     return render(
         request,
         "training/attendance_import.html",
-        {"company": session.company, "session": session, "form": form, "problems": problems},
+        {
+            "company": session.company,
+            "session": session,
+            "form": form,
+            "problems": problems,
+            "columns": AttendanceImporter.columns,
+        },
         status=400 if problems else 200,
     )
 

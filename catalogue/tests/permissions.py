@@ -43,6 +43,11 @@ CASES = [
     C("catalogue:catalogue-list", lambda t: reverse("catalogue:catalogue-list"), ANY_USER),
     C("catalogue:catalogue-import", lambda t: reverse("catalogue:catalogue-import"), NOBODY),
     C(
+        "catalogue:catalogue-template",
+        lambda t: reverse("catalogue:catalogue-template", args=["csv"]),
+        NOBODY,
+    ),
+    C(
         "catalogue:catalogue-import",
         lambda t: reverse("catalogue:catalogue-import"),
         NOBODY,

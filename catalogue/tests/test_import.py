@@ -154,12 +154,12 @@ class BrokenFileTests(TestCase):
 
     def test_unknown_column(self) -> None:
         data = csv_bytes([{**row(), "colour": "red"}])
-        self.assertRefused(data, None, "colour", "unknown column")
+        self.assertRefused(data, 1, "colour", "unknown column")
 
     def test_missing_column(self) -> None:
         values = row()
         del values["evidence"]
-        self.assertRefused(csv_bytes([values]), None, "evidence", "missing")
+        self.assertRefused(csv_bytes([values]), 1, "evidence", "missing")
 
     def test_bad_url(self) -> None:
         data = csv_bytes([row(source=f"{URL} not-a-url")])

@@ -14,10 +14,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
+from catalogue import importers
 from catalogue.models import Catalogue, Criterion
-from catalogue.tests.factories import csv_bytes, make_catalogue, row
+from catalogue.tests.factories import csv_bytes, make_catalogue, metadata, row
 from companies.context_processors import SESSION_KEY
-from core.testing import PersonaTestCase
+from core.testing import PersonaTestCase, filled_template
 
 
 def _user(email: str, **extra: object) -> User:
@@ -187,6 +188,20 @@ class ImportPageTests(TestCase):
     def setUp(self) -> None:
         self.client.force_login(self.staff)
         self.url = reverse("catalogue:catalogue-import")
+
+    def test_the_template_filled_with_one_row_imports_with_its_spanish_texts(self) -> None:
+        url = reverse("catalogue:catalogue-template", args=["xlsx"])
+        self.assertContains(self.client.get(self.url), url)
+        template = self.client.get(url, HTTP_ACCEPT_LANGUAGE="es").content
+        one_row = row(text_es="Evaluar a los socios.", guidance_es="Use listas.")
+        data = filled_template(template, "xlsx", importers.CriteriaImporter.columns, one_row)
+        preview = self._upload(data, "new.xlsx")
+        self.assertContains(preview, 'data-testid="import-ok"')
+        importers.import_catalogue(data, "new.xlsx", metadata(), None)
+        criterion = Criterion.objects.get()
+        self.assertEqual(
+            (criterion.text_es, criterion.guidance_es), ("Evaluar a los socios.", "Use listas.")
+        )
 
     def _upload(self, data: bytes, name: str = "new.csv", version: str = "2024"):
         return self.client.post(

@@ -128,6 +128,7 @@ CASES = [
         setup=_make_alert,
     ),
     C("partners:import-create", _url("partners:import-create", company), EDITORS),
+    C("partners:import-template", _url("partners:import-template", company, "csv"), EDITORS),
     C(
         "partners:import-create",
         _url("partners:import-create", company),

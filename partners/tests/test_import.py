@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from core.testing import PersonaTestCase
+from core.testing import PersonaTestCase, filled_template
+from partners.importing import PartnerImporter
 from partners.models import BusinessPartner, PartnerImport
 
 
@@ -97,6 +98,33 @@ class ImportTests(PersonaTestCase):
         self.assertEqual(batch.errors[0]["column"], "role")
         batch = self.upload(b"\xff\xfe\x00garbage", "p.csv")
         self.assertEqual(batch.status, "invalid")
+
+    def test_the_template_filled_with_one_row_imports_in_english_and_spanish(self) -> None:
+        self.login("user")
+        page = self.client.get(reverse("partners:import-create", args=[self.company.pk]))
+        template_url = reverse("partners:import-template", args=[self.company.pk, "xlsx"])
+        self.assertContains(page, template_url)
+        for language, kind in (("en", "csv"), ("es", "xlsx")):
+            with self.subTest(language=language, kind=kind):
+                url = reverse("partners:import-template", args=[self.company.pk, kind])
+                template = self.client.get(url, HTTP_ACCEPT_LANGUAGE=language).content
+                if kind == "csv":
+                    self.assertTrue(template.decode().startswith("name,role,country,"))
+                one_row = {"name": f"Fletes {kind}", "role": "highway_carrier", "country": "MX"}
+                data = filled_template(template, kind, PartnerImporter.columns, one_row)
+                batch = self.upload(data, f"partners.{kind}")
+                self.assertEqual(batch.status, "preview", batch.errors)
+                self.confirm(batch)
+        self.assertEqual(
+            set(BusinessPartner.objects.values_list("name", flat=True)),
+            {"Fletes csv", "Fletes xlsx"},
+        )
+
+    def test_a_refusal_shows_the_value_found(self) -> None:
+        batch = self.upload(b"name,role,country\nAduanas Sur,pirate,MX\n")
+        self.assertEqual(batch.errors[0]["value"], "pirate")
+        page = self.client.get(batch.get_absolute_url())
+        self.assertContains(page, "<code>pirate</code>", html=False)
 
     def test_another_companys_import_answers_404(self) -> None:
         theirs = PartnerImport.objects.create(

@@ -94,7 +94,8 @@ class RefusedPartnerFileTests(PersonaTestCase):
 
     def test_a_whole_supplier_base_of_60000_rows_is_still_read(self) -> None:
         lines = [",".join(HEADER)] + [f"Proveedor {i},warehouse,MX" for i in range(60_000)]
-        rows = list(importing.read_table("\n".join(lines).encode(), "partners.csv"))
+        reader = importing.PartnerImporter(self.company)
+        rows = list(reader.read("\n".join(lines).encode(), "partners.csv"))
         self.assertEqual(len(rows), 60_001)
 
 

@@ -41,6 +41,11 @@ CASES = [
     ),
     C("personnel:employee-import", _url("personnel:employee-import", company), EDITORS),
     C(
+        "personnel:employee-import-template",
+        _url("personnel:employee-import-template", company, "xlsx"),
+        EDITORS,
+    ),
+    C(
         "personnel:employee-import",
         _url("personnel:employee-import", company),
         EDITORS,

@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from core.testing import PersonaTestCase
+from core.testing import PersonaTestCase, filled_template
+from personnel.importers import EmployeeImporter
 from personnel.models import ConductAcknowledgement, Employee, SecurityRole, Separation
 from personnel.tests.world import PDF, WithPeople
 from training.models import TrainingRecord
@@ -207,6 +208,19 @@ class EmployeeImportTests(PersonaTestCase):
         self.assertEqual(
             (ana.last_name, ana.job_title, ana.email, ana.hire_date),
             ("Ruiz Soto", "Gate guard", "old@acme.test", datetime.date(2023, 2, 1)),
+        )
+
+    def test_the_template_filled_with_one_row_imports(self) -> None:
+        page = self.client.get(self.url)
+        for kind in ("csv", "xlsx"):
+            url = reverse("personnel:employee-import-template", args=[self.company.pk, kind])
+            self.assertContains(page, url)
+            template = self.client.get(url, HTTP_ACCEPT_LANGUAGE="es").content
+            one_row = {"first_name": "Ana", "last_name": kind, "roles": "guard"}
+            data = filled_template(template, kind, EmployeeImporter.columns, one_row)
+            self.assertEqual(self.post(f"people.{kind}", data).status_code, 302)
+        self.assertEqual(
+            sorted(Employee.objects.values_list("last_name", flat=True)), ["csv", "xlsx"]
         )
 
     def test_one_bad_row_refuses_the_whole_file_with_row_and_column(self) -> None:

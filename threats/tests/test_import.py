@@ -9,7 +9,8 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.testing import PersonaTestCase
+from core.testing import PersonaTestCase, filled_template
+from threats.importing import ThreatImporter
 from threats.models import ThreatImport, ThreatRating
 
 NOW = datetime.datetime(2026, 6, 1, 12, 0, tzinfo=datetime.UTC)
@@ -127,6 +128,28 @@ class ImportTests(PersonaTestCase):
         # Confirming twice imports nothing more.
         self.confirm(batch)
         self.assertEqual(ThreatRating.objects.count(), 2)
+
+    def test_the_template_filled_with_one_row_imports(self) -> None:
+        self.login("user")
+        page = self.client.get(reverse("threats:import-create", args=[self.company.pk]))
+        self.assertContains(page, reverse("threats:template-csv", args=[self.company.pk]))
+        template = self.client.get(
+            reverse("threats:template-csv", args=[self.company.pk]), HTTP_ACCEPT_LANGUAGE="es"
+        ).content
+        self.assertTrue(template.decode().startswith("país,región,categoría,nivel,fuente"))
+        one_row = {
+            "country": "MX",
+            "category": "theft",
+            "level": "H",
+            "source": "OSAC",
+            "rated_on": "2026-01-15",
+        }
+        batch = self.upload(
+            filled_template(template, "csv", ThreatImporter.columns, one_row).decode()
+        )
+        self.assertEqual(batch.errors, [])
+        self.confirm(batch)
+        self.assertEqual(ThreatRating.objects.get().level, "H")
 
     def test_template_has_the_header_and_no_rating(self) -> None:
         self.login("viewer")

@@ -167,6 +167,11 @@ CASES = [
         EDITORS,
         setup=W,
     ),
+    C(
+        "training:attendance-import-template",
+        _url("training:attendance-import-template", company, "csv"),
+        EDITORS,
+    ),
     # Without a file the form is refused (400): the request got past the permission check.
     C(
         "training:material-add",

@@ -10,8 +10,9 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.testing import PersonaTestCase
+from core.testing import PersonaTestCase, filled_template
 from training.effectiveness import effectiveness
+from training.importers import AttendanceImporter
 from training.models import TrainingRecord
 from training.tests import factories as f
 
@@ -91,6 +92,17 @@ class AttendanceImportTests(PersonaTestCase):
             response, "cannot be dated before its session (2025-06-02)", status_code=400
         )
         self.assertFalse(TrainingRecord.objects.exists())
+
+    def test_the_template_filled_with_one_row_imports(self) -> None:
+        url = reverse("training:attendance-import-template", args=[self.company.pk, "xlsx"])
+        self.assertContains(self.client.get(self.url), url)
+        template = self.client.get(url).content
+        data = filled_template(
+            template, "xlsx", AttendanceImporter.columns, {"employee_number": "E-1"}
+        )
+        response = self.client.post(self.url, {"file": SimpleUploadedFile("a.xlsx", data)})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(TrainingRecord.objects.get().employee, self.ana)
 
     def test_people_already_recorded_are_refused_by_row(self) -> None:
         f.record(self.ana, self.course, D(2025, 6, 2), session=self.session)
