@@ -38,9 +38,8 @@ wait_for_database() {
 }
 
 daily_jobs() {
+  # One command sends every kind of reminder (core.reminders), deadlines and training too.
   ctpat send_reminders
-  ctpat send_training_reminders
-  ctpat send_deadline_reminders
 }
 
 role="${1:-web}"

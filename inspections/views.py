@@ -59,6 +59,7 @@ INSPECTION_FIELDS = (
     "company_id",
     "iit_number",
     "checklist_name",
+    "checklist_key",
     "direction",
     "performed_at",
     "points_failed",

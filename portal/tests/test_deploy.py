@@ -197,7 +197,7 @@ class EntrypointTests(SimpleTestCase):
         )
         self.assertEqual(first.returncode, 0, first.stderr)
         self.assertIn("running the daily jobs of", first.stderr)
-        self.assertIn("reminder(s) enqueued", first.stdout)
+        self.assertIn("reminder(s) queued", first.stdout)
         stamp = (self.data / "scheduler-last-daily-run").read_text().strip()
         self.assertEqual(stamp, time.strftime("%Y-%m-%d", time.gmtime()))
         self.assertTrue((self.data / "scheduler-alive").exists())

@@ -125,6 +125,7 @@ CASES = [
       page("profiles:evidence-download", lambda t: t.evidence_file.pk), VIEWERS,
       setup=evidence_world),
     C("profiles:gap-report", page("profiles:gap-report"), VIEWERS, setup=profile_world),
+    C("profiles:profile-versions", page("profiles:profile-versions"), VIEWERS, setup=profile_world),
     C("profiles:profile-export", page("profiles:profile-export", "gaps", "xlsx"), VIEWERS,
       setup=profile_world),
     C("profiles:submission-create", page("profiles:submission-create"), SIGNERS,
