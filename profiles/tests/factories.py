@@ -204,3 +204,18 @@ class ProfilesTestCase(PersonaTestCase):
 
 def start_profile(company: Company) -> SecurityProfile:
     return SecurityProfile.start(company)
+
+
+class OneProfileTestCase(ProfilesTestCase):
+    """The small catalogue, the company's started profile and its answer to 3.1."""
+
+    catalogue: Catalogue
+    profile: SecurityProfile
+    response: Response
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.catalogue = make_catalogue()
+        cls.profile = SecurityProfile.start(cls.company)
+        cls.response = cls.profile.responses.get(criterion__ref_id="3.1")

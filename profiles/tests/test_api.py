@@ -11,31 +11,18 @@ from rest_framework.test import APIClient
 
 from applications.tests.factories import current_code
 from audits.models import MockAudit
-from catalogue.models import Catalogue
 from profiles.models import EvidenceFile, Response, SecurityProfile, Submission
 from profiles.tests.factories import (
     EXE_BYTES,
     PDF_BYTES,
-    ProfilesTestCase,
+    OneProfileTestCase,
     answer,
-    make_catalogue,
     submit,
     upload,
 )
 
 
-class APITestCase(ProfilesTestCase):
-    catalogue: Catalogue
-    profile: SecurityProfile
-    response: Response
-
-    @classmethod
-    def setUpTestData(cls) -> None:
-        super().setUpTestData()
-        cls.catalogue = make_catalogue()
-        cls.profile = SecurityProfile.start(cls.company)
-        cls.response = cls.profile.responses.get(criterion__ref_id="3.1")
-
+class APITestCase(OneProfileTestCase):
     def setUp(self) -> None:
         cache.clear()  # used TOTP codes and lockout counters
         self.api = APIClient()

@@ -5,32 +5,19 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from catalogue.models import Catalogue
 from core.testing import written
-from profiles.models import Evidence, EvidenceFile, Response, SecurityProfile
+from profiles.models import Evidence, EvidenceFile, SecurityProfile
 from profiles.tests.factories import (
     EXE_BYTES,
     PDF_BYTES,
-    ProfilesTestCase,
+    OneProfileTestCase,
     add_evidence,
     criterion,
-    make_catalogue,
     upload,
 )
 
 
-class EvidenceParityTests(ProfilesTestCase):
-    catalogue: Catalogue
-    profile: SecurityProfile
-    response: Response
-
-    @classmethod
-    def setUpTestData(cls) -> None:
-        super().setUpTestData()
-        cls.catalogue = make_catalogue()
-        cls.profile = SecurityProfile.start(cls.company)
-        cls.response = cls.profile.responses.get(criterion__ref_id="3.1")
-
+class EvidenceParityTests(OneProfileTestCase):
     def upload_page(self, content: bytes = PDF_BYTES) -> object:
         self.login("user")
         url = reverse(
