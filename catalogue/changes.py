@@ -220,17 +220,7 @@ def derive_version(
             for change in by_ref.get(criterion.ref_id, []):
                 _apply(copy, change)
             copies.append(copy)
-        written = Criterion.objects.bulk_create(copies)
-        Applicability.objects.bulk_create(
-            Applicability(
-                criterion=c,
-                business_type=business_type,
-                requirement=c.requirement_for(business_type) or c.requirement,
-                verified=business_type in c.verified_for,
-            )
-            for c in written
-            for business_type in c.entity_types
-        )
+        Applicability.objects.derive(Criterion.objects.bulk_create(copies))
         catalogue.publish()
     return DeriveResult(catalogue, created=True, changed=sorted(by_ref))
 

@@ -486,16 +486,7 @@ class CriteriaImporter(Importer[CriterionRow]):
             )
             for r in rows
         )
-        Applicability.objects.bulk_create(
-            Applicability(
-                criterion=criterion,
-                business_type=business_type,
-                requirement=row.requirement_for(business_type),
-                verified=business_type in row.verified_for,
-            )
-            for criterion, row in zip(criteria, rows, strict=True)
-            for business_type in row.entity_types
-        )
+        Applicability.objects.derive(criteria)
         catalogue.publish()
         return catalogue
 

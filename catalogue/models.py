@@ -337,6 +337,20 @@ class ApplicabilityQuerySet(models.QuerySet["Applicability"]):
         _refuse_if_locked(Catalogue.objects.filter(criteria__in={o.criterion_id for o in objs}))
         return super().bulk_create(objs, *args, **kwargs)
 
+    def derive(self, criteria: Iterable[Criterion]) -> list[Applicability]:
+        """Write the rows of saved, unpublished criteria: one per business type each applies
+        to, at its level after overrides, verified when its sources say so."""
+        return self.bulk_create(
+            Applicability(
+                criterion=criterion,
+                business_type=business_type,
+                requirement=str(criterion.requirement_for(business_type)),
+                verified=business_type in criterion.verified_for,
+            )
+            for criterion in criteria
+            for business_type in criterion.entity_types
+        )
+
 
 class Applicability(models.Model):
     """That a criterion applies to one business type: the level the type must meet
