@@ -34,9 +34,10 @@ from django.db.models import F, FilteredRelation, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_text_list
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from catalogue import translations
 from catalogue.choices import BUSINESS_TYPE_PLURALS, Requirement
 from companies.choices import BusinessType
 
@@ -275,7 +276,30 @@ class Criterion(models.Model):
 
     @property
     def category_label(self) -> str:
-        return f"{self.category_number}. {self.category_name}"
+        return f"{self.category_number}. {self.category_name_local}"
+
+    @property
+    def summary_local(self) -> str:
+        """The summary in the language of the request: in Spanish the file's `text_es`,
+        else the shipped translation of this exact English text (catalogue/translations.py),
+        else the English."""
+        if not _spanish():
+            return self.summary
+        return self.text_es or translations.spanish_summary(self.summary) or self.summary
+
+    @property
+    def guidance_local(self) -> str:
+        if _spanish() and self.guidance_es:
+            return self.guidance_es
+        return self.guidance
+
+    @property
+    def category_name_local(self) -> str:
+        return localized_name(self.category_name)
+
+    @property
+    def focus_area_local(self) -> str:
+        return localized_name(self.focus_area)
 
     def applies_to(self, business_type: str) -> bool:
         return business_type in self.entity_types
@@ -314,6 +338,18 @@ class Criterion(models.Model):
                 parts.append(gettext("inferred for %(types)s") % {"types": _plural_list(inferred)})
         text = "; ".join(parts)
         return text[:1].upper() + text[1:]
+
+
+def _spanish() -> bool:
+    return (get_language() or "").startswith("es")
+
+
+def localized_name(name: str) -> str:
+    """A category or focus area name in the language of the request (shipped Spanish
+    names for the shipped catalogue; other names stay as imported)."""
+    if _spanish():
+        return translations.spanish_name(name) or name
+    return name
 
 
 def _plural_list(business_types: list[str]) -> str:

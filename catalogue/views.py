@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from catalogue import importers
 from catalogue.filters import CriterionFilter
 from catalogue.forms import CatalogueConfirmForm, CatalogueUploadForm
-from catalogue.models import Catalogue, Criterion
+from catalogue.models import Catalogue, Criterion, localized_name
 from companies.choices import BusinessType
 from companies.context_processors import SESSION_KEY
 from companies.models import Company
@@ -55,7 +55,10 @@ def criterion_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "catalogue": catalogue,
         "catalogues": Catalogue.objects.published(),
-        "categories": catalogue.categories() if catalogue else [],
+        "categories": [
+            (number, localized_name(name), localized_name(focus))
+            for number, name, focus in (catalogue.categories() if catalogue else [])
+        ],
         "criteria": criteria,
         "counts": _level_counts(criteria, business_type),
         "errors": filterset.errors,

@@ -1,0 +1,82 @@
+"""The criteria read in Spanish in the Spanish interface: the shipped translation of every
+shipped criterion, and English kept where a catalogue's wording is its own."""
+
+from __future__ import annotations
+
+import csv
+
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import translation
+
+from accounts.models import User
+from catalogue import translations
+from catalogue.models import Catalogue
+from catalogue.tests.factories import SHIPPED, make_catalogue, row
+from profiles.tests.factories import load_msc
+
+
+class ShippedTranslationTests(TestCase):
+    def test_every_shipped_criterion_has_its_spanish_text_and_names(self) -> None:
+        with SHIPPED.open(encoding="utf-8", newline="") as handle:
+            shipped = list(csv.DictReader(handle))
+        missing = [r["id"] for r in shipped if not translations.spanish_summary(r["summary"])]
+        self.assertEqual(missing, [], "criteria whose English has no shipped translation")
+        unnamed = {
+            name
+            for r in shipped
+            for name in (r["category_name"], r["focus_area"])
+            if not translations.spanish_name(name)
+        }
+        self.assertEqual(unnamed, set())
+
+
+class SpanishPageTests(TestCase):
+    catalogue: Catalogue
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.catalogue = load_msc()
+        cls.user = User.objects.create_user("reader@example.test", None)
+
+    def setUp(self) -> None:
+        self.client.force_login(self.user)
+
+    def _page(self, language: str) -> str:
+        criterion = self.catalogue.criteria.get(ref_id="6.7")
+        url = reverse("catalogue:criterion-detail", args=[criterion.pk])
+        return self.client.get(url, headers={"accept-language": language}).content.decode()
+
+    def test_a_criterion_page_reads_in_the_readers_language(self) -> None:
+        spanish = self._page("es")
+        self.assertIn("Revisar cada sello de perno o de cable con el método VVTT", spanish)
+        self.assertIn("Seguridad de sellos", spanish)
+        self.assertIn("Seguridad del transporte", spanish)
+        self.assertNotIn("Check every bolt or cable seal", spanish)
+        english = self._page("en")
+        self.assertIn("Check every bolt or cable seal with the VVTT method", english)
+        self.assertNotIn("Revisar cada sello", english)
+
+    def test_the_list_shows_spanish_summaries_and_category_names(self) -> None:
+        url = reverse("catalogue:criterion-list")
+        html = self.client.get(url, {"type": ""}, headers={"accept-language": "es"}).content
+        text = html.decode()
+        self.assertIn("Capacitar al personal para reportar incidentes", text)
+        self.assertIn("12. Educación, capacitación y concientización", text)
+
+
+class OwnWordingTests(TestCase):
+    def test_a_catalogue_of_ones_own_keeps_its_english_or_its_own_spanish(self) -> None:
+        catalogue = make_catalogue(
+            rows=[
+                row(id="6.7", summary="Our own seal check, in our words.", text_es=""),
+                row(id="6.6", summary="Audit the seals.", text_es="Auditar los sellos."),
+            ]
+        )
+        own = catalogue.criteria.get(ref_id="6.7")
+        translated = catalogue.criteria.get(ref_id="6.6")
+        with translation.override("es"):
+            self.assertEqual(own.summary_local, "Our own seal check, in our words.")
+            self.assertEqual(translated.summary_local, "Auditar los sellos.")
+        with translation.override("en"):
+            self.assertEqual(translated.summary_local, "Audit the seals.")
