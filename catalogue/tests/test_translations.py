@@ -33,6 +33,7 @@ class ShippedTranslationTests(TestCase):
 
 class SpanishPageTests(TestCase):
     catalogue: Catalogue
+    user: User
 
     @classmethod
     def setUpTestData(cls) -> None:
