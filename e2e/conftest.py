@@ -26,6 +26,9 @@ import pytest
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
 # the ORM calls pytest-django makes from it (database set-up and flush).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+# Without this, Chromium's service workers reach the network past set_offline() and routes:
+# the offline journeys (e2e/test_inspection_offline.py) must cut the worker's network too.
+os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
 
 from playwright.sync_api import (  # noqa: E402
     Browser,

@@ -1,94 +1,300 @@
-"""A container inspection filled in Spanish on a phone, with the network cut midway.
+"""A 17-point inspection taken on a phone in Spanish with no connection from the page load on.
 
-The inspector opens the 7-point form, answers the first points, loses the connection,
-answers the rest and taps send: the inspection waits on the phone. When the connection
-returns it is sent by itself, exactly once.
+The inspector opens the inspection list once while there is signal: the service worker keeps
+the checklist forms. In the yard there is none: the 17-point form opens from the phone, the
+inspector answers every point, fails one with a note and a photo, picks the seal, and taps
+send. The inspection waits on the phone (IndexedDB, the photo as a blob), survives a reload,
+and is sent by itself, exactly once, when the connection returns; the failed point then
+raises an incident with the seal chosen by its number.
+
+A second journey lets the session lapse while an inspection waits: the page asks the
+inspector to sign in again instead of posting into the login page, and sends it afterwards.
+
+The measures of the field issue are taken here: the form's first load in bytes as a server
+compressing its answers would send them, and the time the kept copy takes to open offline.
 """
 
 from __future__ import annotations
 
+import gzip
+import io
 import re
+import time
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import Browser, ViewportSize, expect
+from PIL import Image
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
-from companies.models import Company, Membership
-from inspections.models import Inspection
+from e2e.conftest import artifact_path, serious_accessibility_problems
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
-POINTS = [
-    "front_wall",
-    "left_side",
-    "right_side",
-    "floor",
-    "ceiling_roof",
-    "doors",
-    "undercarriage",
-]
+# The issue's budgets: first load of the inspection page, compressed; kept copy offline.
+FIRST_LOAD_BUDGET = 150 * 1024
+OFFLINE_OPEN_BUDGET_S = 1.0
+
+
+def _photo() -> bytes:
+    """A phone-sized photo (4000×3000) that the page must make small before keeping it."""
+    out = io.BytesIO()
+    Image.new("RGB", (4000, 3000), (180, 90, 40)).save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def _phone(browser: Browser, live_server: Any, user: Any) -> BrowserContext:
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(
+        base_url=live_server.url, locale="es-MX", viewport=PHONE, is_mobile=True, has_touch=True
+    )
+    context.set_default_timeout(20_000)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            },
+            {"name": settings.LANGUAGE_COOKIE_NAME, "value": "es", "url": live_server.url},
+        ]
+    )
+    return context
+
+
+def _wait_until_kept(page: Page) -> None:
+    expect(page.locator("html")).to_have_attribute("data-offline-ready", "1")
+
+
+def _queue_length(page: Page) -> int:
+    return int(
+        page.evaluate(
+            """() => new Promise((resolve, reject) => {
+                const open = indexedDB.open('ctpat-field', 1);
+                open.onsuccess = () => {
+                  const req = open.result.transaction('queue').objectStore('queue').count();
+                  req.onsuccess = () => resolve(req.result);
+                  req.onerror = () => reject(req.error);
+                };
+                open.onerror = () => reject(open.error);
+            })"""
+        )
+    )
+
+
+def _first_load_bytes(browser: Browser, live_server: Any, user: Any, path: str) -> int:
+    """HTML, CSS and JS of one page load as a compressing server sends them (gzip -6)."""
+    context = browser.new_context(base_url=live_server.url, service_workers="block", viewport=PHONE)
+    client = Client()
+    client.force_login(user)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+    bodies: list[bytes] = []
+
+    def keep(response: Any) -> None:
+        if response.request.resource_type in ("document", "stylesheet", "script"):
+            bodies.append(response.body())
+
+    page.on("response", keep)
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    context.close()
+    return sum(len(gzip.compress(body, 6)) for body in bodies)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_inspection_survives_a_lost_connection(browser: Browser, live_server: Any) -> None:
+def test_a_17_point_inspection_taken_with_no_connection_is_sent_once(
+    browser: Browser, live_server: Any
+) -> None:
     from accounts.models import User
+    from companies.models import Company, Membership
+    from incidents.models import Incident
+    from inspections.models import Inspection
+    from seals import workflow as seals
+    from seals.models import Seal
 
-    user = User.objects.create_user("inspector@norte.test", "Inspecciones-2026")
+    inspector = User.objects.create_user("inspector@norte.test", "Inspecciones-2026")
+    officer = User.objects.create_user("oficial@norte.test", "Inspecciones-2026")
     company = Company.objects.create(
         legal_name="Transportes del Norte SA de CV",
         business_type="highway_carrier",
         business_subtype="us_mexico",
         country="MX",
     )
-    Membership.objects.create(company=company, user=user, role="user")
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    Membership.objects.create(company=company, user=inspector, role="user")
+    Membership.objects.create(company=company, user=officer, role="officer")
+    seals.receive_range(
+        company,
+        numbers=seals.range_numbers("TFB", 1001, 1003, 7),
+        manufacturer="TydenBrooks",
+        iso_class="H",
+        certificate_ref="ISO17712:2013 H, cert 778",
+        storage_location="Caseta 1",
+        by=officer,
+    )
+    seal = Seal.objects.get(number="TFB0001001")
+    seals.issue(seal, to="Luis Pérez", by=officer)
+    base = f"/companies/{company.pk}"
+    form_path = f"{base}/inspections/new/truck17/"
 
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="es-MX",
-        viewport=PHONE,
-        is_mobile=True,
-        has_touch=True,
+    first_load = _first_load_bytes(browser, live_server, inspector, form_path)
+    print(f"\nfirst load of the 17-point form: {first_load / 1024:.1f} kB compressed")
+    assert first_load <= FIRST_LOAD_BUDGET, first_load
+
+    context = _phone(browser, live_server, inspector)
+    page = context.new_page()
+    try:
+        # With signal, once: the list page has the worker keep every checklist's form.
+        page.goto(f"{base}/inspections/")
+        _wait_until_kept(page)
+        kept_key = page.evaluate(
+            """async (path) => {
+                const kept = await caches.match(location.origin + path);
+                const html = await kept.text();
+                return html.match(/name="client_key" value="([^"]+)"/)[1];
+            }""",
+            form_path,
+        )
+
+        # In the yard: no connection from the page load on.
+        context.set_offline(True)
+        started = time.perf_counter()
+        response = page.goto(form_path)
+        expect(page.get_by_role("heading", name=re.compile("17 puntos"))).to_be_visible()
+        opened = time.perf_counter() - started
+        print(f"kept 17-point form opened offline in {opened * 1000:.0f} ms")
+        assert opened <= OFFLINE_OPEN_BUDGET_S * 3, opened  # budget ×3 for a loaded CI machine
+        # The page is the kept copy, and the phone made the inspection's own key.
+        assert response is not None and response.from_service_worker
+        assert f'name="client_key" value="{kept_key}"' in response.text()
+        phone_key = page.locator("input[name=client_key]").input_value()
+        assert phone_key and phone_key != kept_key
+
+        page.get_by_label("Número de contenedor / remolque").fill("TRLU7788990")
+        page.get_by_label("Movimiento").select_option("outbound")
+        points = page.locator("fieldset.point")
+        assert points.count() == 17
+        for index in range(17):
+            point = points.nth(index)
+            if index == 4:
+                point.get_by_label("No cumple", exact=True).check()
+                point.get_by_label("Nota").fill("Soldadura nueva en el tanque")
+                point.locator("input[type=file]").set_input_files(
+                    {"name": "tanque.jpg", "mimeType": "image/jpeg", "buffer": _photo()}
+                )
+            else:
+                point.get_by_label("Cumple", exact=True).check()
+        page.get_by_label("Revisado por plagas visibles").check()
+        page.get_by_label("Número de sello").fill("TFB0001001")
+        for step in ("Ver:", "Verificar:", "Tirar:", "Girar y torcer:"):
+            page.get_by_label(re.compile(step)).check()
+
+        # A reload before sending gives the typed draft back, photo included.
+        page.wait_for_timeout(700)
+        page.reload()
+        expect(page.get_by_test_id("offline-status")).to_contain_text("borrador")
+        expect(page.get_by_label("Número de contenedor / remolque")).to_have_value("TRLU7788990")
+        assert page.locator("input[name=client_key]").input_value() == phone_key
+        expect(points.nth(4).locator(".photo-button")).to_have_attribute("data-has-photo", "")
+
+        page.get_by_role("button", name="Enviar inspección").click()
+        expect(page.get_by_test_id("offline-status")).to_contain_text("Sin conexión")
+        queue = page.get_by_test_id("offline-queue")
+        expect(queue).to_contain_text("TRLU7788990")
+        expect(queue).to_contain_text("esperando envío")
+        # A second tap keeps one copy (same key).
+        page.get_by_role("button", name="Enviar inspección").click()
+        assert _queue_length(page) == 1
+        assert Inspection.objects.count() == 0
+        page.screenshot(path=artifact_path("field-offline-queued.png"), full_page=True)
+        assert serious_accessibility_problems(page) == []
+
+        # Still offline: the queue survives a reload of the kept page.
+        page.reload()
+        expect(page.get_by_test_id("offline-queue")).to_contain_text("TRLU7788990")
+
+        # The connection returns: the inspection goes by itself, once.
+        context.set_offline(False)
+        expect(page.get_by_test_id("offline-queue")).to_be_hidden()
+        assert _queue_length(page) == 0
+        inspection = Inspection.objects.get()
+        assert inspection.iit_number == "TRLU7788990"
+        assert inspection.points_failed == 1
+        failed = inspection.results.get(result="fail")
+        assert failed.note == "Soldadura nueva en el tanque"
+        assert failed.photo, "the photo was sent with the inspection"
+        with Image.open(failed.photo) as sent_photo:
+            assert max(sent_photo.size) <= 1280, sent_photo.size
+        page.reload()
+        page.wait_for_timeout(500)
+        assert Inspection.objects.count() == 1
+
+        # The failed point raises an incident; the seal is chosen by its number.
+        page.goto(f"{base}/inspections/{inspection.pk}/")
+        page.get_by_role("link", name=re.compile("Reportar un incidente")).click()
+        expect(page.get_by_label("Inspección")).to_have_value(re.compile("TRLU7788990"))
+        seal_box = page.get_by_label("Sello")
+        seal_box.fill("TFB00010")
+        page.get_by_role("button", name=re.compile("TFB0001001")).click()
+        expect(seal_box).to_have_value("TFB0001001")
+        page.get_by_role("button", name="Reportar").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("TRLU7788990")
+        incident = Incident.objects.get()
+        assert incident.seal_id == seal.pk and incident.inspection_id == inspection.pk
+    finally:
+        context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lapsed_session_asks_to_sign_in_and_keeps_the_inspection(
+    browser: Browser, live_server: Any
+) -> None:
+    from accounts.models import User
+    from companies.models import Company, Membership
+    from inspections.models import Inspection
+
+    inspector = User.objects.create_user("guardia@norte.test", "Inspecciones-2026")
+    company = Company.objects.create(
+        legal_name="Transportes del Norte SA de CV",
+        business_type="highway_carrier",
+        business_subtype="us_mexico",
+        country="MX",
     )
-    context.set_default_timeout(10_000)
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
+    Membership.objects.create(company=company, user=inspector, role="user")
+    context = _phone(browser, live_server, inspector)
     page = context.new_page()
     try:
         page.goto(f"/companies/{company.pk}/inspections/new/container/")
-        expect(page.get_by_role("heading", name="Contenedor (7 puntos)")).to_be_visible()
         page.get_by_label("Número de contenedor / remolque").fill("MSCU1234565")
         page.get_by_label("Movimiento").select_option("outbound")
-        for key in POINTS[:3]:
-            page.locator(f"fieldset[data-point='{key}'] label.toggle.pass").click()
-
-        context.set_offline(True)
-        for key in POINTS[3:]:
-            page.locator(f"fieldset[data-point='{key}'] label.toggle.pass").click()
+        for point in page.locator("fieldset.point").all():
+            point.get_by_label("Cumple", exact=True).check()
         page.get_by_label("Revisado por plagas visibles").check()
-        page.get_by_label("Número de sello").fill("MX0000001")
-        for step in ("Ver:", "Verificar:", "Tirar:", "Girar y torcer:"):
-            page.get_by_label(re.compile(step)).check()
+        # The session lapses while the inspector works.
+        context.clear_cookies()
         page.get_by_role("button", name="Enviar inspección").click()
-        expect(page.get_by_test_id("offline-status")).to_contain_text("Sin conexión")
+        sign_in = page.get_by_test_id("offline-sign-in")
+        expect(sign_in).to_be_visible()
+        expect(page.get_by_test_id("offline-status")).to_contain_text("sesión")
         assert Inspection.objects.count() == 0
-        # A second tap while offline keeps one queued copy (same key).
-        page.get_by_role("button", name="Enviar inspección").click()
-        queued = page.evaluate("JSON.parse(localStorage.getItem('ctpat-offline-queue')).length")
-        assert queued == 1
+        assert _queue_length(page) == 1
+        page.screenshot(path=artifact_path("field-offline-sign-in.png"), full_page=True)
 
-        context.set_offline(False)
-        expect(page).to_have_url(re.compile(r"/inspections/\d+/$"))
-        expect(page.get_by_role("heading", name="Inspección MSCU1234565")).to_be_visible()
-        inspection = Inspection.objects.get()
-        assert inspection.is_complete and inspection.passed
-        assert inspection.results.filter(result="pass").count() == 7
-        assert page.evaluate("localStorage.getItem('ctpat-offline-queue')") == "[]"
-        page.reload()
-        assert Inspection.objects.count() == 1
+        sign_in.click()
+        page.get_by_label("Correo electrónico").fill("guardia@norte.test")
+        page.get_by_label("Contraseña").fill("Inspecciones-2026")
+        page.get_by_role("button", name=re.compile("Iniciar sesión|Entrar")).click()
+        # Back on the form it came from, the queue sends what waited.
+        expect(page.get_by_test_id("offline-queue")).to_be_hidden()
+        assert Inspection.objects.filter(iit_number="MSCU1234565").count() == 1
     finally:
         context.close()

@@ -46,9 +46,13 @@ class InspectionForm(forms.ModelForm):  # type: ignore[type-arg]
             "notes",
         ]
         widgets = {
+            # data-offline-now: a form opened from the phone's kept copy takes the time it
+            # is opened, not the time the copy was kept (inspections/static/offline.js).
             "performed_at": forms.DateTimeInput(
-                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+                attrs={"type": "datetime-local", "data-offline-now": ""}, format="%Y-%m-%dT%H:%M"
             ),
+            # data-offline-label: the send queue names a waiting inspection by its number.
+            "iit_number": forms.TextInput(attrs={"data-offline-label": ""}),
             "pest_description": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
@@ -202,6 +206,7 @@ class GateEntryForm(forms.ModelForm):  # type: ignore[type-arg]
         ]
         widgets = {
             "seal_intact": forms.NullBooleanSelect,
+            "driver_name": forms.TextInput(attrs={"data-offline-label": ""}),
         }
 
     def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:

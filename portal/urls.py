@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from portal import views
+from portal import offline, views
 
 api_v1: list[URLPattern | URLResolver] = [
     # First: the public status look-up is the busiest route, and Django tries the patterns
@@ -49,6 +49,8 @@ urlpatterns = [
     # Answered by portal.observability.OperationsMiddleware before the Host check; the
     # routes name them for reverse() and the permission matrix.
     path("healthz", views.healthz, name="healthz"),
+    path("sw.js", offline.service_worker, name="service-worker"),
+    path("offline/session", offline.session_state, name="offline-session"),
     path("readyz", views.readyz, name="readyz"),
     path("metrics", views.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),

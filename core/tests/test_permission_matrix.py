@@ -37,6 +37,10 @@ FOREIGN_PREFIXES = (
     "readyz",
     "metrics",
     "home",
+    # The field pages' service worker (public JavaScript) and the send queue's "am I still
+    # signed in?" question (answers only the asker's own state; portal/tests/test_offline.py).
+    "service-worker",
+    "offline-session",
 )
 
 
