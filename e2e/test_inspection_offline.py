@@ -198,6 +198,19 @@ def test_a_17_point_inspection_taken_with_no_connection_is_sent_once(
         for step in ("Ver:", "Verificar:", "Tirar:", "Girar y torcer:"):
             page.get_by_label(re.compile(step)).check()
 
+        # The inspector signs on the screen.
+        page.locator("canvas.signature-pad").scroll_into_view_if_needed()
+        pad = page.locator("canvas.signature-pad").bounding_box()
+        assert pad is not None
+        page.mouse.move(pad["x"] + 20, pad["y"] + 60)
+        page.mouse.down()
+        for step in range(1, 12):
+            page.mouse.move(pad["x"] + 20 + step * 20, pad["y"] + 60 + (step % 3) * 15)
+        page.mouse.up()
+        assert page.locator("input[name=inspector_signature]").input_value().startswith(
+            "data:image/png;base64,"
+        )
+
         # A reload before sending gives the typed draft back, photo included.
         page.wait_for_timeout(700)
         page.reload()
@@ -228,6 +241,7 @@ def test_a_17_point_inspection_taken_with_no_connection_is_sent_once(
         assert _queue_length(page) == 0
         inspection = Inspection.objects.get()
         assert inspection.iit_number == "TRLU7788990"
+        assert inspection.inspector_signature, "the drawn signature went with the inspection"
         assert inspection.points_failed == 1
         failed = inspection.results.get(result="fail")
         assert failed.note == "Soldadura nueva en el tanque"

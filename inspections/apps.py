@@ -19,6 +19,8 @@ class InspectionsConfig(AppConfig):
         auditlog.register(models.GateEntry, exclude_fields=["updated_at"])
 
         files.register(models.InspectionResult, "photo")
+        files.register(models.Inspection, "inspector_signature")
+        files.register(models.Inspection, "supervisor_signature")
 
         # Figures shown beside the criteria of the security profile (profiles.linked).
         from inspections import evidence

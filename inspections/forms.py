@@ -8,11 +8,13 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from companies.models import Company
+from core.signatures import SignatureField
 from core.uploads import IMAGE_KINDS, check_upload
 from inspections.checklists import Checklist
 from inspections.choices import Result
@@ -24,6 +26,9 @@ RESULT_CHOICES = [("", gettext_lazy("Not checked yet")), *Result.choices]
 
 class InspectionForm(forms.ModelForm):  # type: ignore[type-arg]
     client_key = forms.UUIDField(widget=forms.HiddenInput)
+    inspector_signature = SignatureField(
+        required=False, label=gettext_lazy("Inspector's signature")
+    )
 
     class Meta:
         model = Inspection
@@ -120,7 +125,56 @@ class InspectionForm(forms.ModelForm):  # type: ignore[type-arg]
         }
 
     def record_fields(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        if self.cleaned_data.get("inspector_signature") is not None:
+            fields["inspector_signature"] = self.cleaned_data["inspector_signature"]
+        return fields
+
+
+MAX_SHEET_RECIPIENTS = 10
+
+
+class SheetEmailForm(forms.Form):
+    """Where to send an inspection's sheet: addresses separated by commas, semicolons or
+    lines, at most MAX_SHEET_RECIPIENTS, each checked, and the sheet's language."""
+
+    recipients = forms.CharField(
+        label=gettext_lazy("Send the sheet to"),
+        help_text=gettext_lazy("E-mail addresses, separated by commas."),
+        widget=forms.TextInput(attrs={"inputmode": "email", "autocomplete": "email"}),
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of the sheet"),
+        choices=[("es", "Español"), ("en", "English")],
+    )
+
+    def clean_recipients(self) -> list[str]:
+        raw = self.cleaned_data["recipients"]
+        addresses = [a.strip() for a in raw.replace(";", ",").replace("\n", ",").split(",")]
+        addresses = list(dict.fromkeys(a for a in addresses if a))
+        if len(addresses) > MAX_SHEET_RECIPIENTS:
+            raise forms.ValidationError(
+                _("Send to at most %(n)s addresses at a time.") % {"n": MAX_SHEET_RECIPIENTS}
+            )
+        bad = [a for a in addresses if not _is_email(a)]
+        if bad:
+            raise forms.ValidationError(
+                _("Not an e-mail address: %(bad)s. Correct it and send again.")
+                % {"bad": ", ".join(bad)}
+            )
+        return addresses
+
+
+def _is_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except forms.ValidationError:
+        return False
+    return True
+
+
+class SignOffForm(forms.Form):
+    signature = SignatureField(required=False, label=gettext_lazy("Supervisor's signature"))
 
 
 def error_summary(form: forms.BaseForm) -> list[dict[str, str]]:

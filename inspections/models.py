@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy
 
 from companies.models import Address, Company
 from core.models import TenantModel
+from core.signatures import SIGNATURE_CHECK
 from core.tenancy import TenantQuerySet
+from core.uploads import RandomUploadTo
 from inspections.checklists import Checklist, Point, builtin
 from inspections.choices import Cleaning, Direction, GateDirection, Result
 
@@ -150,6 +152,20 @@ class Inspection(TenantModel):
         related_name="+",
     )
     signed_off_at = models.DateTimeField(gettext_lazy("signed off at"), null=True, blank=True)
+    # Drawn on the phone (core/signatures.py): the inspector's with the inspection, the
+    # supervisor's at sign-off. Shown on the page and printed on the sheet.
+    inspector_signature = models.FileField(
+        gettext_lazy("inspector's signature"),
+        upload_to=RandomUploadTo("inspections/signatures"),
+        validators=[SIGNATURE_CHECK],
+        blank=True,
+    )
+    supervisor_signature = models.FileField(
+        gettext_lazy("supervisor's signature"),
+        upload_to=RandomUploadTo("inspections/signatures"),
+        validators=[SIGNATURE_CHECK],
+        blank=True,
+    )
     # Set at sign-off: signed more than SIGN_OFF_WITHIN after the inspection (a missed
     # sign-off for the operations figures), kept so the figures need no date arithmetic.
     signed_late = models.BooleanField(default=False, editable=False)
@@ -248,7 +264,7 @@ class Inspection(TenantModel):
         self.points_failed = sum(1 for r in results if r == Result.FAIL)
         self.save(update_fields=["points_open", "points_failed"])
 
-    def sign_off(self, supervisor: Any) -> None:
+    def sign_off(self, supervisor: Any, signature: Any = None) -> None:
         if self.signed_off_at is not None:
             raise ValidationError(_("This inspection is already signed off."))
         if supervisor.pk == self.inspector_id:
@@ -258,7 +274,11 @@ class Inspection(TenantModel):
         self.supervisor = supervisor
         self.signed_off_at = timezone.now()
         self.signed_late = self.signed_off_at - self.performed_at > SIGN_OFF_WITHIN
-        self.save(update_fields=["supervisor", "signed_off_at", "signed_late"])
+        fields = ["supervisor", "signed_off_at", "signed_late"]
+        if signature is not None:
+            self.supervisor_signature.save(signature.name, signature, save=False)
+            fields.append("supervisor_signature")
+        self.save(update_fields=fields)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         if self.pest_found and timezone.now() - self.performed_at < PEST_RETENTION:

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
@@ -32,10 +32,13 @@ from inspections.forms import (
     ChecklistTemplateForm,
     GateEntryForm,
     InspectionForm,
+    SheetEmailForm,
+    SignOffForm,
     error_summary,
 )
 from inspections.models import ChecklistTemplate, GateEntry, Inspection, checklist_for
-from inspections.workflow import record_gate_entry, record_inspection
+from inspections.sheet import sheet_context, sheet_filename
+from inspections.workflow import record_gate_entry, record_inspection, send_inspection_sheet
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -220,6 +223,7 @@ def inspection_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: in
             "inspection": inspection,
             "results": inspection.results.all(),
             "can_sign": can_sign,
+            "email_form": SheetEmailForm(initial={"language": translation.get_language()}),
             "can_report": Company.objects.for_user(request.user, "edit")
             .filter(pk=company_pk)
             .exists(),
@@ -233,12 +237,37 @@ def inspection_signoff(request: AuthenticatedHttpRequest, company_pk: int, pk: i
     inspection = get_for_user_or_404(
         Inspection, request.user, "manage", company_id=company_pk, pk=pk
     )
+    form = SignOffForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+        return redirect(inspection)
     try:
-        inspection.sign_off(request.user)
+        inspection.sign_off(request.user, form.cleaned_data["signature"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Inspection signed off."))
+    return redirect(inspection)
+
+
+@login_required
+@require_POST
+def inspection_email(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    """Send the printable sheet to the addresses given, in the background."""
+    inspection = get_for_user_or_404(Inspection, request.user, "edit", company_id=company_pk, pk=pk)
+    form = SheetEmailForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+        return redirect(inspection)
+    recipients = form.cleaned_data["recipients"]
+    send_inspection_sheet(inspection, recipients, form.cleaned_data["language"], by=request.user)
+    messages.success(
+        request,
+        _("The inspection sheet is being sent to %(recipients)s.")
+        % {"recipients": ", ".join(recipients)},
+    )
     return redirect(inspection)
 
 
@@ -253,9 +282,9 @@ def inspection_pdf(request: AuthenticatedHttpRequest, company_pk: int, pk: int) 
     )
     return pdf_response(
         "inspections/inspection_sheet.html",
-        {"inspection": inspection, "results": inspection.results.all()},
+        sheet_context(inspection),
         request,
-        f"inspection-{inspection.iit_number}-{inspection.performed_at:%Y%m%d}.pdf",
+        sheet_filename(inspection),
     )
 
 

@@ -126,3 +126,15 @@ def record_gate_entry(
     except IntegrityError:
         return GateEntry.objects.get(company=company, client_key=client_key), False
     return entry, True
+
+
+def send_inspection_sheet(
+    inspection: Inspection, recipients: list[str], language: str, *, by: User
+) -> None:
+    """E-mail the inspection's printable sheet to `recipients` once the current transaction
+    commits (a background task renders the PDF)."""
+    from inspections.tasks import email_inspection_sheet
+
+    transaction.on_commit(
+        lambda: email_inspection_sheet.enqueue(inspection.pk, list(recipients), language)
+    )

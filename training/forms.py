@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 from django import forms
@@ -13,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from companies.models import Address, Company
+from core.signatures import signature_file
 from personnel.models import Employee, SecurityRole
 from training.matrix import State
 from training.models import (
     CRITERION_ID,
-    SIGNATURE_CHECK,
     Course,
     CultureEvidence,
     CultureRecord,
@@ -205,7 +203,6 @@ class RecordForm(forms.ModelForm):  # type: ignore[type-arg]
 class SignatureForm(forms.Form):
     """The attendee's signature drawn on screen, sent as a PNG data URL by signature.js."""
 
-    PREFIX = "data:image/png;base64,"
     signature = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, record: TrainingRecord, **kwargs: Any) -> None:
@@ -216,15 +213,7 @@ class SignatureForm(forms.Form):
         value: str = self.cleaned_data.get("signature") or ""
         if not value:
             raise forms.ValidationError(_("Sign in the box before saving."))
-        if not value.startswith(self.PREFIX):
-            raise forms.ValidationError(_("The signature must be a PNG image."))
-        try:
-            data = base64.b64decode(value[len(self.PREFIX) :], validate=True)
-        except (binascii.Error, ValueError):
-            raise forms.ValidationError(_("The signature image is damaged; sign again.")) from None
-        upload = ContentFile(data, name=f"signature-{self.record.pk}.png")
-        SIGNATURE_CHECK(upload)
-        return upload
+        return signature_file(value, f"signature-{self.record.pk}.png")
 
 
 class CultureRecordForm(forms.ModelForm):  # type: ignore[type-arg]

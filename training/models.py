@@ -27,13 +27,13 @@ from django.utils.translation import pgettext_lazy
 
 from companies.models import Address, Company
 from core.models import TenantModel
+from core.signatures import SIGNATURE_CHECK
 from core.tenancy import TenantQuerySet
 from core.uploads import DOCUMENTS, SCANS, RandomUploadTo, UploadCheck
 from personnel.models import Employee, SecurityRole, localized
 
 CRITERION_ID = re.compile(r"^\d{1,2}\.\d{1,2}$")
 # A signature drawn on screen is a small PNG; anything bigger is not one.
-SIGNATURE_CHECK = UploadCheck(("png",), 300 * 1024)
 
 
 def _same_company(obj: Any, *fields: str) -> dict[str, str]:

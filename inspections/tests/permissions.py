@@ -70,6 +70,13 @@ CASES = [
         setup=_inspection,
     ),
     C(
+        "inspections:inspection-email",
+        _url("inspection-email", INSPECTION),
+        EDITORS,
+        method="post",
+        setup=_inspection,
+    ),
+    C(
         "inspections:inspection-pdf",
         _url("inspection-pdf", INSPECTION),
         VIEWERS,

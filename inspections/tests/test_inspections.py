@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 import datetime
 import io
 import json
@@ -10,11 +11,13 @@ from typing import Any
 
 import pypdf
 import time_machine
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from core.testing import PersonaTestCase
 from inspections.evidence import evidence_for
@@ -175,7 +178,7 @@ class InspectionRecordTests(MediaMixin, PersonaTestCase):
         self.assertEqual(Inspection.objects.get().results.count(), 2)
 
 
-class SignOffAndSheetTests(MediaMixin, PersonaTestCase):
+class MakesInspections(MediaMixin, PersonaTestCase):
     def make(self, by: str = "user") -> Inspection:
         self.login(by)
         self.client.post(
@@ -187,6 +190,8 @@ class SignOffAndSheetTests(MediaMixin, PersonaTestCase):
         )
         return Inspection.objects.latest("pk")
 
+
+class SignOffAndSheetTests(MakesInspections):
     def test_a_supervisor_signs_someone_elses_inspection(self) -> None:
         inspection = self.make("admin")
         url = reverse("inspections:inspection-signoff", args=[self.company.pk, inspection.pk])
@@ -212,6 +217,87 @@ class SignOffAndSheetTests(MediaMixin, PersonaTestCase):
         )
         self.assertIn("MSCU1234565", text)
         self.assertIn("Compartimiento del ventilador", text)
+
+
+def _drawn_signature(colour: tuple[int, int, int] = (20, 30, 60)) -> str:
+    """A PNG signature as the page's signature pad sends it (a data URL)."""
+    out = io.BytesIO()
+    image = Image.new("RGB", (300, 100), (255, 255, 255))
+    for x in range(20, 280):
+        image.putpixel((x, 50 + (x % 17)), colour)
+    image.save(out, "PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+class SignaturesAndEmailTests(MakesInspections):
+    def test_both_signatures_are_kept_and_printed_on_the_sheet(self) -> None:
+        self.login("user")
+        self.client.post(
+            reverse("inspections:inspection-create", args=[self.company.pk, "reefer"]),
+            form_data(
+                performed_at=timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+                inspector_signature=_drawn_signature(),
+                **{"point-fan_housing-result": "pass"},
+            ),
+        )
+        inspection = Inspection.objects.latest("pk")
+        self.assertTrue(inspection.inspector_signature.name.endswith(".png"))
+        self.login("officer")
+        url = reverse("inspections:inspection-signoff", args=[self.company.pk, inspection.pk])
+        self.client.post(url, {"signature": _drawn_signature((90, 0, 0))})
+        inspection.refresh_from_db()
+        self.assertEqual(inspection.supervisor, self.users["officer"])
+        self.assertTrue(inspection.supervisor_signature)
+        page = self.client.get(inspection.get_absolute_url()).content.decode()
+        self.assertEqual(
+            page.count('alt="Inspector&#x27;s signature"')
+            + page.count('alt="Inspector\'s signature"'),
+            1,
+        )
+        sheet = self.client.get(
+            reverse("inspections:inspection-pdf", args=[self.company.pk, inspection.pk])
+        )
+        reader = pypdf.PdfReader(io.BytesIO(sheet.content))
+        images = [img for page in reader.pages for img in page.images]
+        self.assertEqual(len(images), 2, "both drawn signatures are on the sheet")
+
+    def test_a_damaged_signature_is_refused_and_nothing_is_signed(self) -> None:
+        inspection = self.make("admin")
+        self.login("officer")
+        url = reverse("inspections:inspection-signoff", args=[self.company.pk, inspection.pk])
+        response = self.client.post(url, {"signature": "data:image/png;base64,@@@@"}, follow=True)
+        self.assertContains(response, "sign again")
+        inspection.refresh_from_db()
+        self.assertIsNone(inspection.signed_off_at)
+
+    def test_the_sheet_is_emailed_as_a_pdf_to_the_chosen_addresses(self) -> None:
+        inspection = self.make()
+        url = reverse("inspections:inspection-email", args=[self.company.pk, inspection.pk])
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                url, {"recipients": "ana@cliente.test; luis@cliente.test", "language": "es"}
+            )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(len(mail.outbox), 1)
+        message = mail.outbox[0]
+        self.assertEqual(message.to, ["ana@cliente.test", "luis@cliente.test"])
+        self.assertIn("MSCU1234565", message.subject)
+        name, content, mimetype = message.attachments[0]
+        self.assertEqual(mimetype, "application/pdf")
+        text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(content)).pages)
+        self.assertIn("Compartimiento del ventilador", text)
+
+    def test_a_bad_address_is_named_and_nothing_is_sent(self) -> None:
+        inspection = self.make()
+        url = reverse("inspections:inspection-email", args=[self.company.pk, inspection.pk])
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                url,
+                {"recipients": "ana@cliente.test, luis-at-cliente", "language": "en"},
+                follow=True,
+            )
+        self.assertContains(response, "luis-at-cliente")
+        self.assertEqual(mail.outbox, [])
 
 
 class KpiTests(PersonaTestCase):

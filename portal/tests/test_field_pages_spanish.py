@@ -36,6 +36,9 @@ ALLOWED = {
     "CBP",
     "SCSS",
     "VVTT",
+    # Each language named in its own tongue (the sheet's language choice).
+    "English",
+    "Español",
     "ES",
     "EN",
     "PDF",

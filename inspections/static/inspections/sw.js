@@ -90,6 +90,25 @@ self.addEventListener("fetch", function (event) {
   }
 });
 
+var ASSET = /<(?:script[^>]+src|link[^>]+href)="(\/static\/[^"]+)"/g;
+
+function keepAssets(html) {
+  var urls = [];
+  var match;
+  while ((match = ASSET.exec(html)) !== null) { urls.push(match[1]); }
+  return caches.open(STATIC).then(function (cache) {
+    return Promise.all(urls.map(function (path) {
+      var url = new URL(path, self.location.origin).href;
+      return cache.match(url).then(function (found) {
+        if (found) { return; }
+        return fetch(url).then(function (response) {
+          if (keepable(response)) { return cache.put(url, response); }
+        });
+      });
+    }));
+  });
+}
+
 // Keep pages and files ahead of need; the page that asked hears back when they are kept.
 self.addEventListener("message", function (event) {
   var data = event.data || {};
@@ -100,9 +119,13 @@ self.addEventListener("message", function (event) {
     var store = isStatic(url) ? STATIC : PAGES;
     var key = isStatic(url) ? url.href : pageKey(url);
     return fetch(url.href, { credentials: "same-origin" }).then(function (response) {
-      if (keepable(response)) {
-        return caches.open(store).then(function (cache) { return cache.put(key, response); });
-      }
+      if (!keepable(response)) { return; }
+      var copy = response.clone();
+      var kept = caches.open(store).then(function (cache) { return cache.put(key, copy); });
+      if (store !== PAGES) { return kept; }
+      // A page kept ahead of need brings its scripts and styles along, or it would open
+      // offline without them.
+      return Promise.all([kept, response.text().then(keepAssets)]);
     }).catch(function () { /* offline: kept copies stay as they are */ });
   });
   event.waitUntil(Promise.all(work).then(function () {

@@ -1,11 +1,11 @@
-// On-screen signature: draw in the canvas with a finger, pen or mouse; on submit the
+// On-screen signature (training sign-in, inspections): draw in the canvas with a finger, pen or mouse; on submit the
 // drawing is put into the hidden "signature" field as a PNG data URL. The server checks
 // it again (PNG content, size), so this script only helps the person sign.
 (function () {
   "use strict";
   function setUp(form) {
     var canvas = form.querySelector("canvas.signature-pad");
-    var field = form.querySelector("input[name=signature]");
+    var field = form.querySelector("input[data-signature-field], input[name=signature]");
     var clear = form.querySelector("[data-signature-clear]");
     if (!canvas || !field) { return; }
     var ctx = canvas.getContext("2d");
@@ -44,14 +44,23 @@
       ctx.lineTo(p.x, p.y);
       ctx.stroke();
     });
+    // Each finished stroke is put in the field at once (and announced as a change), so a
+    // script that reads the form before this one's submit handler (the field pages' send
+    // queue, their drafts) has the drawing too.
     ["pointerup", "pointercancel", "pointerleave"].forEach(function (name) {
-      canvas.addEventListener(name, function () { drawing = false; });
+      canvas.addEventListener(name, function () {
+        if (!drawing) { return; }
+        drawing = false;
+        field.value = canvas.toDataURL("image/png");
+        field.dispatchEvent(new Event("change", { bubbles: true }));
+      });
     });
     if (clear) {
       clear.addEventListener("click", function () {
         ctx.clearRect(0, 0, canvas.width, canvas.height);
         field.value = "";
         drawn = false;
+        field.dispatchEvent(new Event("change", { bubbles: true }));
       });
     }
     form.addEventListener("submit", function () {
@@ -64,6 +73,6 @@
     resize();
   }
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("form[data-signature]").forEach(setUp);
+    document.querySelectorAll("[data-signature]").forEach(setUp);
   });
 })();
