@@ -204,11 +204,13 @@ def test_a_17_point_inspection_taken_with_no_connection_is_sent_once(
         assert pad is not None
         page.mouse.move(pad["x"] + 20, pad["y"] + 60)
         page.mouse.down()
-        for step in range(1, 12):
-            page.mouse.move(pad["x"] + 20 + step * 20, pad["y"] + 60 + (step % 3) * 15)
+        for stroke in range(1, 12):
+            page.mouse.move(pad["x"] + 20 + stroke * 20, pad["y"] + 60 + (stroke % 3) * 15)
         page.mouse.up()
-        assert page.locator("input[name=inspector_signature]").input_value().startswith(
-            "data:image/png;base64,"
+        assert (
+            page.locator("input[name=inspector_signature]")
+            .input_value()
+            .startswith("data:image/png;base64,")
         )
 
         # A reload before sending gives the typed draft back, photo included.

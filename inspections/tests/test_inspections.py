@@ -241,7 +241,7 @@ class SignaturesAndEmailTests(MakesInspections):
             ),
         )
         inspection = Inspection.objects.latest("pk")
-        self.assertTrue(inspection.inspector_signature.name.endswith(".png"))
+        self.assertTrue(str(inspection.inspector_signature.name).endswith(".png"))
         self.login("officer")
         url = reverse("inspections:inspection-signoff", args=[self.company.pk, inspection.pk])
         self.client.post(url, {"signature": _drawn_signature((90, 0, 0))})
