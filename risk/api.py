@@ -50,10 +50,9 @@ class AssessmentSerializer(ValidatedModelSerializer):
 
 
 def _editable(assessment: Assessment) -> None:
-    try:
-        assessment.ensure_editable()
-    except ValidationError as exc:
-        raise serializers.ValidationError({"non_field_errors": exc.messages}) from exc
+    """A completed assessment refuses every change: `AssessmentCompleted`, answered 409
+    with its code by `core.api.exception_handler`."""
+    assessment.ensure_editable()
 
 
 class SupplyChainSerializer(ValidatedModelSerializer):

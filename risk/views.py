@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from actions.models import CorrectiveAction
 from companies.context_processors import remember_company
 from companies.models import Company
-from core import idempotency
+from core import idempotency, refusals
 from core.http import AuthenticatedHttpRequest
 from core.pdf import pdf_response
 from core.tenancy import get_for_user_or_404
@@ -41,6 +41,7 @@ from risk.forms import (
 )
 from risk.models import (
     Assessment,
+    AssessmentRefused,
     Node,
     RiskSettings,
     SupplyChain,
@@ -86,8 +87,8 @@ def _chain(
 def _editable_or_back(request: AuthenticatedHttpRequest, assessment: Assessment) -> bool:
     try:
         assessment.ensure_editable()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except AssessmentRefused as refusal:
+        refusals.show(request, refusal)
         return False
     return True
 
@@ -255,8 +256,8 @@ def assessment_complete(
     assessment = _assessment(request, company_pk, pk, "manage")
     try:
         workflow.complete_assessment(assessment, request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except AssessmentRefused as refusal:
+        refusals.show(request, refusal)
     else:
         messages.success(request, _("Assessment completed; next review due in a year."))
     return redirect(assessment)
@@ -470,6 +471,10 @@ def _node_form(request: AuthenticatedHttpRequest, chain: SupplyChain, node: Node
                     form.instance, form.cleaned_data["comes_from"], form.cleaned_data["goes_to"]
                 )
                 idempotency.done(claimed, chain.get_absolute_url())
+        except AssessmentRefused as refusal:
+            if creating:
+                form.instance.pk = None
+            refusals.show(request, refusal, form)
         except ValidationError as exc:
             if creating:
                 form.instance.pk = None
@@ -534,6 +539,8 @@ def vulnerability_rate(
                 by=request.user,
                 evidence=evidence,
             )
+        except AssessmentRefused as refusal:
+            refusals.show(request, refusal, form)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
