@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from core.testing import PersonaTestCase, written
 from risk import workflow
-from risk.models import Assessment, Node, SupplyChain
+from risk.models import Assessment, AssessmentRefused, Node, SupplyChain
 from risk.tests.factories import make_assessment, make_chain
 
 TABLES = (Assessment, SupplyChain, Node)
@@ -69,7 +69,7 @@ class CompletedAssessmentRefusalTests(PersonaTestCase):
 class NoChainRefusalTests(PersonaTestCase):
     def test_completing_without_a_chain_is_refused_with_its_code(self) -> None:
         assessment = make_assessment(self.company, 2026)
-        with self.assertRaises(workflow.AssessmentRefused) as caught:
+        with self.assertRaises(AssessmentRefused) as caught:
             workflow.complete_assessment(assessment, self.users["admin"])
         self.assertEqual(
             (caught.exception.code, caught.exception.status), ("assessment_without_chains", 409)
