@@ -10,7 +10,7 @@ file. `/api/v1/arrangements/`: the arrangements.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -28,6 +28,9 @@ from partners.models import BusinessPartner
 from recognition import workflow
 from recognition.arrangements import load_arrangements
 from recognition.models import PROOF_KINDS, PartnerStatus
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
 
 
 class PartnerStatusSerializer(ValidatedModelSerializer):
@@ -79,7 +82,7 @@ class ProofUploadField(serializers.FileField):
     def to_internal_value(self, data: Any) -> Any:
         upload = super().to_internal_value(data)
         try:
-            check_upload(upload, PROOF_KINDS)
+            check_upload(cast("UploadedFile[bytes]", upload), PROOF_KINDS)
         except ValidationError as exc:
             raise serializers.ValidationError(exc.messages) from exc
         return upload
