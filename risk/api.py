@@ -13,6 +13,7 @@ from rest_framework import serializers
 from core.api import TenantViewSet, ValidatedModelSerializer
 from partners.models import BusinessPartner
 from risk import workflow
+from risk.filters import AssessmentFilter
 from risk.models import Assessment, Node, SupplyChain
 
 
@@ -164,6 +165,7 @@ class AssessmentViewSet(TenantViewSet):
 
     queryset = Assessment.objects.all()
     serializer_class = AssessmentSerializer
+    filterset_class = AssessmentFilter  # the history page's filters, same names
 
     def perform_create(self, serializer: Any) -> None:
         data = serializer.validated_data
