@@ -9,13 +9,11 @@ import datetime
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from core.testing import add_member, make_company, make_user
-from e2e.conftest import artifact_path, serious_accessibility_problems, sign_in
+from e2e.conftest import artifact_path, phone_in_spanish, serious_accessibility_problems, sign_in
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
@@ -95,21 +93,7 @@ def test_a_guard_filters_the_gate_log_on_a_phone(browser: Browser, live_server: 
             tractor_plate=f"ABC{i}23",
             recorded_by=guard,
         )
-    client = Client()
-    client.force_login(guard)
-    context = browser.new_context(
-        base_url=live_server.url, locale="es-MX", viewport=PHONE, is_mobile=True, has_touch=True
-    )
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            },
-            {"name": settings.LANGUAGE_COOKIE_NAME, "value": "es", "url": live_server.url},
-        ]
-    )
+    context = phone_in_spanish(browser, live_server, guard)
     page = context.new_page()
     page.goto(f"/companies/{company.pk}/inspections/gate/")
     page.screenshot(path=artifact_path("field-gate-log.png"), full_page=True)

@@ -23,7 +23,13 @@ from core.files import ProtectedFileURLField
 from core.idempotency import api_key
 from inspections.choices import Result
 from inspections.filters import GateEntryFilter, InspectionFilter
-from inspections.models import GateEntry, Inspection, InspectionResult, checklist_for
+from inspections.models import (
+    GATE_ENTRY_FIELDS,
+    GateEntry,
+    Inspection,
+    InspectionResult,
+    checklist_for,
+)
 from inspections.workflow import PointAnswer, answer_errors, record_inspection
 
 
@@ -248,23 +254,7 @@ class InspectionViewSet(TenantViewSet):
 class GateEntrySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = GateEntry
-        fields = [
-            "id",
-            "company",
-            "direction",
-            "at",
-            "driver_name",
-            "driver_licence",
-            "tractor_plate",
-            "trailer_plate",
-            "iit_number",
-            "seal_number",
-            "seal_intact",
-            "inspection",
-            "notes",
-            "recorded_by",
-            "created_at",
-        ]
+        fields = ["id", "company", "at", *GATE_ENTRY_FIELDS, "recorded_by", "created_at"]
         read_only_fields = fields
 
 

@@ -34,7 +34,13 @@ from inspections.forms import (
     InspectionForm,
     error_summary,
 )
-from inspections.models import ChecklistTemplate, GateEntry, Inspection, checklist_for
+from inspections.models import (
+    GATE_ENTRY_FIELDS,
+    ChecklistTemplate,
+    GateEntry,
+    Inspection,
+    checklist_for,
+)
 from inspections.workflow import record_gate_entry, record_inspection
 
 
@@ -282,6 +288,7 @@ def checklist_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRe
     )
 
 
+INSPECTED = ("inspection", "inspection.performed_at")
 GATE_LOG = ListSpec(
     GateEntryFilter,
     [
@@ -294,19 +301,8 @@ GATE_LOG = ListSpec(
         col("inspection", _l("Inspection"), sortable=False),
     ],
     default_sort=("-at",),
-    csv=[
-        "at",
-        "direction",
-        "driver_name",
-        "driver_licence",
-        "tractor_plate",
-        "trailer_plate",
-        "iit_number",
-        "seal_number",
-        "seal_intact",
-        ("inspection", "inspection.performed_at"),
-        "notes",
-    ],
+    # The inspection by the time it was done, not by its database id.
+    csv=["at", *(INSPECTED if f == "inspection" else f for f in GATE_ENTRY_FIELDS)],
     empty_text=_l("No entries yet."),
     count=False,  # a log that grows every day: newer / older links, never a COUNT
 )
