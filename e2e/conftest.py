@@ -223,3 +223,32 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if report.when == "call":
         item.rep_call = report  # type: ignore[attr-defined]
     return report
+
+
+def phone_in_spanish(browser: Browser, live_server: Any, user: Any) -> BrowserContext:
+    """A 390×844 touch phone in Spanish, already signed in as `user` (a session made by the
+    test client, so no sign-in page and no second factor): how field staff see the portal."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="es-MX",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    )
+    context.set_default_timeout(30_000)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            },
+            {"name": settings.LANGUAGE_COOKIE_NAME, "value": "es", "url": live_server.url},
+        ]
+    )
+    return context

@@ -13,11 +13,9 @@ import re
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from e2e.conftest import artifact_path, serious_accessibility_problems
+from e2e.conftest import artifact_path, phone_in_spanish, serious_accessibility_problems
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
@@ -69,22 +67,7 @@ def test_an_inspector_works_the_field_pages_on_a_phone(browser: Browser, live_se
     training = factories.session(course, today)
     record = factories.record(worker, course, today, session=training)
 
-    client = Client()
-    client.force_login(inspector)
-    context = browser.new_context(
-        base_url=live_server.url, locale="es-MX", viewport=PHONE, is_mobile=True, has_touch=True
-    )
-    context.set_default_timeout(30_000)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            },
-            {"name": settings.LANGUAGE_COOKIE_NAME, "value": "es", "url": live_server.url},
-        ]
-    )
+    context = phone_in_spanish(browser, live_server, inspector)
     page = context.new_page()
     base = f"/companies/{company.pk}"
     try:

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from core.testing import add_member, make_company, make_user
-from e2e.conftest import sign_in
+from e2e.conftest import artifact_path, serious_accessibility_problems, sign_in
 from partners.models import BusinessPartner
 from profiles.tests.factories import answer, make_catalogue, start_profile, submit
 from verification.tests.factories import participating
@@ -50,7 +50,7 @@ def test_request_share_view_and_revoke(
 
     sign_in(page, fresh=True, email="admin@norte.test")
     page.goto(f"/companies/{sharer.pk}/sharing/")
-    page.get_by_test_id("given").get_by_role("link", name="Decide").click()
+    page.get_by_test_id("shares").get_by_role("link", name="Decide").click()
     page.get_by_label("Certification status and tier").check()
     page.get_by_label("Readiness per MSC category (percent met)").check()
     page.get_by_role("button", name="Share", exact=True).click()
@@ -59,8 +59,12 @@ def test_request_share_view_and_revoke(
 
     sign_in(page, fresh=True, email="compliance@acme.test")
     page.goto(f"/companies/{customer.pk}/sharing/")
-    received = page.get_by_test_id("received")
+    page.get_by_label("Direction").select_option(value="received")
+    page.get_by_role("button", name="Filter").click()
+    received = page.get_by_test_id("shares")
     expect(received).to_contain_text("Norte (our record)")
+    page.screenshot(path=artifact_path("sharing-list-received.png"), full_page=True)
+    assert serious_accessibility_problems(page) == []
     received.get_by_role("link", name="View summary").click()
     expect(page.get_by_test_id("certification")).to_contain_text("Certified (tier 1)")
     expect(page.get_by_test_id("readiness")).to_contain_text("25 %")

@@ -1,8 +1,8 @@
-"""REST API of inspections: list and read them with filters, and record one with its point
-results. A record is made once per `client_key` (or `Idempotency-Key` header): a retried
-send answers 200 with the first record instead of making a second one, as the phone's
-offline queue does on the page. The rules are the page's: the model's `clean()` and the
-shared point rules in `workflow.answer_errors`."""
+"""REST API of inspections and the gate log: list and read them with filters, and record
+an inspection with its point results. A record is made once per `client_key` (or
+`Idempotency-Key` header): a retried send answers 200 with the first record instead of
+making a second one, as the phone's offline queue does on the page. The rules are the
+page's: the model's `clean()` and the shared point rules in `workflow.answer_errors`."""
 
 from __future__ import annotations
 
@@ -22,8 +22,14 @@ from core.api import TenantViewSet, ValidatedModelSerializer
 from core.files import ProtectedFileURLField
 from core.idempotency import api_key
 from inspections.choices import Result
-from inspections.filters import InspectionFilter
-from inspections.models import Inspection, InspectionResult, checklist_for
+from inspections.filters import GateEntryFilter, InspectionFilter
+from inspections.models import (
+    GATE_ENTRY_FIELDS,
+    GateEntry,
+    Inspection,
+    InspectionResult,
+    checklist_for,
+)
 from inspections.workflow import PointAnswer, answer_errors, record_inspection
 
 
@@ -243,3 +249,30 @@ class InspectionViewSet(TenantViewSet):
             .filter(company_id=company_pk, client_key=key)
             .first()
         )
+
+
+class GateEntrySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = GateEntry
+        fields = ["id", "company", "at", *GATE_ENTRY_FIELDS, "recorded_by", "created_at"]
+        read_only_fields = fields
+
+
+class GateEntryPagination(CursorPagination):
+    """Newest first, without counting the log."""
+
+    ordering = ("-at", "-id")
+    page_size = 50
+
+
+class GateEntryViewSet(TenantViewSet):
+    """The gate log of your companies, newest first (read only; entries are recorded on
+    the gate page, which works offline). Filter by `company`, `q` (driver, plate,
+    container or seal), `direction`, `seal_intact` and `date_from` / `date_to`: the gate
+    page's filters."""
+
+    queryset = GateEntry.objects.all()
+    serializer_class = GateEntrySerializer
+    filterset_class = GateEntryFilter
+    pagination_class = GateEntryPagination
+    http_method_names = ["get", "head", "options"]

@@ -1,4 +1,5 @@
-"""The inspection log's filters: the page's filter form and the API's `filterset_class`."""
+"""The inspection log's and the gate log's filters: each the page's filter form and the
+API's `filterset_class`."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import DateRangeFilterSet, Search
-from inspections.choices import Direction
-from inspections.models import Inspection
+from inspections.choices import Direction, GateDirection
+from inspections.models import GateEntry, Inspection
 
 STATUSES = [
     ("complete", _("complete")),
@@ -55,3 +56,22 @@ class InspectionFilter(DateRangeFilterSet):
         if value == "failed":
             return queryset.filter(Q(points_failed__gt=0) | Q(pest_found=True))
         return queryset.filter(signed_off_at__isnull=value == "unsigned")
+
+
+class GateEntryFilter(DateRangeFilterSet):
+    date_field = "at"
+
+    q = Search(
+        "driver_name",
+        "tractor_plate",
+        "trailer_plate",
+        "iit_number",
+        "seal_number",
+        label=_("Driver, plate, container or seal contains"),
+    )
+    direction = django_filters.ChoiceFilter(choices=GateDirection.choices, label=_("In / out"))
+    seal_intact = django_filters.BooleanFilter(label=_("Seal intact"))
+
+    class Meta:
+        model = GateEntry
+        fields = ["company", "q", "direction", "seal_intact", "date_from", "date_to"]

@@ -18,7 +18,7 @@ from core.signatures import SignatureField
 from core.uploads import IMAGE_KINDS, check_upload
 from inspections.checklists import Checklist
 from inspections.choices import Result
-from inspections.models import ChecklistTemplate, GateEntry, Inspection
+from inspections.models import GATE_ENTRY_FIELDS, ChecklistTemplate, GateEntry, Inspection
 from inspections.workflow import PointAnswer, answer_errors
 
 RESULT_CHOICES = [("", gettext_lazy("Not checked yet")), *Result.choices]
@@ -246,18 +246,7 @@ class GateEntryForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = GateEntry
-        fields = [
-            "direction",
-            "driver_name",
-            "driver_licence",
-            "tractor_plate",
-            "trailer_plate",
-            "iit_number",
-            "seal_number",
-            "seal_intact",
-            "inspection",
-            "notes",
-        ]
+        fields = list(GATE_ENTRY_FIELDS)
         widgets = {
             "seal_intact": forms.NullBooleanSelect,
             "driver_name": forms.TextInput(attrs={"data-offline-label": ""}),

@@ -324,6 +324,21 @@ class InspectionResult(TenantModel):
         return self.label_es if _spanish() else self.label_en
 
 
+# What the guard records at the gate: the entry form's fields, the API's and the CSV's.
+GATE_ENTRY_FIELDS = (
+    "direction",
+    "driver_name",
+    "driver_licence",
+    "tractor_plate",
+    "trailer_plate",
+    "iit_number",
+    "seal_number",
+    "seal_intact",
+    "inspection",
+    "notes",
+)
+
+
 class GateEntry(TenantModel):
     """One conveyance passing the gate, in or out: driver, plates, container / trailer, the
     seal check and the inspection done on it."""

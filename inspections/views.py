@@ -22,12 +22,12 @@ from django.views.decorators.http import require_POST
 from companies.context_processors import remember_company
 from companies.models import Company
 from core.http import AuthenticatedHttpRequest
-from core.lists import ListSpec, col, countless_page, render_list
+from core.lists import Listing, ListSpec, col, list_page, render_list
 from core.pdf import pdf_response
 from core.tenancy import get_for_user_or_404
 from inspections import kpis
 from inspections.checklists import builtin
-from inspections.filters import InspectionFilter
+from inspections.filters import GateEntryFilter, InspectionFilter
 from inspections.forms import (
     ChecklistTemplateForm,
     GateEntryForm,
@@ -36,7 +36,13 @@ from inspections.forms import (
     SignOffForm,
     error_summary,
 )
-from inspections.models import ChecklistTemplate, GateEntry, Inspection, checklist_for
+from inspections.models import (
+    GATE_ENTRY_FIELDS,
+    ChecklistTemplate,
+    GateEntry,
+    Inspection,
+    checklist_for,
+)
 from inspections.sheet import sheet_context, sheet_filename
 from inspections.workflow import record_gate_entry, record_inspection, send_inspection_sheet
 
@@ -311,8 +317,28 @@ def checklist_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRe
     )
 
 
+INSPECTED = ("inspection", "inspection.performed_at")
+GATE_LOG = ListSpec(
+    GateEntryFilter,
+    [
+        col("at", _l("Date and time")),
+        col("direction", _l("In / out")),
+        col("driver_name", _l("Driver")),
+        col("plates", _l("Plates"), "tractor_plate", "trailer_plate"),
+        col("iit_number", _l("Container / trailer")),
+        col("seal_number", _l("Seal")),
+        col("inspection", _l("Inspection"), sortable=False),
+    ],
+    default_sort=("-at",),
+    # The inspection by the time it was done, not by its database id.
+    csv=["at", *(INSPECTED if f == "inspection" else f for f in GATE_ENTRY_FIELDS)],
+    empty_text=_l("No entries yet."),
+    count=False,  # a log that grows every day: newer / older links, never a COUNT
+)
+
+
 @login_required
-def gate_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+def gate_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
     action = "edit" if request.method == "POST" else "view"
     company = get_for_user_or_404(Company, request.user, action, pk=company_pk)
     form = GateEntryForm(_posted(request), company=company)
@@ -338,10 +364,21 @@ def gate_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespons
                 return redirect(url)
         if _wants_json(request):
             return JsonResponse(_form_errors(form), status=400)
-    entries = GateEntry.objects.filter(company=company).select_related("inspection")
-    page = countless_page(entries, request.GET.get("page"), 50)
+    entries = GateEntry.objects.for_user(request.user, "view").filter(company=company)
+    listing = list_page(
+        request,
+        GATE_LOG,
+        entries.select_related("inspection"),
+        filename=f"gate-log-{company.pk}.csv",
+    )
+    if not isinstance(listing, Listing):
+        return listing  # the CSV
+    # The entry form above has a `direction` too: the filter's fields get ids of their own.
+    listing.form.auto_id = "filter_%s"
     return render(
-        request, "inspections/gate_list.html", {"company": company, "form": form, "page": page}
+        request,
+        "inspections/gate_list.html",
+        {"company": company, "form": form, "listing": listing},
     )
 
 

@@ -4,11 +4,14 @@ Counts of partners by vetting path (short: a current CTPAT or MRA-recognised sta
 proof; full: the questionnaire) and criticality tier, open screening alerts, program
 statuses whose proof expires within 60 days, questionnaire figures, and a chart of the
 portfolio by country and tier.
+
+What the apps above partners know comes through `core.panels` (page `PAGE`), filled from
+their `AppConfig.ready()`: `recognition.dashboard` gives `short_path_ids`, `expiring`,
+`lapsed` and `warning_days`; `questionnaires.dashboard` gives `questionnaires`.
 """
 
 from __future__ import annotations
 
-import datetime
 from collections import Counter
 from typing import Any
 
@@ -21,6 +24,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django_countries import countries
 
 from companies.models import Company
+from core import panels
 from core.http import AuthenticatedHttpRequest
 from core.tenancy import get_for_user_or_404
 from partners.models import (
@@ -30,11 +34,10 @@ from partners.models import (
     ScreeningStatus,
     Tier,
 )
-from questionnaires.dashboard import counts as questionnaire_counts
-from recognition.evidence import FULL, SHORT, partner_ids_with_valid_status
-from recognition.models import EXPIRY_WARNING_DAYS, PartnerStatus
 
+PAGE = "partners.dashboard"
 TOP_COUNTRIES = 12
+SHORT, FULL = "short", "full"  # the vetting paths
 # The latest screening of each partner, in the groups the dashboard counts.
 NOT_SCREENED, CLEAR, OPEN, MATCH, CLEARED = "none", "clear", "open", "match", "cleared"
 SCREENING_GROUPS = [
@@ -56,7 +59,8 @@ SCREENING_GROUP: dict[str, str] = {
 def figures(company: Company, user: Any, today: Any = None) -> dict[str, Any]:
     """Every number on the dashboard, for one company as `user` may see it."""
     today = today or timezone.localdate()
-    short_ids = partner_ids_with_valid_status(company, today)
+    extra = panels.figures(PAGE, company=company, user=user, today=today)
+    short_ids: set[int] = extra.pop("short_path_ids", set())
     by_path: Counter[tuple[str, str]] = Counter()
     by_country: Counter[tuple[str, str]] = Counter()
     by_screening: Counter[tuple[str, str]] = Counter()
@@ -113,21 +117,6 @@ def figures(company: Company, user: Any, today: Any = None) -> dict[str, Any]:
             for value, label in tiers
         ],
     }
-    statuses = PartnerStatus.objects.filter(
-        pk__in=PartnerStatus.objects.for_user(user).filter(partner__company=company).values("pk")
-    )
-    expiring = list(
-        statuses.expiring(today).select_related("partner").order_by("expires_on", "partner__name")
-    )
-    # Statuses that ran out lately and left their partner without a counting status:
-    # those partners went back to the full questionnaire.
-    window = today - datetime.timedelta(days=EXPIRY_WARNING_DAYS)
-    lapsed = list(
-        statuses.filter(expires_on__gte=window, expires_on__lt=today)
-        .exclude(partner_id__in=short_ids)
-        .select_related("partner")
-        .order_by("-expires_on", "partner__name")
-    )
     open_alerts = (
         PartnerScreening.objects.for_user(user)
         .filter(partner__company=company, status__in=OPEN_STATUSES)
@@ -137,13 +126,14 @@ def figures(company: Company, user: Any, today: Any = None) -> dict[str, Any]:
         "path_rows": path_rows,
         "totals": totals,
         "open_alerts": open_alerts,
-        "expiring": expiring,
-        "lapsed": lapsed,
+        "expiring": [],
+        "lapsed": [],
+        "warning_days": 0,
+        "questionnaires": {},
         "screening_groups": [label for _g, label in SCREENING_GROUPS],
         "screening_rows": screening_rows,
-        "questionnaires": questionnaire_counts(company),
         "chart": chart,
-        "warning_days": EXPIRY_WARNING_DAYS,
+        **extra,
     }
 
 

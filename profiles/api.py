@@ -26,7 +26,7 @@ from core.tenancy import get_for_user_or_404
 from core.uploads import accepted_types_text, check_upload
 from profiles import workflow
 from profiles.choices import ResponseStatus
-from profiles.filters import ResponseFilter
+from profiles.filters import ResponseFilter, SubmissionFilter
 from profiles.models import (
     EditConflict,
     Evidence,
@@ -481,7 +481,7 @@ class SubmissionViewSet(TenantViewSet):
     queryset = Submission.objects.all()
     serializer_class = SubmissionSerializer
     http_method_names = ["get", "head", "options"]
-    filterset_fields = ["company", "profile", "kind"]
+    filterset_class = SubmissionFilter  # the submissions page's filters, same names
     action_permissions = {**TenantViewSet.action_permissions, "diff": "view"}
 
     def get_queryset(self) -> Any:

@@ -1,5 +1,6 @@
 """The filters of a profile's answers: the API's `filterset_class` (`profile`, `owner`,
-`status` with `unanswered` for empty, `requirement` after per-type overrides)."""
+`status` with `unanswered` for empty, `requirement` after per-type overrides); and of the
+submissions, shared by the submissions page and the API."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from typing import Any
 
 import django_filters
 from django.db.models import F
+from django.utils.translation import gettext_lazy
 
-from core.filters import TenantFilterSet
-from profiles.choices import ResponseStatus
-from profiles.models import Response
+from core.filters import DateRangeFilterSet, Search, TenantFilterSet
+from profiles.choices import ResponseStatus, SubmissionKind
+from profiles.models import Response, Submission
 
 
 class ResponseFilter(TenantFilterSet):
@@ -33,3 +35,16 @@ class ResponseFilter(TenantFilterSet):
             criterion__applicabilities__business_type=F("profile__company__business_type"),
             criterion__applicabilities__requirement=value,
         )
+
+
+class SubmissionFilter(DateRangeFilterSet):
+    """The submissions list's filters: the page's filter form and the API's
+    `filterset_class`."""
+
+    date_field = "submitted_at"
+    q = Search("signer_name", "signer_title", label=gettext_lazy("Signed by contains"))
+    kind = django_filters.ChoiceFilter(choices=SubmissionKind.choices, label=gettext_lazy("Kind"))
+
+    class Meta:
+        model = Submission
+        fields = ["company", "profile", "kind", "q", "date_from", "date_to"]

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from accounts.reauth import ask_for_mfa, mfa_recently_confirmed
@@ -26,9 +27,11 @@ from companies.models import Company
 from core import files, idempotency
 from core.clientip import client_address
 from core.http import AuthenticatedHttpRequest
+from core.lists import ListSpec, col, render_list
 from core.refusals import Refused
 from core.tenancy import get_for_user_or_404, roles_allowing
 from profiles import annual, exports, workflow
+from profiles.filters import SubmissionFilter
 from profiles.forms import (
     EvidenceForm,
     EvidenceVersionForm,
@@ -399,15 +402,39 @@ def submission_create(request: AuthenticatedHttpRequest, company_pk: int) -> Htt
 
 
 @login_required
-def submission_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+def submission_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
     company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
-    submissions = Submission.objects.filter(company=company).select_related("submitted_by")
+    submissions = Submission.objects.for_user(request.user, "view").filter(company=company)
     context = {
         "company": company,
-        "submissions": submissions.defer("snapshot"),
+        # Every number, for the comparison's choices (the table shows one page).
+        "numbers": list(submissions.order_by("-number").values_list("number", flat=True)),
         "profile": SecurityProfile.current_for(company),
     }
-    return render(request, "profiles/submission_list.html", context)
+    return render_list(
+        request,
+        SUBMISSIONS,
+        submissions.select_related("submitted_by").defer("snapshot"),
+        "profiles/submission_list.html",
+        context,
+        filename=f"submissions-{company.pk}.csv",
+    )
+
+
+SUBMISSIONS = ListSpec(
+    SubmissionFilter,
+    [
+        col("number", "#"),
+        col("submitted_at", _l("Submitted")),
+        col("signer_name", _l("By")),
+        col("kind", _l("Kind")),
+        col("overall_score", _l("Readiness")),
+    ],
+    default_sort=("-number",),
+    csv=["number", "submitted_at", "signer_name", "signer_title", "kind", "overall_score"],
+    empty_text=_l("The profile was never submitted."),
+    hide=("company", "profile"),  # the address fixes both
+)
 
 
 @login_required

@@ -17,3 +17,14 @@ def counts(company: Company) -> dict[str, int]:
         "overdue": mine.overdue(timezone.now()).count(),
         "submitted": mine.submitted().count(),
     }
+
+
+def partner_figures(company: Company, user: object, today: object) -> dict[str, dict[str, int]]:
+    """The questionnaire tile of the partners dashboard (through `core.panels`)."""
+    return {"questionnaires": counts(company)}
+
+
+def register() -> None:
+    from core import panels
+
+    panels.register("partners.dashboard", "questionnaires", partner_figures, order=20)

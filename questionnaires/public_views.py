@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.refusals import Refused
 from core.uploads import accepted_types_text, attach, check_upload, store_file
 from questionnaires import links, workflow
 from questionnaires.models import Answer, AnswerEvidence, Language, Questionnaire, Status
@@ -196,15 +197,17 @@ def _post(request: HttpRequest, questionnaire: Questionnaire) -> HttpResponse:
         with transaction.atomic():
             workflow.save_answers(questionnaire, name, given)
             _store_evidence(questionnaire, uploads, name)
+    except Refused as refusal:
+        return _render(request, questionnaire, rows, errors=[str(refusal)], status=400)
     except ValidationError as exc:
         return _render(request, questionnaire, rows, errors=exc.messages, status=400)
     if request.POST.get("action") == "submit":
         try:
             workflow.submit(questionnaire, name)
-        except ValidationError as exc:
+        except Refused as refusal:
             fresh = _rows(questionnaire)
             missing = ", ".join(str(r.number) for r in fresh if r.answer is None)
-            message = " ".join(exc.messages)
+            message = str(refusal)
             if missing:
                 message += " " + _("Questions without an answer: %(list)s.") % {"list": missing}
             return _render(request, questionnaire, fresh, errors=[message], status=400)

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from actions.models import CorrectiveAction
 from companies.models import Company
-from core import files, idempotency
+from core import files, idempotency, refusals
 from core.http import AuthenticatedHttpRequest
 from core.lists import ListSpec, col, render_list
 from core.tenancy import get_for_user_or_404
@@ -223,8 +222,8 @@ def questionnaire_revoke(
     questionnaire = _questionnaire(request, company_pk, pk, "edit")
     try:
         workflow.revoke(questionnaire)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except workflow.QuestionnaireRefused as refusal:
+        refusals.show(request, refusal)
     else:
         messages.success(request, _("The link is revoked; it no longer opens the questionnaire."))
     return redirect(questionnaire)
@@ -238,8 +237,8 @@ def questionnaire_relink(
     questionnaire = _questionnaire(request, company_pk, pk, "edit")
     try:
         token = workflow.new_link(questionnaire)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except workflow.QuestionnaireRefused as refusal:
+        refusals.show(request, refusal)
     else:
         link = request.build_absolute_uri(workflow.link_path(token))
         messages.success(

@@ -16,7 +16,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -27,6 +26,7 @@ from django.utils.translation import override
 from accounts.models import User
 from actions.models import CorrectiveAction
 from companies.models import Membership
+from core.refusals import Invalid, NotAllowed
 from partners.models import BusinessPartner
 from questionnaires.models import (
     AWAITING,
@@ -52,6 +52,34 @@ BANDS: tuple[tuple[Decimal, str], ...] = (
     (Decimal(60), "adequate"),
     (Decimal(0), "weak"),
 )
+
+
+class QuestionnaireRefused(NotAllowed):
+    """The root of the questionnaire's refusals: its state forbids the step (API 409)."""
+
+    code = "questionnaire_refused"
+
+
+class QuestionnaireSubmitted(QuestionnaireRefused):
+    """A submitted questionnaire is locked: no new link, nothing to revoke."""
+
+    code = "questionnaire_submitted"
+
+
+class QuestionnaireClosed(QuestionnaireRefused):
+    """Submitted or revoked: answers no longer change."""
+
+    code = "questionnaire_closed"
+
+
+class QuestionnaireIncomplete(QuestionnaireRefused):
+    code = "questionnaire_incomplete"
+
+
+class AnswerInvalid(Invalid):
+    """The answers sent can be corrected and sent again (400)."""
+
+    code = "answer_invalid"
 
 
 def band_label(band: str) -> str:
@@ -207,7 +235,9 @@ def new_link(
     with transaction.atomic():
         fresh = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
         if fresh.status == Status.SUBMITTED:
-            raise ValidationError(_("This questionnaire is submitted; send a new one instead."))
+            raise QuestionnaireSubmitted(
+                _("This questionnaire is submitted; send a new one instead.")
+            )
         token = secrets.token_urlsafe(32)
         fresh.token_hash = hash_token(token)
         fresh.expires_at = now + datetime.timedelta(days=valid_days)
@@ -238,7 +268,7 @@ def by_token(token: str, now: datetime.datetime | None = None) -> Questionnaire 
 
 def revoke(questionnaire: Questionnaire, now: datetime.datetime | None = None) -> None:
     if questionnaire.status == Status.SUBMITTED:
-        raise ValidationError(_("A submitted questionnaire has no open link to revoke."))
+        raise QuestionnaireSubmitted(_("A submitted questionnaire has no open link to revoke."))
     questionnaire.status = Status.REVOKED
     questionnaire.revoked_at = now or timezone.now()
     questionnaire.save(update_fields=["status", "revoked_at", "updated_at"])
@@ -250,7 +280,7 @@ def revoke(questionnaire: Questionnaire, now: datetime.datetime | None = None) -
 def _locked(questionnaire: Questionnaire) -> Questionnaire:
     fresh = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
     if fresh.status not in AWAITING:
-        raise ValidationError(_("This questionnaire is submitted or closed; it cannot change."))
+        raise QuestionnaireClosed(_("This questionnaire is submitted or closed; it cannot change."))
     return fresh
 
 
@@ -265,7 +295,9 @@ def save_answers(
     who last changed it; an answer taken from last year stays marked so until changed."""
     name = answered_by.strip()
     if not name:
-        raise ValidationError(_("Enter your name so the member knows who answered."))
+        raise AnswerInvalid(
+            _("Enter your name so the member knows who answered."), code="name_required"
+        )
     questions = questionnaire.question_set()
     scale = bank()
     changed: list[Answer] = []
@@ -276,12 +308,12 @@ def save_answers(
             question = questions.question(qid)
             option = scale.option(option_key)
             if question is None or option is None:
-                raise ValidationError(
+                raise AnswerInvalid(
                     _("Unknown answer “%(answer)s” to question %(question)s.")
                     % {"answer": option_key, "question": qid}
                 )
             if not option.counts and not question.allow_na:
-                raise ValidationError(
+                raise AnswerInvalid(
                     _("“%(question)s” cannot be answered “not applicable”.")
                     % {"question": question.text()}
                 )
@@ -372,13 +404,15 @@ def submit(
     corrective actions of its weak answers."""
     name = submitted_by.strip()
     if not name:
-        raise ValidationError(_("Enter your name so the member knows who answered."))
+        raise AnswerInvalid(
+            _("Enter your name so the member knows who answered."), code="name_required"
+        )
     now = now or timezone.now()
     with transaction.atomic():
         fresh = _locked(questionnaire)
         missing = missing_questions(fresh)
         if missing:
-            raise ValidationError(
+            raise QuestionnaireIncomplete(
                 _("Answer every question before submitting; %(count)d still open.")
                 % {"count": len(missing)}
             )

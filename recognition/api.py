@@ -2,13 +2,15 @@
 
 `/api/v1/partner-statuses/`: the statuses of your companies' partners; `counts` says
 whether a status meets the status requirement today (recognised program, current, proof
-on file). A proof is uploaded to `/api/v1/partner-statuses/<id>/proof/` as multipart
-`file`, checked like every evidence file. `/api/v1/arrangements/`: the arrangements.
+on file). A status is created with its proof, as on the page (`recognition.workflow.
+record_status`): multipart, the fields plus `file`. Further proofs go to
+`/api/v1/partner-statuses/<id>/proof/` as multipart `file`, checked like every evidence
+file. `/api/v1/arrangements/`: the arrangements.
 """
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -21,10 +23,14 @@ from rest_framework.response import Response
 
 from core.api import TenantViewSet, ValidatedModelSerializer
 from core.files import absolute_url
+from core.uploads import check_upload
 from partners.models import BusinessPartner
 from recognition import workflow
 from recognition.arrangements import load_arrangements
-from recognition.models import PartnerStatus
+from recognition.models import PROOF_KINDS, PartnerStatus
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
 
 
 class PartnerStatusSerializer(ValidatedModelSerializer):
@@ -70,6 +76,29 @@ class PartnerStatusSerializer(ValidatedModelSerializer):
         ]
 
 
+class ProofUploadField(serializers.FileField):
+    """The proof file, checked by content like the page's proof field."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        upload = super().to_internal_value(data)
+        try:
+            check_upload(cast("UploadedFile[bytes]", upload), PROOF_KINDS)
+        except ValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+        return upload
+
+
+class PartnerStatusCreateSerializer(PartnerStatusSerializer):
+    file = ProofUploadField(
+        write_only=True,
+        help_text="The proof (certificate or letter; PDF, PNG or JPEG), sent as multipart "
+        "with the other fields. Required: a status is never recorded without its proof.",
+    )
+
+    class Meta(PartnerStatusSerializer.Meta):
+        fields = [*PartnerStatusSerializer.Meta.fields, "file"]
+
+
 class PartnerStatusViewSet(TenantViewSet):
     """Program statuses of your companies' partners. Filter by `partner`, `program`."""
 
@@ -93,6 +122,17 @@ class PartnerStatusViewSet(TenantViewSet):
                 fields["partner"].read_only = True
         return serializer
 
+    def get_serializer_class(self) -> Any:
+        return PartnerStatusCreateSerializer if self.action == "create" else PartnerStatusSerializer
+
+    def perform_create(self, serializer: Any) -> None:
+        fields = dict(serializer.validated_data)
+        upload = fields.pop("file", None)
+        serializer.instance = workflow.record_status(
+            PartnerStatus(**fields), upload=upload, by=cast(Any, self.request.user)
+        )
+
+    @extend_schema(request={"multipart/form-data": PartnerStatusCreateSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # Another company's partner (or one the caller may only read) answers 404, as
         # everywhere; a value that is no id at all gets the serializer's 400.

@@ -97,11 +97,8 @@ def status_create(
             claimed = idempotency.claim(request)
             if isinstance(claimed, HttpResponse):
                 return claimed
-            workflow.add_proof(
-                form.save(commit=False),
-                upload=form.cleaned_data["proof"],
-                by=request.user,
-                save_status=True,
+            workflow.record_status(
+                form.save(commit=False), upload=form.cleaned_data["proof"], by=request.user
             )
             idempotency.done(claimed, partner.get_absolute_url())
         messages.success(request, _("Program status recorded."))

@@ -13,6 +13,7 @@ from rest_framework import serializers
 from core.api import TenantViewSet, ValidatedModelSerializer
 from partners.models import BusinessPartner
 from risk import workflow
+from risk.filters import AssessmentFilter
 from risk.models import Assessment, Node, SupplyChain
 
 
@@ -50,10 +51,9 @@ class AssessmentSerializer(ValidatedModelSerializer):
 
 
 def _editable(assessment: Assessment) -> None:
-    try:
-        assessment.ensure_editable()
-    except ValidationError as exc:
-        raise serializers.ValidationError({"non_field_errors": exc.messages}) from exc
+    """A completed assessment refuses every change: `AssessmentCompleted`, answered 409
+    with its code by `core.api.exception_handler`."""
+    assessment.ensure_editable()
 
 
 class SupplyChainSerializer(ValidatedModelSerializer):
@@ -165,6 +165,7 @@ class AssessmentViewSet(TenantViewSet):
 
     queryset = Assessment.objects.all()
     serializer_class = AssessmentSerializer
+    filterset_class = AssessmentFilter  # the history page's filters, same names
 
     def perform_create(self, serializer: Any) -> None:
         data = serializer.validated_data

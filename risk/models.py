@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django_countries.fields import CountryField
 
 from core.models import TenantModel
+from core.refusals import NotAllowed
 from core.tenancy import TenantQuerySet
 from risk.choices import (
     CATEGORY_CHOICES,
@@ -189,12 +190,27 @@ class Assessment(TenantModel):
 
     def ensure_editable(self) -> None:
         if self.is_completed:
-            raise ValidationError(
-                _(
-                    "This assessment is completed and kept as a record; start this year's "
-                    "review to change it."
-                )
-            )
+            raise AssessmentCompleted
+
+
+class AssessmentRefused(NotAllowed):
+    """The root of the risk assessment's refusals (API 409 with the code)."""
+
+    code = "assessment_refused"
+
+
+class AssessmentCompleted(AssessmentRefused):
+    """A completed assessment is a dated record: nothing in it changes."""
+
+    code = "assessment_completed"
+    default_message = gettext_lazy(
+        "This assessment is completed and kept as a record; start this year's review to change it."
+    )
+
+
+class AssessmentWithoutChains(AssessmentRefused):
+    code = "assessment_without_chains"
+    default_message = gettext_lazy("Map at least one supply chain before completing.")
 
 
 class SupplyChain(TenantModel):

@@ -12,24 +12,28 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Min, Q
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from actions.models import CorrectiveAction
 from companies.context_processors import remember_company
 from companies.models import Company
-from core import idempotency
+from core import idempotency, refusals
 from core.http import AuthenticatedHttpRequest
+from core.lists import ListSpec, col, render_list
 from core.pdf import pdf_response
 from core.tenancy import get_for_user_or_404
 from incidents.lessons import Lesson, recent_lessons
 from risk import suggestions, workflow
 from risk.choices import MSC_CATEGORIES, Level
+from risk.filters import AssessmentFilter
 from risk.flow import chain_edges, mermaid_flowchart
 from risk.forms import (
     AssessmentForm,
@@ -41,6 +45,7 @@ from risk.forms import (
 )
 from risk.models import (
     Assessment,
+    AssessmentRefused,
     Node,
     RiskSettings,
     SupplyChain,
@@ -86,8 +91,8 @@ def _chain(
 def _editable_or_back(request: AuthenticatedHttpRequest, assessment: Assessment) -> bool:
     try:
         assessment.ensure_editable()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except AssessmentRefused as refusal:
+        refusals.show(request, refusal)
         return False
     return True
 
@@ -143,25 +148,45 @@ def _threat_create_url(company: Company) -> str | None:
 # -- history, annual review, settings ---------------------------------------------------
 
 
+ASSESSMENTS = ListSpec(
+    AssessmentFilter,
+    [
+        col("year", _l("Year")),
+        col("assessed_on", _l("Date")),
+        col("status", _l("Status")),
+        col("completed_by", _l("Completed by"), "completed_at"),
+        col("changes", "", sortable=False),
+    ],
+    default_sort=("-year",),
+    csv=["year", "assessed_on", "status", "completed_by.email", "completed_at", "copied_from.year"],
+    empty_text=_l("No assessment yet."),
+)
+
+
 @login_required
-def assessment_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+def assessment_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
     company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
     remember_company(request, company)
     today = timezone.localdate()
     due = next_review_due(company)
-    assessments = list(Assessment.objects.filter(company=company).select_related("completed_by"))
-    return render(
+    assessments = Assessment.objects.for_user(request.user, "view").filter(company=company)
+    years = assessments.aggregate(first=Min("year"), this=Max("year", filter=Q(year=today.year)))
+    return render_list(
         request,
+        ASSESSMENTS,
+        assessments.select_related("completed_by", "copied_from"),
         "risk/assessment_list.html",
         {
             "company": company,
-            "assessments": assessments,
+            "any": years["first"] is not None,
+            "first_year": years["first"],
             "due": due,
             "overdue": due is None or due < today,
-            "this_year": next((a for a in assessments if a.year == today.year), None),
+            "this_year": assessments.filter(year=today.year).first() if years["this"] else None,
             "may_edit": _may(request, company, "edit"),
             "may_manage": _may(request, company, "manage"),
         },
+        filename=f"risk-assessments-{company.pk}.csv",
     )
 
 
@@ -255,8 +280,8 @@ def assessment_complete(
     assessment = _assessment(request, company_pk, pk, "manage")
     try:
         workflow.complete_assessment(assessment, request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except AssessmentRefused as refusal:
+        refusals.show(request, refusal)
     else:
         messages.success(request, _("Assessment completed; next review due in a year."))
     return redirect(assessment)
@@ -470,6 +495,10 @@ def _node_form(request: AuthenticatedHttpRequest, chain: SupplyChain, node: Node
                     form.instance, form.cleaned_data["comes_from"], form.cleaned_data["goes_to"]
                 )
                 idempotency.done(claimed, chain.get_absolute_url())
+        except AssessmentRefused as refusal:
+            if creating:
+                form.instance.pk = None
+            refusals.show(request, refusal, form)
         except ValidationError as exc:
             if creating:
                 form.instance.pk = None
@@ -534,6 +563,8 @@ def vulnerability_rate(
                 by=request.user,
                 evidence=evidence,
             )
+        except AssessmentRefused as refusal:
+            refusals.show(request, refusal, form)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:

@@ -17,7 +17,15 @@ from companies.models import Company
 from risk import suggestions
 from risk.choices import AssessmentStatus
 from risk.flow import chain_edges, cycle_message, find_cycle
-from risk.models import Assessment, Node, RiskSettings, SupplyChain, VulnerabilityRating
+from risk.models import (
+    Assessment,
+    AssessmentRefused,
+    AssessmentWithoutChains,
+    Node,
+    RiskSettings,
+    SupplyChain,
+    VulnerabilityRating,
+)
 from risk.scoring import chain_risks
 
 
@@ -196,9 +204,11 @@ def complete_assessment(assessment: Assessment, by: User) -> Assessment:
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         if locked.is_completed:
-            raise ValidationError(_("This assessment is already completed."))
+            raise AssessmentRefused(
+                _("This assessment is already completed."), code="assessment_completed"
+            )
         if not locked.chains.exists():
-            raise ValidationError(_("Map at least one supply chain before completing."))
+            raise AssessmentWithoutChains
         settings = RiskSettings.for_company(locked.company)
         for risk in chain_risks(locked, settings):
             chain = risk.chain

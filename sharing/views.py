@@ -11,23 +11,27 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Case, Q, Value, When
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from companies.models import Company
 from core import idempotency
 from core.http import AuthenticatedHttpRequest
+from core.lists import ListSpec, col, render_list
 from core.pdf import pdf_response
 from core.tenancy import get_for_user_or_404
 from partners.models import BusinessPartner
 from sharing import forms as f
 from sharing import workflow
+from sharing.filters import SIDE, ShareFilter
 from sharing.models import Part, Share, ShareView
 from sharing.workflow import SharingRefused
 from verification.workflow import search
@@ -47,8 +51,37 @@ def _may(user: Any, company: Company, action: str) -> bool:
     return Company.objects.for_user(user, action).filter(pk=company.pk).exists()
 
 
+SHARES = ListSpec(
+    ShareFilter,
+    [
+        col("requester", _l("Customer"), "requester__legal_name"),
+        col("sharer", _l("Sharer"), "sharer__legal_name"),
+        col("business_partner", _l("Our partner record"), sortable=False),
+        col("created_at", _l("Requested")),
+        col("status", _l("Status")),
+        col("expires_on", _l("Shared until")),
+        col("open", "", sortable=False),
+    ],
+    default_sort=("-created_at",),
+    csv=[
+        ("customer", "requester.legal_name"),
+        ("sharer", "sharer.legal_name"),
+        ("our_partner_record", "business_partner.name"),
+        "created_at",
+        ("status", "shown_status"),
+        "parts",
+        "expires_on",
+        "decided_at",
+        "revoked_at",
+    ],
+    empty_text=_l("None yet."),
+    per_page=PER_PAGE,
+    hide=("company", "requester", "sharer"),  # the address fixes our side
+)
+
+
 @login_required
-def share_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+def share_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
     company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
     # `?partner=<id>` starts from one of our partner records: its name is searched and the
     # request is linked to it.
@@ -57,7 +90,14 @@ def share_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespon
         BusinessPartner.objects.filter(company=company, pk=record_pk).first() if record_pk else None
     )
     query = request.GET.get("q", record.name if record else "")
-    shares = Share.objects.select_related("requester", "sharer", "business_partner")
+    shares = (
+        Share.objects.for_user(request.user, "view")
+        .filter(Q(requester=company) | Q(sharer=company))
+        .annotate(
+            **{SIDE: Case(When(sharer=company, then=Value("given")), default=Value("received"))}
+        )
+        .select_related("requester", "sharer", "business_partner")
+    )
     context: dict[str, Any] = {
         "company": company,
         "query": query,
@@ -65,17 +105,17 @@ def share_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespon
         "request_form": f.RequestForm(
             company=company, initial={"business_partner": record.pk if record else None}
         ),
-        "decision_form": f.DecisionForm(),
-        "received": Paginator(shares.filter(requester=company), PER_PAGE).get_page(
-            request.GET.get("received_page")
-        ),
-        "given": Paginator(shares.filter(sharer=company), PER_PAGE).get_page(
-            request.GET.get("given_page")
-        ),
         "can_request": _may(request.user, company, "edit"),
         "can_manage": _may(request.user, company, "manage"),
     }
-    return render(request, "sharing/share_list.html", context)
+    return render_list(
+        request,
+        SHARES,
+        shares,
+        "sharing/share_list.html",
+        context,
+        filename=f"shares-{company.pk}.csv",
+    )
 
 
 @login_required

@@ -9,6 +9,7 @@ rating (its earlier values stay in the audit log), any other row adds a rating.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
@@ -45,26 +46,25 @@ def _category_key(text: str) -> str:
     return "".join(w for w in plain(text.replace("_", " ")).split() if w not in _FILLER_WORDS)
 
 
-def category_lookup() -> dict[str, str]:
-    """Category codes and names in English and Spanish, accents and "and"/"y" ignored."""
+def _choice_lookup(choices: Any, key: Callable[[str], str]) -> dict[str, str]:
+    """Each value of `choices` by `key` of itself and of its label in English and Spanish."""
     lookup: dict[str, str] = {}
     for language in ("en", "es"):
         with translation.override(language):
-            for value, label in Category.choices:
-                lookup[_category_key(value)] = value
-                lookup[_category_key(str(label))] = value
+            for value, label in choices:
+                lookup[key(value)] = value
+                lookup[key(str(label))] = value
     return lookup
+
+
+def category_lookup() -> dict[str, str]:
+    """Category codes and names in English and Spanish, accents and "and"/"y" ignored."""
+    return _choice_lookup(Category.choices, _category_key)
 
 
 def level_lookup() -> dict[str, str]:
     """H/M/L and the level names in English and Spanish."""
-    lookup = dict(_EXTRA_LEVELS)
-    for language in ("en", "es"):
-        with translation.override(language):
-            for value, label in Level.choices:
-                lookup[plain(value)] = value
-                lookup[plain(str(label))] = value
-    return lookup
+    return {**dict(_EXTRA_LEVELS), **_choice_lookup(Level.choices, plain)}
 
 
 def _country(text: str) -> str:

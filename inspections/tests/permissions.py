@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.testing import ANY_USER, EDITORS, MANAGERS, VIEWERS, PermissionCase
-from inspections.models import Inspection
+from inspections.models import GateEntry, Inspection
 
 C = PermissionCase
 
@@ -23,6 +23,12 @@ def _inspection(t: Any) -> None:
         direction="outbound",
         inspector=t.users["user"],
         performed_at=timezone.now(),
+    )
+
+
+def _gate_entry(t: Any) -> None:
+    t.gate_entry = GateEntry.objects.create(
+        company=t.company, direction="in", driver_name="Luis Gómez", recorded_by=t.users["user"]
     )
 
 
@@ -104,6 +110,14 @@ CASES = [
         },
     ),
     C("inspections:operations-kpis", _url("operations-kpis"), VIEWERS),
+    C("api:gate-entry-list", lambda t: reverse("api:gate-entry-list"), ANY_USER, api=True),
+    C(
+        "api:gate-entry-detail",
+        lambda t: reverse("api:gate-entry-detail", args=[t.gate_entry.pk]),
+        VIEWERS,
+        api=True,
+        setup=_gate_entry,
+    ),
     C("api:inspection-list", lambda t: reverse("api:inspection-list"), ANY_USER, api=True),
     C(
         "api:inspection-list",

@@ -141,6 +141,7 @@ CASES = [
             "country": "CA",
             "number": "PIP-77",
             "issued_on": "2025-03-01",
+            "file": SimpleUploadedFile("pip.pdf", PDF_BYTES),  # multipart: with its proof
         },
         # Others may list statuses but not add one to this company's partner.
         ok=(201,),

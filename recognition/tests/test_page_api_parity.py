@@ -1,6 +1,7 @@
-"""A proof of a partner's status uploaded once through the page and once through the API
-writes the same rows (both call `recognition.workflow.add_proof`), and a refused file
-writes nothing on either side."""
+"""A partner's status recorded once through the page and once through the API writes the
+same rows (both call `recognition.workflow.record_status`: the status with its proof, never
+without); a proof added later likewise (`recognition.workflow.add_proof`); a refused or
+missing file writes nothing on either side."""
 
 from __future__ import annotations
 
@@ -51,3 +52,48 @@ class ProofParityTests(PersonaTestCase):
         self.assertEqual(answer.status_code, 400)  # type: ignore[attr-defined]
         self.assertFalse(page)
         self.assertFalse(api)
+
+
+@override_settings(MEDIA_ROOT=MEDIA_ROOT)
+class StatusCreateParityTests(PersonaTestCase):
+    FIELDS = {"program": "aeo", "country": "KR", "number": "KRAEO-1", "issued_on": "2025-02-01"}
+
+    def setUp(self) -> None:
+        self.partner = partner(self.company, "Seoul Electronics", country="KR")
+
+    def page(self, proof: SimpleUploadedFile | None, number: str) -> object:
+        self.login("user")
+        url = reverse("recognition:status-create", args=[self.company.pk, self.partner.pk])
+        data: dict[str, object] = {**self.FIELDS, "number": number, "expires_on": ""}
+        if proof is not None:
+            data["proof"] = proof
+        return self.client.post(url, data, follow=True)
+
+    def api(self, proof: SimpleUploadedFile | None, number: str) -> object:
+        data: dict[str, object] = {**self.FIELDS, "number": number, "partner": self.partner.pk}
+        if proof is not None:
+            data["file"] = proof
+        url = reverse("api:partner-status-list")
+        return self.api_as("user").post(url, data, format="multipart")
+
+    def test_a_status_writes_the_same_rows_from_the_page_and_the_api(self) -> None:
+        with written(*TABLES) as page:
+            self.page(SimpleUploadedFile("k.pdf", PDF_BYTES), "KRAEO-1")
+        with written(*TABLES) as api:
+            answer = self.api(SimpleUploadedFile("k.pdf", PDF_BYTES + b"%2"), "KRAEO-2")
+            self.assertEqual(answer.status_code, 201, answer.content)  # type: ignore[attr-defined]
+        self.assertEqual(page.rows, {"recognition.PartnerStatus": 1, "recognition.StatusProof": 1})
+        self.assertEqual(page, api)
+        for item in PartnerStatus.objects.all():
+            self.assertTrue(item.counts())
+
+    def test_without_a_proof_or_with_a_program_file_neither_side_records_it(self) -> None:
+        for proof in (None, SimpleUploadedFile("k.pdf", b"\x7fELF..")):
+            with written(*TABLES) as page:
+                self.page(proof, "KRAEO-1")
+            with written(*TABLES) as api:
+                answer = self.api(proof, "KRAEO-1")
+            self.assertEqual(answer.status_code, 400)  # type: ignore[attr-defined]
+            self.assertIn("file", answer.json())  # type: ignore[attr-defined]
+            self.assertFalse(page)
+            self.assertFalse(api)

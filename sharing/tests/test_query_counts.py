@@ -15,7 +15,7 @@ from sharing.tests.test_sharing import SharingTestCase
 
 # Per request: session, user, MFA middleware (2), the company switcher, the company, then
 # the page's own reads (two lists, each counted for its pages; the view log row for a summary).
-SHARE_LIST_QUERIES = 12
+SHARE_LIST_QUERIES = 10
 SUMMARY_PAGE_QUERIES = 10
 SUMMARY_API_QUERIES = 7
 SHARE_LIST_API_QUERIES = 6
