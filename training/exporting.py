@@ -1,0 +1,60 @@
+"""The training matrix export (CSV or Excel) through `core.export_jobs` (registered in
+`TrainingConfig`). Under `IMMEDIATE_BELOW` active employees the file is built in the
+request; above, in the background with progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from core.export_jobs import ExportContext, Output, csv_text, replay_request
+from personnel.models import Employee
+
+# Active employees below which the matrix file is built in the request. Measured on
+# SQLite: 500 employees take about 0.6 s; 5,000 take 5 s (the CSV) to 12 s (the page).
+IMMEDIATE_BELOW = 500
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def employee_count(company: Any, user: Any, parameters: dict[str, Any]) -> int:
+    return int(Employee.objects.filter(company=company, active=True).count())
+
+
+def matrix_file(context: ExportContext) -> Output:
+    from training.export import as_xlsx, matrix_table
+    from training.views import filtered_matrix
+
+    progress = context.progress
+    progress.set_total(employee_count(context.company, context.user, context.parameters))
+    matrix, _filters = filtered_matrix(
+        replay_request(context.user, context.parameters), context.company
+    )
+    stamp = timezone.localdate().isoformat()
+    name = f"training-matrix-{context.company.pk}-{stamp}"
+    if context.parameters.get("format") in (["xlsx"], "xlsx"):
+        body = as_xlsx(matrix)
+        progress.set_total(len(matrix.rows))
+        progress.advance(len(matrix.rows))
+        return Output(f"{name}.xlsx", XLSX, body)
+    progress.set_total(len(matrix.rows))
+
+    def text() -> Any:
+        yield "\ufeff"  # Excel reads the accents right with the byte-order mark
+        yield from csv_text(matrix_table(matrix), progress)
+
+    return Output(f"{name}.csv", "text/csv; charset=utf-8", text())
+
+
+def register() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from core import export_jobs
+
+    export_jobs.register(
+        "training.matrix",
+        _("Training matrix"),
+        build="training.exporting.matrix_file",
+        count="training.exporting.employee_count",
+        immediate_below=IMMEDIATE_BELOW,
+    )
