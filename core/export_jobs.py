@@ -51,6 +51,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_stubs_ext import StrOrPromise
 
 from core.models import ExportJob
@@ -63,11 +64,11 @@ log = logging.getLogger(__name__)
 
 # How often, at most, a running export writes its progress (seconds).
 PROGRESS_EVERY = 0.5
-ERROR_ON_OUR_SIDE = (
+ERROR_ON_OUR_SIDE = gettext_noop(
     "The export stopped because of an error on our side. Please try again; if it "
     "happens again, tell your administrator."
 )
-WORKER_LOST = (
+WORKER_LOST = gettext_noop(
     "The export stopped before it finished (the background worker was interrupted). "
     "Please ask for it again."
 )

@@ -149,7 +149,7 @@ class BackgroundExportTests(PersonaTestCase):
         self.assertContains(fragment, 'aria-live="polite"')
         self.assertContains(fragment, '<progress max="100" value="25"')
         spanish = self.client.get(status, headers={"accept-language": "es"})
-        self.assertContains(spanish, "Generando: 2500 de 10\xa0000 (25 %).")
+        self.assertContains(spanish, "Generando: 2\xa0500 de 10\xa0000 (25 %).")
 
     def test_an_error_is_told_in_plain_words_without_internal_detail(self) -> None:
         export_jobs.register("test.failing", "Failing export", build=f"{__name__}.failing_exporter")
