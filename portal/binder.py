@@ -42,7 +42,17 @@ def application_section(company: Any) -> dict[str, Any]:
     application = Application.objects.filter(company=company).first()
     if application is None:
         return {"status": None}
-    data = application.snapshot or application.build_snapshot()
+    from django_countries import countries
+
+    from companies.choices import BusinessSubtype, BusinessType, TransportMode
+
+    data = dict(application.snapshot or application.build_snapshot())
+    # Labels in the binder's language instead of the stored codes.
+    data["business_type"] = dict(BusinessType.choices).get(data.get("business_type"), "")
+    data["business_subtype"] = dict(BusinessSubtype.choices).get(data.get("business_subtype"), "")
+    data["country"] = countries.name(data.get("country", "")) or data.get("country", "")
+    modes = dict(TransportMode.choices)
+    data["transport_modes"] = [str(modes.get(m, m)) for m in data.get("transport_modes", [])]
     return {
         "status": application.get_status_display(),
         "submitted_at": application.submitted_at,
