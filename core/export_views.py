@@ -26,7 +26,15 @@ def _job(request: HttpRequest, company_pk: int, pk: int) -> ExportJob:
 
 
 def _context(job: ExportJob) -> dict[str, object]:
-    return {"job": job, "company": job.company, "expires": export_jobs.expires_at(job)}
+    # The title in the reader's language (the job keeps it in the file's language).
+    entry = export_jobs.registered().get(job.kind)
+    title = str(entry.title) if entry is not None else job.title
+    return {
+        "job": job,
+        "company": job.company,
+        "title": title,
+        "expires": export_jobs.expires_at(job),
+    }
 
 
 @login_required

@@ -63,6 +63,7 @@ def application_section(company: Any) -> dict[str, Any]:
 
 
 def profile_section(company: Any) -> dict[str, Any]:
+    from catalogue.choices import Requirement
     from profiles.choices import ResponseStatus
     from profiles.models import Submission
 
@@ -73,11 +74,14 @@ def profile_section(company: Any) -> dict[str, Any]:
         return {"submission": None}
     criteria = submission.snapshot.get("criteria", [])
     labels = dict(ResponseStatus.choices)
+    requirements = dict(Requirement.choices)
     counts: dict[str, int] = {}
     evidence = []
     for criterion in criteria:
         label = str(labels.get(criterion.get("status", ""), criterion.get("status", "")))
         criterion["status_label"] = label
+        requirement = criterion.get("requirement", "")
+        criterion["requirement_label"] = str(requirements.get(requirement, requirement))
         counts[label] = counts.get(label, 0) + 1
         for item in criterion.get("evidence", []):
             evidence.append({"criterion": criterion.get("ref_id", ""), **item})
