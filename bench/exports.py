@@ -49,7 +49,8 @@ def build(partners: int, employees: int) -> tuple[Any, Any]:
     from profiles.tests.factories import make_catalogue, submit
     from risk.models import Node, SupplyChain
     from risk.tests.factories import make_assessment
-    from training.models import Course, SecurityRole, TrainingRecord
+    from personnel.models import SecurityRole
+    from training.models import Course, TrainingRecord
 
     company = Company.objects.create(
         legal_name="Bench Imports", business_type="importer", country="US"

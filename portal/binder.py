@@ -48,8 +48,9 @@ def application_section(company: Any) -> dict[str, Any]:
 
     data = dict(application.snapshot or application.build_snapshot())
     # Labels in the binder's language instead of the stored codes.
-    data["business_type"] = dict(BusinessType.choices).get(data.get("business_type"), "")
-    data["business_subtype"] = dict(BusinessSubtype.choices).get(data.get("business_subtype"), "")
+    data["business_type"] = dict(BusinessType.choices).get(str(data.get("business_type")), "")
+    subtype = str(data.get("business_subtype"))
+    data["business_subtype"] = dict(BusinessSubtype.choices).get(subtype, "")
     data["country"] = countries.name(data.get("country", "")) or data.get("country", "")
     modes = dict(TransportMode.choices)
     data["transport_modes"] = [str(modes.get(m, m)) for m in data.get("transport_modes", [])]
@@ -104,11 +105,7 @@ def risk_section(company: Any) -> dict[str, Any]:
     if assessment is None:
         return {"assessment": None}
     risks = chain_risks(assessment, RiskSettings.for_company(company))
-    levels: dict[str, int] = {}
-    for r in risks:
-        key = str(r.level.label) if r.level is not None else "—"
-        levels[key] = levels.get(key, 0) + 1
-    return {"assessment": assessment, "risks": risks, "levels": sorted(levels.items())}
+    return {"assessment": assessment, "risks": risks}
 
 
 def partner_section(company: Any, user: Any) -> dict[str, Any]:
@@ -212,7 +209,8 @@ def binder_page(request: HttpRequest, company_pk: int) -> HttpResponseBase:
 
             return redirect("exports:job", company_pk=company.pk, pk=job.pk)
         error = _("Language: choose English or Spanish.")
-    jobs = ExportJob.objects.filter(company=company, requested_by=request.user, kind=KIND)[:10]
+    jobs = ExportJob.objects.filter(company=company, requested_by_id=request.user.pk, kind=KIND)
+    jobs = jobs[:10]
     response: HttpResponse = render(
         request,
         "portal/binder.html",

@@ -15,7 +15,7 @@ IMMEDIATE_BELOW = 25
 def chain_count(company: Any, user: Any, parameters: dict[str, Any]) -> int:
     from risk.models import SupplyChain
 
-    pk = parameters.get("assessment")
+    pk = int(parameters.get("assessment") or 0)
     return int(SupplyChain.objects.filter(assessment_id=pk, assessment__company=company).count())
 
 
@@ -50,7 +50,7 @@ def assessment_pdf(context: ExportContext) -> Output:
     assessment = (
         Assessment.objects.for_user(context.user, "view")
         .select_related("company", "completed_by")
-        .filter(company=context.company, pk=context.parameters.get("assessment"))
+        .filter(company=context.company, pk=int(context.parameters.get("assessment") or 0))
         .first()
     )
     if assessment is None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+
 from core import files
 from core.testing import MANAGERS, VIEWERS, PermissionCase
 from incidents.workflow import open_incident
@@ -32,5 +34,57 @@ CASES = [
         lambda t: files.protected_url(t.ack, "evidence"),
         MANAGERS,
         setup=make_people,
+    ),
+]
+
+
+# -- background exports (core.export_jobs) and the binder (portal.binder) --------------
+
+
+def with_export(t: Any) -> None:
+    """A finished export of the "user" persona: only they may see or download it."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from core.models import ExportJob
+
+    stored = default_storage.save("exports/tests/partners.csv", ContentFile(b"name\nAcme\n"))
+    t.export = ExportJob.objects.create(
+        company=t.company,
+        requested_by=t.users["user"],
+        kind="partners.csv",
+        state=ExportJob.State.DONE,
+        file=stored,
+        filename="partners.csv",
+        content_type="text/csv",
+    )
+
+
+REQUESTER = frozenset({"user"})
+CASES += [
+    PermissionCase(
+        name,
+        lambda t, name=name: reverse(name, args=[t.company.pk, t.export.pk]),
+        REQUESTER,
+        setup=with_export,
+    )
+    for name in ("exports:job", "exports:job-status", "exports:job-download")
+]
+CASES += [
+    PermissionCase(
+        "core:file",
+        lambda t: files.protected_url(t.export, "file"),
+        REQUESTER,
+        setup=with_export,
+    ),
+    PermissionCase(
+        "binder:binder", lambda t: reverse("binder:binder", args=[t.company.pk]), VIEWERS
+    ),
+    PermissionCase(
+        "binder:binder",
+        lambda t: reverse("binder:binder", args=[t.company.pk]),
+        VIEWERS,
+        method="post",
+        data=lambda t: {"language": "en"},
     ),
 ]

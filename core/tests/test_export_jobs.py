@@ -59,7 +59,7 @@ class BackgroundExportTests(PersonaTestCase):
         response = self.client.get(self.export_url())
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
-        rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+        rows = list(csv.reader(io.StringIO(read_download(response).decode())))
         self.assertEqual(len(rows), 13)
         self.assertFalse(ExportJob.objects.exists())
 
@@ -181,10 +181,11 @@ class BackgroundExportTests(PersonaTestCase):
         ExportJob.objects.filter(pk=old.pk).update(
             created_at=timezone.now() - datetime.timedelta(hours=25)
         )
-        self.assertTrue(default_storage.exists(old.file.name))
+        old_file, new_file = str(old.file.name), str(new.file.name)
+        self.assertTrue(default_storage.exists(old_file))
         self.assertEqual(export_jobs.cleanup(), 1)
-        self.assertFalse(default_storage.exists(old.file.name))
-        self.assertTrue(default_storage.exists(new.file.name))
+        self.assertFalse(default_storage.exists(old_file))
+        self.assertTrue(default_storage.exists(new_file))
         self.assertEqual(list(ExportJob.objects.all()), [new])
 
     @override_settings(TASK_LEASE_SECONDS=60)

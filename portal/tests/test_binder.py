@@ -78,7 +78,7 @@ class BinderTests(ProfilesTestCase):
         url = reverse("exports:job-download", args=[self.company.pk, job.pk])
         response = self.client.get(url)
         self.assertEqual(response["Content-Type"], "application/pdf")
-        return b"".join(response.streaming_content)
+        return b"".join(response.streaming_content)  # type: ignore[attr-defined]
 
     def test_the_english_binder_holds_every_section(self) -> None:
         job = self.ask("en")
@@ -200,7 +200,7 @@ class BinderOnTheDatabaseQueueTests(TransactionTestCase):
         self.assertContains(ready, "Your file is ready.")
         self.assertNotContains(ready, "hx-trigger")
         download = self.client.get(reverse("exports:job-download", args=[self.company.pk, job.pk]))
-        text = pdf_text(b"".join(download.streaming_content))
+        text = pdf_text(b"".join(download.streaming_content))  # type: ignore[attr-defined]
         self.assertIn("2. Security profile and evidence index", text)
         self.assertIn("Partner vetting procedure", text)
         self.assertEqual(Path(settings.MEDIA_ROOT).parent, Path(self.data_dir))
