@@ -38,12 +38,10 @@ def matrix_file(context: ExportContext) -> Output:
         progress.advance(len(matrix.rows))
         return Output(f"{name}.xlsx", XLSX, body)
     progress.set_total(len(matrix.rows))
-
-    def text() -> Any:
-        yield "\ufeff"  # Excel reads the accents right with the byte-order mark
-        yield from csv_text(matrix_table(matrix), progress)
-
-    return Output(f"{name}.csv", "text/csv; charset=utf-8", text())
+    # The matrix is in memory already: the whole file as bytes (the BOM lets Excel read
+    # the accents right).
+    text = "\ufeff" + "".join(csv_text(matrix_table(matrix), progress))
+    return Output(f"{name}.csv", "text/csv; charset=utf-8", text.encode("utf-8"))
 
 
 def register() -> None:
