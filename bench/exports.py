@@ -44,12 +44,11 @@ def build(partners: int, employees: int) -> tuple[Any, Any]:
     from accounts.models import User
     from companies.models import Company, Membership
     from partners.models import BusinessPartner, PartnerScreening, normalise_name
-    from personnel.models import Employee
+    from personnel.models import Employee, SecurityRole
     from profiles.models import Evidence, EvidenceFile, SecurityProfile
     from profiles.tests.factories import make_catalogue, submit
     from risk.models import Node, SupplyChain
     from risk.tests.factories import make_assessment
-    from personnel.models import SecurityRole
     from training.models import Course, TrainingRecord
 
     company = Company.objects.create(

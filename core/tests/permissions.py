@@ -4,6 +4,7 @@ code-of-conduct copy only by the company's managers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.urls import reverse
@@ -61,13 +62,14 @@ def with_export(t: Any) -> None:
 
 
 REQUESTER = frozenset({"user"})
+
+
+def _job_url(name: str) -> Callable[[Any], str]:
+    return lambda t: reverse(name, args=[t.company.pk, t.export.pk])
+
+
 CASES += [
-    PermissionCase(
-        name,
-        lambda t, name=name: reverse(name, args=[t.company.pk, t.export.pk]),
-        REQUESTER,
-        setup=with_export,
-    )
+    PermissionCase(name, _job_url(name), REQUESTER, setup=with_export)
     for name in ("exports:job", "exports:job-status", "exports:job-download")
 ]
 CASES += [
