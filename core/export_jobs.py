@@ -44,6 +44,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.dispatch import Signal
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
@@ -61,6 +62,10 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 log = logging.getLogger(__name__)
+
+# Sent when a job ends, done or failed (`job=`, the ExportJob as stored): the inbox of the
+# workspace (the notices machinery) connects here to tell the requester the file is ready.
+export_finished = Signal()
 
 # How often, at most, a running export writes its progress (seconds).
 PROGRESS_EVERY = 0.5
@@ -302,6 +307,8 @@ def run(job_pk: int) -> str:
         total=progress.total or progress.done,
         finished_at=timezone.now(),
     )
+    job.refresh_from_db()
+    export_finished.send(ExportJob, job=job)
     return ExportJob.State.DONE
 
 
@@ -309,6 +316,8 @@ def _fail(job: ExportJob, message: str) -> None:
     ExportJob.objects.filter(pk=job.pk).update(
         state=ExportJob.State.FAILED, error=message, finished_at=timezone.now()
     )
+    job.refresh_from_db()
+    export_finished.send(ExportJob, job=job)
 
 
 def _store(job: ExportJob, output: Output) -> tuple[str, int]:

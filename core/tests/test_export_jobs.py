@@ -65,9 +65,17 @@ class BackgroundExportTests(PersonaTestCase):
 
     @override_settings(CTPAT_EXPORTS_ALWAYS_BACKGROUND=True)
     def test_a_large_export_runs_in_the_background_and_is_downloaded_when_ready(self) -> None:
+        finished: list[ExportJob] = []
+
+        def heard(sender: Any, job: ExportJob, **kwargs: Any) -> None:
+            finished.append(job)
+
+        export_jobs.export_finished.connect(heard)
+        self.addCleanup(export_jobs.export_finished.disconnect, heard)
         self.login("user")
         response = self.client.get(self.export_url(q="Partner 0"))
         job = ExportJob.objects.get()
+        self.assertEqual([(j.pk, j.state) for j in finished], [(job.pk, "done")])
         self.assertRedirects(response, reverse("exports:job", args=[self.company.pk, job.pk]))
         self.assertEqual(
             (job.state, job.done, job.total, job.requested_by, job.company),
