@@ -12,9 +12,10 @@ class PartnersConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from core.tasks import register_recoverer
-        from partners import models, signals  # noqa: F401  (signals connects receivers)
+        from partners import exporting, models, signals  # noqa: F401  (signals connects receivers)
 
         register_recoverer("partners.workflow.recover_stopped_screenings")
+        exporting.register()
 
         auditlog.register(
             models.BusinessPartner, exclude_fields=["created_at", "updated_at", "normalised_name"]

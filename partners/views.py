@@ -19,10 +19,10 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from companies.models import Company
-from core import idempotency
+from core import export_jobs, idempotency
 from core.http import AuthenticatedHttpRequest
 from core.importing import template_response, upload_page
-from core.lists import ListSpec, col, export_page, render_list
+from core.lists import ListSpec, col, render_list
 from core.pdf import pdf_response
 from core.tenancy import get_for_user_or_404
 from partners import evidence, importing, workflow
@@ -77,6 +77,8 @@ def _listed(request: AuthenticatedHttpRequest, company: Company) -> Any:
 
 @login_required
 def partner_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
+    if request.GET.get("export") == "csv":  # the list's Export CSV: one path for every size
+        return partner_export(request, company_pk)
     company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
     return render_list(
         request,
@@ -89,10 +91,12 @@ def partner_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResp
 
 
 @login_required
-def partner_export(request: AuthenticatedHttpRequest, company_pk: int) -> StreamingHttpResponse:
+def partner_export(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
+    """The filtered list as CSV: at once for a small directory, else built in the
+    background (`partners.exporting`) with a progress page."""
     company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
-    filename = f"partners-{company.pk}.csv"
-    return export_page(request, PARTNERS, _listed(request, company), filename=filename)
+    parameters = export_jobs.query_parameters(request, drop=("export", "page"))
+    return export_jobs.start(request, "partners.csv", company, parameters)
 
 
 @login_required
@@ -375,12 +379,8 @@ def partner_screening_csv(
 @login_required
 def screening_evidence_export(
     request: AuthenticatedHttpRequest, company_pk: int
-) -> StreamingHttpResponse:
-    """Every partner's latest screening, one row each (MSC 3.x evidence)."""
+) -> HttpResponseBase:
+    """Every partner's latest screening, one row each (MSC 3.x evidence): at once for a
+    small directory, else in the background with a progress page."""
     company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
-    rows = evidence.company_rows(_partners(request, company, "view"))
-    response = StreamingHttpResponse(
-        evidence.csv_stream(rows), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="screening-evidence-{company.pk}.csv"'
-    return response
+    return export_jobs.start(request, "partners.screening-evidence", company)

@@ -318,6 +318,8 @@ if CTPAT_FILE_SENDFILE not in ("", "x-accel-redirect", "x-sendfile", "redirect")
         "redirect, or leave it empty"
     )
 CTPAT_FILE_ACCEL_PREFIX = env_str("CTPAT_FILE_ACCEL_PREFIX", "/protected-media/")
+# Background exports (core/export_jobs.py): hours a finished export's file is kept.
+CTPAT_EXPORT_KEEP_HOURS = env_int("CTPAT_EXPORT_KEEP_HOURS", 24)
 # Imports (CSV/Excel read by core.importing): largest file and most data rows per file.
 # The partner import takes a whole supplier base, so it has its own, larger limits.
 CTPAT_IMPORT_MAX_MB = env_int("CTPAT_IMPORT_MAX_MB", 10)

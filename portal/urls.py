@@ -74,6 +74,8 @@ urlpatterns = [
     path("companies/<int:company_pk>/threats/", include("threats.urls")),
     path("companies/<int:company_pk>/risk/", include("risk.urls")),
     path("companies/<int:company_pk>/certification/", include("certification.member_urls")),
+    path("companies/<int:company_pk>/exports/", include("core.export_urls")),
+    path("companies/<int:company_pk>/binder/", include("portal.binder_urls")),
     path("program-office/", include("certification.urls")),
     path("verification/", include("verification.urls")),
     path("q/", include("questionnaires.public_urls")),

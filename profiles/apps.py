@@ -23,3 +23,7 @@ class ProfilesConfig(AppConfig):
 
         files.register(models.EvidenceFile, "file")
         reminders.register()
+
+        from profiles import exporting
+
+        exporting.register()

@@ -206,7 +206,10 @@ def _save(book: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def export(request: HttpRequest, profile: SecurityProfile, document: str, fmt: str) -> HttpResponse:
+def render_document(
+    profile: SecurityProfile, document: str, fmt: str, request: HttpRequest | None = None
+) -> tuple[str, str, bytes]:
+    """(file name, content type, bytes) of the profile or the gap report."""
     if document not in DOCUMENTS or fmt not in FORMATS:
         raise Http404
     rows = profile.rows()
@@ -217,24 +220,25 @@ def export(request: HttpRequest, profile: SecurityProfile, document: str, fmt: s
     name = f"{title}-{company.account_number}-{stamp}.{fmt}"
     if fmt == "xlsx":
         build = profile_workbook if document == "profile" else gap_workbook
-        body = build(profile, rows, readiness)
-        content_type = XLSX
-    else:
-        context = {
-            "company": company,
-            "profile": profile,
-            "rows": rows,
-            "gaps": gaps(rows),
-            "readiness": readiness,
-            "formula": _formula_text(),
-            "generated": timezone.localtime(),
-            "today": timezone.localdate(),
-        }
-        template = (
-            "profiles/export_profile.html" if document == "profile" else "profiles/export_gaps.html"
-        )
-        body = render_pdf(template, context, request)
-        content_type = "application/pdf"
+        return name, XLSX, build(profile, rows, readiness)
+    context = {
+        "company": company,
+        "profile": profile,
+        "rows": rows,
+        "gaps": gaps(rows),
+        "readiness": readiness,
+        "formula": _formula_text(),
+        "generated": timezone.localtime(),
+        "today": timezone.localdate(),
+    }
+    template = (
+        "profiles/export_profile.html" if document == "profile" else "profiles/export_gaps.html"
+    )
+    return name, "application/pdf", render_pdf(template, context, request)
+
+
+def export(request: HttpRequest, profile: SecurityProfile, document: str, fmt: str) -> HttpResponse:
+    name, content_type, body = render_document(profile, document, fmt, request)
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -24,7 +24,7 @@ from catalogue.changes import compare
 from catalogue.models import Catalogue, Criterion
 from companies.context_processors import remember_company
 from companies.models import Company
-from core import files, idempotency
+from core import export_jobs, files, idempotency
 from core.clientip import client_address
 from core.http import AuthenticatedHttpRequest
 from core.lists import ListSpec, col, render_list
@@ -346,14 +346,20 @@ def gap_report(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespon
 @login_required
 def profile_export(
     request: AuthenticatedHttpRequest, company_pk: int, document: str, fmt: str
-) -> HttpResponse:
-    """The profile or the gap report as an Excel workbook or a PDF."""
+) -> HttpResponseBase:
+    """The profile or the gap report as an Excel workbook or a PDF: at once for a small
+    profile, else built in the background with a progress page."""
     company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
     try:
         profile = _profile(request, company, edit=False)
     except NoCatalogue as exc:
         raise Http404 from exc
-    return exports.export(request, profile, document, fmt)
+    if document not in exports.DOCUMENTS or fmt not in exports.FORMATS:
+        raise Http404
+    if profile.pk is None or export_jobs.in_request("profiles.document", company, request.user, {}):
+        return exports.export(request, profile, document, fmt)
+    parameters = {"document": document, "fmt": fmt}
+    return export_jobs.start(request, "profiles.document", company, parameters, background=True)
 
 
 @login_required

@@ -24,3 +24,7 @@ class RiskConfig(AppConfig):
         from risk import evidence
 
         linked.register("risk", _("Risk assessment"), evidence.evidence_for, order=30)
+
+        from risk import exporting
+
+        exporting.register()

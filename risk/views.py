@@ -25,13 +25,13 @@ from django.views.decorators.http import require_POST
 from actions.models import CorrectiveAction
 from companies.context_processors import remember_company
 from companies.models import Company
-from core import idempotency, refusals
+from core import export_jobs, idempotency, refusals
 from core.http import AuthenticatedHttpRequest
 from core.lists import ListSpec, col, render_list
 from core.pdf import pdf_response
 from core.tenancy import get_for_user_or_404
 from incidents.lessons import Lesson, recent_lessons
-from risk import suggestions, workflow
+from risk import exporting, suggestions, workflow
 from risk.choices import MSC_CATEGORIES, Level
 from risk.filters import AssessmentFilter
 from risk.flow import chain_edges, mermaid_flowchart
@@ -315,25 +315,20 @@ def assessment_compare(request: AuthenticatedHttpRequest, company_pk: int, pk: i
 
 
 @login_required
-def assessment_pdf(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+def assessment_pdf(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponseBase:
+    """The assessment as a PDF: at once for a few supply chains, else built in the
+    background (`risk.exporting`) with a progress page."""
     assessment = _assessment(request, company_pk, pk)
-    settings = RiskSettings.for_company(assessment.company)
-    risks = chain_risks(assessment, settings)
-    return pdf_response(
-        "risk/assessment_pdf.html",
-        {
-            "assessment": assessment,
-            "company": assessment.company,
-            "settings": settings,
-            "risks": risks,
-            "nodes": {r.chain.pk: list(r.chain.nodes.all()) for r in risks},
-            "actions": plan_actions(assessment),
-            "lessons": lessons(assessment.company),
-            "categories": list(MSC_CATEGORIES.items()),
-        },
-        request,
-        f"risk-assessment-{assessment.year}.pdf",
-    )
+    parameters = {"assessment": assessment.pk}
+    company = assessment.company
+    if export_jobs.in_request("risk.assessment-pdf", company, request.user, parameters):
+        return pdf_response(
+            "risk/assessment_pdf.html",
+            exporting.assessment_context(assessment),
+            request,
+            f"risk-assessment-{assessment.year}.pdf",
+        )
+    return export_jobs.start(request, "risk.assessment-pdf", company, parameters, background=True)
 
 
 # -- supply chains and nodes (step 1) --------------------------------------------------------

@@ -36,3 +36,7 @@ class TrainingConfig(AppConfig):
 
         linked.register("training", _("Training and personnel"), evidence.evidence_for, order=10)
         reminders.register()
+
+        from training import exporting
+
+        exporting.register()

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from companies.models import Company
-from core import files, idempotency
+from core import export_jobs, files, idempotency
 from core.http import AuthenticatedHttpRequest
 from core.importing import ImportForm, ImportRefused, template_response
 from core.lists import ListSpec, col, render_list
@@ -28,7 +28,6 @@ from personnel.models import Employee
 from personnel.sensitive import company_allows
 from training import forms
 from training.effectiveness import effectiveness
-from training.export import as_csv, as_xlsx
 from training.filters import CourseFilter, SessionFilter
 from training.importers import AttendanceImporter, import_attendance
 from training.matrix import Matrix, build_matrix
@@ -88,7 +87,7 @@ def programme_load(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRe
     return redirect("training:dashboard", company_pk=company.pk)
 
 
-def _filtered_matrix(request: AuthenticatedHttpRequest, company: Company) -> tuple[Matrix, Any]:
+def filtered_matrix(request: HttpRequest, company: Company) -> tuple[Matrix, Any]:
     filters = forms.MatrixFilterForm(request.GET or None, company=company)
     employees = Employee.objects.filter(company=company, active=True)
     courses = Course.objects.filter(company=company, active=True)
@@ -119,7 +118,7 @@ def _filtered_matrix(request: AuthenticatedHttpRequest, company: Company) -> tup
 @login_required
 def matrix_view(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
     company = _company(request, company_pk, "view")
-    matrix, filters = _filtered_matrix(request, company)
+    matrix, filters = filtered_matrix(request, company)
     return render(
         request,
         "training/matrix.html",
@@ -133,21 +132,12 @@ def matrix_view(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespo
 
 
 @login_required
-def matrix_export(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+def matrix_export(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
+    """The filtered matrix as CSV or Excel: at once for a small company, else built in the
+    background (`training.exporting`) with a progress page."""
     company = _company(request, company_pk, "view")
-    matrix, _filters = _filtered_matrix(request, company)
-    stamp = timezone.localdate().isoformat()
-    if request.GET.get("format") == "xlsx":
-        response = HttpResponse(
-            as_xlsx(matrix),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        name = f"training-matrix-{company.pk}-{stamp}.xlsx"
-    else:
-        response = HttpResponse(as_csv(matrix), content_type="text/csv; charset=utf-8")
-        name = f"training-matrix-{company.pk}-{stamp}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    parameters = export_jobs.query_parameters(request)
+    return export_jobs.start(request, "training.matrix", company, parameters)
 
 
 COURSES = ListSpec(
