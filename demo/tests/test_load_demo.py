@@ -82,7 +82,7 @@ class LoadDemoTests(TestCase):
                 "customs_broker": "en",
             },
         )
-        carrier = Company.objects.get(business_type="highway_carrier")
+        carrier = members.get(business_type="highway_carrier")
         self.assertEqual((carrier.country.code, carrier.business_subtype), ("MX", "us_mexico"))
         consultant = User.objects.get(email="consultant@demo.openctpat.test")
         self.assertEqual(Membership.objects.filter(user=consultant, role="consultant").count(), 2)
