@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.utils.html import escape
@@ -56,8 +57,9 @@ def source_url(hit: dict[str, Any]) -> str:
     return page
 
 
-def _tokens(name: str) -> tuple[str, ...]:
-    return normalize(name).tokens
+@lru_cache(maxsize=8192)
+def _tokens(word: str) -> tuple[str, ...]:
+    return normalize(word).tokens
 
 
 def highlight(name: str, matched: set[str]) -> SafeString:
@@ -97,8 +99,7 @@ class Reading:
 
     @property
     def summary(self) -> str:
-        text = "; ".join(self.sentences)
-        return text[:1].upper() + text[1:] + "." if text else ""
+        return summary_of(self.sentences)
 
 
 def name_sentences(tokens: list[dict[str, Any]], unmatched_listed: list[str]) -> list[str]:
@@ -135,13 +136,12 @@ def name_sentences(tokens: list[dict[str, Any]], unmatched_listed: list[str]) ->
     return out
 
 
-def read_hit(hit: dict[str, Any], partner_name: str, partner_country: str) -> Reading:
+def hit_sentences(hit: dict[str, Any], partner_country: str) -> list[str]:
+    """Why the hit alerted, in words: the names, the other name matched, the country, the
+    kind of party."""
     explanation = hit.get("explanation") or {}
     tokens: list[dict[str, Any]] = explanation.get("tokens") or []
     unmatched: list[str] = explanation.get("unmatched_listed_tokens") or []
-    matched_query = {t["query_token"] for t in tokens if t.get("listed_token")}
-    matched_listed = {t["listed_token"] for t in tokens if t.get("listed_token")}
-    listed_name = hit.get("matched_name") or hit.get("name", "")
     sentences = name_sentences(tokens, unmatched) if tokens else []
     if hit.get("matched_name") and hit.get("name") and hit["matched_name"] != hit["name"]:
         sentences.append(str(_("matched on one of the entry's other names")))
@@ -158,6 +158,19 @@ def read_hit(hit: dict[str, Any], partner_name: str, partner_country: str) -> Re
         sentences.append(str(_("the list entry is a person")))
     elif hit.get("type") in ("vessel", "aircraft"):
         sentences.append(str(_("the list entry is a vessel or an aircraft")))
+    return sentences
+
+
+def summary_of(sentences: list[str]) -> str:
+    text = "; ".join(sentences)
+    return text[:1].upper() + text[1:] + "." if text else ""
+
+
+def read_hit(hit: dict[str, Any], partner_name: str, partner_country: str) -> Reading:
+    tokens: list[dict[str, Any]] = (hit.get("explanation") or {}).get("tokens") or []
+    matched_query = {t["query_token"] for t in tokens if t.get("listed_token")}
+    matched_listed = {t["listed_token"] for t in tokens if t.get("listed_token")}
+    listed_name = hit.get("matched_name") or hit.get("name", "")
     return Reading(
         hit=hit,
         list_name=list_name(hit.get("list", "")),
@@ -165,21 +178,26 @@ def read_hit(hit: dict[str, Any], partner_name: str, partner_country: str) -> Re
         source_url=source_url(hit),
         partner_name=highlight(partner_name, matched_query),
         listed_name=highlight(listed_name, matched_listed),
-        sentences=sentences,
+        sentences=hit_sentences(hit, partner_country),
     )
+
+
+def _alerting(screening: Any) -> list[dict[str, Any]]:
+    return [h for h in screening.hits if h.get("alert")] or screening.hits[:1]
 
 
 def readings(screening: Any) -> list[Reading]:
     """The alerting hits of a screening, read for the page (the partner is preloaded)."""
     partner = screening.partner
-    hits = [h for h in screening.hits if h.get("alert")] or screening.hits[:1]
-    return [read_hit(h, partner.name, partner.country.code) for h in hits]
+    return [read_hit(h, partner.name, partner.country.code) for h in _alerting(screening)]
 
 
 def short_summary(screening: Any) -> str:
-    """One line for the alert list: the best alerting hit in words."""
-    found = readings(screening)
-    if not found:
+    """One line for the alert list: the best alerting hit in words (no highlighting, so a
+    page of 50 alerts stays cheap)."""
+    hits = _alerting(screening)
+    if not hits:
         return ""
-    best = found[0]
-    return f"{best.list_name}: {best.summary}"
+    best = hits[0]
+    sentences = hit_sentences(best, screening.partner.country.code)
+    return f"{list_name(best.get('list', ''))}: {summary_of(sentences)}"
