@@ -167,14 +167,15 @@ def main() -> int:
         client.force_login(user)  # type: ignore[arg-type]
         company_pk = company.pk  # type: ignore[attr-defined]
         alerts = reverse("partners:alert-list", args=[company_pk])
+        detail = reverse("partners:alert-detail", args=[company_pk, alert_pk])
         pages = [
             ("bare view (signed in, empty response)", "/bench/bare/"),
             ("page chrome (base.html, no content)", "/bench/chrome/"),
             (f"alert list, {args.alerts} open (first page)", alerts),
             ("alert list, last page of the open ones", f"{alerts}?page={args.alerts // 50}"),
             ("alert list, decided (filter)", f"{alerts}?state=decided"),
-            ("one alert, side by side", reverse("partners:alert-detail", args=[company_pk, alert_pk])),
-        ]  # fmt: skip
+            ("one alert, side by side", detail),
+        ]
         print(f"database: {connection.vendor}; open alerts: {args.alerts}; rounds: {args.rounds}")
         failed = False
         for label, url in pages:
