@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -108,7 +108,8 @@ class BusinessPartnerViewSet(TenantViewSet):
         `hold_role_required` (409), `hold_reason_required` (400)."""
         body = LiftHoldSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        partner = workflow.lift_hold(self.get_object(), request.user, body.validated_data["reason"])
+        by = cast("User", request.user)
+        partner = workflow.lift_hold(self.get_object(), by, body.validated_data["reason"])
         return Response(BusinessPartnerSerializer(partner, context={"request": request}).data)
 
 

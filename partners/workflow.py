@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.refusals import Invalid, NotAllowed
@@ -403,19 +404,19 @@ class HoldRefused(NotAllowed):
 
 class NotOnHold(HoldRefused):
     code = "not_on_hold"
-    default_message = _("This partner is not on hold.")
+    default_message = gettext_lazy("This partner is not on hold.")
 
 
 class HoldRoleRequired(HoldRefused):
     code = "hold_role_required"
-    default_message = _(
+    default_message = gettext_lazy(
         "Only a company officer or administrator may lift a hold after a confirmed match."
     )
 
 
 class HoldReasonRequired(Invalid):
     code = "hold_reason_required"
-    default_message = _("Say why the hold is lifted: the reason is kept as evidence.")
+    default_message = gettext_lazy("Say why the hold is lifted: the reason is kept as evidence.")
 
 
 def put_on_hold(screening: PartnerScreening, now: datetime | None = None) -> None:

@@ -20,6 +20,8 @@ from demo.management.commands.load_demo import DEMO_DOMAIN, STAGE_COMPANIES
 
 
 class DemoCasesTests(TestCase):
+    output: str
+
     @classmethod
     def setUpTestData(cls) -> None:
         call_command("load_catalogue", stdout=StringIO())
@@ -39,6 +41,7 @@ class DemoCasesTests(TestCase):
                 transitions = list(c.events.order_by("pk").values_list("transition", flat=True))
                 self.assertEqual(transitions[0], "apply")
                 if key != "applied":
+                    assert c.assigned_to is not None
                     self.assertEqual(c.assigned_to.email, f"specialist@{DEMO_DOMAIN}")
 
     def test_the_stages_hold_what_each_role_works_on(self) -> None:
@@ -61,7 +64,7 @@ class DemoCasesTests(TestCase):
 
         suspended = self.case("suspended")
         due = suspended.suspension_response_due()
-        self.assertIsNotNone(due)
+        assert due is not None
         self.assertGreater(due, timezone.localdate() + datetime.timedelta(days=80))
         self.assertEqual(suspended.suspension_response, "")
 
