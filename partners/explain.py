@@ -35,6 +35,13 @@ SOURCE_PAGES = {
 _HASH_ID = re.compile(r"^[0-9a-f]{24,}$", re.IGNORECASE)
 _WORD = re.compile(r"\w[\w'.&-]*", re.UNICODE)
 EXACT = 0.999
+ENTITY_TYPES = {
+    "person": _("person"),
+    "organization": _("organization"),
+    "vessel": _("vessel"),
+    "aircraft": _("aircraft"),
+    "unknown": _("not stated"),
+}
 
 
 def list_name(list_id: str) -> str:
@@ -96,6 +103,8 @@ class Reading:
     partner_name: SafeString
     listed_name: SafeString
     sentences: list[str] = field(default_factory=list)
+    countries: str = ""
+    entity_type: str = ""
 
     @property
     def summary(self) -> str:
@@ -179,6 +188,8 @@ def read_hit(hit: dict[str, Any], partner_name: str, partner_country: str) -> Re
         partner_name=highlight(partner_name, matched_query),
         listed_name=highlight(listed_name, matched_listed),
         sentences=hit_sentences(hit, partner_country),
+        countries=_country_names(list(hit.get("countries") or [])),
+        entity_type=str(ENTITY_TYPES.get(hit.get("type", ""), hit.get("type", ""))),
     )
 
 
