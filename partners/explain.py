@@ -105,6 +105,7 @@ class Reading:
     sentences: list[str] = field(default_factory=list)
     countries: str = ""
     entity_type: str = ""
+    list_date: str = ""
 
     @property
     def summary(self) -> str:
@@ -200,7 +201,11 @@ def _alerting(screening: Any) -> list[dict[str, Any]]:
 def readings(screening: Any) -> list[Reading]:
     """The alerting hits of a screening, read for the page (the partner is preloaded)."""
     partner = screening.partner
-    return [read_hit(h, partner.name, partner.country.code) for h in _alerting(screening)]
+    dates = {v.get("source"): v.get("list_date", "") for v in screening.list_versions or []}
+    found = [read_hit(h, partner.name, partner.country.code) for h in _alerting(screening)]
+    for reading in found:
+        reading.list_date = str(dates.get(reading.hit.get("list"), "") or "")
+    return found
 
 
 def short_summary(screening: Any) -> str:
