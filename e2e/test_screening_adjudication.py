@@ -69,6 +69,8 @@ def test_a_compliance_user_confirms_a_match_and_an_admin_lifts_the_hold(
     expect(page.get_by_test_id("on-hold")).to_be_visible()
     page.get_by_role("link", name="Naviera Oscura Internacional LLC").click()
     expect(page.get_by_test_id("hold")).to_contain_text("cannot take the short vetting path")
+    assert serious_accessibility_problems(page) == []
+    page.screenshot(path=artifact_path("partner-on-hold.png"), full_page=True)
     page.get_by_test_id("hold").get_by_role("link", name="Lift the hold").click()
     expect(page.get_by_test_id("hold-role")).to_be_visible()  # a user may not lift it
 

@@ -58,7 +58,7 @@ class DecisionForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Reason"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "aria-describedby": "reason-help"}),
         max_length=2000,
         help_text=_("What you compared and why it settles the question; kept as evidence."),
         error_messages={"required": _("Write the reason for your decision.")},

@@ -102,6 +102,11 @@ def partner_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) 
         BusinessPartner, request.user, "view", pk=pk, company_id=company_pk
     )
     screening = partner.screenings.select_related("decided_by").first()
+    if screening is not None:  # the reason in words beside each hit, not the scoring detail
+        for hit in screening.hits:
+            if hit.get("explanation"):
+                sentences = explain.hit_sentences(hit, partner.country.code)
+                hit["plain"] = explain.summary_of(sentences)
     return render(
         request,
         "partners/partner_detail.html",
