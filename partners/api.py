@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from accounts.models import User
 from core.api import TenantViewSet, ValidatedModelSerializer
 from partners import workflow
-from partners.filters import PartnerFilter
+from partners.filters import AlertFilter, PartnerFilter
 from partners.models import BusinessPartner, PartnerScreening
 
 
@@ -36,10 +40,27 @@ class BusinessPartnerSerializer(ValidatedModelSerializer):
             "tier_override",
             "tier_override_reason",
             "tier",
+            "on_hold",
+            "hold_since",
+            "hold_screening",
+            "hold_lifted_at",
+            "hold_lifted_by",
+            "hold_lift_reason",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["computed_tier", "tier", "created_at", "updated_at"]
+        read_only_fields = [
+            "computed_tier",
+            "tier",
+            "on_hold",
+            "hold_since",
+            "hold_screening",
+            "hold_lifted_at",
+            "hold_lifted_by",
+            "hold_lift_reason",
+            "created_at",
+            "updated_at",
+        ]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
@@ -54,6 +75,10 @@ class BusinessPartnerSerializer(ValidatedModelSerializer):
                 {"relationship_owner": "Must be a member of the partner's company."}
             )
         return attrs
+
+
+class LiftHoldSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
 
 
 class BusinessPartnerViewSet(TenantViewSet):
@@ -72,6 +97,20 @@ class BusinessPartnerViewSet(TenantViewSet):
         for name, value in serializer.validated_data.items():
             setattr(partner, name, value)
         workflow.save_partner(partner)
+
+    action_permissions = {**TenantViewSet.action_permissions, "lift_hold": "edit"}
+
+    @extend_schema(request=LiftHoldSerializer, responses={200: BusinessPartnerSerializer})
+    @action(detail=True, methods=["post"], url_path="lift-hold")
+    def lift_hold(self, request: Request, pk: str | None = None) -> Response:
+        """Lift the hold a confirmed watchlist match put on the partner (company officers
+        and administrators; a reason is required). Refusals: `not_on_hold`,
+        `hold_role_required` (409), `hold_reason_required` (400)."""
+        body = LiftHoldSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        by = cast("User", request.user)
+        partner = workflow.lift_hold(self.get_object(), by, body.validated_data["reason"])
+        return Response(BusinessPartnerSerializer(partner, context={"request": request}).data)
 
 
 class PartnerScreeningSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -111,4 +150,5 @@ class PartnerScreeningViewSet(TenantViewSet):
     queryset = PartnerScreening.objects.select_related("decided_by", "first_reviewer")
     serializer_class = PartnerScreeningSerializer
     http_method_names = ["get", "head", "options"]
-    filterset_fields = ["partner", "status"]
+    # The alert page's filters (`?state=open|decided|all`, `?partner=`, `?status=`, `?q=`).
+    filterset_class = AlertFilter

@@ -72,11 +72,13 @@ def figures(company: Company, user: Any, today: Any = None) -> dict[str, Any]:
         .order_by("partner_id", "screened_at", "pk")
         .values_list("partner_id", "status")
     )
-    for pk, tier, country in (
+    on_hold = 0
+    for pk, tier, country, held in (
         BusinessPartner.objects.for_user(user)
         .filter(company=company)
-        .values_list("pk", "tier", "country")
+        .values_list("pk", "tier", "country", "on_hold")
     ):
+        on_hold += held
         by_path[(SHORT if pk in short_ids else FULL, tier)] += 1
         by_country[(str(country), tier)] += 1
         by_screening[(SCREENING_GROUP.get(latest.get(pk, ""), NOT_SCREENED), tier)] += 1
@@ -126,6 +128,7 @@ def figures(company: Company, user: Any, today: Any = None) -> dict[str, Any]:
         "path_rows": path_rows,
         "totals": totals,
         "open_alerts": open_alerts,
+        "on_hold": on_hold,
         "expiring": [],
         "lapsed": [],
         "warning_days": 0,

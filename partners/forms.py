@@ -44,14 +44,40 @@ class PartnerForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class DecisionForm(forms.Form):
+    """A reviewer's verdict on an alert. Nothing is chosen in advance: the reviewer picks
+    a verdict and writes why."""
+
     verdict = forms.ChoiceField(
         label=_("Decision"),
         choices=[
-            (ScreeningStatus.TRUE_MATCH, _("True match")),
-            (ScreeningStatus.FALSE_POSITIVE, _("False positive")),
+            (ScreeningStatus.TRUE_MATCH, _("True match: this partner is the listed party")),
+            (ScreeningStatus.FALSE_POSITIVE, _("False positive: a different party")),
         ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a decision.")},
     )
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=2000)
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3, "aria-describedby": "reason-help"}),
+        max_length=2000,
+        help_text=_("What you compared and why it settles the question; kept as evidence."),
+        error_messages={"required": _("Write the reason for your decision.")},
+    )
+
+    def clean_reason(self) -> str:
+        reason = str(self.cleaned_data["reason"]).strip()
+        if not reason:
+            raise forms.ValidationError(_("Write the reason for your decision."))
+        return reason
+
+
+class HoldLiftForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the hold can be lifted"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Say why the hold is lifted.")},
+    )
 
 
 class ScreeningPolicyForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -188,6 +188,21 @@ class BusinessPartner(TenantModel):
     tier = models.CharField(
         _("criticality tier"), max_length=10, choices=Tier.choices, editable=False
     )
+    # On hold: a reviewer confirmed a watchlist match. The partner is not to be used (and
+    # cannot take the short vetting path) until a manager lifts the hold with a reason
+    # (`partners.workflow.lift_hold`). The lift stays on the row and in the audit log.
+    on_hold = models.BooleanField(_("on hold"), default=False, db_index=True)
+    hold_since = models.DateTimeField(_("on hold since"), null=True, blank=True)
+    hold_screening = models.ForeignKey(
+        "partners.PartnerScreening", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("confirmed match"),
+    )  # fmt: skip
+    hold_lifted_at = models.DateTimeField(_("hold lifted at"), null=True, blank=True)
+    hold_lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("hold lifted by"),
+    )  # fmt: skip
+    hold_lift_reason = models.TextField(_("why the hold was lifted"), blank=True)
 
     objects = TenantQuerySet.as_manager()
 
@@ -318,6 +333,12 @@ class ScreeningStatus(models.TextChoices):
 
 # Alerts that still wait for a reviewer (first or second).
 OPEN_STATUSES = (ScreeningStatus.ALERT, ScreeningStatus.SECOND_REVIEW)
+# Alerts a reviewer (or a list change) has closed; kept and shown as history.
+DECIDED_STATUSES = (
+    ScreeningStatus.TRUE_MATCH,
+    ScreeningStatus.FALSE_POSITIVE,
+    ScreeningStatus.CLOSED,
+)
 
 
 class Verdict(models.TextChoices):
@@ -383,6 +404,12 @@ class PartnerScreening(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.partner}: {self.get_status_display()}"
+
+    def plain_summary(self) -> str:
+        """Why it alerted, in words (`partners.explain`)."""
+        from partners.explain import short_summary
+
+        return short_summary(self)
 
     def alerting_hits(self) -> list[dict[str, Any]]:
         return [h for h in self.hits if h.get("alert") and not h.get("remembered")]

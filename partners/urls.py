@@ -27,6 +27,8 @@ urlpatterns = [
     path("import/<int:pk>/progress/", views.import_progress, name="import-progress"),
     path("import/<int:pk>/restart/", views.import_restart, name="import-restart"),
     path("alerts/", views.alert_list, name="alert-list"),
+    path("alerts/<int:pk>/", views.alert_detail, name="alert-detail"),
     path("alerts/<int:pk>/decide/", views.alert_decide, name="alert-decide"),
+    path("<int:pk>/hold/lift/", views.hold_lift, name="hold-lift"),
     path("alerts/review-rule/", views.screening_policy, name="screening-policy"),
 ]

@@ -8,11 +8,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -22,18 +22,19 @@ from companies.models import Company
 from core import export_jobs, idempotency
 from core.http import AuthenticatedHttpRequest
 from core.importing import template_response, upload_page
-from core.lists import ListSpec, col, render_list
+from core.lists import Listing, ListSpec, col, list_page, render_list
 from core.pdf import pdf_response
+from core.refusals import Refused, show
 from core.tenancy import get_for_user_or_404
-from partners import evidence, importing, workflow
-from partners.filters import PartnerFilter
+from partners import evidence, explain, importing, workflow
+from partners.filters import AlertFilter, PartnerFilter
 from partners.forms import (
     DecisionForm,
+    HoldLiftForm,
     PartnerForm,
     ScreeningPolicyForm,
 )
 from partners.models import (
-    OPEN_STATUSES,
     BusinessPartner,
     PartnerImport,
     PartnerScreening,
@@ -105,6 +106,11 @@ def partner_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) 
         BusinessPartner, request.user, "view", pk=pk, company_id=company_pk
     )
     screening = partner.screenings.select_related("decided_by").first()
+    if screening is not None:  # the reason in words beside each hit, not the scoring detail
+        for hit in screening.hits:
+            if hit.get("explanation"):
+                sentences = explain.hit_sentences(hit, partner.country.code)
+                hit["plain"] = explain.summary_of(sentences)
     return render(
         request,
         "partners/partner_detail.html",
@@ -203,8 +209,10 @@ def import_confirm(request: AuthenticatedHttpRequest, company_pk: int, pk: int) 
         try:
             with transaction.atomic():
                 created = importing.write_rows(batch.company, batch.rows)
+                alerts = 0
                 if not background:
-                    workflow.screen_partners(created, trigger=ScreeningTrigger.IMPORT)
+                    screenings = workflow.screen_partners(created, trigger=ScreeningTrigger.IMPORT)
+                    alerts = sum(1 for x in screenings if x.status == ScreeningStatus.ALERT)
         except IntegrityError:
             messages.error(
                 request,
@@ -217,6 +225,9 @@ def import_confirm(request: AuthenticatedHttpRequest, company_pk: int, pk: int) 
         batch.status = PartnerImport.Status.DONE
         batch.created_count = len(created)
         batch.rows = []
+        if not background:
+            batch.screening_finished_at = timezone.now()
+            batch.alert_count = alerts
         if background:
             batch.screening_total = len(created)
             batch.pending_partner_ids = [p.pk for p in created]
@@ -225,10 +236,16 @@ def import_confirm(request: AuthenticatedHttpRequest, company_pk: int, pk: int) 
             # In the same transaction: with the database queue the task exists exactly
             # when the imported partners do.
             workflow.start_import_screening(batch)
-    messages.success(request, _("%(n)d partners imported.") % {"n": len(created)})
     if background:
-        return redirect(batch)
-    return redirect("partners:partner-list", company_pk=batch.company_id)
+        messages.success(request, _("%(n)d partners imported.") % {"n": len(created)})
+    else:
+        messages.success(
+            request,
+            _("%(n)d partners imported; screening raised %(alerts)d alerts.")
+            % {"n": len(created), "alerts": batch.alert_count},
+        )
+    # The confirmation page says how many alerts the import raised and links to them.
+    return redirect(batch)
 
 
 @login_required
@@ -256,24 +273,138 @@ def import_restart(request: AuthenticatedHttpRequest, company_pk: int, pk: int) 
     return redirect(batch)
 
 
-@login_required
-def alert_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
-    company = get_for_user_or_404(Company, request.user, "edit", pk=company_pk)
-    alerts = (
+ALERTS = ListSpec(
+    AlertFilter,
+    [
+        col("partner", _l("Partner"), "partner__name"),
+        col("country", _l("Country"), "partner__country"),
+        col("why", _l("Why it alerted"), sortable=False),
+        col("screened_at", _l("Screened")),
+        col("status", _l("Status")),
+        col("decided_at", _l("Decided"), "decided_at"),
+    ],
+    default_sort=("-screened_at",),
+    csv=[
+        ("partner", "partner.name"),
+        ("country", "partner.country.code"),
+        "screened_at",
+        ("trigger", "get_trigger_display"),
+        ("status", "get_status_display"),
+        ("why", "plain_summary"),
+        ("first_reviewer", "first_reviewer.email"),
+        "first_verdict",
+        "first_reason",
+        ("decided_by", "decided_by.email"),
+        "decided_at",
+        "decision_reason",
+    ],
+    initial={"state": "open"},
+    # A choice of every partner would be a select of thousands: search by name instead.
+    hide=("company", "partner"),
+    empty_text=_l("No alerts here."),
+)
+
+
+def _alerts(request: AuthenticatedHttpRequest, company: Company) -> Any:
+    return (
         PartnerScreening.objects.for_user(request.user, "edit")
-        .filter(partner__company=company, status__in=OPEN_STATUSES)
-        .select_related("partner", "first_reviewer")
+        .filter(partner__company=company)
+        .select_related("partner", "first_reviewer", "decided_by")
     )
-    page = Paginator(alerts, 50).get_page(request.GET.get("page"))
+
+
+def alert_rows(company: Company, screenings: Any) -> list[dict[str, Any]]:
+    """The cells of the alert list, computed here once (the page draws 50 rows; resolving
+    them in the template cost more than the queries)."""
+    names: dict[str, str] = {}
+    rows = []
+    for s in screenings:
+        partner = s.partner
+        code = partner.country.code
+        if code not in names:
+            names[code] = str(partner.country.name)
+        rows.append(
+            {
+                "url": reverse("partners:alert-detail", args=[company.pk, s.pk]),
+                "partner": partner.name,
+                "on_hold": partner.on_hold,
+                "country": names[code],
+                "why": explain.short_summary(s),
+                "screened_at": s.screened_at,
+                "trigger": s.get_trigger_display(),
+                "open": s.is_open,
+                "status": s.get_status_display(),
+                "decided_at": s.decided_at,
+                "decided_by": s.decided_by.email if s.decided_by else "",
+            }
+        )
+    return rows
+
+
+@login_required
+def alert_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
+    """Screening alerts, open by default, decided ones kept (filter open / decided / all)."""
+    company = get_for_user_or_404(Company, request.user, "edit", pk=company_pk)
+    listing = list_page(
+        request, ALERTS, _alerts(request, company), filename=f"alerts-{company.pk}.csv"
+    )
+    if not isinstance(listing, Listing):
+        return listing
+    rows = alert_rows(company, listing.page)
     return render(
         request,
         "partners/screening_alerts.html",
         {
             "company": company,
-            "page": page,
-            "form": DecisionForm(),
+            "listing": listing,
+            "rows": rows,
             "four_eyes": four_eyes_required(company.pk),
         },
+    )
+
+
+@login_required
+def alert_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    """One alert side by side: the partner's data beside each list entry it matched."""
+    screening = get_for_user_or_404(
+        PartnerScreening.objects.select_related(
+            "partner", "partner__company", "first_reviewer", "decided_by"
+        ),
+        request.user,
+        "edit",
+        pk=pk,
+        partner__company_id=company_pk,
+    )
+    return _alert_page(request, screening, DecisionForm())
+
+
+def _alert_page(
+    request: AuthenticatedHttpRequest, screening: PartnerScreening, form: Any, status: int = 200
+) -> HttpResponse:
+    partner = screening.partner
+    history = list(
+        partner.screenings.exclude(pk=screening.pk)
+        .exclude(status=ScreeningStatus.CLEAR)
+        .select_related("decided_by", "first_reviewer")[:20]
+    )
+    return render(
+        request,
+        "partners/screening_alert.html",
+        {
+            "company": partner.company,
+            "s": screening,
+            "partner": partner,
+            "readings": explain.readings(screening),
+            "history": history,
+            "form": form,
+            "four_eyes": four_eyes_required(partner.company_id),
+            "may_decide": screening.is_open
+            and not (
+                screening.status == ScreeningStatus.SECOND_REVIEW
+                and screening.first_reviewer_id == request.user.pk
+            ),
+        },
+        status=status,
     )
 
 
@@ -281,7 +412,7 @@ def alert_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespon
 @require_POST
 def alert_decide(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
     screening = get_for_user_or_404(
-        PartnerScreening.objects.select_related("partner"),
+        PartnerScreening.objects.select_related("partner", "partner__company"),
         request.user,
         "edit",
         pk=pk,
@@ -290,27 +421,59 @@ def alert_decide(request: AuthenticatedHttpRequest, company_pk: int, pk: int) ->
     form = DecisionForm(request.POST)
     if not screening.is_open:
         messages.info(request, _("This alert was already decided."))
-    elif form.is_valid():
-        try:
-            status = workflow.decide(
-                screening, request.user, form.cleaned_data["verdict"], form.cleaned_data["reason"]
-            )
-        except workflow.ReviewError as exc:
-            messages.error(request, str(exc))
-        else:
-            waiting = status == ScreeningStatus.SECOND_REVIEW
-            messages.success(
-                request,
-                _("Decision recorded; a second reviewer must confirm it.")
-                if waiting
-                else _("Decision recorded."),
-            )
-    else:
-        errors = "; ".join(
-            f"{form.fields[f].label}: {' '.join(str(m) for m in e)}" for f, e in form.errors.items()
+        return redirect("partners:alert-detail", company_pk=company_pk, pk=pk)
+    if not form.is_valid():
+        return _alert_page(request, screening, form, status=400)
+    try:
+        status = workflow.decide(
+            screening, request.user, form.cleaned_data["verdict"], form.cleaned_data["reason"]
         )
-        messages.error(request, errors)
+    except workflow.ReviewError as refusal:
+        show(request, refusal, form)
+        return _alert_page(request, screening, form, status=409)
+    if status == ScreeningStatus.SECOND_REVIEW:
+        messages.success(request, _("Decision recorded; a second reviewer must confirm it."))
+    elif status == ScreeningStatus.TRUE_MATCH:
+        messages.warning(
+            request,
+            _("Decision recorded: %(name)s is on hold until an officer lifts the hold.")
+            % {"name": screening.partner.name},
+        )
+    else:
+        messages.success(request, _("Decision recorded."))
     return redirect("partners:alert-list", company_pk=company_pk)
+
+
+@login_required
+def hold_lift(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    """Lift a partner's hold after a confirmed match (officers and administrators)."""
+    partner = get_for_user_or_404(
+        BusinessPartner.objects.select_related("company", "hold_screening", "hold_lifted_by"),
+        request.user,
+        "edit",
+        pk=pk,
+        company_id=company_pk,
+    )
+    form = HoldLiftForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.lift_hold(partner, request.user, form.cleaned_data["reason"])
+        except Refused as refusal:
+            show(request, refusal, form)
+        else:
+            messages.success(request, _("Hold lifted."))
+            return redirect(partner)
+    return render(
+        request,
+        "partners/hold_lift.html",
+        {
+            "company": partner.company,
+            "partner": partner,
+            "form": form,
+            "may_lift": workflow.may_lift_hold(partner, request.user),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required

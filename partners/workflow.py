@@ -17,9 +17,10 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from core.refusals import NotAllowed
+from core.refusals import Invalid, NotAllowed
 from core.tasks import mark_task_result_lost
 from partners.models import (
     BusinessPartner,
@@ -373,6 +374,8 @@ def decide(screening: PartnerScreening, user: User, verdict: str, reason: str) -
         screening.decided_at = now
         screening.decision_reason = reason
         screening.save()
+        if verdict == ScreeningStatus.TRUE_MATCH:
+            put_on_hold(screening, now)
         if verdict == ScreeningStatus.FALSE_POSITIVE:
             for hit in screening.alerting_hits():
                 FalsePositive.objects.update_or_create(
@@ -388,3 +391,66 @@ def decide(screening: PartnerScreening, user: User, verdict: str, reason: str) -
                     },
                 )
         return screening.status
+
+
+# --- Hold after a confirmed match ------------------------------------------------------
+
+
+class HoldRefused(NotAllowed):
+    """A change to a partner's hold that the rules do not allow (the message says why)."""
+
+    code = "hold_refused"
+
+
+class NotOnHold(HoldRefused):
+    code = "not_on_hold"
+    default_message = gettext_lazy("This partner is not on hold.")
+
+
+class HoldRoleRequired(HoldRefused):
+    code = "hold_role_required"
+    default_message = gettext_lazy(
+        "Only a company officer or administrator may lift a hold after a confirmed match."
+    )
+
+
+class HoldReasonRequired(Invalid):
+    code = "hold_reason_required"
+    default_message = gettext_lazy("Say why the hold is lifted: the reason is kept as evidence.")
+
+
+def put_on_hold(screening: PartnerScreening, now: datetime | None = None) -> None:
+    """A confirmed watchlist match puts its partner on hold (called inside `decide`)."""
+    partner = BusinessPartner.objects.select_for_update().get(pk=screening.partner_id)
+    partner.on_hold = True
+    partner.hold_since = now or timezone.now()
+    partner.hold_screening = screening
+    partner.hold_lifted_at = None
+    partner.hold_lifted_by = None
+    partner.hold_lift_reason = ""
+    partner.save()  # through save(): the audit log records the hold
+
+
+def may_lift_hold(partner: BusinessPartner, user: User) -> bool:
+    from companies.models import Company
+
+    return Company.objects.for_user(user, "manage").filter(pk=partner.company_id).exists()
+
+
+def lift_hold(partner: BusinessPartner, user: User, reason: str) -> BusinessPartner:
+    """Lift the hold a confirmed match put on a partner. Only a company officer or
+    administrator ("manage") may, with a written reason; the lift is audited."""
+    with transaction.atomic():
+        locked = BusinessPartner.objects.select_for_update().get(pk=partner.pk)
+        if not locked.on_hold:
+            raise NotOnHold()
+        if not may_lift_hold(locked, user):
+            raise HoldRoleRequired()
+        if not (reason or "").strip():
+            raise HoldReasonRequired()
+        locked.on_hold = False
+        locked.hold_lifted_at = timezone.now()
+        locked.hold_lifted_by = user
+        locked.hold_lift_reason = reason.strip()
+        locked.save()
+    return locked

@@ -4,7 +4,8 @@
   requirement today: a current CTPAT or MRA-recognised status with proof, or a link to an
   OpenCTPAT member that is certified or validated and still consents to be found.
 - `vetting_path(partner)`: "short" (proof + screening) for those partners, "full"
-  (the security questionnaire) for everyone else.
+  (the security questionnaire) for everyone else. A partner on hold after a confirmed
+  watchlist match never takes the short path, whatever its status.
 - `member_status(link)`: the live status card of a linked member, or None when the member
   can no longer be found (no consent, removed…: the reason is never told).
 """
@@ -55,14 +56,16 @@ def partner_ids_with_valid_status(company: Company, today: datetime.date | None 
 
     today = today or timezone.localdate()
     ids = set(
-        PartnerStatus.objects.filter(partner__company=company)
+        PartnerStatus.objects.filter(partner__company=company, partner__on_hold=False)
         .filter(_counting_statuses(today))
         .values_list("partner_id", flat=True)
     )
     certified_members = findable().filter(certification__status__in=CERTIFIED_STATES)
     ids |= set(
         MemberLink.objects.filter(
-            partner__company=company, member__in=certified_members.values("pk")
+            partner__company=company,
+            partner__on_hold=False,
+            member__in=certified_members.values("pk"),
         ).values_list("partner_id", flat=True)
     )
     return ids
@@ -82,6 +85,8 @@ def member_counts(card: StatusCard | None) -> bool:
 
 def has_valid_status(partner: BusinessPartner, today: datetime.date | None = None) -> bool:
     today = today or timezone.localdate()
+    if partner.on_hold:
+        return False
     if PartnerStatus.objects.filter(partner=partner).filter(_counting_statuses(today)).exists():
         return True
     link = MemberLink.objects.filter(partner=partner).first()

@@ -59,6 +59,11 @@ def _make_alert(t: Any) -> None:
     )
 
 
+def _make_hold(t: Any) -> None:
+    _make_alert(t)
+    BusinessPartner.objects.filter(pk=t.partner.pk).update(on_hold=True)
+
+
 def partner(t: Any) -> int:
     return int(t.partner.pk)
 
@@ -170,6 +175,38 @@ CASES = [
         method="post",
         setup=_make_alert,
         data=lambda t: {"verdict": "false_positive", "reason": "Different company"},
+    ),
+    C(
+        "partners:alert-detail",
+        _url("partners:alert-detail", company, lambda t: t.screening.pk),
+        EDITORS,
+        setup=_make_alert,
+    ),
+    C(
+        "partners:hold-lift",
+        _url("partners:hold-lift", company, partner),
+        EDITORS,
+        setup=_make_hold,
+    ),
+    # Editors who may not lift it are told so (400, the hold stays); managers lift it.
+    C(
+        "partners:hold-lift",
+        _url("partners:hold-lift", company, partner),
+        EDITORS,
+        method="post",
+        setup=_make_hold,
+        data=lambda t: {"reason": "Licence on file"},
+        ok=(302, 400),
+    ),
+    C(
+        "api:partner-lift-hold",
+        _url("api:partner-lift-hold", partner),
+        EDITORS,
+        api=True,
+        method="post",
+        setup=_make_hold,
+        data=lambda t: {"reason": "Licence on file"},
+        ok=(200, 409),
     ),
     C("partners:screening-policy", _url("partners:screening-policy", company), EDITORS),
     C(

@@ -61,12 +61,13 @@ class FourEyesTests(PersonaTestCase):
         self.assertFalse(FalsePositive.objects.exists())  # not final yet
         queue = self.client.get(reverse("partners:alert-list", args=[self.company.pk]))
         self.assertContains(queue, "Awaiting second review")
-        self.assertContains(queue, "Another reviewer must confirm")
+        detail = reverse("partners:alert-detail", args=[self.company.pk, self.screening.pk])
+        self.assertContains(self.client.get(detail), "Another reviewer must confirm")
 
         response = self.client.post(
             self.url, {"verdict": "false_positive", "reason": "Me again"}, follow=True
         )
-        self.assertContains(response, "A second reviewer must decide")
+        self.assertContains(response, "A second reviewer must decide", status_code=409)
         self.screening.refresh_from_db()
         self.assertEqual(self.screening.status, "second_review")
         self.assertFalse(FalsePositive.objects.exists())

@@ -88,7 +88,7 @@ class BackgroundImportTests(PersonaTestCase):
             response = self.client.post(
                 reverse("partners:import-confirm", args=[self.company.pk, self.batch.pk])
             )
-        self.assertRedirects(response, reverse("partners:partner-list", args=[self.company.pk]))
+        self.assertRedirects(response, self.batch.get_absolute_url())
         self.batch.refresh_from_db()
         self.assertEqual(self.batch.screening_total, 0)
         self.assertEqual(BusinessPartner.objects.filter(screenings__isnull=False).count(), 3)

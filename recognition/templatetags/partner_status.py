@@ -45,6 +45,7 @@ def partner_status_panel(context: Any, partner: BusinessPartner) -> dict[str, An
     link = MemberLink.objects.filter(partner=partner).select_related("member").first()
     card = evidence.member_status(link) if link else None
     counts = any(r["counts"] for r in rows) or evidence.member_counts(card)
+    counts = counts and not partner.on_hold  # a confirmed match blocks the short path
     can_edit = BusinessPartner.objects.for_user(request.user, "edit").filter(pk=partner.pk).exists()
     return {
         "request": request,

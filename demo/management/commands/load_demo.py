@@ -34,6 +34,7 @@ from companies.models import (
     Membership,
     ProgramParticipation,
 )
+from demo import cases
 from eligibility.workflow import applicable_questions, run_check
 
 DEMO_DOMAIN = "demo.openctpat.test"
@@ -272,6 +273,88 @@ COMPANIES = [
     ),
 ]
 
+
+def _stage_company(
+    key: str,
+    legal_name: str,
+    business_type: str,
+    country: str,
+    city: str,
+    officer: str,
+    identifiers: list[tuple[str, str]],
+    subtype: str = "",
+) -> DemoCompany:
+    """A member company of the program-office demo (demo/cases.py brings it to its stage)."""
+    spanish = country == "MX"
+    return DemoCompany(
+        key=key,
+        fields={
+            "legal_name": legal_name,
+            "dba": "",
+            "business_type": business_type,
+            "business_subtype": subtype,
+            "country": country,
+            "language": "es" if spanish else "en",
+            "parent_company": "",
+            "subsidiaries": "",
+            "commodities": "Carga general" if spanish else "General merchandise",
+            "countries_of_origin": [country],
+            "transport_modes": ["truck"],
+            "yearly_shipments": 600,
+            "uses_ftz": False,
+            "ftz_numbers": "",
+        },
+        addresses=[
+            {
+                "kind": "headquarters",
+                "name": "Oficinas centrales" if spanish else "Head office",
+                "street": "100 Main St" if not spanish else "Av. Juárez 100",
+                "city": city,
+                "region": "",
+                "postal_code": "",
+                "country": country,
+            }
+        ],
+        contacts=_contacts(
+            ("officer", officer, "Director" if spanish else "President", f"{key}.officer"),
+            ("security", officer, "Security", f"{key}.officer"),
+            ("senior_management", officer, "CEO", f"{key}.officer"),
+        ),
+        identifiers=identifiers,
+        eligible=False,
+    )
+
+
+# One member company at each stage of the lifecycle, for the program office (demo/cases.py).
+STAGE_COMPANIES = [
+    _stage_company(
+        "applied", "Pacific Rim Apparel Imports LLC", "importer", "US", "Seattle",
+        "Grace Kim", [("ior", "91-204417700"), ("bond", "PRA200118")],
+    ),
+    _stage_company(
+        "in_review", "Ferretera Industrial del Norte, S.A. de C.V.", "foreign_manufacturer",
+        "MX", "Monterrey", "Héctor Salinas Garza",
+        [("mid", "MXFERIND100MON"), ("rfc", "FIN010203AB4")],
+    ),
+    _stage_company(
+        "certified", "Cascade Outdoor Gear Inc.", "importer", "US", "Portland",
+        "Nora Lindqvist", [("ior", "93-117720500"), ("bond", "COG300245")],
+    ),
+    _stage_company(
+        "validated", "Autopartes Maquiladora de Sonora, S.A. de C.V.", "foreign_manufacturer",
+        "MX", "Hermosillo", "Patricia Valenzuela Ruiz",
+        [("mid", "MXAUTMAQ100HER"), ("rfc", "AMS990817QW2")],
+    ),
+    _stage_company(
+        "suspended", "Lone Star Freight Lines LLC", "highway_carrier", "US", "El Paso",
+        "Wade Turner", [("scac", "LSFL"), ("usdot", "2298104")], subtype="us_mexico",
+    ),
+    _stage_company(
+        "appeal", "Heartland Farm Equipment Exporters Inc.", "exporter", "US", "Des Moines",
+        "Megan Olson", [("ein", "42-1187730")],
+    ),
+]  # fmt: skip
+
 USERS = [
     DemoUser("importer.officer", "Dana", "Price", (("importer", "officer"),)),
     DemoUser("importer.admin", "Kim", "Walsh", (("importer", "admin"),)),
@@ -287,6 +370,15 @@ USERS = [
     ),
     DemoUser("specialist", "Tom", "Becker", program_role="specialist"),
     DemoUser("supervisor", "Ruth", "Okafor", program_role="supervisor"),
+    *(
+        DemoUser(
+            f"{demo.key}.officer",
+            demo.contacts[0]["name"].split(" ", 1)[0],
+            demo.contacts[0]["name"].split(" ", 1)[1],
+            ((demo.key, "officer"),),
+        )
+        for demo in STAGE_COMPANIES
+    ),
 ]
 
 
@@ -328,12 +420,17 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             companies = {demo.key: self.load_company(demo) for demo in COMPANIES}
+            companies |= {demo.key: self.load_company(demo) for demo in STAGE_COMPANIES}
             rows = [row for demo in USERS for row in self.load_user(demo, companies)]
             for demo in COMPANIES:
                 if demo.eligible:
                     self.pass_eligibility(companies[demo.key])
+            specialist = User.objects.get(email=f"specialist@{DEMO_DOMAIN}")
+            supervisor = User.objects.get(email=f"supervisor@{DEMO_DOMAIN}")
+            cases.load(companies, specialist, supervisor)
         if options["verbosity"] > 0:
             self.print_logins(rows)
+            self.print_cases(companies)
 
     def load_company(self, demo: DemoCompany) -> Company:
         fields = dict(demo.fields)
@@ -409,6 +506,19 @@ class Command(BaseCommand):
             company,
             officer.user if officer else None,
             answers={q.id: q.qualifying_answer for q in questions},
+        )
+
+    def print_cases(self, companies: dict[str, Company]) -> None:
+        out = self.stdout
+        out.write("")
+        out.write(self.style.SUCCESS("Program-office cases (sign in as specialist or supervisor):"))
+        for key, label in cases.STAGES:
+            company = companies[key]
+            out.write(f"  {company.legal_name}: {label} (officer: {key}.officer@{DEMO_DOMAIN})")
+        out.write(
+            f"specialist@{DEMO_DOMAIN} finds the review queue, a rejected criterion awaiting the "
+            f"member and a suspension clock; supervisor@{DEMO_DOMAIN} finds a validation report "
+            "to approve and an appeal to decide."
         )
 
     def give_demo_totp(self, user: User) -> None:
