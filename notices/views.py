@@ -83,7 +83,6 @@ def notice_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
 def task_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     tasks = tasks_for(request.user, today)
-    cache.set(_task_count_key(request.user), len(tasks), TASK_COUNT_SECONDS)
     names = dict(
         Company.objects.filter(pk__in={t.company_id for t in tasks if t.company_id}).values_list(
             "pk", "legal_name"
