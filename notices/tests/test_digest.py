@@ -26,7 +26,8 @@ class DigestTests(PersonaTestCase):
     def setUp(self) -> None:
         self.today = timezone.localdate()
         save_settings(self.users["admin"], email=False, digest=True)
-        emit(self.company)  # e-mailed to the officer at once, to the admin only in the digest
+        with self.captureOnCommitCallbacks(execute=True):
+            emit(self.company)  # e-mailed to the officer at once, to the admin only in the digest
         CorrectiveAction.objects.create(
             company=self.company,
             title="Repair the fence",
