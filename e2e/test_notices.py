@@ -80,5 +80,5 @@ def test_a_member_reads_a_notice_from_the_header(
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Your notice settings are saved.")).to_be_visible()
     assert serious_accessibility_problems(page) == []
-    assert not admin.notice_settings.email  # type: ignore[attr-defined]
+    assert not admin.notice_settings.email
     assert broken == []

@@ -13,12 +13,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from actions.models import CorrectiveAction
+from companies.models import Company
 from core.testing import PersonaTestCase
 from notices.models import Notice
 from notices.workflow import notify, save_settings
 
 
-def emit(company, key: str = "1") -> list[Notice]:  # type: ignore[no-untyped-def]
+def emit(company: Company, key: str = "1") -> list[Notice]:
     return notify(
         "test_event",
         key,
