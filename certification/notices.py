@@ -142,6 +142,8 @@ def on_vetting_saved(sender: type, instance: VettingCheck, **kwargs: Any) -> Non
             body=_("The program office's note: %(note)s"),
         )
         return
+    if not instance.cleared:
+        return  # a pending item (a new application resets them all) tells nobody
     checks = list(c.vetting.all())
     if (
         checks
