@@ -81,4 +81,16 @@ def test_a_member_reads_a_notice_from_the_header(
     expect(page.get_by_text("Your notice settings are saved.")).to_be_visible()
     assert serious_accessibility_problems(page) == []
     assert not admin.notice_settings.email
+
+    # On a phone, in Spanish: the same inbox, its header counts behind the menu button.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_label("Language", exact=True).select_option("es")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    page.goto("/me/inbox/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bandeja de entrada")
+    expect(page.get_by_test_id("unread-count")).to_have_text("0 avisos sin leer")
+    page.get_by_test_id("menu-toggle").click()
+    expect(page.get_by_test_id("header-tasks")).to_have_text("Tareas 2 pendientes de usted")
+    page.screenshot(path=artifact_path("notices-inbox-es-phone.png"), full_page=True)
+    assert serious_accessibility_problems(page) == []
     assert broken == []
