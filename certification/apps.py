@@ -11,7 +11,7 @@ class CertificationConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from certification import models, reminders
+        from certification import models, notices, reminders
 
         for model in (
             models.Certification,
@@ -23,3 +23,4 @@ class CertificationConfig(AppConfig):
         ):
             auditlog.register(model, exclude_fields=["created_at", "updated_at"])
         reminders.register()
+        notices.connect()

@@ -40,6 +40,7 @@ wait_for_database() {
 daily_jobs() {
   # One command sends every kind of reminder (core.reminders), deadlines and training too.
   ctpat send_reminders
+  ctpat send_digest  # each person's daily digest (notices), once a day however often it runs
 }
 
 role="${1:-web}"

@@ -32,6 +32,7 @@ from partners.models import (
     ScreeningStatus,
     ScreeningTrigger,
 )
+from partners.notices import alerts_raised
 from partners.workflow import TOP_HITS, remembered_false_positives, shape_hits, versions_json
 from screening.index import active_index
 from screening.models import ListVersion
@@ -194,5 +195,6 @@ def screen_against(entities: Sequence[Entity]) -> tuple[int, int]:
         with transaction.atomic():
             for screening in new:
                 screening.save()  # one by one: each new alert is in the audit trail
+            alerts_raised(new)
         alerts += len(new)
     return screened, alerts

@@ -31,6 +31,7 @@ from partners.models import (
     ScreeningTrigger,
     four_eyes_required,
 )
+from partners.notices import alerts_raised
 from screening.index import active_index
 from screening.search import hit_to_dict
 from screening_engine import DEFAULT_THRESHOLD, Hit, Query, screen_batch
@@ -126,9 +127,11 @@ def screen_partners(
     partners: Sequence[BusinessPartner], trigger: str = ScreeningTrigger.PARTNER_SAVED
 ) -> list[PartnerScreening]:
     """Screen partners (one or a whole import) and store one result each."""
-    return PartnerScreening.objects.bulk_create(
+    screenings = PartnerScreening.objects.bulk_create(
         build_screenings(partners, trigger), batch_size=2000
     )
+    alerts_raised(screenings)
+    return screenings
 
 
 # A partner is screened again when what the lists are matched on changes.
@@ -233,6 +236,7 @@ def _save_chunk(batch_pk: int, run: str, screenings: list[PartnerScreening]) -> 
         )
         fresh = [s for s in screenings if s.partner_id in still_open]
         PartnerScreening.objects.bulk_create(fresh, batch_size=2000)
+        alerts_raised(fresh)
         PartnerImport.objects.filter(pk=batch_pk).update(
             screened_count=models.F("screened_count") + len(fresh),
             alert_count=models.F("alert_count")

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "companies",
+    "notices",
     "eligibility",
     "applications",
     "catalogue",

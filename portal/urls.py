@@ -79,6 +79,7 @@ urlpatterns = [
     path("program-office/", include("certification.urls")),
     path("verification/", include("verification.urls")),
     path("q/", include("questionnaires.public_urls")),
+    path("me/", include("notices.urls")),
     path("catalogue/", include("catalogue.urls")),
     path("screening/", include("screening.urls")),
     # Uploaded files, only through the permission check: nothing is ever served from

@@ -21,12 +21,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from accounts.models import User
 from actions.models import CorrectiveAction
 from companies.models import Membership
 from core.refusals import Invalid, NotAllowed
+from notices.workflow import notify, recipients
 from partners.models import BusinessPartner
 from questionnaires.models import (
     AWAITING,
@@ -426,8 +427,32 @@ def submit(
         fresh.band = score.band
         fresh.save()
         actions = raise_actions(fresh, timezone.localdate(now))
+        _notify_submitted(fresh, len(actions))
     questionnaire.refresh_from_db()
     return actions
+
+
+def _notify_submitted(questionnaire: Questionnaire, weak: int) -> None:
+    """The member's managers and whoever sent the questionnaire hear that it came back."""
+    people = recipients(questionnaire.company)
+    if questionnaire.sent_by is not None and questionnaire.sent_by not in people:
+        people.append(questionnaire.sent_by)
+    notify(
+        "questionnaire_submitted",
+        f"{questionnaire.pk}:{questionnaire.submitted_at:%Y%m%d%H%M%S}",
+        company=questionnaire.company,
+        users=people,
+        url=questionnaire.get_absolute_url(),
+        title=gettext_lazy("%(partner)s submitted its security questionnaire"),
+        params={
+            "partner": questionnaire.partner.name,
+            "score": questionnaire.score,
+            "weak": weak,
+        },
+        body=gettext_lazy(
+            "Score: %(score)s%%. Corrective actions raised from weak answers: %(weak)s."
+        ),
+    )
 
 
 def weak_answers(questionnaire: Questionnaire) -> Iterable[Answer]:

@@ -16,10 +16,12 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from companies.models import Company, Membership
+from companies.models import Company
 from core.refusals import NotAllowed
 from core.tenancy import roles_allowing
+from notices.workflow import notify
 from partners.models import BusinessPartner
 from profiles.choices import ResponseStatus
 from profiles.models import Submission
@@ -74,15 +76,19 @@ def request_share(
     except IntegrityError:
         # A concurrent request for the same pair won the unique constraint.
         return pair.get(status=Share.Status.REQUESTED)
-    managers = Membership.objects.filter(company=sharer, role__in=roles_allowing("manage"))
-    _notify(
-        list(managers.values_list("user__email", flat=True)),
-        _("%(name)s asks for your security profile summary") % {"name": customer.legal_name},
-        _(
+    # The sharer's managers hear of it in their inbox and by e-mail (notices.workflow).
+    notify(
+        "share_requested",
+        str(share.pk),
+        company=sharer,
+        roles=roles_allowing("manage"),
+        url=share.get_absolute_url(),
+        title=gettext_lazy("%(name)s asks for your security profile summary"),
+        params={"name": customer.legal_name},
+        body=gettext_lazy(
             "%(name)s asks for a summary of your CTPAT security profile. Your officer or an "
             "administrator chooses what to share, or rejects, on the Profile sharing page."
-        )
-        % {"name": customer.legal_name},
+        ),
     )
     return share
 

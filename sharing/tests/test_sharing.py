@@ -20,6 +20,7 @@ from certification.choices import State
 from certification.tests.factories import certification_in
 from companies.models import Company
 from core.testing import add_member, make_user, sign_in
+from notices.models import Notice
 from partners.models import BusinessPartner
 from profiles.models import Submission
 from profiles.tests.factories import ProfilesTestCase, answer, make_catalogue, start_profile, submit
@@ -126,6 +127,11 @@ class RequestTests(SharingTestCase):
         self.assertEqual(mail.outbox[-1].to, ["admin@norte.test"])  # not its viewer
         self.assertIn("Acme Imports LLC", mail.outbox[-1].subject)
         share = Share.objects.get()
+        # …and find it in their inbox, linking to the request they decide on.
+        notice = Notice.objects.get(kind="share_requested")
+        self.assertEqual(
+            (notice.user.email, notice.url), ("admin@norte.test", share.get_absolute_url())
+        )
         with self.captureOnCommitCallbacks(execute=True):
             self.decide(share, accept="1", parts=["status"])
         self.assertEqual(mail.outbox[-1].to, ["user@acme.test"])

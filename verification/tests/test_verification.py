@@ -137,8 +137,13 @@ class MonitoringTests(PersonaTestCase):
             )
         notice = StatusNotice.objects.get()
         self.assertEqual((notice.company, notice.status), (self.company, State.SUSPENDED))
-        self.assertEqual(len(mail.outbox), 1)
-        self.assertIn("admin@acme.test", mail.outbox[0].to)
+        # One e-mail to the monitoring member; the suspended member hears of it by its own
+        # notice (notices), not by the monitoring e-mail.
+        self.assertEqual(
+            sorted(m.to[0] for m in mail.outbox), ["admin@acme.test", "admin@norte.test"]
+        )
+        [own] = [m for m in mail.outbox if m.to == ["admin@norte.test"]]
+        self.assertIn("suspendidos", own.subject)  # the member's language: Spanish
 
     def test_auto_accept_setting(self) -> None:
         participating(self.company, self.users["officer"])

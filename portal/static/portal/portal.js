@@ -122,3 +122,21 @@
   var summary = document.querySelector("[data-error-summary]");
   if (summary) { summary.focus(); }
 })();
+// The header's task and inbox counts (notices/, includes/header_notices.html) are fetched
+// after the page, so no page waits for the task providers; without this script the
+// header still links to both pages, without numbers.
+(function () {
+  "use strict";
+  var holder = document.querySelector("[data-notice-counts]");
+  if (!holder || !window.fetch) {
+    return;
+  }
+  fetch(holder.getAttribute("data-notice-counts"), { credentials: "same-origin" })
+    .then(function (response) { return response.ok && !response.redirected ? response.text() : ""; })
+    .then(function (html) {
+      if (html.trim()) {
+        holder.outerHTML = html;
+      }
+    })
+    .catch(function () {});
+})();
