@@ -121,7 +121,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "companies.context_processors.active_company",
+                "portal.navigation.navigation",
             ],
         },
     },

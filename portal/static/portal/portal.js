@@ -26,6 +26,18 @@
       }
     });
   }
+  // The menu's areas (details.nav-group) open one at a time; a click outside closes them.
+  document.addEventListener("toggle", function (event) {
+    var opened = event.target;
+    if (!(opened instanceof HTMLDetailsElement) || !opened.classList.contains("nav-group") || !opened.open) { return; }
+    document.querySelectorAll("details.nav-group[open]").forEach(function (other) {
+      if (other !== opened) { other.open = false; }
+    });
+  }, true);
+  document.addEventListener("click", function (event) {
+    if (event.target instanceof Element && event.target.closest("details.nav-group")) { return; }
+    document.querySelectorAll("details.nav-group[open]").forEach(function (d) { d.open = false; });
+  });
   document.addEventListener("change", function (event) {
     var field = event.target;
     if (field instanceof HTMLSelectElement && field.hasAttribute("data-autosubmit") && field.form) {
