@@ -104,6 +104,7 @@ def _portfolio(html: str) -> str:
 
 class ConsultantHomeTests(PersonaTestCase):
     def test_the_portfolio_lists_every_client_with_overdue_counts(self) -> None:
+        add_member(self.third_company, make_user("officer@maple.test"), "officer")
         _action(self.third_company, "Seal audit findings", -5)
         self.login("consultant")
         page = self.client.get(reverse("home"))
