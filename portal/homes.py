@@ -452,11 +452,17 @@ def field_home(company: Company, today: datetime.date | None = None) -> FieldHom
     start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     own = [(c.key, c.name) for c in company.checklists.filter(active=True)]
     checklists = [(key, c.name) for key, c in builtin().items()] + own
-    seals = list(
+    events = (
         SealEvent.objects.filter(seal__company=company, at__gte=start)
         .select_related("seal")
-        .order_by("-at")[:20]
+        .order_by("-at", "-pk")[:50]
     )
+    seals: list[SealEvent] = []
+    seen: set[int] = set()
+    for event in events:  # each seal once, with what last happened to it today
+        if event.seal_id not in seen:
+            seen.add(event.seal_id)
+            seals.append(event)
     recent = list(
         Inspection.objects.filter(company=company)
         .only("pk", "company_id", "checklist_name", "iit_number", "performed_at", "points_failed",
