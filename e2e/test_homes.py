@@ -65,8 +65,8 @@ def test_a_new_member_is_led_from_the_home_to_the_next_step(page: Page, broken: 
     company = make_company("Harbor Goods Inc")
     add_member(company, make_user("kim@harbor.test"), "admin")
 
-    sign_in(page, "kim@harbor.test")
-    page.goto("/")
+    sign_in(page, "kim@harbor.test")  # signing in lands on the home
+    expect(page).to_have_url(re.compile(r"/$"))
     next_step = page.get_by_test_id("next-step")
     expect(next_step).to_contain_text("Eligibility")
     expect(page.get_by_test_id("program-path")).to_contain_text("Annual review")
@@ -105,7 +105,7 @@ def test_a_consultant_finds_an_overdue_action_across_two_clients(
     )
 
     sign_in(page, "elena@consult.test")
-    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/$"))
     portfolio = page.get_by_test_id("portfolio")
     expect(portfolio).to_contain_text("Acme Imports LLC")
     # Overdue work first: Norte leads, with its one overdue action.
@@ -206,7 +206,8 @@ def test_the_other_homes_pass_axe(browser: Browser, live_server: Any) -> None:
         "newcomer": "Create your company",
     }
     for name, user in people.items():
-        page = _session_page(browser, live_server.url, user, viewport={"width": 1280, "height": 900})
+        viewport: ViewportSize = {"width": 1280, "height": 900}
+        page = _session_page(browser, live_server.url, user, viewport=viewport)
         page.goto("/")
         expect(page.locator("main")).to_contain_text(expected[name])
         page.screenshot(path=artifact_path(f"home-{name}.png"), full_page=True)

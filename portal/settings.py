@@ -181,7 +181,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "companies:company-list"
+LOGIN_REDIRECT_URL = "home"  # each role's home (portal/homes.py)
 LOGOUT_REDIRECT_URL = "account_login"
 
 # django-allauth: e-mail login, sign-up, password reset, TOTP and lockout.

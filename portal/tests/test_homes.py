@@ -7,26 +7,25 @@ import csv
 import datetime
 import io
 
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import CorrectiveAction
 from certification.models import Certification
-from companies.models import Membership
+from companies.models import Company, Membership
 from core.testing import PersonaTestCase, add_member, make_company, make_user, sign_in
 from inspections.models import Inspection
 from partners.models import BusinessPartner
 from personnel.models import Employee, SecurityRole
-
 
 # The member home's queries (session, user, MFA, menu, program path, counts, my tasks);
 # pinned: a change here is a decision, not an accident.
 HOME_QUERIES = 26
 
 
-def _action(company, title: str, days: int) -> CorrectiveAction:  # type: ignore[no-untyped-def]
+def _action(company: Company, title: str, days: int) -> CorrectiveAction:
     return CorrectiveAction.objects.create(
         company=company,
         title=title,
