@@ -20,6 +20,10 @@ from companies.context_processors import SESSION_KEY
 from companies.models import Company, Membership
 from core.tenancy import ROLE_ACTIONS
 
+# The section (menu item's URL name) last worked in: the consultant's portfolio opens each
+# client there.
+SECTION_KEY = "ctpat_section"
+
 
 @dataclass(frozen=True)
 class Item:
@@ -213,6 +217,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     role = roles.get(active.pk) if active else None
     groups, current = menu(request, active, role)
     section = _section(current) if active is not None else None
+    if section is not None and request.session.get(SECTION_KEY) != section.url_name:
+        request.session[SECTION_KEY] = section.url_name  # the portfolio opens clients here
     switch = []
     for c in mine:
         url = reverse("companies:company-detail", args=[c.pk])
@@ -230,10 +236,21 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 
 
 def _section(current: Link | None) -> Item | None:
-    if current is None:
-        return None
+    return section_item(current.url_name) if current is not None else None
+
+
+def section_item(url_name: str) -> Item | None:
     for group in GROUPS:
         for item in group.items:
-            if item.company and item.url_name == current.url_name:
+            if item.company and item.url_name == url_name:
                 return item
     return None
+
+
+def section_url(request: HttpRequest, company_pk: int, role: str) -> str:
+    """The page of the section last worked in for this company, if the role may open it;
+    else the company's overview."""
+    item = section_item(str(request.session.get(SECTION_KEY, "")))
+    if item is not None and allowed(item, role, False):
+        return _url(item, company_pk)
+    return reverse("companies:company-detail", args=[company_pk])

@@ -33,7 +33,7 @@ from core.exports import safe_writer
 from core.http import AuthenticatedHttpRequest
 from core.lists import Header, cell, col
 from core.tenancy import ROLE_ACTIONS, get_for_user_or_404
-from portal import homes
+from portal import homes, navigation
 from portal import search as global_search
 from portal.health import PortalCollector, readiness
 
@@ -127,6 +127,8 @@ def _home_company(request: HttpRequest, roles: dict[int, str], kind: str) -> Com
 
 def _consultant_home(request: HttpRequest, user: Any) -> HttpResponse:
     clients, sort = homes.sort_clients(homes.portfolio(user), request.GET.get("sort", ""))
+    for client in clients:  # opened at the section last worked in
+        client.url = navigation.section_url(request, client.company.pk, client.role)
     if request.GET.get("export") == "csv":
         return _portfolio_csv(clients)
     headers = []

@@ -96,3 +96,11 @@ class NavigationTests(PersonaTestCase):
         self.assertIn(reverse("seals:seal-list", args=[self.company.pk]), menu)
         self.assertIn(f'data-testid="company-switcher">{self.third_company.legal_name}<', menu)
         self.assertEqual(resolve(reverse("home")).url_name, "home")
+
+    def test_the_portfolio_opens_each_client_at_the_section_last_worked_in(self) -> None:
+        self.login("consultant")
+        self.client.get(reverse("risk:assessment-list", args=[self.company.pk]))
+        home = self.client.get(reverse("home")).content.decode()
+        portfolio = home[home.index('data-testid="portfolio"') :]
+        for company in (self.company, self.third_company):
+            self.assertIn(reverse("risk:assessment-list", args=[company.pk]), portfolio)
