@@ -25,7 +25,7 @@ from companies.models import Company
 from incidents.models import Incident
 from inspections.models import Inspection
 from partners.models import BusinessPartner
-from profiles.models import Response
+from profiles.models import Response, SecurityProfile
 from seals.models import Seal
 
 LIMIT = 10
@@ -48,6 +48,8 @@ class Source:
     hit: Callable[[Any], Hit]
     company_path: str = "company"
     related: tuple[str, ...] = ()
+    # Narrows the company's rows further (the criteria: only the current profile's).
+    narrow: Callable[[Any, Company], Any] | None = None
 
 
 def _criterion_hit(r: Any) -> Hit:
@@ -55,6 +57,15 @@ def _criterion_hit(r: Any) -> Hit:
         f"{r.criterion.ref_id} {r.criterion.category_name}",
         r.criterion.summary[:160],
         reverse("profiles:response-edit", args=[r.profile.company_id, r.criterion_id]),
+    )
+
+
+def _current_profile(company: Company) -> Any:
+    """The company's current profile (as SecurityProfile.current_for), as a subquery."""
+    return (
+        SecurityProfile.objects.filter(company=company)
+        .order_by("-catalogue__effective_date", "-pk")
+        .values("pk")[:1]
     )
 
 
@@ -74,6 +85,7 @@ SOURCES: tuple[Source, ...] = (
         _criterion_hit,
         company_path="profile__company",
         related=("criterion", "profile"),
+        narrow=lambda rows, company: rows.filter(profile__in=_current_profile(company)),
     ),
     Source(
         _("Inspections"),
@@ -137,6 +149,8 @@ def _matches(source: Source, query: str) -> models.Q:
 def _queryset(source: Source, user: Any, company: Company, query: str) -> models.QuerySet[Any]:
     manager: Any = source.model._default_manager
     queryset = manager.for_user(user, "view").filter(**{source.company_path: company})
+    if source.narrow is not None:
+        queryset = source.narrow(queryset, company)
     if source.related:
         queryset = queryset.select_related(*source.related)
     if connection.vendor == "postgresql":
