@@ -44,8 +44,9 @@ def main() -> None:
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    # A test database of its own, so the bench can run beside a test run on the same server.
-    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = "test_ctpat_bench_homes"
+    if connection.vendor == "postgresql":
+        # A test database of its own, so the bench can run beside a test run on the server.
+        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = "test_ctpat_bench_homes"
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
