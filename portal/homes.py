@@ -467,7 +467,7 @@ def field_home(company: Company, today: datetime.date | None = None) -> FieldHom
         Inspection.objects.filter(company=company)
         .only("pk", "company_id", "checklist_name", "iit_number", "performed_at", "points_failed",
               "signed_off_at")
-        .order_by("-performed_at")[:10]
+        .order_by("-performed_at", "-pk")[:10]
     )  # fmt: skip
     return FieldHome(company, checklists, seals, recent)
 

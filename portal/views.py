@@ -87,11 +87,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "company": company,
         "role": role,
         "path": path,
-        "counts": homes.open_counts(company),
         "viewer": "edit" not in ROLE_ACTIONS[role],
         "other_companies": len(roles) - 1,
     }
-    if not context["viewer"]:
+    if not context["viewer"]:  # a viewer reads status and readiness only
+        context["counts"] = homes.open_counts(company)
         tasks = reminders.tasks_for(user)
         today = timezone.localdate()
         context["tasks"] = [t for t in tasks if t.company_id == company.pk][:10]
