@@ -104,9 +104,7 @@ class PasswordResetTests(AccountsTestCase):
         )
         self.assertRedirects(done, reverse("account_reset_password_from_key_done"))
 
-        self.assertRedirects(
-            self.sign_in("bo@acme.test", new_password), reverse("home")
-        )
+        self.assertRedirects(self.sign_in("bo@acme.test", new_password), reverse("home"))
         self.client.logout()
         self.assertEqual(self.sign_in("bo@acme.test", PASSWORD).status_code, 200)
 
@@ -162,13 +160,9 @@ class LockoutTests(AccountsTestCase):
 
     def test_one_failure_short_of_the_limit_still_lets_the_owner_in(self) -> None:
         self._fail(settings.CTPAT_LOGIN_FAILURES - 1)
-        self.assertRedirects(
-            self.sign_in("cy@acme.test", PASSWORD), reverse("home")
-        )
+        self.assertRedirects(self.sign_in("cy@acme.test", PASSWORD), reverse("home"))
 
     def test_lockout_is_per_account(self) -> None:
         make_user("dee@acme.test")
         self._fail(settings.CTPAT_LOGIN_FAILURES)
-        self.assertRedirects(
-            self.sign_in("dee@acme.test", PASSWORD), reverse("home")
-        )
+        self.assertRedirects(self.sign_in("dee@acme.test", PASSWORD), reverse("home"))
