@@ -140,7 +140,8 @@ def test_specialist_certifies_supervisor_approves_member_and_monitor_see_the_tie
 
     # The specialist takes the application, starts the review, vets and rejects 3.1.
     office = signed_in(browser, live_server.url, specialist)
-    office.get_by_role("link", name="Program office").click()
+    office.locator("nav.main-nav summary", has_text="Program office").click()
+    office.get_by_role("link", name="Review queue").click()
     office.get_by_role("link", name=COMPANY).click()
     office.get_by_test_id("assign-form").get_by_role("button", name="Assign to me").click()
     step(office, "Start the review")

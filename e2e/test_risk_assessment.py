@@ -26,6 +26,7 @@ def test_a_mapped_and_rated_chain_shows_in_the_heat_map(
     sign_in(page, "security@acme.test")
 
     page.goto(f"/companies/{company.pk}/")
+    page.locator("nav.main-nav summary", has_text="Risk").click()  # the menu's Risk area
     page.get_by_role("link", name="Risk assessment").first.click()
     page.get_by_role("button", name="Start the first assessment").click()
     page.get_by_role("link", name="Add a supply chain").click()

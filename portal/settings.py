@@ -122,7 +122,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "companies.context_processors.active_company",
+                "portal.navigation.navigation",
             ],
         },
     },
@@ -182,7 +182,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "companies:company-list"
+LOGIN_REDIRECT_URL = "home"  # each role's home (portal/homes.py)
 LOGOUT_REDIRECT_URL = "account_login"
 
 # django-allauth: e-mail login, sign-up, password reset, TOTP and lockout.

@@ -46,6 +46,7 @@ handler404 = "portal.views.not_found"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("companies/<int:company_pk>/search/", views.search, name="search"),
     # Answered by portal.observability.OperationsMiddleware before the Host check; the
     # routes name them for reverse() and the permission matrix.
     path("healthz", views.healthz, name="healthz"),

@@ -1,15 +1,21 @@
-"""Project-level pages: the home redirect, the operations endpoints (liveness, readiness,
-metrics; docs/observability.md) and the 404 answer."""
+"""Project-level pages: each role's home (portal/homes.py), the global search
+(portal/search.py), the operations endpoints (liveness, readiness, metrics;
+docs/observability.md) and the 404 answer."""
 
 from __future__ import annotations
 
 import hmac
 import ipaddress
 import os
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -19,14 +25,152 @@ from prometheus_client import (
     multiprocess,
 )
 
+from companies.context_processors import SESSION_KEY
+from companies.models import Company, Membership
+from core import reminders
 from core.clientip import client_address
+from core.exports import safe_writer
+from core.http import AuthenticatedHttpRequest
+from core.lists import Header, cell, col
+from core.tenancy import ROLE_ACTIONS, get_for_user_or_404
+from portal import homes, navigation
+from portal import search as global_search
 from portal.health import PortalCollector, readiness
+
+PORTFOLIO_COLUMNS = (
+    col("name", _("Client")),
+    col("status", _("Status")),
+    col("tier", _("Tier")),
+    col("readiness", _("Readiness")),
+    col("due", _("Next due")),
+    col("overdue", _("Overdue")),
+    col("alerts", _("Open alerts")),
+)
+PORTFOLIO_CSV = (
+    ("client", "company.legal_name"),
+    ("account", "company.account_number"),
+    ("status", "status"),
+    ("tier", "tier"),
+    ("readiness", "readiness"),
+    ("next_due", "next_due"),
+    ("overdue", "overdue"),
+    ("open_alerts", "open_alerts"),
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """Each role's home: see portal/homes.py for who sees what."""
     if not request.user.is_authenticated:
         return redirect("account_login")
-    return redirect("companies:company-list")
+    user: Any = request.user
+    roles = dict(Membership.objects.filter(user=user).order_by().values_list("company_id", "role"))
+    kind = homes.home_kind(user, roles)
+    if kind == "program_office":
+        return render(request, "portal/home_program_office.html", {"queue_only": _no_dashboard()})
+    if kind == "none":
+        return render(request, "portal/home_none.html")
+    if kind == "consultant":
+        return _consultant_home(request, user)
+    if kind == "field":
+        company = Company.objects.get(pk=homes.field_company(user, roles) or 0)
+        _work_on(request, company)
+        return render(
+            request,
+            "portal/home_field.html",
+            {"company": company, "field": homes.field_home(company), "today": timezone.localdate()},
+        )
+    company = _home_company(request, roles, kind)
+    _work_on(request, company)
+    role = roles[company.pk]
+    path = homes.program_path(company)
+    context: dict[str, Any] = {
+        "company": company,
+        "role": role,
+        "path": path,
+        "viewer": "edit" not in ROLE_ACTIONS[role],
+        "other_companies": len(roles) - 1,
+    }
+    if not context["viewer"]:  # a viewer reads status and readiness only
+        context["counts"] = homes.open_counts(company)
+        tasks = reminders.tasks_for(user)
+        today = timezone.localdate()
+        context["tasks"] = [t for t in tasks if t.company_id == company.pk][:10]
+        context["tasks_elsewhere"] = sum(1 for t in tasks if t.company_id != company.pk)
+        context["today"] = today
+    return render(request, "portal/home_member.html", context)
+
+
+def _work_on(request: HttpRequest, company: Company) -> None:
+    """The menu shows the pages of the company the home is about."""
+    if request.session.get(SESSION_KEY) != company.pk:
+        request.session[SESSION_KEY] = company.pk
+
+
+def _no_dashboard() -> bool:
+    from django.urls import NoReverseMatch
+
+    try:
+        reverse("certification:dashboard")
+    except NoReverseMatch:
+        return True
+    return False
+
+
+def _home_company(request: HttpRequest, roles: dict[int, str], kind: str) -> Company:
+    """The company last worked on if the user belongs to it, else one where they manage."""
+    pk = request.session.get(SESSION_KEY)
+    if pk not in roles:
+        ranked = sorted(roles, key=lambda c: (roles[c] not in ("officer", "admin"), c))
+        pk = ranked[0]
+    return Company.objects.get(pk=pk)
+
+
+def _consultant_home(request: HttpRequest, user: Any) -> HttpResponse:
+    clients, sort = homes.sort_clients(homes.portfolio(user), request.GET.get("sort", ""))
+    for client in clients:  # opened at the section last worked in
+        client.url = navigation.section_url(request, client.company.pk, client.role)
+    if request.GET.get("export") == "csv":
+        return _portfolio_csv(clients)
+    headers = []
+    for column in PORTFOLIO_COLUMNS:
+        current = sort.removeprefix("-") == column.key
+        descending = sort.startswith("-")
+        target = column.key if (not current or descending) else f"-{column.key}"
+        aria = ("descending" if descending else "ascending") if current else ""
+        headers.append(Header(column.label, f"?sort={target}", aria))
+    return render(
+        request,
+        "portal/home_consultant.html",
+        {"clients": clients, "headers": headers, "sort": sort},
+    )
+
+
+def _portfolio_csv(clients: list[homes.Client]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="portfolio.csv"'
+    writer = safe_writer(response)
+    writer.writerow([h for h, _p in PORTFOLIO_CSV])
+    for client in clients:
+        writer.writerow([cell(client, p) for _h, p in PORTFOLIO_CSV])
+    return response
+
+
+@login_required
+def search(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    """Search the company's partners, criteria, inspections, seals, incidents and
+    corrective actions (portal/search.py)."""
+    company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
+    query = request.GET.get("q", "").strip()
+    error = ""
+    if len(query) > global_search.MAX_LENGTH:
+        error = str(_("Search: type at most %(n)s characters.") % {"n": global_search.MAX_LENGTH})
+    found = global_search.search(request.user, company, query) if query and not error else []
+    return render(
+        request,
+        "portal/search.html",
+        {"company": company, "query": query, "search_query": query, "found": found,
+         "error": error},
+    )  # fmt: skip
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

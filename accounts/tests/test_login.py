@@ -23,15 +23,15 @@ class SignInTests(AccountsTestCase):
     def setUpTestData(cls) -> None:
         cls.user = make_user("Ana.Ruiz@Acme.test")
 
-    def test_sign_in_with_email_reaches_the_company_list(self) -> None:
+    def test_sign_in_with_email_reaches_the_home(self) -> None:
         response = self.sign_in("ana.ruiz@acme.test", PASSWORD)
-        self.assertRedirects(response, reverse("companies:company-list"))
+        self.assertRedirects(response, reverse("home"))
         page = self.client.get(reverse("companies:company-list"))
         self.assertContains(page, "ana.ruiz@acme.test")
 
     def test_email_is_matched_whatever_its_case(self) -> None:
         response = self.sign_in("ANA.RUIZ@ACME.TEST", PASSWORD)
-        self.assertRedirects(response, reverse("companies:company-list"))
+        self.assertRedirects(response, reverse("home"))
 
     def test_wrong_password_is_refused_and_says_so(self) -> None:
         response = self.sign_in("ana.ruiz@acme.test", "not-the-password")
@@ -57,7 +57,7 @@ class SignInTests(AccountsTestCase):
                 "password2": "a-long-passphrase-9",
             },
         )
-        self.assertRedirects(response, reverse("companies:company-list"))
+        self.assertRedirects(response, reverse("home"))
         self.assertTrue(User.objects.filter(email="new@startup.test").exists())
         page = self.client.get(reverse("companies:company-list"))
         self.assertContains(page, "You are not a member of any company yet")
@@ -104,9 +104,7 @@ class PasswordResetTests(AccountsTestCase):
         )
         self.assertRedirects(done, reverse("account_reset_password_from_key_done"))
 
-        self.assertRedirects(
-            self.sign_in("bo@acme.test", new_password), reverse("companies:company-list")
-        )
+        self.assertRedirects(self.sign_in("bo@acme.test", new_password), reverse("home"))
         self.client.logout()
         self.assertEqual(self.sign_in("bo@acme.test", PASSWORD).status_code, 200)
 
@@ -158,17 +156,13 @@ class LockoutTests(AccountsTestCase):
 
             clock.shift(datetime.timedelta(minutes=1, seconds=1))
             allowed = self.sign_in("cy@acme.test", PASSWORD)
-            self.assertRedirects(allowed, reverse("companies:company-list"))
+            self.assertRedirects(allowed, reverse("home"))
 
     def test_one_failure_short_of_the_limit_still_lets_the_owner_in(self) -> None:
         self._fail(settings.CTPAT_LOGIN_FAILURES - 1)
-        self.assertRedirects(
-            self.sign_in("cy@acme.test", PASSWORD), reverse("companies:company-list")
-        )
+        self.assertRedirects(self.sign_in("cy@acme.test", PASSWORD), reverse("home"))
 
     def test_lockout_is_per_account(self) -> None:
         make_user("dee@acme.test")
         self._fail(settings.CTPAT_LOGIN_FAILURES)
-        self.assertRedirects(
-            self.sign_in("dee@acme.test", PASSWORD), reverse("companies:company-list")
-        )
+        self.assertRedirects(self.sign_in("dee@acme.test", PASSWORD), reverse("home"))

@@ -151,7 +151,7 @@ class TOTPSignInTests(AccountsTestCase):
     def test_correct_code_lets_the_officer_in(self) -> None:
         self.sign_in("officer@acme.test", PASSWORD)
         response = self.client.post(reverse("mfa_authenticate"), {"code": totp_code(self.secret)})
-        self.assertRedirects(response, reverse("companies:company-list"))
+        self.assertRedirects(response, reverse("home"))
         self.assertEqual(self.client.get("/companies/").status_code, 200)
 
     def test_wrong_code_is_refused(self) -> None:

@@ -26,6 +26,28 @@
       }
     });
   }
+  // The menu's areas (details.nav-group): on a wide screen each opens as a drop-down, one
+  // at a time, and a click outside closes them; inside the folded phone menu all are open,
+  // so one tap on "Menu" shows every page.
+  var wide = window.matchMedia("(min-width: 1200px)");
+  var groups = function () { return document.querySelectorAll("details.nav-group"); };
+  var fitGroups = function () {
+    groups().forEach(function (d) { d.open = !wide.matches; });
+  };
+  fitGroups();
+  if (wide.addEventListener) { wide.addEventListener("change", fitGroups); }
+  document.addEventListener("toggle", function (event) {
+    var opened = event.target;
+    if (!wide.matches || !(opened instanceof HTMLDetailsElement) ||
+        !opened.classList.contains("nav-group") || !opened.open) { return; }
+    groups().forEach(function (other) {
+      if (other !== opened) { other.open = false; }
+    });
+  }, true);
+  document.addEventListener("click", function (event) {
+    if (!wide.matches || (event.target instanceof Element && event.target.closest("details.nav-group"))) { return; }
+    groups().forEach(function (d) { d.open = false; });
+  });
   document.addEventListener("change", function (event) {
     var field = event.target;
     if (field instanceof HTMLSelectElement && field.hasAttribute("data-autosubmit") && field.form) {

@@ -1,0 +1,194 @@
+"""Each role's home: what it shows, where its links lead, and a query count that does not
+grow with the data (more partners, inspections, actions, clients)."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.models import CorrectiveAction
+from certification.models import Certification
+from companies.models import Company, Membership
+from core.testing import PersonaTestCase, add_member, make_company, make_user, sign_in
+from inspections.models import Inspection
+from partners.models import BusinessPartner
+from personnel.models import Employee, SecurityRole
+
+# The member home's queries (session, user, MFA, menu, program path, counts, my tasks);
+# pinned: a change here is a decision, not an accident.
+HOME_QUERIES = 26
+
+
+def _action(company: Company, title: str, days: int) -> CorrectiveAction:
+    return CorrectiveAction.objects.create(
+        company=company,
+        title=title,
+        due_date=timezone.localdate() + datetime.timedelta(days=days),
+        status="open",
+    )
+
+
+class MemberHomeTests(PersonaTestCase):
+    def test_a_new_member_is_told_to_check_eligibility(self) -> None:
+        self.login("officer")
+        page = self.client.get(reverse("home"))
+        self.assertEqual(page.status_code, 200)
+        self.assertContains(page, "Next step")
+        self.assertContains(page, reverse("eligibility:check", args=[self.company.pk]))
+        self.assertContains(page, 'aria-current="step"')
+
+    def test_the_tier_and_status_show_once_certified(self) -> None:
+        Certification.objects.create(
+            company=self.company, status="validated", tier=2, certified_at=timezone.now()
+        )
+        self.login("admin")
+        page = self.client.get(reverse("home"))
+        self.assertContains(page, "Validated")
+        self.assertContains(page, "Tier 2")
+
+    def test_an_overdue_corrective_action_shows_on_the_home(self) -> None:
+        _action(self.company, "Replace the broken gate lock", -3)
+        self.login("admin")
+        page = self.client.get(reverse("home"))
+        self.assertContains(page, "1 overdue corrective action")
+        self.assertContains(page, "Replace the broken gate lock")  # in my tasks
+
+    def test_the_viewer_sees_status_and_readiness_but_no_tasks(self) -> None:
+        self.login("viewer")
+        page = self.client.get(reverse("home"))
+        self.assertContains(page, "Readiness")
+        self.assertContains(page, "CTPAT status")
+        self.assertNotContains(page, "My tasks")
+        self.assertNotContains(page, 'data-testid="next-step"')
+
+    def test_someone_without_a_company_is_offered_to_create_one(self) -> None:
+        sign_in(self.client, make_user("new@nowhere.test"))
+        page = self.client.get(reverse("home"))
+        self.assertContains(page, reverse("companies:company-create"))
+
+    def test_the_program_office_is_sent_to_its_work_not_to_create_a_company(self) -> None:
+        self.login("specialist")
+        page = self.client.get(reverse("home"))
+        self.assertNotContains(page, "Create your company")
+        self.assertContains(page, 'data-testid="next-step"')
+
+    def test_the_query_count_does_not_grow_with_the_data(self) -> None:
+        self.login("officer")
+        url = reverse("home")
+        _action(self.company, "First", -1)
+        _action(self.company, "Second", 3)
+        self.client.get(url)  # warm caches (catalogue, checklists, sessions)
+        with CaptureQueriesContext(connection) as small:
+            self.client.get(url)
+        for i in range(30):
+            _action(self.company, f"Action {i}", i - 15)
+            BusinessPartner.objects.create(
+                company=self.company, name=f"Partner {i}", role="highway_carrier", country="MX"
+            )
+        with CaptureQueriesContext(connection) as large:
+            self.client.get(url)
+        self.assertEqual(len(small), len(large))
+        self.assertEqual(len(large), HOME_QUERIES)
+
+
+def _portfolio(html: str) -> str:
+    return html[html.index('data-testid="portfolio"') :]
+
+
+class ConsultantHomeTests(PersonaTestCase):
+    def test_the_portfolio_lists_every_client_with_overdue_counts(self) -> None:
+        add_member(self.third_company, make_user("officer@maple.test"), "officer")
+        _action(self.third_company, "Seal audit findings", -5)
+        self.login("consultant")
+        page = self.client.get(reverse("home"))
+        self.assertContains(page, 'data-testid="portfolio"')
+        text = _portfolio(page.content.decode())
+        self.assertIn("Acme Imports LLC", text)
+        self.assertIn("Maple Brokers Inc", text)
+        # Overdue first by default: the client with the overdue action comes first.
+        self.assertLess(text.index("Maple Brokers Inc"), text.index("Acme Imports LLC"))
+        self.assertContains(
+            page, reverse("actions:action-list", args=[self.third_company.pk]) + "?overdue=true"
+        )
+
+    def test_sorts_both_ways_and_exports_the_same_rows(self) -> None:
+        self.login("consultant")
+        up = _portfolio(self.client.get(reverse("home"), {"sort": "name"}).content.decode())
+        self.assertLess(up.index("Acme Imports LLC"), up.index("Maple Brokers Inc"))
+        self.assertIn('aria-sort="ascending"', up)
+        down = _portfolio(self.client.get(reverse("home"), {"sort": "-name"}).content.decode())
+        self.assertLess(down.index("Maple Brokers Inc"), down.index("Acme Imports LLC"))
+        export = self.client.get(reverse("home"), {"sort": "name", "export": "csv"})
+        rows = list(csv.reader(io.StringIO(export.content.decode())))
+        self.assertEqual(rows[0][0], "client")
+        self.assertEqual([r[0] for r in rows[1:]], ["Acme Imports LLC", "Maple Brokers Inc"])
+
+    def test_the_query_count_does_not_grow_with_clients(self) -> None:
+        self.login("consultant")
+        url = reverse("home")
+        _action(self.company, "Late at Acme", -1)
+        self.client.get(url)
+        with CaptureQueriesContext(connection) as small:
+            self.client.get(url)
+        for i in range(5):
+            client = make_company(f"Client {i} SA")
+            add_member(client, self.users["consultant"], "consultant")
+            _action(client, f"Late {i}", -1)
+        with CaptureQueriesContext(connection) as large:
+            self.client.get(url)
+        self.assertEqual(len(small), len(large))
+
+
+class FieldHomeTests(PersonaTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        role = SecurityRole.objects.create(
+            company=self.company, code="guard", name_en="Security guard", name_es="Guardia"
+        )
+        employee = Employee.objects.create(
+            company=self.company, first_name="Luis", last_name="Ortega", email="user@acme.test"
+        )
+        employee.roles.add(role)
+
+    def test_a_guard_starts_on_the_field_page_in_spanish(self) -> None:
+        self.login("user")
+        page = self.client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="es")
+        self.assertContains(
+            page, reverse("inspections:inspection-create", args=[self.company.pk, "truck17"])
+        )
+        self.assertContains(page, "Iniciar una inspección")
+
+    def test_recent_inspections_without_a_query_per_row(self) -> None:
+        self.login("user")
+        url = reverse("home")
+        self.client.get(url)
+        with CaptureQueriesContext(connection) as small:
+            self.client.get(url)
+        for i in range(5):
+            Inspection.objects.create(
+                company=self.company,
+                checklist_key="truck17",
+                checklist_name="17-point",
+                iit_number=f"TRLU{i:07d}",
+                direction="inbound",
+                inspector=self.users["user"],
+            )
+        with CaptureQueriesContext(connection) as large:
+            page = self.client.get(url)
+        self.assertContains(page, "TRLU0000004")
+        self.assertEqual(len(small), len(large))
+
+
+class MembershipIsolationTests(PersonaTestCase):
+    def test_the_home_never_shows_another_companys_work(self) -> None:
+        _action(self.other_company, "Norte secret action", -2)
+        for persona in ("officer", "consultant", "viewer"):
+            self.login(persona)
+            self.assertNotContains(self.client.get(reverse("home")), "Norte secret action")
+        self.assertTrue(Membership.objects.exists())
