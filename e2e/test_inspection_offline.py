@@ -310,6 +310,7 @@ def test_a_lapsed_session_asks_to_sign_in_and_keeps_the_inspection(
         page.get_by_label("Contraseña").fill("Inspecciones-2026")
         page.get_by_role("button", name=re.compile("Iniciar sesión|Entrar")).click()
         # Back on the form it came from, the queue sends what waited.
+        expect(page.get_by_test_id("offline-status")).to_contain_text("enviada")
         expect(page.get_by_test_id("offline-queue")).to_be_hidden()
         assert Inspection.objects.filter(iit_number="MSCU1234565").count() == 1
     finally:
