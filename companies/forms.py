@@ -54,7 +54,17 @@ class CompanyCreateForm(CompanyForm):
     )
 
     class Meta(CompanyForm.Meta):
-        fields = ["legal_name", "dba", "business_type", "business_subtype", "country", "language"]
+        # transport_modes is declared on CompanyForm, so it is shown here; it must be listed
+        # too or ModelForm.save() drops what the person ticked.
+        fields = [
+            "legal_name",
+            "dba",
+            "business_type",
+            "business_subtype",
+            "country",
+            "language",
+            "transport_modes",
+        ]
 
 
 class InvitationForm(forms.Form):
