@@ -24,6 +24,7 @@ from companies.models import Company
 from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
 from core.lists import ListSpec, col, render_list
+from core.siteurl import site_url
 from core.tenancy import get_for_user_or_404
 from partners.models import BusinessPartner
 from questionnaires import schedule, workflow
@@ -144,6 +145,7 @@ def questionnaire_send(
             language=data["language"],
             sent_by=request.user,
             valid_days=data["valid_days"],
+            site=site_url(request),
         )
         url = questionnaire.get_absolute_url()
         idempotency.done(claimed, url)
@@ -237,7 +239,7 @@ def questionnaire_relink(
 ) -> HttpResponse:
     questionnaire = _questionnaire(request, company_pk, pk, "edit")
     try:
-        token = workflow.new_link(questionnaire)
+        token = workflow.new_link(questionnaire, site=site_url(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
