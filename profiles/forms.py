@@ -204,6 +204,8 @@ class BulkForm(forms.Form):
     )
     clear_due_date = forms.BooleanField(label=_("Clear the due date"), required=False)
 
+    prefix = "bulk"  # the grid page also has the filter form's status and owner
+
     def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.members = {str(u.pk): u for u in member_choices(company)}

@@ -27,7 +27,7 @@ class GridTests(ProfileTestCase):
         for ref in ("1.1", "1.2", "3.1", "4.1", "4.2"):
             self.assertContains(page, f'data-testid="row-{ref}"')
         self.assertNotContains(page, 'data-testid="row-3.8"')  # not for importers
-        self.assertContains(page, 'name="status"', count=7)  # 5 rows, filter, bulk form
+        self.assertContains(page, 'name="status"', count=6)  # 5 rows and the filter
 
     def test_filters_by_category_must_status_and_owner(self) -> None:
         self.login("user")
@@ -76,7 +76,12 @@ class GridTests(ProfileTestCase):
         picked = [criterion(self.catalogue, r).pk for r in ("1.1", "4.2")]
         owner = self.users["admin"]
         page = self.bulk(
-            {"scope": "selected", "status": "implemented", "owner": owner.pk, "criteria": picked},
+            {
+                "bulk-scope": "selected",
+                "bulk-status": "implemented",
+                "bulk-owner": owner.pk,
+                "criteria": picked,
+            },
             HTTP_HX_REQUEST="true",
         )
         self.assertContains(page, "2 answers changed.")
@@ -91,7 +96,8 @@ class GridTests(ProfileTestCase):
 
     def test_bulk_on_every_row_the_filter_shows(self) -> None:
         self.login("user")
-        response = self.bulk({"scope": "shown", "due_date": "2027-01-31"}, query="requirement=must")
+        data = {"bulk-scope": "shown", "bulk-due_date": "2027-01-31"}
+        response = self.bulk(data, query="requirement=must")
         self.assertEqual(response.status_code, 302)
         dated = Response.objects.filter(profile=self.profile, due_date__isnull=False)
         self.assertEqual(
@@ -102,7 +108,7 @@ class GridTests(ProfileTestCase):
         self.login("user")
         picked = [criterion(self.catalogue, r).pk for r in ("1.1", "4.2")]
         page = self.bulk(
-            {"scope": "selected", "status": "not_applicable", "criteria": picked},
+            {"bulk-scope": "selected", "bulk-status": "not_applicable", "criteria": picked},
             HTTP_HX_REQUEST="true",
         )
         self.assertContains(page, "needs a reason")
@@ -111,9 +117,11 @@ class GridTests(ProfileTestCase):
 
     def test_bulk_without_a_change_or_rows_says_what_is_missing(self) -> None:
         self.login("user")
-        page = self.bulk({"scope": "selected"}, HTTP_HX_REQUEST="true")
+        page = self.bulk({"bulk-scope": "selected"}, HTTP_HX_REQUEST="true")
         self.assertContains(page, "Choose a status, an owner or a due date")
-        page = self.bulk({"scope": "selected", "status": "partly"}, HTTP_HX_REQUEST="true")
+        page = self.bulk(
+            {"bulk-scope": "selected", "bulk-status": "partly"}, HTTP_HX_REQUEST="true"
+        )
         self.assertContains(page, "Choose at least one criterion")
 
 
