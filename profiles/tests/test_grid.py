@@ -125,6 +125,41 @@ class GridTests(ProfileTestCase):
         self.assertContains(page, "Choose at least one criterion")
 
 
+class BulkPageApiParityTests(ProfileTestCase):
+    def test_the_page_and_the_api_write_the_same(self) -> None:
+        from core.testing import written
+
+        picked = [criterion(self.catalogue, r).pk for r in ("1.1", "4.2")]
+        owner = self.users["admin"]
+        self.login("user")
+        with written(Response) as page_wrote:
+            self.client.post(
+                reverse("profiles:response-bulk", args=[self.company.pk]),
+                {"bulk-scope": "selected", "bulk-status": "partly", "bulk-owner": owner.pk,
+                 "criteria": picked},
+            )  # fmt: skip
+        Response.objects.filter(profile=self.profile).update(status="", owner=None, version=0)
+        with written(Response) as api_wrote:
+            answer = self.client.post(
+                reverse("api:securityprofile-bulk-answers", args=[self.profile.pk]),
+                {"criteria": picked, "status": "partly", "owner": owner.pk},
+                content_type="application/json",
+            )
+        self.assertEqual(answer.status_code, 200, answer.content)
+        self.assertEqual(len(answer.json()["changed"]), 2)
+        self.assertEqual(page_wrote, api_wrote)
+
+    def test_the_api_refuses_an_owner_from_elsewhere_naming_it(self) -> None:
+        self.login("user")
+        answer = self.client.post(
+            reverse("api:securityprofile-bulk-answers", args=[self.profile.pk]),
+            {"criteria": [criterion(self.catalogue, "1.1").pk], "owner": self.users["other"].pk},
+            content_type="application/json",
+        )
+        self.assertEqual(answer.status_code, 400)
+        self.assertIn("owner", answer.json()["detail"])
+
+
 class OneSaveTests(ProfileTestCase):
     def test_autosave_and_save_button_from_the_same_version_never_conflict(self) -> None:
         """The autosave fires, then the Save button posts the version the page had: the
