@@ -272,6 +272,12 @@ class AcceptPageTests(InvitationWorld):
         elsewhere = self.client.get(self.company.get_absolute_url())
         self.assertTrue(elsewhere["Location"].startswith(setup), elsewhere)
 
+    def test_the_join_page_speaks_spanish(self) -> None:
+        _invitation, path = self.invite("nuevo@example.test", "officer")
+        page = self.client.get(path, HTTP_ACCEPT_LANGUAGE="es")
+        self.assertContains(page, "Elija una contraseña para <strong>nuevo@example.test</strong>")
+        self.assertContains(page, "Guardar la contraseña y unirse")
+
     def test_password_mistakes_are_named_and_nothing_is_created(self) -> None:
         _invitation, path = self.invite("fresh@example.test", "user")
         differ = self.client.post(path, {"password1": PASSWORD, "password2": PASSWORD + "x"})

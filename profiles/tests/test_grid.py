@@ -29,6 +29,14 @@ class GridTests(ProfileTestCase):
         self.assertNotContains(page, 'data-testid="row-3.8"')  # not for importers
         self.assertContains(page, 'name="status"', count=6)  # 5 rows and the filter
 
+    def test_the_grid_speaks_spanish(self) -> None:
+        self.login("user")
+        page = self.client.get(
+            reverse("profiles:response-grid", args=[self.company.pk]), HTTP_ACCEPT_LANGUAGE="es"
+        )
+        self.assertContains(page, "Cambiar varios a la vez")
+        self.assertContains(page, "todos los criterios mostrados")
+
     def test_filters_by_category_must_status_and_owner(self) -> None:
         self.login("user")
         page = self.grid(category="4")
