@@ -56,6 +56,8 @@ def test_status_and_owner_of_every_criterion_in_a_few_page_loads(
     row.get_by_label("Status of 1.1").select_option("implemented")
     expect(page.get_by_test_id("row-1.1").get_by_test_id("row-saved")).to_be_visible()
     page.screenshot(path=artifact_path("answers-grid.png"), full_page=False)
+    row.scroll_into_view_if_needed()
+    page.screenshot(path=artifact_path("answers-grid-rows.png"), full_page=False)
     assert serious_accessibility_problems(page) == []
 
     # Filter the grid by status: the one implemented criterion.
