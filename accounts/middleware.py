@@ -25,6 +25,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from accounts.mfa import has_totp, session_passed_mfa
+from accounts.verification import blocks_mfa_setup
 
 # Never checked: static files and the language switch carry no data of anyone's.
 EXEMPT_PREFIXES = ("/static/", "/i18n/")
@@ -52,8 +53,14 @@ class RequireMFAMiddleware:
             if has_totp(user):
                 return self._end_session(request)
             gated = not path.startswith(ALLOWED_PREFIXES) or path.startswith(GATED_PREFIXES)
-            if gated and user.requires_mfa():
-                return self._send_to_setup(request)
+            setting_up = path == reverse("mfa_activate_totp")
+            if (gated or setting_up) and user.requires_mfa():
+                if blocks_mfa_setup(user):
+                    # allauth will not set a factor up before the address is confirmed, and
+                    # its set-up page would send the user away without saying how.
+                    return self._send_to_confirm(request)
+                if gated:
+                    return self._send_to_setup(request)
         return self.get_response(request)
 
     def _end_session(self, request: HttpRequest) -> HttpResponse:
@@ -66,6 +73,17 @@ class RequireMFAMiddleware:
         messages.warning(request, message)
         login = reverse("account_login")
         return HttpResponseRedirect(f"{login}?{urlencode({'next': request.get_full_path()})}")
+
+    def _send_to_confirm(self, request: HttpRequest) -> HttpResponse:
+        message = _(
+            "Your role requires two-factor authentication, which needs a confirmed e-mail "
+            "address. Press “Re-send verification” below, open the link in the e-mail, "
+            "then set up the authenticator app."
+        )
+        if request.path.startswith(API_PREFIX):
+            return JsonResponse({"detail": message}, status=403)
+        messages.warning(request, message)
+        return HttpResponseRedirect(reverse("account_email"))
 
     def _send_to_setup(self, request: HttpRequest) -> HttpResponse:
         setup = reverse("mfa_activate_totp")

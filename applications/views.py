@@ -17,6 +17,7 @@ from accounts.reauth import ask_for_mfa, mfa_recently_confirmed
 from applications import workflow
 from applications.forms import SignForm
 from applications.models import Application, ApplicationEvent, ChecklistItem, current_agreement
+from applications.readable import readable_snapshot
 from companies.context_processors import remember_company
 from companies.models import Company, Membership
 from core.clientip import client_address
@@ -49,12 +50,25 @@ def application_detail(request: AuthenticatedHttpRequest, company_pk: int) -> Ht
             "user"
         ),
         "signature": getattr(application, "signature", None) if application.pk else None,
-        "events": ApplicationEvent.objects.filter(application=application).select_related("actor")
-        if application.pk
-        else [],
+        "events": _readable_events(application),
         "snapshot_json": json.dumps(application.snapshot, indent=2, ensure_ascii=False),
+        "snapshot": readable_snapshot(application.snapshot) if application.snapshot else None,
     }
     return render(request, "applications/application_detail.html", context)
+
+
+def _readable_events(application: Application) -> list[ApplicationEvent]:
+    """The history with status labels instead of codes and "—" for a missing side."""
+    if not application.pk:
+        return []
+    labels = dict(Application.Status.choices)
+    events = {workflow.SUBMIT: _("Partner agreement signed, application submitted")}
+    rows = list(ApplicationEvent.objects.filter(application=application).select_related("actor"))
+    for row in rows:
+        row.from_label = str(labels.get(row.from_status, row.from_status or "—"))  # type: ignore[attr-defined]
+        row.to_label = str(labels.get(row.to_status, row.to_status or "—"))  # type: ignore[attr-defined]
+        row.event_label = str(events.get(row.event, row.event))  # type: ignore[attr-defined]
+    return rows
 
 
 @login_required

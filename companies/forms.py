@@ -54,7 +54,17 @@ class CompanyCreateForm(CompanyForm):
     )
 
     class Meta(CompanyForm.Meta):
-        fields = ["legal_name", "dba", "business_type", "business_subtype", "country", "language"]
+        # transport_modes is declared on CompanyForm, so it is shown here; it must be listed
+        # too or ModelForm.save() drops what the person ticked.
+        fields = [
+            "legal_name",
+            "dba",
+            "business_type",
+            "business_subtype",
+            "country",
+            "language",
+            "transport_modes",
+        ]
 
 
 class InvitationForm(forms.Form):
@@ -63,6 +73,30 @@ class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     # Not the first choice (company officer): the least surprising role is preselected.
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.USER)
+
+
+class JoinForm(forms.Form):
+    """An invited person without an account chooses a password (the address is the
+    invited one; the link proved it). The password rules are checked by the workflow."""
+
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters; not a common or all-numeric password."),
+    )
+    password2 = forms.CharField(
+        label=_("Type the password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ; type the same one twice."))
+        return data
 
 
 class RoleForm(forms.Form):

@@ -16,11 +16,14 @@ from django.db import models, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_stubs_ext import StrOrPromise
 
+from accounts.mfa import has_totp
+from accounts.verification import sign_in_new_account
 from companies import forms as company_forms
 from companies import workflow
 from companies.choices import Role
@@ -29,6 +32,7 @@ from companies.models import Address, Company, Contact, Identifier, Membership, 
 from core import idempotency, refusals
 from core.http import AuthenticatedHttpRequest
 from core.refusals import Refused
+from core.siteurl import site_url
 from core.tenancy import get_for_user_or_404
 
 
@@ -118,7 +122,11 @@ def member_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 if isinstance(claimed, HttpResponse):
                     return claimed
                 invitation = workflow.invite(
-                    company, form.cleaned_data["email"], form.cleaned_data["role"], by=request.user
+                    company,
+                    form.cleaned_data["email"],
+                    form.cleaned_data["role"],
+                    by=request.user,
+                    site=site_url(request),
                 )
                 idempotency.done(claimed, url)
         except workflow.MembershipRefused as exc:
@@ -170,7 +178,7 @@ def _invitation_step(
     invitation = get_object_or_404(company.invitations, pk=invitation_pk)
     try:
         if step == "resend":
-            workflow.resend(invitation, by=request.user)
+            workflow.resend(invitation, by=request.user, site=site_url(request))
             messages.success(
                 request, _("Invitation sent again to %(email)s.") % {"email": invitation.email}
             )
@@ -198,32 +206,96 @@ def invitation_revoke(
     return _invitation_step(request, pk, invitation_pk, "revoke")
 
 
-@login_required
-def invitation_accept(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
-    """The link in an invitation e-mail. Anonymous visitors are sent to sign in (the sign-in
-    page links to sign-up, both bring them back here). Unknown, tampered, expired, revoked
-    and used links all answer the same 404. The invited account confirms with a POST; any
-    other account is refused without learning the company or the invited address."""
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in an invitation e-mail.
+
+    A visitor without an account chooses a password here: the account is created with the
+    invited address, confirmed (the link proves the mailbox), joins the company and is
+    signed in, in one step; an officer then goes on to set up two-factor authentication.
+    A visitor whose address has an account is asked to sign in (and comes back here). A
+    signed-in account confirms with a POST; any other account is refused without learning
+    the company or the invited address. An unknown link answers 404; an expired, used or
+    revoked one says which (410)."""
+    if not request.user.is_authenticated:
+        return _invitation_join(request, token)
+    user: Any = request.user
     if request.method == "POST":
         try:
-            membership = workflow.accept(token, by=request.user)
+            membership = workflow.accept(token, by=user)
+        except workflow.InvitationClosed as exc:
+            return _invitation_closed(request, exc)
         except workflow.InvitationNotFound:
             raise Http404 from None
         except workflow.MembershipRefused as exc:
             return render(request, "companies/invitation_accept.html", {"refusal": exc.message})
-        messages.success(
-            request,
-            _("Welcome to %(company)s.") % {"company": membership.company.legal_name},
-        )
-        return redirect(membership.company)
-    invitation = workflow.pending_by_token(token)
-    if invitation is None:
-        raise Http404
+        return _welcome(request, membership)
     try:
-        workflow.check_recipient(invitation, request.user)
+        invitation = workflow.lookup(token)
+    except workflow.InvitationClosed as exc:
+        return _invitation_closed(request, exc)
+    except workflow.InvitationNotFound:
+        raise Http404 from None
+    try:
+        workflow.check_recipient(invitation, user)
     except workflow.MembershipRefused as exc:
         return render(request, "companies/invitation_accept.html", {"refusal": exc.message})
     return render(request, "companies/invitation_accept.html", {"invitation": invitation})
+
+
+def _invitation_closed(request: HttpRequest, refusal: workflow.InvitationClosed) -> HttpResponse:
+    return render(
+        request,
+        "companies/invitation_accept.html",
+        {"closed": refusal.message, "code": refusal.code},
+        status=refusal.status,
+    )
+
+
+def _welcome(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """After joining: an officer (or anyone who must use a second factor) is led to set it
+    up, then lands on the company; everyone else lands on the company at once."""
+    company = membership.company
+    messages.success(request, _("Welcome to %(company)s.") % {"company": company.legal_name})
+    user: Any = request.user
+    if user.requires_mfa() and not has_totp(user):
+        setup = reverse("mfa_activate_totp")
+        query = urlencode({"required": "1", "next": company.get_absolute_url()})
+        return redirect(f"{setup}?{query}")
+    return redirect(company)
+
+
+def _invitation_join(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = workflow.lookup(token)
+    except workflow.InvitationClosed as exc:
+        return _invitation_closed(request, exc)
+    except workflow.InvitationNotFound:
+        raise Http404 from None
+    context: dict[str, Any] = {"invitation": invitation}
+    if workflow.has_account(invitation):
+        login_url = reverse("account_login")
+        context["sign_in"] = f"{login_url}?{urlencode({'next': request.path})}"
+        return render(request, "companies/invitation_accept.html", context)
+    form = company_forms.JoinForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = workflow.join_with_password(token, form.cleaned_data["password1"])
+        except workflow.InvitationClosed as exc:
+            return _invitation_closed(request, exc)
+        except workflow.InvitationNotFound:
+            raise Http404 from None
+        except workflow.MembershipRefused as exc:
+            form.add_error("password1" if exc.code == "invalid_password" else None, exc.message)
+        else:
+            sign_in_new_account(request, membership.user)
+            return _welcome(request, membership)
+    context["form"] = form
+    return render(
+        request,
+        "companies/invitation_accept.html",
+        context,
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required

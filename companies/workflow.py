@@ -19,6 +19,8 @@ import secrets
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -27,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from accounts.tokens import revoke_for_user
+from accounts.verification import mark_verified
 from companies.choices import Role
 from companies.models import Company, Invitation, Membership, hash_invitation_token
 from core.refusals import Refused
@@ -47,13 +50,41 @@ class MembershipRefused(Refused):
 
 
 class InvitationNotFound(MembershipRefused):
-    """The one answer for an unknown, tampered, expired, revoked or already used link."""
+    """The answer for an unknown or tampered link (and the base of the closed ones)."""
 
     code = "not_found"
     status = 404
 
-    def __init__(self) -> None:
-        super().__init__(_("Not found."))
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("Not found."))
+
+
+class InvitationClosed(InvitationNotFound):
+    """A real link that no longer opens anything: expired, used or revoked. The holder of
+    the link read the invited mailbox, so it is told which, and what to do; the company
+    is not named."""
+
+    status = 410
+
+    def __init__(self, invitation: Invitation, now: datetime.datetime) -> None:
+        if invitation.accepted_at is not None:
+            self.code = "used"
+            message = _(
+                "This invitation link was already used on %(date)s; it works once. "
+                "Sign in with the address the invitation was sent to."
+            ) % {"date": f"{invitation.accepted_at:%Y-%m-%d}"}
+        elif invitation.revoked_at is not None:
+            self.code = "revoked"
+            message = _(
+                "This invitation was withdrawn. Ask the person who invited you for a new one."
+            )
+        else:
+            self.code = "expired"
+            message = _(
+                "This invitation link expired on %(date)s. Ask the person who invited you "
+                "to send it again."
+            ) % {"date": f"{invitation.expires_at:%Y-%m-%d}"}
+        super().__init__(message)
 
 
 def normalise_email(email: str) -> str:
@@ -92,7 +123,13 @@ def _check_role(role: str) -> None:
 
 
 def invite(
-    company: Company, email: str, role: str, *, by: User, now: datetime.datetime | None = None
+    company: Company,
+    email: str,
+    role: str,
+    *,
+    by: User,
+    now: datetime.datetime | None = None,
+    site: str = "",
 ) -> Invitation:
     """Invite `email` to join `company` with `role` and e-mail the link once the
     transaction commits. Refused when the address is already a member of this company or
@@ -129,11 +166,17 @@ def invite(
             sent_at=now,
             expires_at=_valid_until(now),
         )
-        _email_link(invitation, token)
+        _email_link(invitation, token, site=site)
     return invitation
 
 
-def resend(invitation: Invitation, *, by: User, now: datetime.datetime | None = None) -> Invitation:
+def resend(
+    invitation: Invitation,
+    *,
+    by: User,
+    now: datetime.datetime | None = None,
+    site: str = "",
+) -> Invitation:
     """Send a pending or expired invitation again with a new link valid for a fresh
     period; the old link stops working at once."""
     now = _now(now)
@@ -162,7 +205,7 @@ def resend(invitation: Invitation, *, by: User, now: datetime.datetime | None = 
         fresh.sent_at = now
         fresh.expires_at = _valid_until(now)
         fresh.save(update_fields=["token_hash", "sent_at", "expires_at", "updated_at"])
-        _email_link(fresh, token)
+        _email_link(fresh, token, site=site)
     return fresh
 
 
@@ -232,26 +275,96 @@ def accept(token: str, *, by: User, now: datetime.datetime | None = None) -> Mem
             .filter(token_hash=hash_invitation_token(token))
             .first()
         )
-        if invitation is None or invitation.revoked_at is not None:
+        if invitation is None:
             raise InvitationNotFound()
-        if invitation.accepted_at is not None:
-            if invitation.accepted_by_id == by.pk:
-                existing = Membership.objects.filter(
-                    company_id=invitation.company_id, user=by
-                ).first()
-                if existing is not None:
-                    return existing
-            raise InvitationNotFound()
-        if invitation.expires_at <= now:
-            raise InvitationNotFound()
+        if invitation.accepted_at is not None and invitation.accepted_by_id == by.pk:
+            existing = Membership.objects.filter(company_id=invitation.company_id, user=by).first()
+            if existing is not None:
+                return existing
+        _check_open(invitation, now)
         check_recipient(invitation, by)
-        membership, _created = Membership.objects.get_or_create(
-            company_id=invitation.company_id, user=by, defaults={"role": invitation.role}
-        )
-        invitation.accepted_at = now
-        invitation.accepted_by = by
-        invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+        return _join(invitation, by, now)
+
+
+def _check_open(invitation: Invitation, now: datetime.datetime) -> None:
+    if not invitation.is_pending(now):
+        raise InvitationClosed(invitation, now)
+
+
+def _join(invitation: Invitation, user: User, now: datetime.datetime) -> Membership:
+    """Membership with the invited role, the invitation marked used, and the address marked
+    confirmed: the link's secret reached that mailbox."""
+    membership, _created = Membership.objects.get_or_create(
+        company_id=invitation.company_id, user=user, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = now
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+    mark_verified(user, invitation.email)
     return membership
+
+
+def lookup(token: str, now: datetime.datetime | None = None) -> Invitation:
+    """The pending invitation a link opens; `InvitationNotFound` for an unknown or tampered
+    link, `InvitationClosed` (saying which) for an expired, used or revoked one."""
+    if not token or len(token) > _MAX_TOKEN_LENGTH:
+        raise InvitationNotFound()
+    found = (
+        Invitation.objects.select_related("company", "invited_by")
+        .filter(token_hash=hash_invitation_token(token))
+        .first()
+    )
+    if found is None:
+        raise InvitationNotFound()
+    _check_open(found, _now(now))
+    return found
+
+
+def has_account(invitation: Invitation) -> bool:
+    """Whether the invited address already has an account (asked only by the holder of the
+    link, who reads that mailbox: it decides between "set a password" and "sign in")."""
+    from accounts.models import User
+
+    return User.objects.filter(email__iexact=invitation.email).exists()
+
+
+def join_with_password(
+    token: str, password: str, *, now: datetime.datetime | None = None
+) -> Membership:
+    """The invited person has no account: create it with `password` and the invited
+    address, confirmed (the link proves the mailbox), and join the company with the
+    invited role, in one step. Refused when the address has an account meanwhile (sign in
+    and accept instead) or the password is too weak (the validators' messages)."""
+    from accounts.models import User
+
+    now = _now(now)
+    if not token or len(token) > _MAX_TOKEN_LENGTH:
+        raise InvitationNotFound()
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .filter(token_hash=hash_invitation_token(token))
+            .first()
+        )
+        if invitation is None:
+            raise InvitationNotFound()
+        _check_open(invitation, now)
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise MembershipRefused(
+                _("An account with %(email)s exists already: sign in to accept.")
+                % {"email": invitation.email},
+                code="has_account",
+            )
+        user = User(email=invitation.email)
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise MembershipRefused(
+                " ".join(exc.messages), code="invalid_password", status=400
+            ) from None
+        user.set_password(password)
+        user.save()
+        return _join(invitation, user, now)
 
 
 def change_role(membership: Membership, role: str, *, by: User) -> Membership:
@@ -278,7 +391,7 @@ def remove_member(membership: Membership, *, by: User) -> None:
         revoke_for_user(membership.user, f"left company {membership.company_id}")
 
 
-def _email_link(invitation: Invitation, token: str) -> None:
+def _email_link(invitation: Invitation, token: str, *, site: str = "") -> None:
     """E-mail the link after commit, in the company's preferred language. The text is the
     same whether or not the address has an account: it offers both ways in."""
     company = invitation.company
@@ -290,7 +403,7 @@ def _email_link(invitation: Invitation, token: str) -> None:
             "inviter": inviter.email if inviter else settings.SITE_NAME,
             "role": Role(invitation.role).label,
             "email": invitation.email,
-            "url": settings.CTPAT_SITE_URL + invitation_path(token),
+            "url": (site or settings.CTPAT_SITE_URL) + invitation_path(token),
             "expires": f"{invitation.expires_at:%Y-%m-%d}",
         }
         subject = _("Invitation to join %(company)s on %(site)s") % facts
@@ -299,9 +412,10 @@ def _email_link(invitation: Invitation, token: str) -> None:
                 "Hello,\n\n%(inviter)s invites you to join %(company)s on %(site)s, the "
                 "CTPAT portal, with the role %(role)s.\n\n"
                 "Open this link to accept: %(url)s\n\n"
-                "Sign in with %(email)s, or create an account with that address if you do "
-                "not have one yet. The link is valid until %(expires)s and works once. If "
-                "you did not expect this invitation, ignore this e-mail."
+                "New to the portal? The link lets you choose a password for %(email)s and "
+                "confirms the address at once. If you already have an account with that "
+                "address, sign in instead. The link is valid until %(expires)s and works "
+                "once. If you did not expect this invitation, ignore this e-mail."
             )
             % facts
         )

@@ -1,6 +1,6 @@
 """An administrator invites a colleague by e-mail; the colleague, who has no account yet,
-opens the e-mailed link, is sent to sign in, signs up instead, comes back to the
-invitation and joins with the invited role, in a real browser. Another account that opens
+opens the e-mailed link, chooses a password on its page and joins with the invited role,
+in a real browser. Another account that opens
 the same link is refused without learning the company."""
 
 from __future__ import annotations
@@ -49,27 +49,24 @@ def test_invite_sign_up_and_accept(
 
     assert serious_accessibility_problems(page) == []
 
-    # Signing out from there leads to the sign-in page, which leads back to the link;
-    # the invited person has no account yet and signs up instead.
+    # Signing out from there leads back to the link; the invited person has no account
+    # yet and chooses a password right there (the link proved the address).
     page.locator("main").get_by_role("button", name="Sign out").click()
-    expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
-    page.locator('a[href^="/accounts/signup/"]').first.click()
-    page.locator("input[name=email]").fill("ana.ruiz@acme.test")
-    page.locator("input[name=password1]").fill(PASSWORD)
-    page.locator("input[name=password2]").fill(PASSWORD)
-    page.locator("form[action^='/accounts/signup/'] button[type=submit]").click()
     expect(page).to_have_url(re.compile(re.escape(path) + "$"))
     expect(page.locator("main")).to_contain_text("Acme Imports LLC")
     page.screenshot(path=artifact_path("invitations-accept-page.png"), full_page=True)
     assert serious_accessibility_problems(page) == []
-    page.get_by_test_id("accept-invitation").click()
+    page.get_by_label("Choose a password").fill(PASSWORD)
+    page.get_by_label("Type the password again").fill(PASSWORD)
+    page.get_by_test_id("join").click()
     expect(page.get_by_text("Welcome to Acme Imports LLC.")).to_be_visible()
     assert company.role_of(company.memberships.get(user__email="ana.ruiz@acme.test").user) == (
         "user"
     )
 
-    # The used link is dead.
+    # The used link says so.
     response = page.goto(path)
-    assert response is not None and response.status == 404
+    assert response is not None and response.status == 410
+    expect(page.get_by_test_id("invitation-closed")).to_contain_text("already used")
     broken[:] = [b for b in broken if path not in b]
     assert broken == []

@@ -133,6 +133,17 @@ def _check_otp(user: User, code: str) -> APIResponse | None:
     return None
 
 
+class BulkAnswersSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """One change for many answers: only the keys given are changed (null clears)."""
+
+    criteria = serializers.ListField(
+        child=serializers.IntegerField(), allow_empty=False, help_text="criterion ids"
+    )
+    status = serializers.ChoiceField(choices=ResponseStatus.choices, required=False)
+    owner = serializers.IntegerField(required=False, allow_null=True, help_text="user id")
+    due_date = serializers.DateField(required=False, allow_null=True)
+
+
 class SecurityProfileViewSet(TenantViewSet):
     """Security profiles of your companies. `POST /profiles/` with a company starts (or
     returns) its profile for the catalogue in force; `readiness/` gives the scores;
@@ -150,6 +161,7 @@ class SecurityProfileViewSet(TenantViewSet):
         "readiness": "view",
         "submit": "sign",
         "review_no_change": "sign",
+        "bulk_answers": "edit",
     }
 
     def get_serializer_class(self) -> Any:
@@ -158,6 +170,7 @@ class SecurityProfileViewSet(TenantViewSet):
             "submit": SubmitSerializer,
             "review_no_change": NoChangeSerializer,
             "readiness": ReadinessSerializer,
+            "bulk_answers": BulkAnswersSerializer,
         }.get(self.action or "", SecurityProfileSerializer)
 
     @extend_schema(
@@ -226,6 +239,26 @@ class SecurityProfileViewSet(TenantViewSet):
             {"due_date": review.due_date, "outcome": review.outcome, "late": review.late},
             status=201,
         )
+
+    @extend_schema(
+        request=BulkAnswersSerializer,
+        responses={200: OpenApiResponse(description="The ids of the answers that changed.")},
+    )
+    @action(detail=True, methods=["post"], url_path="bulk-answers")
+    def bulk_answers(self, request: Request, pk: str | None = None) -> APIResponse:
+        """Set status, owner and/or due date of many answers at once (the answers grid)."""
+        profile: SecurityProfile = self.get_object()
+        serializer = BulkAnswersSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        criteria = data.pop("criteria")
+        if data.get("owner") is not None:
+            owner = profile.company.memberships.filter(user_id=data["owner"]).first()
+            if owner is None:
+                raise workflow.BulkRefused(_("The owner must be a member of the company."))
+            data["owner"] = owner.user
+        changed = workflow.bulk_set(profile, criteria, data, by=cast("User", request.user))
+        return APIResponse({"changed": [r.pk for r in changed]})
 
 
 # -- answers ----------------------------------------------------------------------------

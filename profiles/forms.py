@@ -119,17 +119,35 @@ class ProfileFilterForm(forms.Form):
         choices=[("", _("Must and Should")), *Requirement.choices],
     )
 
-    def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
+    category = forms.ChoiceField(label=_("Category"), required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        company: Company,
+        categories: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].choices = [  # type: ignore[attr-defined]
             ("", _("Anyone")),
             ("none", _("No owner")),
             *[(str(u.pk), u.email) for u in member_choices(company)],
         ]
+        if categories is None:
+            del self.fields["category"]
+        else:
+            self.fields["category"].choices = [  # type: ignore[attr-defined]
+                ("", _("All categories")),
+                *[(str(number), f"{number}. {name}") for number, name in categories],
+            ]
 
     def matches(self, row: Any) -> bool:
         if not self.is_valid():
             return True
+        category = self.cleaned_data.get("category")
+        if category and str(row.criterion.category_number) != category:
+            return False
         status = self.cleaned_data["status"]
         if status == "unanswered" and row.status:
             return False
@@ -142,6 +160,86 @@ class ProfileFilterForm(forms.Form):
             return False
         requirement = self.cleaned_data["requirement"]
         return not (requirement and row.requirement != requirement)
+
+
+class RowForm(forms.Form):
+    """Status, owner and due date of one answer, edited in its row of the answers grid.
+    `version` is the version the row showed."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=get_user_model().objects.none(), required=False
+    )
+    due_date = forms.DateField(
+        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = member_choices(company)  # type: ignore[attr-defined]
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            ("", _("— not answered —")),
+            *[(v, label) for v, label in ResponseStatus.choices if v],
+        ]
+
+
+KEEP = "keep"
+
+
+class BulkForm(forms.Form):
+    """One change applied to many answers of the grid: the chosen rows, or every row the
+    filter shows. A field left on “keep” is not changed."""
+
+    scope = forms.ChoiceField(
+        label=_("Apply to"),
+        choices=[("selected", _("the ticked criteria")), ("shown", _("every criterion shown"))],
+        initial="selected",
+        widget=forms.RadioSelect,
+    )
+    status = forms.ChoiceField(label=_("Set status"), required=False)
+    owner = forms.ChoiceField(label=_("Set owner"), required=False)
+    due_date = forms.DateField(
+        label=_("Set due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    clear_due_date = forms.BooleanField(label=_("Clear the due date"), required=False)
+
+    prefix = "bulk"  # the grid page also has the filter form's status and owner
+
+    def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = {str(u.pk): u for u in member_choices(company)}
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            (KEEP, _("— keep —")),
+            *[(v, label) for v, label in ResponseStatus.choices if v],
+        ]
+        self.fields["owner"].choices = [  # type: ignore[attr-defined]
+            (KEEP, _("— keep —")),
+            ("none", _("No owner")),
+            *[(pk, u.email) for pk, u in self.members.items()],
+        ]
+
+    def changes(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        changes: dict[str, Any] = {}
+        if data.get("status") not in (None, "", KEEP):
+            changes["status"] = data["status"]
+        owner = data.get("owner")
+        if owner == "none":
+            changes["owner"] = None
+        elif owner not in (None, "", KEEP):
+            changes["owner"] = self.members[owner]
+        if data.get("clear_due_date"):
+            changes["due_date"] = None
+        elif data.get("due_date"):
+            changes["due_date"] = data["due_date"]
+        return changes
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and not self.changes():
+            raise ValidationError(_("Choose a status, an owner or a due date to apply."))
+        return data
 
 
 class SubmitForm(forms.Form):

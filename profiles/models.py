@@ -361,16 +361,20 @@ class Response(TenantModel):
             raise ValidationError(errors)
 
     def save_edit(self, changes: dict[str, Any], *, by: User, base_version: int) -> Response:
-        """Save an editor's changes if nobody saved this answer since they opened it
+        """Save an editor's changes if nobody else saved this answer since they opened it
         (`base_version`); otherwise raise EditConflict with the current answer and change
-        nothing. Returns the saved answer."""
+        nothing. Returns the saved answer, whose `version` is the token of the next save.
+
+        A newer version saved by this same editor is not a conflict: it is their own
+        autosave that crossed a click on Save (or a second tab). Anyone else's save in
+        between is, since it would be the last save on the row."""
         with transaction.atomic():
             current = (
                 Response.objects.select_for_update(of=("self",))
                 .select_related("updated_by", "owner", "criterion")
                 .get(pk=self.pk)
             )
-            if current.version != base_version:
+            if current.version != base_version and current.updated_by_id != by.pk:
                 raise EditConflict(current)
             changed = False
             for name in self.EDITABLE_FIELDS:

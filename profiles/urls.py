@@ -9,6 +9,9 @@ app_name = "profiles"
 urlpatterns = [
     path("", views.profile_detail, name="profile-detail"),
     path("criteria/<int:criterion_pk>/", views.response_edit, name="response-edit"),
+    path("answers/", views.response_grid, name="response-grid"),
+    path("answers/bulk/", views.response_bulk, name="response-bulk"),
+    path("answers/<int:criterion_pk>/", views.response_row, name="response-row"),
     path("criteria/<int:criterion_pk>/evidence/", views.evidence_upload, name="evidence-upload"),
     path(
         "evidence/<int:evidence_pk>/versions/",

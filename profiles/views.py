@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.reauth import ask_for_mfa, mfa_recently_confirmed
@@ -31,14 +32,18 @@ from core.lists import ListSpec, col, render_list
 from core.refusals import Refused
 from core.tenancy import get_for_user_or_404, roles_allowing
 from profiles import annual, exports, workflow
+from profiles.choices import ResponseStatus
 from profiles.filters import SubmissionFilter
 from profiles.forms import (
+    BulkForm,
     EvidenceForm,
     EvidenceVersionForm,
     NoChangeForm,
     ProfileFilterForm,
     ResponseForm,
+    RowForm,
     SubmitForm,
+    member_choices,
 )
 from profiles.linked import linked_records
 from profiles.models import (
@@ -243,6 +248,134 @@ def response_edit(
         return render(request, "profiles/_save_status.html", {"response": saved})
     messages.success(request, _("Saved."))
     return redirect(saved.get_absolute_url())
+
+
+def _grid_context(
+    request: AuthenticatedHttpRequest, company: Company, profile: SecurityProfile
+) -> dict[str, Any]:
+    rows = _rows(profile, True)
+    categories = sorted({(r.criterion.category_number, r.criterion.category_name) for r in rows})
+    filters = ProfileFilterForm(request.GET or None, company=company, categories=categories)
+    visible = [row for row in rows if filters.matches(row)]
+    members = list(member_choices(company))
+    return {
+        "company": company,
+        "profile": profile,
+        "filters": filters,
+        "rows": visible,
+        "total": len(rows),
+        "members": members,
+        "statuses": [(v, label) for v, label in ResponseStatus.choices if v],
+        "bulk": BulkForm(company=company),
+        "query": request.GET.urlencode(),
+        "criteria_url": reverse("profiles:profile-detail", args=[company.pk]) + "criteria/",
+    }
+
+
+@login_required
+def response_grid(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    """Every criterion in one table: status, owner and due date edited in place (each row
+    saves on change) or for many rows at once (tick rows, or take every row the filter
+    shows, and apply). Narrative and evidence stay on the criterion page."""
+    company = get_for_user_or_404(Company, request.user, "edit", pk=company_pk)
+    remember_company(request, company)
+    try:
+        profile = SecurityProfile.start(company)
+    except NoCatalogue:
+        return _no_catalogue(request, company)
+    return render(request, "profiles/response_grid.html", _grid_context(request, company, profile))
+
+
+@login_required
+@require_POST
+def response_row(
+    request: AuthenticatedHttpRequest, company_pk: int, criterion_pk: int
+) -> HttpResponse:
+    """One row of the grid saved (HTMX): the row comes back with its new version and a
+    "Saved" mark, the errors, or the answer someone else saved meanwhile."""
+    company = get_for_user_or_404(Company, request.user, "edit", pk=company_pk)
+    try:
+        profile = SecurityProfile.start(company)
+    except NoCatalogue as exc:
+        raise Http404 from exc
+    criterion = _criterion(profile, criterion_pk)
+    response = profile.response_for(criterion)
+    form = RowForm(request.POST, company=company)
+    context: dict[str, Any] = {
+        "company": company,
+        "members": list(member_choices(company)),
+        "statuses": [(v, label) for v, label in ResponseStatus.choices if v],
+        "criteria_url": reverse("profiles:profile-detail", args=[company.pk]) + "criteria/",
+    }
+    saved = response
+    if not form.is_valid():
+        context["errors"] = [
+            f"{form.fields[n].label}: {' '.join(str(m) for m in e)}" for n, e in form.errors.items()
+        ]
+    else:
+        data = form.cleaned_data
+        changes = {"status": data["status"], "owner": data["owner"], "due_date": data["due_date"]}
+        try:
+            saved = response.save_edit(changes, by=request.user, base_version=data["version"])
+        except EditConflict as exc:
+            saved = exc.current
+            context["errors"] = [exc.message]
+        except ValidationError as exc:
+            context["errors"] = exc.messages
+        else:
+            context["saved"] = True
+    saved.criterion = criterion
+    context["row"] = Row(criterion, saved)
+    status = 400 if context.get("errors") and not getattr(request, "htmx", False) else 200
+    return render(request, "profiles/_grid_row.html", context, status=status)
+
+
+@login_required
+@require_POST
+def response_bulk(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    """Apply one status / owner / due date to the ticked rows or to every row shown."""
+    company = get_for_user_or_404(Company, request.user, "edit", pk=company_pk)
+    try:
+        profile = SecurityProfile.start(company)
+    except NoCatalogue as exc:
+        raise Http404 from exc
+    form = BulkForm(request.POST, company=company)
+    context = _grid_context(request, company, profile)
+    grid_url = reverse("profiles:response-grid", args=[company.pk])
+    if context["query"]:
+        grid_url += "?" + context["query"]
+    error = ""
+    if not form.is_valid():
+        error = " ".join(
+            f"{form.fields[n].label}: {' '.join(str(m) for m in e)}"
+            if n in form.fields
+            else " ".join(str(m) for m in e)
+            for n, e in form.errors.items()
+        )
+    else:
+        if form.cleaned_data["scope"] == "shown":
+            ids = [row.criterion.pk for row in context["rows"]]
+        else:
+            ids = [int(v) for v in request.POST.getlist("criteria") if v.isdigit()]
+        try:
+            changed = workflow.bulk_set(profile, ids, form.changes(), by=request.user)
+        except Refused as refusal:
+            error = refusal.message
+        else:
+            note = ngettext(
+                "%(count)d answer changed.", "%(count)d answers changed.", len(changed)
+            ) % {"count": len(changed)}
+    if not getattr(request, "htmx", False):
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, note)
+        return redirect(grid_url)
+    context = _grid_context(request, company, profile)
+    context["bulk"] = form if error else BulkForm(company=company)
+    context["bulk_error"] = error
+    context["bulk_note"] = "" if error else note
+    return render(request, "profiles/_grid.html", context)
 
 
 @login_required

@@ -20,7 +20,7 @@ from catalogue.changes import Comparison, compare
 from catalogue.choices import Requirement
 from catalogue.models import Catalogue
 from companies.models import Company
-from core.refusals import NotAllowed, NotAnOfficer
+from core.refusals import Invalid, NotAllowed, NotAnOfficer
 from core.uploads import CheckedFile, attach, store_file
 from profiles import annual
 from profiles.choices import ResponseStatus, ReviewOutcome, SubmissionKind
@@ -341,6 +341,68 @@ def add_evidence_version(
 
     company_id = evidence.response.profile.company_id
     return store_file(upload, f"evidence/{company_id}", write)
+
+
+class BulkRefused(Invalid):
+    """The change cannot apply to some of the chosen criteria; the message names them."""
+
+    code = "bulk_refused"
+
+
+BULK_FIELDS = ("status", "owner", "due_date")
+
+
+def bulk_set(
+    profile: SecurityProfile, criterion_ids: list[int], changes: dict[str, object], *, by: User
+) -> list[Response]:
+    """Set status, owner and/or due date (only the keys in `changes`) on the answers to
+    many criteria at once, all or nothing. Each changed answer gets a new version, stamped
+    with `by`, so an editor with the criterion open sees the change as a conflict. "Not
+    applicable" needs each answer's own reason: refused for answers without one, naming
+    them. Returns the answers that changed."""
+    changes = {k: v for k, v in changes.items() if k in BULK_FIELDS}
+    if not changes or not criterion_ids:
+        raise BulkRefused(_("Choose at least one criterion and one change to apply."))
+    criteria = profile.catalogue.criteria_for(profile.company.business_type).filter(
+        pk__in=criterion_ids
+    )
+    if criteria.count() != len(set(criterion_ids)):
+        raise BulkRefused(_("Some chosen criteria do not apply to this company."))
+    owner = changes.get("owner")
+    if owner is not None and not profile.company.memberships.filter(user=owner).exists():  # type: ignore[misc]
+        raise BulkRefused(_("The owner must be a member of the company."))
+    changed: list[Response] = []
+    with transaction.atomic():
+        profile.ensure_responses(list(criteria))
+        responses = list(
+            Response.objects.select_for_update(of=("self",))
+            .filter(profile=profile, criterion_id__in=criterion_ids)
+            .select_related("criterion")
+            .order_by("criterion__category_number", "criterion__sequence")
+        )
+        if changes.get("status") == ResponseStatus.NOT_APPLICABLE:
+            missing = [r.criterion.ref_id for r in responses if not r.na_reason.strip()]
+            if missing:
+                raise BulkRefused(
+                    _(
+                        "“Not applicable” needs a reason for each criterion; write it on the "
+                        "criterion page first: %(refs)s."
+                    )
+                    % {"refs": ", ".join(missing)}
+                )
+        for response in responses:
+            fields = [n for n, v in changes.items() if getattr(response, n) != v]
+            if not fields:
+                continue
+            for name in fields:
+                setattr(response, name, changes[name])
+            response.version += 1
+            response.updated_by = by
+            response.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
+            changed.append(response)
+        if changed:
+            _mark_changed(profile.pk)
+    return changed
 
 
 def _mark_changed(profile_id: int) -> None:

@@ -23,6 +23,7 @@ from companies.models import Company
 from core import files, idempotency, refusals
 from core.http import AuthenticatedHttpRequest
 from core.lists import ListSpec, col, render_list
+from core.siteurl import site_url
 from core.tenancy import get_for_user_or_404
 from partners.models import BusinessPartner
 from questionnaires import schedule, workflow
@@ -143,6 +144,7 @@ def questionnaire_send(
             language=data["language"],
             sent_by=request.user,
             valid_days=data["valid_days"],
+            site=site_url(request),
         )
         url = questionnaire.get_absolute_url()
         idempotency.done(claimed, url)
@@ -236,7 +238,7 @@ def questionnaire_relink(
 ) -> HttpResponse:
     questionnaire = _questionnaire(request, company_pk, pk, "edit")
     try:
-        token = workflow.new_link(questionnaire)
+        token = workflow.new_link(questionnaire, site=site_url(request))
     except workflow.QuestionnaireRefused as refusal:
         refusals.show(request, refusal)
     else:

@@ -165,10 +165,12 @@ def send(
     sent_by: User | None = None,
     valid_days: int = DEFAULT_VALID_DAYS,
     now: datetime.datetime | None = None,
+    site: str = "",
 ) -> tuple[Questionnaire, str]:
     """Create a questionnaire for the partner's role, pre-filled from last time, and
     e-mail the link (after commit). Returns the questionnaire and the link token, which is
-    not stored and cannot be shown again."""
+    not stored and cannot be shown again. `site` is the address the portal is served on
+    (`core.siteurl.site_url(request)`); empty: `SITE_URL`."""
     now = now or timezone.now()
     questions = bank().for_role(partner.role)
     token = secrets.token_urlsafe(32)
@@ -188,15 +190,19 @@ def send(
             expires_at=now + datetime.timedelta(days=valid_days),
         )
         prefill_from_last_time(questionnaire)
-        email_link(questionnaire, token)
+        email_link(questionnaire, token, site=site)
     return questionnaire, token
 
 
-def email_link(questionnaire: Questionnaire, token: str) -> None:
+def _languages(questionnaire: Questionnaire) -> list[str]:
+    return [questionnaire.language] if questionnaire.language else ["en", "es"]
+
+
+def email_link(questionnaire: Questionnaire, token: str, *, site: str = "") -> None:
     """E-mail the link to the partner's contact once the transaction commits, in the
     language the sender chose; left to the partner's browser, in English then Spanish."""
     partner = questionnaire.partner
-    url = settings.CTPAT_SITE_URL + link_path(token)
+    url = (site or settings.CTPAT_SITE_URL) + link_path(token)
     facts = {
         "name": questionnaire.contact_name or questionnaire.contact_email,
         "company": partner.company.legal_name,
@@ -205,7 +211,7 @@ def email_link(questionnaire: Questionnaire, token: str) -> None:
         "expires": f"{questionnaire.expires_at:%Y-%m-%d}",
     }
     subjects, bodies = [], []
-    for language in [questionnaire.language] if questionnaire.language else ["en", "es"]:
+    for language in _languages(questionnaire):
         with override(language):
             subjects.append(_("Security questionnaire from %(company)s") % facts)
             bodies.append(
@@ -228,6 +234,7 @@ def new_link(
     questionnaire: Questionnaire,
     valid_days: int = DEFAULT_VALID_DAYS,
     now: datetime.datetime | None = None,
+    site: str = "",
 ) -> str:
     """Replace the link of a questionnaire not yet submitted (e-mail lost, link expired or
     revoked): the old link stops working at once, the answers given so far stay, and the
@@ -246,7 +253,7 @@ def new_link(
             fresh.status = Status.IN_PROGRESS if fresh.answers.exists() else Status.SENT
             fresh.revoked_at = None
         fresh.save()
-        email_link(fresh, token)
+        email_link(fresh, token, site=site)
     questionnaire.refresh_from_db()
     return token
 
@@ -428,6 +435,7 @@ def submit(
         fresh.save()
         actions = raise_actions(fresh, timezone.localdate(now))
         _notify_submitted(fresh, len(actions))
+        email_copy(fresh)
     questionnaire.refresh_from_db()
     return actions
 
@@ -453,6 +461,53 @@ def _notify_submitted(questionnaire: Questionnaire, weak: int) -> None:
             "Score: %(score)s%%. Corrective actions raised from weak answers: %(weak)s."
         ),
     )
+
+
+def email_copy(questionnaire: Questionnaire) -> None:
+    """E-mail the partner's contact a copy of the answers it submitted (after commit), so
+    the partner keeps a record of what it declared; in the questionnaire's language, else
+    English then Spanish."""
+    questions = questionnaire.question_set()
+    scale = bank()
+    answers = {a.question_id: a for a in questionnaire.answers.all()}
+    facts = {
+        "company": questionnaire.company.legal_name,
+        "partner": questionnaire.partner.name,
+        "name": questionnaire.submitted_by_name,
+        "date": f"{questionnaire.submitted_at:%Y-%m-%d}" if questionnaire.submitted_at else "",
+    }
+    subjects, bodies = [], []
+    for language in _languages(questionnaire):
+        with override(language):
+            subjects.append(_("Copy of your answers to %(company)s") % facts)
+            lines = [
+                _(
+                    "%(partner)s submitted the security questionnaire of %(company)s on "
+                    "%(date)s (submitted by %(name)s). These are the answers given; keep "
+                    "this copy for your records."
+                )
+                % facts,
+                "",
+            ]
+            for number, question in enumerate(questions.questions, start=1):
+                answer = answers.get(question.id)
+                option = scale.option(answer.option) if answer else None
+                lines.append(f"{number}. {question.text(language)}")
+                lines.append(
+                    "   "
+                    + _("Answer: %(answer)s")
+                    % {"answer": option.label(language) if option else "—"}
+                )
+                if answer is not None and answer.comment:
+                    lines.append("   " + _("Comment: %(comment)s") % {"comment": answer.comment})
+            bodies.append("\n".join(lines))
+    subject = " / ".join(subjects)
+    body = "\n\n----------\n\n".join(bodies)
+    recipient = questionnaire.contact_email
+    if recipient:
+        transaction.on_commit(
+            lambda: send_mail(subject, body, None, [recipient], fail_silently=True)
+        )
 
 
 def weak_answers(questionnaire: Questionnaire) -> Iterable[Answer]:

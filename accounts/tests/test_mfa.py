@@ -38,6 +38,22 @@ class RequiredMFATests(AccountsTestCase):
         self.assertIn("required=1", response["Location"])
         self.assertIn(f"next={next_url.replace('/', '%2F')}", response["Location"])
 
+    def test_officer_with_an_unconfirmed_address_is_shown_how_to_confirm_it(self) -> None:
+        # allauth will not set a factor up before the address is confirmed; the officer
+        # must land on the page that re-sends the confirmation, not be bounced away.
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.create(user=self.officer, email=self.officer.email, primary=True)
+        self.sign_in("officer@acme.test", PASSWORD)
+        for url in (reverse("companies:company-list"), ACTIVATE):
+            response = self.client.get(url)
+            self.assertRedirects(response, reverse("account_email"), fetch_redirect_response=False)
+        page = self.client.get(reverse("account_email"))
+        self.assertContains(page, "needs a confirmed e-mail address")
+        self.assertContains(page, 'name="action_send"')
+        EmailAddress.objects.filter(user=self.officer).update(verified=True)
+        self.assert_sent_to_setup(self.client.get("/companies/"), "/companies/")
+
     def test_officer_without_totp_is_sent_to_setup_from_any_page(self) -> None:
         self.sign_in("officer@acme.test", PASSWORD)
         for url in (

@@ -32,7 +32,7 @@ from core.testing import PersonaTestCase
 
 def shown_text(response: object) -> str:
     body = response.content.decode()  # type: ignore[attr-defined]
-    match = re.search(r'<pre[^>]*data-testid="agreement-text"[^>]*>(.*?)</pre>', body, re.S)
+    match = re.search(r'<pre[^>]*data-testid="agreement-source"[^>]*>(.*?)</pre>', body, re.S)
     assert match, "the agreement text is not on the page"
     return html.unescape(match[1])
 
@@ -140,6 +140,36 @@ class SigningPageTests(PersonaTestCase):
             ),
             (self.officer, "Dana Price", "Chief Operating Officer", "203.0.113.7", 1, "en"),
         )
+
+    def test_the_agreement_reads_as_a_document_not_as_markdown(self) -> None:
+        self.sign_in_with_mfa()
+        page = self.client.get(self.sign_url).content.decode()
+        rendered = re.search(
+            r'<article[^>]*data-testid="agreement-text"[^>]*>(.*?)</article>', page, re.S
+        )
+        assert rendered, "the rendered agreement is not on the page"
+        self.assertIn("<h1>CTPAT Partner Agreement", rendered[1])
+        self.assertIn("<h2>1. Purpose</h2>", rendered[1])
+        self.assertIn("<ol>", rendered[1])
+        self.assertNotIn("## ", rendered[1])
+
+    def test_the_submitted_application_reads_with_labels_not_codes(self) -> None:
+        self.company.transport_modes = ["ocean", "air"]
+        self.company.save()
+        self.sign_in_with_mfa()
+        self.client.post(self.sign_url, self.form_data())
+        page = self.client.get(self.detail_url).content.decode()
+        snapshot = re.search(r'data-testid="snapshot">(.*?)<details>', page, re.S)
+        assert snapshot
+        self.assertIn("Ocean, Air", snapshot[1])
+        self.assertIn("Headquarters", snapshot[1])
+        self.assertIn("United States", snapshot[1])
+        self.assertIn("Importer", snapshot[1])
+        self.assertNotIn("headquarters:", snapshot[1])
+        events = re.search(r'data-testid="events">(.*?)</table>', page, re.S)
+        assert events
+        self.assertIn("Draft → Submitted", events[1])
+        self.assertNotIn("None", events[1])
 
     def test_signing_submits_the_application_and_writes_the_event(self) -> None:
         self.sign_in_with_mfa()

@@ -16,7 +16,7 @@ from companies.models import (
     ProgramParticipation,
     hash_invitation_token,
 )
-from core.testing import ANY_USER, EDITORS, MANAGERS, VIEWERS, PermissionCase
+from core.testing import ANY_USER, EDITORS, MANAGERS, PUBLIC, VIEWERS, PermissionCase
 
 C = PermissionCase
 
@@ -145,22 +145,23 @@ CASES = [
         setup=_make_invitation,
     ),
     # The invitation link: every signed-in account reaches it; none of the personas is the
-    # invited address, so each gets the refusal page (200) and joins nothing
-    # (test_invitations.py covers the invited account, and 404 for dead links).
+    # invited address, so each gets the refusal page (200) and joins nothing. Anonymous
+    # visitors get the set-a-password page (200; a POST without one answers 400)
+    # (test_invitations.py covers the invited person, and dead links).
     C(
         "companies:invitation-accept",
         _url("companies:invitation-accept", INVITATION_TOKEN),
-        ANY_USER,
+        PUBLIC,
         setup=_make_invitation,
         ok=(200,),
     ),
     C(
         "companies:invitation-accept",
         _url("companies:invitation-accept", INVITATION_TOKEN),
-        ANY_USER,
+        PUBLIC,
         method="post",
         setup=_make_invitation,
-        ok=(200,),
+        ok=(200, 400),
     ),
     C("companies:audit-log", _url("companies:audit-log", company), MANAGERS),
     *_part_cases(

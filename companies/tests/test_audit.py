@@ -156,3 +156,19 @@ class AuditTrailTests(PersonaTestCase):
         for secret in ("Av. Secreta", "Saltillo", "Norte Secret DBA", "Transportes del Norte"):
             self.assertNotContains(page, secret)
         self.assertTrue(page.context["page"].object_list)  # our own entries are there
+
+    def test_the_trail_reads_with_labels_and_dashes_not_none(self) -> None:
+        self.company.yearly_shipments = None
+        self.company.uses_ftz = False
+        self.company.save()
+        self.company.yearly_shipments = 1200
+        self.company.uses_ftz = True
+        self.company.transport_modes = ["ocean"]
+        self.company.save()
+        self.login("admin")
+        page = self.client.get(reverse("companies:audit-log", args=[self.company.pk]))
+        body = page.content.decode()
+        self.assertIn("— → 1200", body)
+        self.assertIn("No → Yes", body)
+        self.assertNotIn("None →", body)
+        self.assertNotIn("→ None", body)

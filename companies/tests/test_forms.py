@@ -35,6 +35,23 @@ class DuplicateSubmissionTests(PersonaTestCase):
         self.assertRedirects(first, company.get_absolute_url(), fetch_redirect_response=False)
         self.assertRedirects(second, company.get_absolute_url(), fetch_redirect_response=False)
 
+    def test_transport_modes_ticked_on_creation_are_kept(self) -> None:
+        self.login("user")
+        self.client.post(
+            reverse("companies:company-create"),
+            {
+                "legal_name": "Mode Keeper SA",
+                "business_type": "importer",
+                "country": "US",
+                "language": "en",
+                "my_role": "admin",
+                "transport_modes": ["ocean", "air"],
+                "submission_key": str(uuid.uuid4()),
+            },
+        )
+        company = Company.objects.get(legal_name="Mode Keeper SA")
+        self.assertEqual(sorted(company.transport_modes), ["air", "ocean"])
+
     def test_a_new_form_with_a_new_key_creates_another_company(self) -> None:
         self.login("user")
         for _ in range(2):

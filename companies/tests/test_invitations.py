@@ -9,6 +9,7 @@ import json
 import re
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
@@ -123,7 +124,7 @@ class InvitePageTests(InvitationWorld):
         self.assertContains(page, "Invitation revoked")
         self.assertContains(page, "No pending invitations")
         self.client.force_login(make_user("new@example.test"))
-        self.assertEqual(self.client.get(path).status_code, 404)
+        self.assertContains(self.client.get(path), "invitation was withdrawn", status_code=410)
 
     def test_another_companys_invitation_cannot_be_revoked_or_resent(self) -> None:
         invitation, _path = self.invite("new@example.test")
@@ -168,14 +169,14 @@ class AcceptPageTests(InvitationWorld):
         self.assertEqual(invitation.accepted_by, self.newcomer)
         self.assertEqual(invitation.status, "accepted")
 
-    def test_accepting_twice_is_harmless_and_the_used_link_then_answers_404(self) -> None:
+    def test_accepting_twice_is_harmless_and_the_used_link_then_says_so(self) -> None:
         _invitation, path = self.invite("new@example.test")
         self.client.force_login(self.newcomer)
         first = self.client.post(path)
         again = self.client.post(path)
         self.assertEqual(first["Location"], again["Location"])
         self.assertEqual(Membership.objects.filter(user=self.newcomer).count(), 1)
-        self.assertEqual(self.client.get(path).status_code, 404)
+        self.assertContains(self.client.get(path), "already used", status_code=410)
 
     def test_another_account_is_refused_and_learns_nothing(self) -> None:
         _invitation, path = self.invite("new@example.test")
@@ -187,7 +188,7 @@ class AcceptPageTests(InvitationWorld):
         self.assertIsNone(self.company.role_of(self.users["other"]))
         self.assertEqual(Invitation.objects.get().status, "pending")
 
-    def test_expired_revoked_used_unknown_and_tampered_links_all_answer_the_same_404(
+    def test_expired_revoked_and_used_links_say_so_unknown_and_tampered_answer_404(
         self,
     ) -> None:
         past = timezone.now() - datetime.timedelta(days=15)
@@ -198,21 +199,29 @@ class AcceptPageTests(InvitationWorld):
         workflow.accept(LINK.search(used).group(1), by=self.newcomer)  # type: ignore[union-attr]
         tampered = used[:-3] + ("A" if used[-3] != "A" else "B") + used[-2:]
         unknown = reverse("companies:invitation-accept", args=["x" * 43])
-        self.client.force_login(self.newcomer)
-        answers = set()
-        for path in (expired, revoked, used, tampered, unknown):
-            # Posting the used link again as the account that accepted it is the
-            # idempotent retry (test above); everything else is the one 404.
-            methods: list[Any] = [self.client.get]
-            if path != used:
-                methods.append(self.client.post)
-            for method in methods:
-                response = method(path)
-                self.assertEqual(response.status_code, 404, path)
-                answers.add(response.content)
+        closed = {expired: "expired on", revoked: "withdrawn", used: "already used"}
+        for signed_in in (True, False):
+            self.client.logout()
+            if signed_in:
+                self.client.force_login(self.newcomer)
+            answers = set()
+            for path in (tampered, unknown):
+                for method in (self.client.get, self.client.post):
+                    response = method(path)
+                    self.assertEqual(response.status_code, 404, path)
+                    answers.add(response.content)
+            self.assertEqual(len(answers), 1)
+            for path, words in closed.items():
+                methods: list[Any] = [self.client.get]
+                if path != used or not signed_in:  # the accepting account's retry is fine
+                    methods.append(self.client.post)
+                for method in methods:
+                    response = method(path)
+                    self.assertContains(response, words, status_code=410)
+                    if not signed_in:
+                        self.assertNotContains(response, "Acme Imports", status_code=410)
         self.login("other")
-        self.assertEqual(self.client.post(used).status_code, 404)
-        self.assertEqual(len(answers), 1)
+        self.assertContains(self.client.post(used), "already used", status_code=410)
 
     def test_an_existing_member_keeps_their_role(self) -> None:
         invitation, path = self.invite("new@example.test", "viewer")
@@ -221,30 +230,63 @@ class AcceptPageTests(InvitationWorld):
         self.client.post(path)
         self.assertEqual(self.company.role_of(self.newcomer), "admin")
 
-    def test_an_anonymous_visitor_signs_in_and_comes_back_to_the_invitation(self) -> None:
+    def test_an_anonymous_visitor_with_an_account_signs_in_and_comes_back(self) -> None:
         _invitation, path = self.invite("new@example.test", "viewer")
         response = self.client.get(path)
-        login = f"{reverse('account_login')}?next={path}"
-        self.assertRedirects(response, login, fetch_redirect_response=False)
+        login = f"{reverse('account_login')}?{urlencode({'next': path})}"
+        self.assertContains(response, "exists already")
+        self.assertContains(response, login.replace("&", "&amp;"))
+        self.assertNotContains(response, 'name="password1"')
         signed_in = self.client.post(login, {"login": "new@example.test", "password": PASSWORD})
         self.assertRedirects(signed_in, path, fetch_redirect_response=False)
         self.client.post(path)
         self.assertEqual(self.company.role_of(self.newcomer), "viewer")
 
-    def test_a_visitor_without_an_account_signs_up_and_comes_back(self) -> None:
-        _invitation, path = self.invite("fresh@example.test", "user")
-        login_page = self.client.get(path, follow=True)
-        signup = f"{reverse('account_signup')}?next={path}"
-        # The sign-in page offers sign-up and carries the way back along.
-        self.assertContains(login_page, f"{reverse('account_signup')}?{urlencode({'next': path})}")
-        response = self.client.post(
-            signup,
-            {"email": "fresh@example.test", "password1": PASSWORD, "password2": PASSWORD},
+    def test_a_new_person_sets_a_password_and_joins_in_one_step(self) -> None:
+        _invitation, path = self.invite("Fresh@Example.test", "user")
+        page = self.client.get(path)
+        self.assertContains(page, "Choose a password for <strong>fresh@example.test</strong>")
+        response = self.client.post(path, {"password1": PASSWORD, "password2": PASSWORD})
+        self.assertRedirects(
+            response, self.company.get_absolute_url(), fetch_redirect_response=False
         )
-        self.assertRedirects(response, path, fetch_redirect_response=False)
-        self.client.post(path)
         fresh = User.objects.get(email="fresh@example.test")
+        self.assertTrue(fresh.check_password(PASSWORD))
         self.assertEqual(self.company.role_of(fresh), "user")
+        # The link proved the mailbox: the address is confirmed, and the person is in.
+        self.assertTrue(EmailAddress.objects.get(user=fresh).verified)
+        self.assertContains(self.client.get(self.company.get_absolute_url()), "Acme Imports")
+        self.client.logout()
+        self.assertContains(self.client.get(path), "already used", status_code=410)
+
+    def test_an_invited_officer_is_led_to_set_up_two_factor_authentication(self) -> None:
+        _invitation, path = self.invite("boss@example.test", "officer")
+        page = self.client.get(path)
+        self.assertContains(page, "two-factor authentication")
+        response = self.client.post(path, {"password1": PASSWORD, "password2": PASSWORD})
+        setup = reverse("mfa_activate_totp")
+        self.assertTrue(response["Location"].startswith(setup + "?required=1"), response)
+        setup_page = self.client.get(response["Location"])
+        self.assertEqual(setup_page.status_code, 200, setup_page.get("Location"))
+        # Any other page sends the officer back there, never to an e-mail confirmation.
+        elsewhere = self.client.get(self.company.get_absolute_url())
+        self.assertTrue(elsewhere["Location"].startswith(setup), elsewhere)
+
+    def test_the_join_page_speaks_spanish(self) -> None:
+        _invitation, path = self.invite("nuevo@example.test", "officer")
+        page = self.client.get(path, HTTP_ACCEPT_LANGUAGE="es")
+        self.assertContains(page, "Elija una contraseña para <strong>nuevo@example.test</strong>")
+        self.assertContains(page, "Guardar la contraseña y unirse")
+
+    def test_password_mistakes_are_named_and_nothing_is_created(self) -> None:
+        _invitation, path = self.invite("fresh@example.test", "user")
+        differ = self.client.post(path, {"password1": PASSWORD, "password2": PASSWORD + "x"})
+        self.assertContains(differ, "two passwords differ", status_code=400)
+        weak = self.client.post(path, {"password1": "12345678", "password2": "12345678"})
+        self.assertContains(weak, "Choose a password", status_code=400)
+        self.assertContains(weak, "too short", status_code=400)
+        self.assertFalse(User.objects.filter(email="fresh@example.test").exists())
+        self.assertEqual(Invitation.objects.get().status, "pending")
 
 
 @FAST
@@ -307,7 +349,7 @@ class InvitationAPITests(InvitationWorld):
         self.assertEqual(self.client.delete(detail).status_code, 204)
         self.assertEqual(self.client.get(detail).json()["status"], "revoked")
         self.client.force_login(make_user("new@example.test"))
-        self.assertEqual(self.client.get(path).status_code, 404)
+        self.assertEqual(self.client.get(path).status_code, 410)
 
     def test_the_invited_account_accepts_through_the_api(self) -> None:
         _invitation, path = self.invite("new@example.test", "viewer")

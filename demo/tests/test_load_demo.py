@@ -103,6 +103,17 @@ class LoadDemoTests(TestCase):
                 has_totp = Authenticator.objects.filter(user=user, type="totp").exists()
                 self.assertEqual(has_totp, user.requires_mfa())
 
+    def test_the_demo_shows_an_invitation_that_opens_as_set_a_password(self) -> None:
+        from companies.models import Invitation
+
+        invitation = Invitation.objects.get(email__startswith="carrier.invited-officer@")
+        self.assertEqual((invitation.role, invitation.status), ("officer", "pending"))
+        path = self.output.split("/companies/invitations/")[1].split()[0]
+        page = self.client.get("/companies/invitations/" + path)
+        self.assertContains(page, 'name="password1"')
+        load_demo()  # a second run sends a fresh link; still one invitation
+        self.assertEqual(Invitation.objects.filter(email=invitation.email).count(), 1)
+
     def test_the_logins_table_and_password_are_printed(self) -> None:
         self.assertIn(f"Password for every demo user: {DEMO_PASSWORD}", self.output)
         self.assertRegex(self.output, r"importer\.admin@demo\.openctpat\.test\s+admin\s+.*\s+no")

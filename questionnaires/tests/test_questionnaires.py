@@ -351,6 +351,25 @@ class AnsweringTests(LinkTestCase):
         self.assertEqual(self.questionnaire.answers.get(question_id="perimeter").option, "yes")
         self.assertContains(self.client.get(url), "can no longer be changed")
 
+    def test_the_partner_gets_a_copy_of_the_answers_it_submitted(self) -> None:
+        url = link(self.token)
+        data = {"name": "Ana", "action": "submit", **all_answers(self.questionnaire)}
+        data["answer-perimeter"] = "partly"
+        data["comment-perimeter"] = "Fence repaired in March"
+        with self.captureOnCommitCallbacks(execute=True):
+            self.assertEqual(self.client.post(url, data).status_code, 302)
+        copies = [m for m in mail.outbox if "Copy of your answers" in m.subject]
+        self.assertEqual(len(copies), 1)
+        copy = copies[0]
+        self.assertEqual(copy.to, ["seguridad@example.test"])
+        self.assertIn("Copia de sus respuestas", copy.subject)  # no language chosen: both
+        perimeter = self.questionnaire.question_set().question("perimeter")
+        assert perimeter is not None
+        self.assertIn(perimeter.text("en"), copy.body)
+        self.assertIn("Fence repaired in March", copy.body)
+        self.assertIn("submitted by Ana", copy.body)
+        self.assertIn(bank().option("partly").label("en"), copy.body)  # type: ignore[union-attr]
+
 
 class ScoringTests(LinkTestCase):
     def _score(self, chosen: dict[str, str]) -> workflow.Score:
@@ -534,6 +553,7 @@ class MemberPageTests(PersonaTestCase):
         self.assertEqual(len(mail.outbox), 1)
         message = mail.outbox[0]
         self.assertEqual(message.to, ["ops@bodegasur.test"])
+        self.assertIn("http://testserver/q/", message.body)  # where the portal is served
         self.assertIn("Cuestionario de seguridad", message.subject)
         token = message.body.split("/q/")[1].split("/")[0]
         self.assertContains(Client().get(link(token)), "Bodega Sur")

@@ -12,6 +12,7 @@ to run when DEBUG is off unless given --force.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ from allauth.mfa.utils import decrypt, encrypt
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
+from django.utils import timezone
 
 from accounts.models import User
 from applications.models import Application
@@ -31,9 +33,12 @@ from companies.models import (
     Company,
     Contact,
     Identifier,
+    Invitation,
     Membership,
     ProgramParticipation,
+    hash_invitation_token,
 )
+from companies.workflow import invitation_path
 from demo import cases
 from eligibility.workflow import applicable_questions, run_check
 
@@ -354,6 +359,10 @@ STAGE_COMPANIES = [
         "Megan Olson", [("ein", "42-1187730")],
     ),
 ]  # fmt: skip
+# Invited as a second officer of the carrier, never created by the loader: the demo of
+# joining by invitation (set a password, the address is confirmed, then TOTP set-up).
+INVITED_OFFICER = "carrier.invited-officer"
+DEMO_INVITATION_TOKEN = "demo-invitation-carrier-officer-0000000000000"
 
 USERS = [
     DemoUser("importer.officer", "Dana", "Price", (("importer", "officer"),)),
@@ -425,11 +434,17 @@ class Command(BaseCommand):
             for demo in COMPANIES:
                 if demo.eligible:
                     self.pass_eligibility(companies[demo.key])
+            invitation = self.invite_new_officer(companies["carrier"])
             specialist = User.objects.get(email=f"specialist@{DEMO_DOMAIN}")
             supervisor = User.objects.get(email=f"supervisor@{DEMO_DOMAIN}")
             cases.load(companies, specialist, supervisor)
         if options["verbosity"] > 0:
             self.print_logins(rows)
+            if invitation:
+                self.stdout.write(
+                    f"An invited officer who has no account yet ({INVITED_OFFICER}@{DEMO_DOMAIN}) "
+                    f"chooses a password here, then sets up the authenticator: {invitation}"
+                )
             self.print_cases(companies)
 
     def load_company(self, demo: DemoCompany) -> Company:
@@ -493,6 +508,37 @@ class Command(BaseCommand):
         return [
             (demo.email, role, companies[key].legal_name, mfa) for key, role in demo.memberships
         ]
+
+    def invite_new_officer(self, company: Company) -> str:
+        """A pending invitation of a second company officer who has no account yet. Its link
+        is published like the demo password (a fixed secret), so a second run changes
+        nothing; an expired one is renewed. Nothing once the person joined."""
+        email = f"{INVITED_OFFICER}@{DEMO_DOMAIN}"
+        if User.objects.filter(email=email).exists():
+            return ""
+        officer = company.memberships.filter(role="officer").select_related("user").first()
+        if officer is None:
+            return ""
+        now = timezone.now()
+        valid = {
+            "sent_at": now,
+            "expires_at": now + datetime.timedelta(days=settings.CTPAT_INVITATION_DAYS),
+            "revoked_at": None,
+        }
+        token_hash = hash_invitation_token(DEMO_INVITATION_TOKEN)
+        invitation = Invitation.objects.filter(token_hash=token_hash).first()
+        if invitation is None:
+            Invitation.objects.create(
+                company=company,
+                email=email,
+                role="officer",
+                invited_by=officer.user,
+                token_hash=token_hash,
+                **valid,
+            )
+        elif not invitation.is_pending(now):
+            upsert(Invitation, {"pk": invitation.pk}, valid)
+        return settings.CTPAT_SITE_URL + invitation_path(DEMO_INVITATION_TOKEN)
 
     def pass_eligibility(self, company: Company) -> None:
         """Answer every eligibility question as a qualifying company would, once."""
