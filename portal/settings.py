@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # Program-office read-only pages read from DATABASE_REPLICA_URL when one is set.
+    "core.replica.ReplicaMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -144,6 +146,41 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # (the status look-up benchmark found it the largest cost) and PostgreSQL its handshake.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL connection pool (psycopg_pool through Django 5.2's OPTIONS["pool"]): each
+# process keeps DATABASE_POOL_MIN..MAX open connections and lends one per request instead
+# of one persistent connection per thread (docs/configuration.md, "Database").
+DATABASE_POOL = env_bool("DATABASE_POOL", False)
+if DATABASE_POOL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ConfigurationError("DATABASE_POOL=true needs a PostgreSQL DATABASE_URL")
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections, not Django
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DATABASE_POOL_MIN", 2),
+        "max_size": env_int("DATABASE_POOL_MAX", 10),
+        "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+    }
+# A read-only PostgreSQL replica for the program office's read-only pages (core.replica):
+# GET requests to the URL names in DATABASE_REPLICA_VIEWS read from it, everything else
+# (and every write) uses the primary. Tests treat it as a mirror of the primary.
+_replica_url = env_str("DATABASE_REPLICA_URL")
+if _replica_url:
+    DATABASES["replica"] = dj_database_url.parse(_replica_url)
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if DATABASE_POOL:
+        DATABASES["replica"].setdefault("OPTIONS", {})["pool"] = DATABASES["default"]["OPTIONS"][
+            "pool"
+        ]
+    DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+DATABASE_REPLICA_VIEWS = env_list(
+    "DATABASE_REPLICA_VIEWS",
+    [
+        "certification:dashboard",
+        "certification:certification-list",
+        "certification:deadline-list",
+    ],
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The database cache needs no extra server and is shared by every worker process,
@@ -303,6 +340,28 @@ STORAGES = {
         )
     },
 }
+# Uploads on S3-compatible object storage (django-storages) when S3_BUCKET is set;
+# otherwise under MEDIA_ROOT. Pair it with CTPAT_FILE_SENDFILE=redirect so downloads go
+# straight from the storage by a short-lived signed URL after the permission check.
+S3_BUCKET = env_str("S3_BUCKET")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "access_key": env_secret("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_secret("S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("S3_PREFIX"),
+            "addressing_style": env_str("S3_ADDRESSING_STYLE") or None,
+            # Private objects; every read is a signed URL valid this many seconds.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": env_int("S3_URL_SECONDS", 300),
+            "file_overwrite": False,
+        },
+    }
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 # Largest evidence, photo or document upload accepted, in megabytes.
@@ -396,9 +455,12 @@ PARTNER_IMPORT_BACKGROUND_ROWS = env_int("PARTNER_IMPORT_BACKGROUND_ROWS", 500)
 # TASKS_BACKEND=django_tasks_rq.RQBackend with REDIS_URL, workers `ctpat rqworker
 # --job-class django_tasks_rq.Job default`.
 RQ_BACKEND = "django_tasks_rq.RQBackend"
+# Short names: TASKS_BACKEND=rq or TASKS_BACKEND=database.
+_TASK_BACKENDS = {"rq": RQ_BACKEND, "database": "django_tasks_db.DatabaseBackend"}
+_tasks_backend = env_str("TASKS_BACKEND", "database").strip() or "database"
 TASKS = {
     "default": {
-        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": _TASK_BACKENDS.get(_tasks_backend.lower(), _tasks_backend),
     }
 }
 if TASKS["default"]["BACKEND"] == RQ_BACKEND:
