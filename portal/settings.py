@@ -475,6 +475,11 @@ RQ_QUEUES = {"default": {"URL": _redis_url or "redis://127.0.0.1:6379/0"}}
 TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 300)
 PARTNER_SCREENING_CHUNK = env_int("PARTNER_SCREENING_CHUNK", 2000)
 
+# The daily jobs (management commands) `ctpat run_daily` runs once a day across all
+# machines (core.scheduler); a claim left unfinished this long is taken over.
+CTPAT_DAILY_JOBS = env_list("CTPAT_DAILY_JOBS", ["send_reminders"])
+CTPAT_DAILY_LEASE_SECONDS = env_int("CTPAT_DAILY_LEASE_SECONDS", 3600)
+
 # Observability (docs/observability.md). /readyz fails when the oldest task waiting to run
 # has waited longer than this.
 READYZ_TASK_BACKLOG_SECONDS = env_int("READYZ_TASK_BACKLOG_SECONDS", 900)
