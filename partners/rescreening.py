@@ -185,9 +185,7 @@ def close_alerts_on_removed(source: str, removed: set[str], where: str) -> int:
     return closed
 
 
-def screen_against(
-    entities: Sequence[Entity], *, company_pk: int | None = None
-) -> tuple[int, int]:
+def screen_against(entities: Sequence[Entity], *, company_pk: int | None = None) -> tuple[int, int]:
     """Screen every partner (of one company, if given) against `entities` only; new
     alerts go to the queue. Returns (partners screened, alerts created)."""
     full, versions = active_index()

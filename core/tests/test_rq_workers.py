@@ -23,8 +23,8 @@ from django.test import TransactionTestCase, override_settings
 from django_tasks import default_task_backend
 from django_tasks.base import TaskResultStatus
 
-from core.tests.test_redis import require_redis
 from core.testing import make_company, shared_database
+from core.tests.test_redis import require_redis
 from partners.models import BusinessPartner, PartnerScreening
 from screening.index import clear_cache, default_lists_dir
 
@@ -112,7 +112,8 @@ class RescreeningOnTwoWorkersTests(TransactionTestCase):
         v2 = list(self.lines)
         v2[3] = v2[3].replace("ABDIEL PADRON MADRID", "NAVIERA OSCURA INTERNACIONAL")
         self.load(v2, "dpl_2022-10-01")  # activates v2: the signal enqueues on Redis
-        (job_id,) = [k.decode().split(":")[-1] for k in self.redis.lrange("rq:queue:default", 0, -1)]
+        queued = self.redis.lrange("rq:queue:default", 0, -1)
+        (job_id,) = [k.decode().split(":")[-1] for k in queued]
 
         deadline = time.monotonic() + 240
         company_tasks: list[str] = []

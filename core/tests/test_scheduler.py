@@ -24,8 +24,8 @@ def scheduler(database_url: str, start_at: float) -> subprocess.Popen[str]:
     """Another scheduler process that calls run_daily at the wall-clock instant `start_at`
     (both processes race for the same instant, after their start-up)."""
     script = (
-        "import time; time.sleep(max(0, %r - time.time())); "
-        "from core.scheduler import run_daily; print('\\n'.join(run_daily()))" % start_at
+        f"import time; time.sleep(max(0, {start_at!r} - time.time())); "
+        "from core.scheduler import run_daily; print('\\n'.join(run_daily()))"
     )
     environment = {
         **os.environ,
@@ -51,7 +51,8 @@ class TwoSchedulersTests(TransactionTestCase):
             lines = sorted(line for out, _err in outputs for line in out.splitlines())
             ran = [line for line in lines if ": ran on " in line]
             skipped = [line for line in lines if ": skipped, " in line]
-            self.assertEqual(sorted(line.split(":")[0] for line in ran), ["recover_tasks", "send_reminders"], lines)  # fmt: skip
+            jobs = sorted(line.split(":")[0] for line in ran)
+            self.assertEqual(jobs, ["recover_tasks", "send_reminders"], lines)
             self.assertEqual(len(skipped), 2, lines)
             runs = list(ScheduledRun.objects.order_by("job"))
             self.assertEqual([r.job for r in runs], ["recover_tasks", "send_reminders"])

@@ -197,7 +197,8 @@ class EntrypointTests(SimpleTestCase):
         )
         self.assertEqual(first.returncode, 0, first.stderr)
         self.assertIn("reminder(s) queued", first.stdout)
-        self.assertIn("send_reminders: ran on " + time.strftime("%Y-%m-%d", time.gmtime()), first.stdout)
+        today = time.strftime("%Y-%m-%d", time.gmtime())
+        self.assertIn(f"send_reminders: ran on {today}", first.stdout)
         self.assertTrue((self.data / "scheduler-alive").exists())
         second = subprocess.run(
             [str(ENTRYPOINT), "scheduler"], env=env, capture_output=True, text=True, timeout=600
