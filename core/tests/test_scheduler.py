@@ -34,7 +34,7 @@ def scheduler(database_url: str, start_at: float) -> subprocess.Popen[str]:
         "CTPAT_DAILY_JOBS": "send_reminders,recover_tasks",
         "LOG_LEVEL": "WARNING",
     }
-    command = [str(Path(sys.executable).with_name("ctpat")), "shell", "-c", script]
+    command = [str(Path(sys.executable).with_name("ctpat")), "shell", "-v0", "-c", script]
     return subprocess.Popen(
         command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
