@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -515,6 +518,40 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+# Single sign-on through an organisation's OpenID Connect provider (allauth's
+# openid_connect provider), on when OIDC_SERVER_URL is set (docs/configuration.md, "Single
+# sign-on"). The IdP's verified e-mail signs in the portal account with that address, or
+# makes one; company memberships still come only from invitations. Officers and program
+# office keep their second factor unless the IdP's ID token says it asked for one (an
+# `amr` value in OIDC_MFA_AMR) and OIDC_TRUST_IDP_MFA is on.
+OIDC_SERVER_URL = env_str("OIDC_SERVER_URL")
+OIDC_PROVIDER_ID = env_str("OIDC_PROVIDER_ID", "sso")
+OIDC_TRUST_IDP_MFA = env_bool("OIDC_TRUST_IDP_MFA", True)
+OIDC_MFA_AMR = env_list("OIDC_MFA_AMR", ["mfa"])
+# Off: only people who already have a portal account (invited, or signed up) may use SSO.
+OIDC_ALLOW_SIGNUP = env_bool("OIDC_ALLOW_SIGNUP", True)
+SOCIALACCOUNT_PROVIDERS: dict[str, Any] = {
+    "openid_connect": {"APPS": [], "OAUTH_PKCE_ENABLED": True}
+}
+if OIDC_SERVER_URL:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"] = [
+        {
+            "provider_id": OIDC_PROVIDER_ID,
+            "name": env_str("OIDC_NAME", "Single sign-on"),
+            "client_id": env_str("OIDC_CLIENT_ID"),
+            "secret": env_secret("OIDC_CLIENT_SECRET"),
+            "settings": {
+                "server_url": OIDC_SERVER_URL,
+                "scope": ["openid", "email", "profile"],
+            },
+        }
+    ]
+# The IdP vouches for the e-mail address (email_verified): it signs in that account.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_ADAPTER = "accounts.sso.SocialAccountAdapter"
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 # Its get_client_ip is core.clientip's answer, so allauth's rate limits count per client too.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
