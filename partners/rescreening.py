@@ -96,14 +96,15 @@ def rescreen_for_version(version_pk: int, previous_pk: int) -> dict[str, Any]:
     }
     changed = [by_uid[uid] for uid in diff.changed]
     reason_date = f"{version.get_source_display()} {version.list_date:%Y-%m-%d}"
-    result = {
+    task_ids: list[str] = []
+    result: dict[str, Any] = {
         "list": version.source,
         "added": len(diff.added),
         "changed": len(diff.changed),
         "removed": len(diff.removed),
         "entities_screened": len(touched),
         "companies": 0,
-        "tasks": [],
+        "tasks": task_ids,
         "reopened": reopen_false_positives(changed, reason_date),
         "closed": close_alerts_on_removed(version.source, removed, reason_date),
     }
@@ -119,7 +120,7 @@ def rescreen_for_version(version_pk: int, previous_pk: int) -> dict[str, Any]:
         for company_pk in companies:
             queued = rescreen_company.enqueue(version.source, uids, company_pk)
             result["companies"] += 1
-            result["tasks"].append(queued.id)
+            task_ids.append(queued.id)
     return result
 
 

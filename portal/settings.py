@@ -333,7 +333,7 @@ STATIC_URL = "static/"
 # The Docker image collects them at build time outside the data volume (CTPAT_STATIC_ROOT).
 STATIC_ROOT = Path(env_str("CTPAT_STATIC_ROOT", str(DATA_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "portal" / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (

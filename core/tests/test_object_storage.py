@@ -18,7 +18,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-import boto3
+import boto3  # type: ignore[import-untyped]
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TransactionTestCase, override_settings
@@ -60,13 +60,16 @@ def s3_storage(endpoint: str, bucket: str) -> dict[str, Any]:
     }
 
 
-class OnS3:
+class OnS3(TransactionTestCase):
     """Starts the S3-protocol server, makes two empty buckets, puts uploads in the first,
-    and sends one anonymous report with a file to `self.company`."""
+    and sends one anonymous report with a file to `self.company`. (Typed as a test case;
+    the concrete classes put it before their own.)"""
 
     server: ThreadedMotoServer
     endpoint: str
     company: Any
+    s3: Any
+    on_s3: Any
 
     @classmethod
     def setUpClass(cls) -> None:
@@ -90,11 +93,11 @@ class OnS3:
             }
         )
         cls.on_s3.enable()
-        super().setUpClass()  # type: ignore[misc]
+        super().setUpClass()
 
     @classmethod
     def tearDownClass(cls) -> None:
-        super().tearDownClass()  # type: ignore[misc]
+        super().tearDownClass()
         cls.on_s3.disable()
         cls.server.stop()
 
@@ -118,7 +121,7 @@ class OnS3:
             },
         )
         self.incident = Incident.objects.get()
-        super().setUp()  # type: ignore[misc]
+        super().setUp()
 
     def objects(self, bucket: str) -> dict[str, bytes]:
         listed = self.s3.list_objects_v2(Bucket=bucket).get("Contents", [])

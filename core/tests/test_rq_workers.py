@@ -113,7 +113,7 @@ class RescreeningOnTwoWorkersTests(TransactionTestCase):
         v2[3] = v2[3].replace("ABDIEL PADRON MADRID", "NAVIERA OSCURA INTERNACIONAL")
         self.load(v2, "dpl_2022-10-01")  # activates v2: the signal enqueues on Redis
         queued = self.redis.lrange("rq:queue:default", 0, -1)
-        (job_id,) = [k.decode().split(":")[-1] for k in queued]
+        (job_id,) = [str(k, "ascii").split(":")[-1] for k in queued]  # type: ignore[arg-type]
 
         deadline = time.monotonic() + 240
         company_tasks: list[str] = []
@@ -121,7 +121,7 @@ class RescreeningOnTwoWorkersTests(TransactionTestCase):
         while time.monotonic() < deadline:
             first = default_task_backend.get_result(job_id)
             if first.status == TaskResultStatus.SUCCESSFUL:
-                company_tasks = first.return_value["tasks"]
+                company_tasks = dict(first.return_value or {})["tasks"]
                 results = [default_task_backend.get_result(i) for i in company_tasks]
                 if all(r.status == TaskResultStatus.SUCCESSFUL for r in results):
                     break
@@ -137,7 +137,7 @@ class RescreeningOnTwoWorkersTests(TransactionTestCase):
         took = {r.worker_ids[-1] for r in results}
         self.assertEqual(took, set(names), "both workers take a share of the companies")
         self.assertEqual(
-            sorted(r.return_value["company"] for r in results),
+            sorted(dict(r.return_value or {})["company"] for r in results),
             sorted(set(BusinessPartner.objects.values_list("company_id", flat=True))),
         )
         alerts = PartnerScreening.objects.filter(trigger="list_update", status="alert")
