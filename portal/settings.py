@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -534,6 +535,10 @@ SOCIALACCOUNT_PROVIDERS: dict[str, Any] = {
     "openid_connect": {"APPS": [], "OAUTH_PKCE_ENABLED": True}
 }
 if OIDC_SERVER_URL:
+    # The sign-in form's answer redirects the browser to the IdP: the CSP's form-action
+    # must allow its origin, or the browser stops there.
+    _idp = urlsplit(OIDC_SERVER_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_idp.scheme}://{_idp.netloc}")
     SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"] = [
         {
             "provider_id": OIDC_PROVIDER_ID,
