@@ -110,9 +110,7 @@ def main() -> None:
             BusinessPartner.objects.bulk_create(rows)
         # Activating the new version would enqueue on the suite's own backend: load it with
         # the immediate backend off (the database queue), then run the coordinator here.
-        with override_settings(
-            TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-        ):
+        with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
             call_command("load_watchlists", str(tmp / "dpl_2022-10-01"), stdout=io.StringIO())
         v1, v2 = ListVersion.objects.order_by("list_date")
         queue = redis.Redis.from_url(QUEUE_URL)
@@ -129,10 +127,18 @@ def main() -> None:
             start = time.perf_counter()
             processes = [
                 subprocess.Popen(
-                    [ctpat, "rqworker", "--burst", "--job-class", "django_tasks_rq.Job",
-                     *WORKER_CLASS, "default"],
+                    [
+                        ctpat,
+                        "rqworker",
+                        "--burst",
+                        "--job-class",
+                        "django_tasks_rq.Job",
+                        *WORKER_CLASS,
+                        "default",
+                    ],
                     env=worker_env(database_url, index_dir),
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
                 )  # fmt: skip
                 for _ in range(workers)
             ]
