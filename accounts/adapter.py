@@ -23,6 +23,16 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
             raise PermissionDenied("Unable to determine client IP address")
         return ip
 
+    def get_login_stages(self) -> list[str]:
+        """allauth's stages, with its second-factor stage aware of an IdP's MFA (SSO)."""
+        stages: list[str] = super().get_login_stages()
+        return [
+            "accounts.sso.IdPAwareAuthenticateStage"
+            if stage == "allauth.mfa.stages.AuthenticateStage"
+            else stage
+            for stage in stages
+        ]
+
 
 class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]
     def can_delete_authenticator(self, authenticator: Any) -> bool:

@@ -9,5 +9,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        # Receivers: the second factor typed while setting it up, and token revocation.
-        from accounts import mfa, tokens  # noqa: F401
+        # Receivers: the second factor typed while setting it up, token revocation, and an
+        # IdP's MFA at single sign-on.
+        from accounts import mfa, sso, tokens  # noqa: F401

@@ -6,7 +6,9 @@ An archive (`.tar.gz`) holds:
   the latest applied migration of every app, and the SHA-256 and size of every other member;
 - `database.sqlite3` (SQLite's online backup API: a consistent copy while the portal keeps
   writing) or `database.pgdump` (`pg_dump --format=custom`: one consistent snapshot);
-- `media/…`: every uploaded file, as stored under MEDIA_ROOT.
+- `media/…`: every uploaded file, by its storage name: read from MEDIA_ROOT, or through
+  the storage's API when uploads are on object storage (S3_BUCKET); the manifest's
+  `media_storage` says which, and a restore writes them back through the configured one.
 
 `restore_archive` checks the whole archive before it writes anything: readable, a manifest
 of a known format, no member outside the manifest or missing from it, every digest right,
@@ -32,6 +34,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage, default_storage, storages
 from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -140,6 +144,33 @@ def _media_files(root: Path) -> Iterator[Path]:
             yield path
 
 
+def _on_local_disk() -> bool:
+    return isinstance(storages["default"], FileSystemStorage)
+
+
+def _stored_names(storage: Storage, folder: str = "") -> Iterator[str]:
+    """Every file name in an object storage, depth first, sorted."""
+    folders, files = storage.listdir(folder)
+    for name in sorted(files):
+        yield f"{folder}/{name}" if folder else name
+    for sub in sorted(folders):
+        yield from _stored_names(storage, f"{folder}/{sub}" if folder else sub)
+
+
+def _copy_media_from_storage(target: Path) -> list[Path]:
+    """Download every object of the default storage under `target` (object storage)."""
+    copied = []
+    for name in _stored_names(default_storage):
+        if not _safe_name(name):
+            raise BackupError(f"the storage holds an object named {name!r}; cannot archive it")
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with default_storage.open(name, "rb") as source, open(path, "wb") as out:
+            shutil.copyfileobj(source, out, CHUNK)
+        copied.append(path)
+    return copied
+
+
 def create_backup(destination: Path) -> tuple[Path, dict[str, Any]]:
     """Write the archive; `destination` is a file name, or a folder to write a dated one in.
     The archive is written beside its final name and renamed once complete."""
@@ -156,7 +187,11 @@ def create_backup(destination: Path) -> tuple[Path, dict[str, Any]]:
         files: dict[str, dict[str, Any]] = {
             dump.name: {"sha256": sha256_of(dump), "size": dump.stat().st_size}
         }
-        media = list(_media_files(media_root))
+        if not _on_local_disk():
+            media_root = Path(work) / "objects"
+            media = _copy_media_from_storage(media_root)
+        else:
+            media = list(_media_files(media_root))
         for path in media:
             name = "media/" + path.relative_to(media_root).as_posix()
             files[name] = {"sha256": sha256_of(path), "size": path.stat().st_size}
@@ -166,6 +201,7 @@ def create_backup(destination: Path) -> tuple[Path, dict[str, Any]]:
             "created_at": datetime.now(UTC).isoformat(),
             "database": database,
             "migrations": _applied_migrations(),
+            "media_storage": settings.STORAGES["default"]["BACKEND"],
             "files": files,
         }
         manifest_path = Path(work) / MANIFEST
@@ -256,10 +292,12 @@ def restore_archive(archive_path: Path) -> dict[str, Any]:
                 "the database is not empty: restore only into a new, empty database "
                 "(create one and point DATABASE_URL at it)"
             )
-        if any(_media_files(media_root)):
+        if _on_local_disk() and any(_media_files(media_root)):
             raise BackupError(
                 f"the media folder {media_root} is not empty: restore into an empty one"
             )
+        if not _on_local_disk() and next(_stored_names(default_storage), None):
+            raise BackupError("the object storage bucket is not empty: restore into an empty one")
         dump = folder / DATABASE_MEMBER[vendor]
         connection = connections["default"]
         if vendor == "sqlite":
@@ -286,12 +324,28 @@ def restore_archive(archive_path: Path) -> dict[str, Any]:
             )  # fmt: skip
             if result.returncode != 0:
                 raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
-        media_root.mkdir(parents=True, exist_ok=True)
-        restored = 0
-        for name in manifest["files"]:
-            if name.startswith("media/"):
-                target = media_root / name.removeprefix("media/")
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(folder / name, target)
-                restored += 1
+        restored = restore_media(folder, manifest)
         return {"engine": vendor, "files": restored, "created_at": manifest["created_at"]}
+
+
+def restore_media(folder: Path, manifest: dict[str, Any]) -> int:
+    """Write the archive's uploaded files (checked, unpacked in `folder`) into MEDIA_ROOT
+    or, with object storage, into the configured bucket under their own names."""
+    local = _on_local_disk()
+    media_root = Path(settings.MEDIA_ROOT)
+    restored = 0
+    for name in manifest["files"]:
+        if not name.startswith("media/"):
+            continue
+        stored_name = name.removeprefix("media/")
+        if local:
+            target = media_root / stored_name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(folder / name, target)
+        else:
+            with open(folder / name, "rb") as fh:
+                saved = default_storage.save(stored_name, File(fh))
+            if saved != stored_name:
+                raise BackupError(f"{stored_name} already exists in the object storage")
+        restored += 1
+    return restored

@@ -177,3 +177,21 @@ class ExportJob(TenantModel):
         if self.state == self.State.DONE:
             return 100
         return int(100 * self.done / self.total) if self.total else 0
+class ScheduledRun(models.Model):
+    """One day's run of one daily job, claimed by one machine (core.scheduler): the unique
+    (job, day) row is the lock that keeps several schedulers from running it twice."""
+
+    job = models.CharField(max_length=100)
+    day = models.DateField()
+    host = models.CharField(max_length=200)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "day"], name="core_scheduledrun_once_a_day")
+        ]
+        ordering = ["-day", "job"]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.day} on {self.host}"

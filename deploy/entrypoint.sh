@@ -37,11 +37,6 @@ wait_for_database() {
   return 1
 }
 
-daily_jobs() {
-  # One command sends every kind of reminder (core.reminders), deadlines and training too.
-  ctpat send_reminders
-  ctpat send_digest  # each person's daily digest (notices), once a day however often it runs
-}
 
 role="${1:-web}"
 shift || true
@@ -60,23 +55,19 @@ case "$role" in
     ;;
   worker)
     wait_for_database
-    if [[ "${TASKS_BACKEND:-}" == "django_tasks_rq.RQBackend" ]]; then
+    if [[ "${TASKS_BACKEND:-}" == "rq" || "${TASKS_BACKEND:-}" == "django_tasks_rq.RQBackend" ]]; then
       exec ctpat rqworker --job-class django_tasks_rq.Job default "$@"
     fi
     exec ctpat db_worker "$@"
     ;;
   scheduler)
-    # The reminder commands never send a reminder twice, so a second scheduler (or a rerun
-    # after a restart) repeats no e-mail; the day's run is remembered in the data folder.
+    # Any number of schedulers (one per machine) may run: `ctpat run_daily` claims each
+    # job's day in the database, so each daily job runs once a day (core/scheduler.py).
     wait_for_database
-    stamp="${CTPAT_DATA_DIR:-$APP_DIR/var}/scheduler-last-daily-run"
     at="${DAILY_AT:-06:15}"
     while true; do
-      today="$(date -u +%F)"
-      if [[ "$(date -u +%H:%M)" > "$at" || "$(date -u +%H:%M)" == "$at" ]] &&
-        [[ "$(cat "$stamp" 2>/dev/null || true)" != "$today" ]]; then
-        log "running the daily jobs of $today"
-        daily_jobs && echo "$today" >"$stamp"
+      if [[ "$(date -u +%H:%M)" > "$at" || "$(date -u +%H:%M)" == "$at" ]]; then
+        ctpat run_daily || log "a daily job failed; the next round retries it"
       fi
       ctpat recover_tasks
       touch "${CTPAT_DATA_DIR:-$APP_DIR/var}/scheduler-alive"

@@ -13,7 +13,10 @@ against a changed entity as it would in a full screening. Then:
   system reason.
 
 It is a system job over all companies (no user, no tenant filter); every change goes
-through `save()` so the audit trail records it.
+through `save()` so the audit trail records it. The first task (`rescreen_for_version`)
+does the list-wide part (the diff, reopened false positives, closed alerts) and enqueues
+one `rescreen_company` task per company with partners, so several workers share the
+screening and no task holds more than one company's partners.
 """
 
 from __future__ import annotations
@@ -63,11 +66,12 @@ def _loaded(version: ListVersion) -> LoadedList:
     return LoadedList(version=engine_version, entities=tuple(version.entities()))
 
 
-def _partner_chunks() -> Iterator[list[BusinessPartner]]:
+def _partner_chunks(company_pk: int | None = None) -> Iterator[list[BusinessPartner]]:
     chunk: list[BusinessPartner] = []
-    for partner in BusinessPartner.objects.only("pk", "name", "country", "company_id").order_by(
-        "pk"
-    ):
+    partners = BusinessPartner.objects.only("pk", "name", "country", "company_id")
+    if company_pk is not None:
+        partners = partners.filter(company_id=company_pk)
+    for partner in partners.order_by("pk"):
         chunk.append(partner)
         if len(chunk) >= CHUNK:
             yield chunk
@@ -93,21 +97,44 @@ def rescreen_for_version(version_pk: int, previous_pk: int) -> dict[str, Any]:
     }
     changed = [by_uid[uid] for uid in diff.changed]
     reason_date = f"{version.get_source_display()} {version.list_date:%Y-%m-%d}"
-    result = {
+    task_ids: list[str] = []
+    result: dict[str, Any] = {
         "list": version.source,
         "added": len(diff.added),
         "changed": len(diff.changed),
         "removed": len(diff.removed),
         "entities_screened": len(touched),
-        "partners": 0,
-        "alerts": 0,
+        "companies": 0,
+        "tasks": task_ids,
         "reopened": reopen_false_positives(changed, reason_date),
         "closed": close_alerts_on_removed(version.source, removed, reason_date),
     }
     if touched:
-        partners, alerts = screen_against(touched)
-        result["partners"], result["alerts"] = partners, alerts
+        from partners.tasks import rescreen_company
+
+        uids = sorted(e.uid for e in touched)
+        companies = (
+            BusinessPartner.objects.order_by("company_id")
+            .values_list("company_id", flat=True)
+            .distinct()
+        )
+        for company_pk in companies:
+            queued = rescreen_company.enqueue(version.source, uids, company_pk)
+            result["companies"] += 1
+            task_ids.append(queued.id)
     return result
+
+
+def rescreen_company_partners(source: str, uids: Sequence[str], company_pk: int) -> dict[str, Any]:
+    """One company's share of a re-screening: its partners against the entities of list
+    `source` with these uids, taken from the active index (the new version is active)."""
+    full, _versions = active_index()
+    wanted = set(uids)
+    touched = [e for e in full.entities if e.list_id == source and e.uid in wanted]
+    if not touched:  # a newer version replaced this one meanwhile; its own run covers it
+        return {"company": company_pk, "partners": 0, "alerts": 0}
+    partners, alerts = screen_against(touched, company_pk=company_pk)
+    return {"company": company_pk, "partners": partners, "alerts": alerts}
 
 
 def reopen_false_positives(changed: Sequence[Entity], where: str) -> int:
@@ -160,14 +187,14 @@ def close_alerts_on_removed(source: str, removed: set[str], where: str) -> int:
     return closed
 
 
-def screen_against(entities: Sequence[Entity]) -> tuple[int, int]:
-    """Screen every partner against `entities` only; new alerts go to the queue.
-    Returns (partners screened, alerts created)."""
+def screen_against(entities: Sequence[Entity], *, company_pk: int | None = None) -> tuple[int, int]:
+    """Screen every partner (of one company, if given) against `entities` only; new
+    alerts go to the queue. Returns (partners screened, alerts created)."""
     full, versions = active_index()
     index = ScreeningIndex(entities, weights_from=full)
     listed = versions_json(versions)
     screened = alerts = 0
-    for chunk in _partner_chunks():
+    for chunk in _partner_chunks(company_pk):
         queries = [Query(name=p.name, country=p.country.code) for p in chunk]
         raw = screen_batch(index, queries, top=TOP_HITS, min_score=DEFAULT_THRESHOLD)
         screened += len(chunk)

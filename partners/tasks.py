@@ -20,6 +20,15 @@ def rescreen_partners(version_pk: int, previous_pk: int) -> dict[str, Any]:
 
 
 @task()
+def rescreen_company(source: str, uids: list[str], company_pk: int) -> dict[str, Any]:
+    """One company's partners against the entities a new version of list `source` added
+    or changed (enqueued by `rescreen_partners`, one task per company)."""
+    from partners.rescreening import rescreen_company_partners
+
+    return rescreen_company_partners(source, uids, company_pk)
+
+
+@task()
 def screen_import(batch_pk: int, run: str = "") -> dict[str, int]:
     """Screen the partners of a large import after it was written, as the run holding
     the batch's lease `run` (see `partners.workflow.screen_import`)."""

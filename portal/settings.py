@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +50,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -106,6 +110,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # Program-office read-only pages read from DATABASE_REPLICA_URL when one is set.
+    "core.replica.ReplicaMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -145,6 +151,41 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # (the status look-up benchmark found it the largest cost) and PostgreSQL its handshake.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL connection pool (psycopg_pool through Django 5.2's OPTIONS["pool"]): each
+# process keeps DATABASE_POOL_MIN..MAX open connections and lends one per request instead
+# of one persistent connection per thread (docs/configuration.md, "Database").
+DATABASE_POOL = env_bool("DATABASE_POOL", False)
+if DATABASE_POOL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ConfigurationError("DATABASE_POOL=true needs a PostgreSQL DATABASE_URL")
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections, not Django
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DATABASE_POOL_MIN", 2),
+        "max_size": env_int("DATABASE_POOL_MAX", 10),
+        "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+    }
+# A read-only PostgreSQL replica for the program office's read-only pages (core.replica):
+# GET requests to the URL names in DATABASE_REPLICA_VIEWS read from it, everything else
+# (and every write) uses the primary. Tests treat it as a mirror of the primary.
+_replica_url = env_str("DATABASE_REPLICA_URL")
+if _replica_url:
+    DATABASES["replica"] = dj_database_url.parse(_replica_url)
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if DATABASE_POOL:
+        DATABASES["replica"].setdefault("OPTIONS", {})["pool"] = DATABASES["default"]["OPTIONS"][
+            "pool"
+        ]
+    DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+DATABASE_REPLICA_VIEWS = env_list(
+    "DATABASE_REPLICA_VIEWS",
+    [
+        "certification:dashboard",
+        "certification:certification-list",
+        "certification:deadline-list",
+    ],
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The database cache needs no extra server and is shared by every worker process,
@@ -294,7 +335,7 @@ STATIC_URL = "static/"
 # The Docker image collects them at build time outside the data volume (CTPAT_STATIC_ROOT).
 STATIC_ROOT = Path(env_str("CTPAT_STATIC_ROOT", str(DATA_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "portal" / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -304,6 +345,28 @@ STORAGES = {
         )
     },
 }
+# Uploads on S3-compatible object storage (django-storages) when S3_BUCKET is set;
+# otherwise under MEDIA_ROOT. Pair it with CTPAT_FILE_SENDFILE=redirect so downloads go
+# straight from the storage by a short-lived signed URL after the permission check.
+S3_BUCKET = env_str("S3_BUCKET")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "access_key": env_secret("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_secret("S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("S3_PREFIX"),
+            "addressing_style": env_str("S3_ADDRESSING_STYLE") or None,
+            # Private objects; every read is a signed URL valid this many seconds.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": env_int("S3_URL_SECONDS", 300),
+            "file_overwrite": False,
+        },
+    }
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 # Largest evidence, photo or document upload accepted, in megabytes.
@@ -399,9 +462,12 @@ PARTNER_IMPORT_BACKGROUND_ROWS = env_int("PARTNER_IMPORT_BACKGROUND_ROWS", 500)
 # TASKS_BACKEND=django_tasks_rq.RQBackend with REDIS_URL, workers `ctpat rqworker
 # --job-class django_tasks_rq.Job default`.
 RQ_BACKEND = "django_tasks_rq.RQBackend"
+# Short names: TASKS_BACKEND=rq or TASKS_BACKEND=database.
+_TASK_BACKENDS = {"rq": RQ_BACKEND, "database": "django_tasks_db.DatabaseBackend"}
+_tasks_backend = env_str("TASKS_BACKEND", "database").strip() or "database"
 TASKS = {
     "default": {
-        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": _TASK_BACKENDS.get(_tasks_backend.lower(), _tasks_backend),
     }
 }
 if TASKS["default"]["BACKEND"] == RQ_BACKEND:
@@ -415,6 +481,11 @@ RQ_QUEUES = {"default": {"URL": _redis_url or "redis://127.0.0.1:6379/0"}}
 # `ctpat recover_tasks`. Chunks must take well under the lease.
 TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 300)
 PARTNER_SCREENING_CHUNK = env_int("PARTNER_SCREENING_CHUNK", 2000)
+
+# The daily jobs (management commands) `ctpat run_daily` runs once a day across all
+# machines (core.scheduler); a claim left unfinished this long is taken over.
+CTPAT_DAILY_JOBS = env_list("CTPAT_DAILY_JOBS", ["send_reminders", "send_digest"])
+CTPAT_DAILY_LEASE_SECONDS = env_int("CTPAT_DAILY_LEASE_SECONDS", 3600)
 
 # Observability (docs/observability.md). /readyz fails when the oldest task waiting to run
 # has waited longer than this.
@@ -451,6 +522,44 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+# Single sign-on through an organisation's OpenID Connect provider (allauth's
+# openid_connect provider), on when OIDC_SERVER_URL is set (docs/configuration.md, "Single
+# sign-on"). The IdP's verified e-mail signs in the portal account with that address, or
+# makes one; company memberships still come only from invitations. Officers and program
+# office keep their second factor unless the IdP's ID token says it asked for one (an
+# `amr` value in OIDC_MFA_AMR) and OIDC_TRUST_IDP_MFA is on.
+OIDC_SERVER_URL = env_str("OIDC_SERVER_URL")
+OIDC_PROVIDER_ID = env_str("OIDC_PROVIDER_ID", "sso")
+OIDC_TRUST_IDP_MFA = env_bool("OIDC_TRUST_IDP_MFA", True)
+OIDC_MFA_AMR = env_list("OIDC_MFA_AMR", ["mfa"])
+# Off: only people who already have a portal account (invited, or signed up) may use SSO.
+OIDC_ALLOW_SIGNUP = env_bool("OIDC_ALLOW_SIGNUP", True)
+SOCIALACCOUNT_PROVIDERS: dict[str, Any] = {
+    "openid_connect": {"APPS": [], "OAUTH_PKCE_ENABLED": True}
+}
+if OIDC_SERVER_URL:
+    # The sign-in form's answer redirects the browser to the IdP: the CSP's form-action
+    # must allow its origin, or the browser stops there.
+    _idp = urlsplit(OIDC_SERVER_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_idp.scheme}://{_idp.netloc}")
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"] = [
+        {
+            "provider_id": OIDC_PROVIDER_ID,
+            "name": env_str("OIDC_NAME", "Single sign-on"),
+            "client_id": env_str("OIDC_CLIENT_ID"),
+            "secret": env_secret("OIDC_CLIENT_SECRET"),
+            "settings": {
+                "server_url": OIDC_SERVER_URL,
+                "scope": ["openid", "email", "profile"],
+            },
+        }
+    ]
+# The IdP vouches for the e-mail address (email_verified): it signs in that account.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_ADAPTER = "accounts.sso.SocialAccountAdapter"
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 # Its get_client_ip is core.clientip's answer, so allauth's rate limits count per client too.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
