@@ -177,6 +177,8 @@ class ExportJob(TenantModel):
         if self.state == self.State.DONE:
             return 100
         return int(100 * self.done / self.total) if self.total else 0
+
+
 class ScheduledRun(models.Model):
     """One day's run of one daily job, claimed by one machine (core.scheduler): the unique
     (job, day) row is the lock that keeps several schedulers from running it twice."""
