@@ -281,6 +281,9 @@ class ValidationReport(TenantModel):
     member_response = models.TextField(_("member's response to the required actions"), blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     response_accepted_at = models.DateTimeField(_("response accepted"), null=True, blank=True)
+    # Stamped by the "validate" transition this report closed: an approved report closes
+    # one validation, once (no comparison of clocks decides it).
+    closed_at = models.DateTimeField(_("validation closed"), null=True, blank=True)
 
     objects: ClassVar[TenantQuerySet[ValidationReport]] = TenantQuerySet.as_manager()  # type: ignore[assignment]
 

@@ -285,8 +285,7 @@ def report_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     return claimed
                 report = form.save(commit=False)
                 report.certification = certification
-                report.drafted_by = request.user
-                report.save()
+                workflow.plan_report(report, by=request.user)
                 # "Plan with a worksheet" keeps the report a draft; the worksheet page
                 # submits it once every observation is in.
                 draft = "draft" in request.POST

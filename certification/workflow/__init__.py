@@ -100,6 +100,9 @@ from certification.workflow.validation import (
     decide_report as decide_report,
 )
 from certification.workflow.validation import (
+    plan_report as plan_report,
+)
+from certification.workflow.validation import (
     record_worksheet_entry as record_worksheet_entry,
 )
 from certification.workflow.validation import (
