@@ -142,3 +142,28 @@ class AppealForm(forms.Form):
         label=_("Grounds of the appeal, with the evidence of the fixes"),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(
+        label=_("Document title"),
+        max_length=200,
+        help_text=_("Upload again under the same title to add a new version."),
+    )
+    file = forms.FileField(
+        label=_("File"), help_text=_("PDF, Word, Excel, PowerPoint, image or text.")
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+
+class AssignForm(forms.Form):
+    """A supervisor hands the case to a specialist (or anyone takes it: "Assign to me")."""
+
+    specialist = forms.ModelChoiceField(label=_("Assign to"), queryset=None, required=False)  # type: ignore[arg-type]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from accounts.models import User
+
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["specialist"]
+        field.queryset = User.objects.exclude(program_role="").order_by("email")

@@ -46,6 +46,8 @@ class CloseValidationTests(PersonaTestCase):
         report.refresh_from_db()
         self.assertEqual(report.status, ReportStatus.SUBMITTED)
         self.login("supervisor")
+        page = self.client.get(report.certification.get_absolute_url() + "?tab=validation")
+        self.assertContains(page, 'data-testid="decide-form"')
         self.client.post(
             reverse("certification:validationreport-decide", args=[report.pk]), {"approve": "1"}
         )
@@ -64,10 +66,14 @@ class CloseValidationTests(PersonaTestCase):
         report = self._plan(certification)
         self._submit_and_approve(report)
         self.login("specialist")
+        page = self.client.get(certification.get_absolute_url() + "?tab=validation")
+        self.assertContains(page, 'data-testid="step-validate"')
         response = self._step(certification, "validate")
-        self.assertRedirects(response, certification.get_absolute_url())  # type: ignore[arg-type]
+        tab = certification.get_absolute_url() + "?tab=validation"
+        self.assertRedirects(response, tab)  # type: ignore[arg-type]
         certification.refresh_from_db()
         self.assertEqual((certification.status, certification.tier), (State.VALIDATED, 2))
+        self.assertContains(self.client.get(tab), "Validated — tier 2")
 
     def test_a_second_close_needs_a_new_report(self) -> None:
         certification = workflow.certification_for(self.company)

@@ -27,6 +27,9 @@ from certification.workflow.appeals import (
 from certification.workflow.appeals import (
     respond_to_suspension as respond_to_suspension,
 )
+from certification.workflow.documents import (
+    upload_document as upload_document,
+)
 from certification.workflow.lifecycle import (
     LABELS as LABELS,
 )

@@ -1,0 +1,132 @@
+"""The member's answers beside the program office's decisions, criterion by criterion:
+what the profile review and the validation worksheet show in each row. A fixed number of
+queries whatever the size of the catalogue or the number of evidence files."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from certification.models import Certification, CriterionReview
+
+if TYPE_CHECKING:
+    from catalogue.models import Criterion
+    from profiles.models import EvidenceFile, Response, SecurityProfile
+
+FILTERS = ("rejected", "unanswered", "must")
+
+
+@dataclass
+class Answer:
+    """One criterion: the member's status, narrative and evidence files, the specialist's
+    review (decision, comment, the member's response to a rejection)."""
+
+    criterion: Criterion
+    response: Response | None = None
+    files: list[EvidenceFile] = field(default_factory=list)
+    review: CriterionReview | None = None
+    entry: Any = None  # the worksheet row, on the worksheet
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.response and self.response.status)
+
+    @property
+    def rejected(self) -> bool:
+        return bool(self.review and not self.review.accepted)
+
+    @property
+    def must(self) -> bool:
+        requirement = getattr(self.criterion, "effective_requirement", None)
+        return (requirement or self.criterion.requirement) == "must"
+
+    def shown_by(self, show: str) -> bool:
+        if show == "rejected":
+            return self.rejected
+        if show == "unanswered":
+            return not self.answered
+        if show == "must":
+            return self.must
+        return True
+
+
+def profile_of(certification: Certification) -> SecurityProfile | None:
+    from profiles.models import SecurityProfile
+
+    return SecurityProfile.current_for(certification.company)
+
+
+def criteria_of(certification: Certification, profile: SecurityProfile | None) -> Any:
+    """The criteria of the member's business type in the catalogue its profile answers
+    (else the catalogue in force), in catalogue order."""
+    from catalogue.models import Catalogue, Criterion
+
+    catalogue = profile.catalogue if profile else Catalogue.objects.latest_published()
+    if catalogue is None:
+        return Criterion.objects.none()
+    business_type = certification.company.business_type
+    return catalogue.criteria_for(business_type).order_by("category_number", "sequence")
+
+
+def answers(
+    certification: Certification,
+    criteria: list[Criterion],
+    profile: SecurityProfile | None,
+    *,
+    with_reviews: bool = True,
+) -> list[Answer]:
+    """One `Answer` per criterion, in the order given (three queries at most)."""
+    from profiles.models import EvidenceFile, Response
+
+    rows = {c.pk: Answer(c) for c in criteria}
+    if profile is not None:
+        responses = Response.objects.filter(profile=profile, criterion_id__in=rows).only(
+            "pk", "criterion_id", "status", "narrative", "na_reason", "profile_id"
+        )
+        by_response: dict[int, Answer] = {}
+        for response in responses:
+            rows[response.criterion_id].response = response
+            by_response[response.pk] = rows[response.criterion_id]
+        files: dict[int, list[EvidenceFile]] = defaultdict(list)
+        if by_response:
+            for file in (
+                EvidenceFile.objects.filter(evidence__response_id__in=by_response)
+                .select_related("evidence")
+                .only(
+                    "pk",
+                    "original_name",
+                    "content_type",
+                    "version",
+                    "evidence__title",
+                    "evidence__response_id",
+                )
+                .order_by("evidence__title", "-version")
+            ):
+                files[file.evidence.response_id].append(file)
+            for response_pk, answer in by_response.items():
+                answer.files = files.get(response_pk, [])
+    order = [c.pk for c in criteria]
+    if with_reviews:
+        # Reviews of criteria outside the list (another catalogue version) still show.
+        for review in CriterionReview.objects.filter(certification=certification).select_related(
+            "criterion"
+        ):
+            if review.criterion_id not in rows:
+                rows[review.criterion_id] = Answer(review.criterion)
+                order.append(review.criterion_id)
+            rows[review.criterion_id].review = review
+    return [rows[pk] for pk in order]
+
+
+def counts(rows: list[Answer]) -> dict[str, int]:
+    return {
+        "total": len(rows),
+        "answered": sum(1 for r in rows if r.answered),
+        "unanswered": sum(1 for r in rows if not r.answered),
+        "reviewed": sum(1 for r in rows if r.review),
+        "accepted": sum(1 for r in rows if r.review and r.review.accepted),
+        "rejected": sum(1 for r in rows if r.rejected),
+        "must": sum(1 for r in rows if r.must),
+    }
