@@ -587,6 +587,7 @@ class WorksheetRow:
     form: f.WorksheetEntryForm
     error: str = ""
     saved: bool = False
+    answer: answer_rows.Answer | None = None
 
 
 def _row(
@@ -598,19 +599,51 @@ def _row(
         else {}
     )
     form = extra.pop("form", None) or f.WorksheetEntryForm(
-        initial=initial, prefix=f"c{criterion.pk}"
+        initial=initial, prefix=f"c{criterion.pk}", ref=criterion.ref_id
     )
     return WorksheetRow(criterion, entry, form, **extra)
+
+
+WORKSHEET_FILTERS = [
+    ("", _l("All")),
+    ("open", _l("Not recorded")),
+    ("rejected", _l("Rejected in review")),
+    ("unanswered", _l("Unanswered by the member")),
+    ("must", _l("Must")),
+]
+
+
+def _worksheet_counts(report: ValidationReport, total: int) -> dict[str, int]:
+    findings = list(report.worksheet.values_list("finding", flat=True))
+    return {
+        "done": len(findings),
+        "total": total,
+        "required": findings.count(Finding.REQUIRED_ACTION),
+        "recommended": findings.count(Finding.RECOMMENDATION),
+    }
 
 
 @login_required
 def report_worksheet(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The validation worksheet: one row per MSC criterion of the member's business type,
-    each saved on its own (HTMX), and the submission to the supervisor."""
+    the member's answer (status, narrative, evidence) beside the team's observation, each
+    row saved on its own (HTMX, counters out of band), and the submission."""
     report = _report(request, pk)
+    certification = report.certification
     entries = {e.criterion_id: e for e in report.worksheet.all()}
     criteria = list(workflow.worksheet_criteria(report))
-    rows = [_row(report, c, entries.get(c.pk)) for c in criteria]
+    profile = answer_rows.profile_of(certification)
+    found = answer_rows.answers(certification, criteria, profile)
+    by_pk = {a.criterion.pk: a for a in found}
+    show = request.GET.get("show", "")
+    show = show if show in {k for k, _label in WORKSHEET_FILTERS} else ""
+    rows = [
+        _row(report, c, entries.get(c.pk), answer=by_pk.get(c.pk))
+        for c in criteria
+        if show != "open" or c.pk not in entries
+    ]
+    if show and show != "open":
+        rows = [r for r in rows if r.answer is None or r.answer.shown_by(show)]
     submit_form = f.WorksheetSubmitForm(instance=report)
     if request.method == "POST":
         submit_form = f.WorksheetSubmitForm(request.POST, instance=report)
@@ -632,10 +665,13 @@ def report_worksheet(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     }
     context = {
         "report": report,
-        "certification": report.certification,
-        "company": report.certification.company,
+        "certification": certification,
+        "company": certification.company,
+        "member_profile": profile,
         "rows": rows,
         "counts": counts,
+        "show": show,
+        "filters": WORKSHEET_FILTERS,
         "editable": report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED),
         "submit_form": submit_form,
     }
@@ -648,7 +684,7 @@ def worksheet_entry(request: AuthenticatedHttpRequest, pk: int, criterion_pk: in
     """Save one worksheet row; HTMX gets the row back, a plain form the whole page."""
     report = _report(request, pk)
     criterion = get_object_or_404(workflow.worksheet_criteria(report), pk=criterion_pk)
-    form = f.WorksheetEntryForm(request.POST, prefix=f"c{criterion.pk}")
+    form = f.WorksheetEntryForm(request.POST, prefix=f"c{criterion.pk}", ref=criterion.ref_id)
     error = ""
     entry = report.worksheet.filter(criterion=criterion).first()
     if form.is_valid():
@@ -661,8 +697,20 @@ def worksheet_entry(request: AuthenticatedHttpRequest, pk: int, criterion_pk: in
     else:
         error = " ".join(str(e) for errors in form.errors.values() for e in errors)
     if getattr(request, "htmx", False):
-        row = _row(report, criterion, entry, form=form, error=error, saved=not error)
-        context = {"row": row, "report": report, "editable": True}
+        certification = report.certification
+        answer = answer_rows.answers(
+            certification, [criterion], answer_rows.profile_of(certification)
+        )[0]
+        row = _row(report, criterion, entry, form=form, error=error, saved=not error, answer=answer)
+        total = workflow.worksheet_criteria(report).count()
+        context = {
+            "row": row,
+            "report": report,
+            "certification": certification,
+            "editable": True,
+            "counts": _worksheet_counts(report, total),
+            "oob": True,
+        }
         # 200 even with an error: htmx swaps only successful answers, and the row is
         # where the specialist reads what to fix.
         return render(request, "certification/_worksheet_row.html", context)
