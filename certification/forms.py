@@ -167,7 +167,9 @@ class DocumentForm(forms.Form):
 class AssignForm(forms.Form):
     """A supervisor hands the case to a specialist (or anyone takes it: "Assign to me")."""
 
-    specialist = forms.ModelChoiceField(label=_("Assign to"), queryset=None, required=False)  # type: ignore[arg-type]
+    specialist: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Assign to"), queryset=None, required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from accounts.models import User

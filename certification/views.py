@@ -154,6 +154,7 @@ def _render_detail(
         "tabs": workspace.TABS,
         "can": can,
         "steps": can.steps.get(tab, []),
+        "waiting": can.waiting.get(tab),
         "clocks": workspace.clocks(certification, reports, appeals, events),
         "reports": reports,
         "appeals": appeals,

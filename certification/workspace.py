@@ -149,6 +149,7 @@ class Actions:
     """What this user may do on this case now; every flag is one control on the page."""
 
     steps: dict[str, list[workflow.Transition]]
+    waiting: dict[str, StrOrPromise]  # per tab: the step not offered yet, and why
     assign: bool
     vetting: bool
     override: bool
@@ -164,6 +165,37 @@ class Actions:
         return bool(self.steps.get(tab))
 
 
+def _not_yet(
+    name: str, certification: Certification, reports: list[ValidationReport]
+) -> StrOrPromise | None:
+    """Why a step the table allows cannot succeed yet (its own conditions), else None.
+    The step's button then stays away and the page says what it waits for."""
+    if name == "validate":
+        applied = certification.applied_at
+        pending = [
+            r
+            for r in reports
+            if r.status == ReportStatus.APPROVED
+            and r.closed_at is None
+            and (applied is None or (r.decided_at is not None and r.decided_at >= applied))
+        ]
+        if not pending:
+            return _("“Close the validation” appears once a supervisor has approved the report.")
+        latest = max(pending, key=lambda r: (r.decided_at, r.pk))
+        if latest.required_actions and latest.response_accepted_at is None:
+            return _(
+                "“Close the validation” appears once the member's response to the required "
+                "actions is accepted."
+            )
+    if name == "certify":
+        vetting = list(certification.vetting.all())
+        if not vetting or not all(v.cleared for v in vetting):
+            return _("“Certify” appears once every vetting item is passed or overridden.")
+        if certification.criterion_reviews.filter(accepted=False).exists():
+            return _("“Certify” appears once no criterion of the profile is rejected.")
+    return None
+
+
 def actions_for(
     certification: Certification, user: User, reports: list[ValidationReport]
 ) -> Actions:
@@ -171,10 +203,16 @@ def actions_for(
     supervisor = user.program_role == Actor.SUPERVISOR
     status = certification.status
     steps: dict[str, list[workflow.Transition]] = {}
+    waiting: dict[str, StrOrPromise] = {}
     for transition in workflow.allowed_transitions(certification, user):
+        why = _not_yet(transition.name, certification, reports)
+        if why:
+            waiting[STEP_TAB[transition.name]] = why
+            continue
         steps.setdefault(STEP_TAB[transition.name], []).append(transition)
     return Actions(
         steps=steps,
+        waiting=waiting,
         assign=office and status in OPEN_CASE and certification.assigned_to_id != user.pk,
         vetting=office and status in IN_REVIEW,
         override=supervisor and status in IN_REVIEW,

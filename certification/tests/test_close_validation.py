@@ -64,6 +64,9 @@ class CloseValidationTests(PersonaTestCase):
         certification.refresh_from_db()
         self.assertEqual((certification.status, certification.tier), (State.CERTIFIED, 1))
         report = self._plan(certification)
+        page = self.client.get(certification.get_absolute_url() + "?tab=validation")
+        self.assertNotContains(page, 'data-testid="step-validate"')  # it could only be refused
+        self.assertContains(page, "appears once a supervisor has approved the report")
         self._submit_and_approve(report)
         self.login("specialist")
         page = self.client.get(certification.get_absolute_url() + "?tab=validation")
