@@ -5,6 +5,7 @@ queries whatever the size of the catalogue or the number of evidence files."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,15 @@ if TYPE_CHECKING:
     from profiles.models import EvidenceFile, Response, SecurityProfile
 
 FILTERS = ("rejected", "unanswered", "must")
+_PK = 999999999  # stands for a primary key in a URL reversed once per page
+
+
+def url_maker(name: str, *args: Any) -> Callable[[int], str]:
+    """`reverse(name, args=[*args, pk])` for many pks at the cost of one reverse."""
+    from django.urls import reverse
+
+    pattern = reverse(name, args=[*args, _PK])
+    return lambda pk: pattern.replace(str(_PK), str(pk))
 
 
 @dataclass
@@ -28,6 +38,7 @@ class Answer:
     review: CriterionReview | None = None
     entry: Any = None  # the worksheet row, on the worksheet
     extra: dict[str, Any] = field(default_factory=dict)
+    files_label: str = ""
 
     @property
     def answered(self) -> bool:
@@ -105,8 +116,13 @@ def answers(
                 .order_by("evidence__title", "-version")
             ):
                 files[file.evidence.response_id].append(file)
+            download = url_maker("profiles:evidence-download", certification.company_id)
+            for file_list in files.values():
+                for file in file_list:
+                    file.download_url = download(file.pk)  # type: ignore[attr-defined]
             for response_pk, answer in by_response.items():
                 answer.files = files.get(response_pk, [])
+                answer.files_label = files_label(len(answer.files)) if answer.files else ""
     order = [c.pk for c in criteria]
     if with_reviews:
         # Reviews of criteria outside the list (another catalogue version) still show.
@@ -130,3 +146,42 @@ def counts(rows: list[Answer]) -> dict[str, int]:
         "rejected": sum(1 for r in rows if r.rejected),
         "must": sum(1 for r in rows if r.must),
     }
+
+
+def labels() -> dict[str, str]:
+    """Words every row repeats, translated once per page (`t.` in the row templates)."""
+    from django.utils.translation import gettext as _
+
+    return {
+        "must": _("must"),
+        "should": _("should"),
+        "answer": _("Member's answer"),
+        "not_answered": _("Not answered"),
+        "narrative": _("Narrative"),
+        "accepted_in_review": _("accepted in review"),
+        "rejected_in_review": _("rejected in review"),
+        "review_comment": _("Review comment"),
+        "members_response": _("Member's response"),
+        "validation": _("Validation"),
+        "observation": _("Observation"),
+        "finding": _("Finding"),
+        "note": _("Note"),
+        "decision": _("Decision"),
+        "accepted": _("Accepted"),
+        "rejected": _("Rejected"),
+        "awaiting": _("awaiting the member"),
+        "member_responded": _("member responded"),
+        "accept": _("Accept"),
+        "reject": _("Reject"),
+        "reject_again": _("Reject again"),
+        "comment_on": _("Comment (required to reject) on"),
+        "sent": _("sent"),
+        "save": _("Save"),
+        "saved": _("saved"),
+    }
+
+
+def files_label(n: int) -> str:
+    from django.utils.translation import ngettext
+
+    return ngettext("%(n)s evidence file", "%(n)s evidence files", n) % {"n": n}

@@ -18,6 +18,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
@@ -26,7 +28,7 @@ from catalogue.models import Criterion
 from certification import answers as answer_rows
 from certification import deadlines, workflow, workspace
 from certification import forms as f
-from certification.choices import AppealOutcome, Finding, ReportStatus, State
+from certification.choices import AppealOutcome, Finding, Observation, ReportStatus, State
 from certification.filters import CertificationFilter
 from certification.models import (
     Appeal,
@@ -202,6 +204,8 @@ def review_context(
         "rows": [r for r in rows if r.shown_by(show)],
         "counts": answer_rows.counts(rows),
         "show": show,
+        "t": answer_rows.labels(),
+        "review_url": reverse("certification:criterionreview-create", args=[certification.pk]),
         "filters": [
             ("", _l("All")),
             ("rejected", _l("Rejected")),
@@ -357,6 +361,8 @@ def criterion_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "counts": answer_rows.counts(rows),
             "oob": True,
             "can": workspace.actions_for(certification, request.user, []),
+            "t": answer_rows.labels(),
+            "review_url": reverse("certification:criterionreview-create", args=[certification.pk]),
         }
         return render(request, "certification/_review_card.html", context)
     if not error:
@@ -583,26 +589,79 @@ def _report(request: AuthenticatedHttpRequest, pk: int) -> ValidationReport:
 
 @dataclass
 class WorksheetRow:
+    """One worksheet row as the page draws it: the controls are written in the template
+    (not rendered widget by widget: 96 rows of three widgets cost most of the page)."""
+
     criterion: Criterion
     entry: WorksheetEntry | None
-    form: f.WorksheetEntryForm
+    values: dict[str, str]
+    save_url: str = ""
+    observation_options: str = ""
+    finding_options: str = ""
     error: str = ""
     saved: bool = False
     answer: answer_rows.Answer | None = None
 
 
+url_maker = answer_rows.url_maker
+
+
 def _row(
-    report: ValidationReport, criterion: Criterion, entry: WorksheetEntry | None, **extra: Any
+    report: ValidationReport,
+    criterion: Criterion,
+    entry: WorksheetEntry | None,
+    *,
+    posted: f.WorksheetEntryForm | None = None,
+    save_url: Any = None,
+    **extra: Any,
 ) -> WorksheetRow:
-    initial = (
-        {"observation": entry.observation, "finding": entry.finding, "note": entry.note}
-        if entry
-        else {}
+    if posted is not None:
+        values = {k: str(posted.data.get(posted.add_prefix(k), "")) for k in posted.fields}
+    elif entry:
+        values = {"observation": entry.observation, "finding": entry.finding, "note": entry.note}
+    else:
+        values = {"observation": "", "finding": Finding.NONE, "note": ""}
+    url = (save_url or url_maker("certification:worksheetentry-save", report.pk))(criterion.pk)
+    return WorksheetRow(criterion, entry, values, url, **extra)
+
+
+def _options(choices: list[tuple[str, str]], chosen: str) -> str:
+    """<option>s of a select, built in Python (96 rows × a template loop is slow)."""
+    return mark_safe(  # noqa: S308  (every part is escaped by format_html)
+        "".join(
+            format_html(
+                '<option value="{}"{}>{}</option>',
+                value,
+                " selected" if value == chosen else "",
+                label,
+            )
+            for value, label in choices
+        )
     )
-    form = extra.pop("form", None) or f.WorksheetEntryForm(
-        initial=initial, prefix=f"c{criterion.pk}", ref=criterion.ref_id
-    )
-    return WorksheetRow(criterion, entry, form, **extra)
+
+
+def _with_options(rows: list[WorksheetRow], labels: dict[str, Any]) -> list[WorksheetRow]:
+    for row in rows:
+        row.observation_options = _options(labels["observation_choices"], row.values["observation"])
+        row.finding_options = _options(labels["finding_choices"], row.values["finding"])
+    return rows
+
+
+WORKSHEET_CHOICES = {
+    "observation_choices": [("", "—"), *Observation.choices],
+    "finding_choices": list(Finding.choices),
+}
+
+
+def _worksheet_labels() -> dict[str, Any]:
+    """The choices and labels every row repeats, translated once per page."""
+    return {
+        "observation_choices": [
+            (v, str(label)) for v, label in WORKSHEET_CHOICES["observation_choices"]
+        ],
+        "finding_choices": [(v, str(label)) for v, label in WORKSHEET_CHOICES["finding_choices"]],
+        "t": answer_rows.labels(),
+    }
 
 
 WORKSHEET_FILTERS = [
@@ -638,8 +697,9 @@ def report_worksheet(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     by_pk = {a.criterion.pk: a for a in found}
     show = request.GET.get("show", "")
     show = show if show in {k for k, _label in WORKSHEET_FILTERS} else ""
+    save_url = url_maker("certification:worksheetentry-save", report.pk)
     rows = [
-        _row(report, c, entries.get(c.pk), answer=by_pk.get(c.pk))
+        _row(report, c, entries.get(c.pk), answer=by_pk.get(c.pk), save_url=save_url)
         for c in criteria
         if show != "open" or c.pk not in entries
     ]
@@ -658,6 +718,8 @@ def report_worksheet(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             else:
                 messages.success(request, _("Report submitted for supervisor approval."))
                 return redirect(_tab_url(report.certification, "validation"))
+    labels = _worksheet_labels()
+    _with_options(rows, labels)
     counts = {
         "done": len(entries),
         "total": len(criteria),
@@ -673,6 +735,7 @@ def report_worksheet(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         "counts": counts,
         "show": show,
         "filters": WORKSHEET_FILTERS,
+        **labels,
         "editable": report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED),
         "submit_form": submit_form,
     }
@@ -702,8 +765,12 @@ def worksheet_entry(request: AuthenticatedHttpRequest, pk: int, criterion_pk: in
         answer = answer_rows.answers(
             certification, [criterion], answer_rows.profile_of(certification)
         )[0]
-        row = _row(report, criterion, entry, form=form, error=error, saved=not error, answer=answer)
+        row = _row(
+            report, criterion, entry, posted=form, error=error, saved=not error, answer=answer
+        )
         total = workflow.worksheet_criteria(report).count()
+        labels = _worksheet_labels()
+        _with_options([row], labels)
         context = {
             "row": row,
             "report": report,
@@ -711,6 +778,7 @@ def worksheet_entry(request: AuthenticatedHttpRequest, pk: int, criterion_pk: in
             "editable": True,
             "counts": _worksheet_counts(report, total),
             "oob": True,
+            **labels,
         }
         # 200 even with an error: htmx swaps only successful answers, and the row is
         # where the specialist reads what to fix.
