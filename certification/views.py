@@ -647,7 +647,7 @@ def _with_options(rows: list[WorksheetRow], labels: dict[str, Any]) -> list[Work
     return rows
 
 
-WORKSHEET_CHOICES = {
+WORKSHEET_CHOICES: dict[str, list[tuple[str, Any]]] = {
     "observation_choices": [("", "—"), *Observation.choices],
     "finding_choices": list(Finding.choices),
 }
