@@ -16,6 +16,16 @@ if TYPE_CHECKING:
     from profiles.models import EvidenceFile, Response, SecurityProfile
 
 FILTERS = ("rejected", "unanswered", "must")
+# What a row shows of a criterion (its JSON fields and guidance stay in the database).
+CRITERION_FIELDS = (
+    "pk",
+    "catalogue_id",
+    "ref_id",
+    "category_number",
+    "sequence",
+    "summary",
+    "requirement",
+)
 _PK = 999999999  # stands for a primary key in a URL reversed once per page
 
 
@@ -78,7 +88,11 @@ def criteria_of(certification: Certification, profile: SecurityProfile | None) -
     if catalogue is None:
         return Criterion.objects.none()
     business_type = certification.company.business_type
-    return catalogue.criteria_for(business_type).order_by("category_number", "sequence")
+    return (
+        catalogue.criteria_for(business_type)
+        .only(*CRITERION_FIELDS)
+        .order_by("category_number", "sequence")
+    )
 
 
 def answers(
@@ -126,8 +140,12 @@ def answers(
     order = [c.pk for c in criteria]
     if with_reviews:
         # Reviews of criteria outside the list (another catalogue version) still show.
-        for review in CriterionReview.objects.filter(certification=certification).select_related(
+        reviews = CriterionReview.objects.filter(certification=certification).select_related(
             "criterion"
+        )
+        for review in reviews.only(
+            *[f.name for f in CriterionReview._meta.concrete_fields],
+            *(f"criterion__{name}" for name in CRITERION_FIELDS if name != "pk"),
         ):
             if review.criterion_id not in rows:
                 rows[review.criterion_id] = Answer(review.criterion)

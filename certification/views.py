@@ -691,7 +691,7 @@ def report_worksheet(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     report = _report(request, pk)
     certification = report.certification
     entries = {e.criterion_id: e for e in report.worksheet.all()}
-    criteria = list(workflow.worksheet_criteria(report))
+    criteria = list(workflow.worksheet_criteria(report).only(*answer_rows.CRITERION_FIELDS))
     profile = answer_rows.profile_of(certification)
     found = answer_rows.answers(certification, criteria, profile)
     by_pk = {a.criterion.pk: a for a in found}
