@@ -351,6 +351,8 @@ def criterion_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         criteria = list(answer_rows.criteria_of(certification, profile))
         rows = answer_rows.answers(certification, criteria, profile)
         row = next((r for r in rows if r.criterion.pk == form.cleaned_data["criterion"].pk), None)
+        certification.refresh_from_db()
+        can = workspace.actions_for(certification, request.user, [])
         if row is None:
             raise Http404
         context = {
@@ -360,7 +362,10 @@ def criterion_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "saved": not error,
             "counts": answer_rows.counts(rows),
             "oob": True,
-            "can": workspace.actions_for(certification, request.user, []),
+            "can": can,
+            # The steps follow the decisions (certify appears once nothing is rejected).
+            "steps": can.steps.get("review", []),
+            "waiting": can.waiting.get("review"),
             "t": answer_rows.labels(),
             "review_url": reverse("certification:criterionreview-create", args=[certification.pk]),
         }

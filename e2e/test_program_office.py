@@ -185,7 +185,9 @@ def test_specialist_certifies_supervisor_approves_member_and_monitor_see_the_tie
         record_vetting(office, item, "Checked.")
     office.get_by_test_id("tab-review").click()
     card = office.get_by_test_id("review-3.1")
-    card.get_by_label("Comment on 3.1").fill("Say how often partners are screened.")
+    card.get_by_label("Comment (required to reject) on 3.1").fill(
+        "Say how often partners are screened."
+    )
     card.get_by_role("button", name="Reject 3.1").click()
     expect(office.get_by_test_id("review-3.1")).to_contain_text("awaiting the member")
     expect(office.get_by_test_id("review-counts")).to_contain_text("1 rejected")  # out of band
