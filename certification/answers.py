@@ -110,8 +110,12 @@ def answers(
         responses = Response.objects.filter(profile=profile, criterion_id__in=rows).only(
             "pk", "criterion_id", "status", "narrative", "na_reason", "profile_id"
         )
+        from profiles.choices import ResponseStatus
+
+        status_labels = {value: str(label) for value, label in ResponseStatus.choices}
         by_response: dict[int, Answer] = {}
         for response in responses:
+            response.status_label = status_labels.get(response.status, "")  # type: ignore[attr-defined]
             rows[response.criterion_id].response = response
             by_response[response.pk] = rows[response.criterion_id]
         files: dict[int, list[EvidenceFile]] = defaultdict(list)
