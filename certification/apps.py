@@ -20,7 +20,11 @@ class CertificationConfig(AppConfig):
             models.ValidationReport,
             models.WorksheetEntry,
             models.Appeal,
+            models.CaseDocument,
         ):
             auditlog.register(model, exclude_fields=["created_at", "updated_at"])
         reminders.register()
         notices.connect()
+        from core import files
+
+        files.register(models.CaseDocument, "file")

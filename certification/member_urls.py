@@ -14,5 +14,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("profile-review/send/", views.member_review_send, name="review-send"),
     path("reports/<int:pk>/respond/", views.member_report_respond, name="report-respond"),
     path("suspension/respond/", views.member_suspension_respond, name="suspension-respond"),
+    path("documents/", views.member_document_upload, name="document-upload"),
     path("decisions/<int:pk>/appeal/", views.member_appeal_file, name="appeal-file"),
 ]

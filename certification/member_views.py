@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certification import workflow
-from certification.forms import AppealForm, ReportResponseForm, SuspensionResponseForm
+from certification.forms import (
+    AppealForm,
+    DocumentForm,
+    ReportResponseForm,
+    SuspensionResponseForm,
+)
 from certification.models import (
     Certification,
     CertificationEvent,
@@ -71,8 +77,51 @@ def member_status(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRes
         "appealable": _appealable(certification),
         "appeals": certification.appeals.all() if certification else [],
         "annual": _annual_cycle(company),
+        "documents": (
+            certification.documents.select_related("uploaded_by") if certification else []
+        ),
+        "document_form": DocumentForm(),
+        "may_upload": _may_edit(request, company)
+        and certification is not None
+        and certification.status != "draft",
     }
     return render(request, "certification/member_status.html", context)
+
+
+@login_required
+@require_POST
+def member_document_upload(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    """The member's editors send a document to the program office on the case."""
+    company = get_for_user_or_404(Company, request.user, "edit", pk=company_pk)
+    certification = _certification(company)
+    back = reverse("certification_member:status", args=[company.pk]) + "#documents"
+    if certification is None:
+        messages.error(request, _("The company has not applied yet."))
+        return redirect(back)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(
+                    request, f"{form.fields[field].label if field in form.fields else ''}: {error}"
+                )
+        return redirect(back)
+    data = form.cleaned_data
+    try:
+        document = workflow.upload_document(
+            certification, data["file"], by=request.user, title=data["title"], note=data["note"]
+        )
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("“%(title)s” version %(version)s sent to the program office.")
+            % {"title": document.title, "version": document.version},
+        )
+    return redirect(back)
 
 
 def _appealable(certification: Certification | None) -> list[tuple[CertificationEvent, Any]]:

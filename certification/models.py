@@ -30,6 +30,7 @@ from certification.choices import (
 from companies.models import Company
 from core.models import TenantModel
 from core.tenancy import TenantQuerySet
+from core.uploads import StoredFile
 
 
 def _day(moment: datetime.datetime | None) -> datetime.date | None:
@@ -281,6 +282,9 @@ class ValidationReport(TenantModel):
     member_response = models.TextField(_("member's response to the required actions"), blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     response_accepted_at = models.DateTimeField(_("response accepted"), null=True, blank=True)
+    # Stamped by the "validate" transition this report closed: an approved report closes
+    # one validation, once (no comparison of clocks decides it).
+    closed_at = models.DateTimeField(_("validation closed"), null=True, blank=True)
 
     objects: ClassVar[TenantQuerySet[ValidationReport]] = TenantQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -385,3 +389,39 @@ class Appeal(TenantModel):
     def decision_overdue(self, today: datetime.date | None = None) -> bool:
         pending = self.outcome == AppealOutcome.PENDING
         return pending and (today or timezone.localdate()) > self.decision_due()
+
+
+class DocumentSide(models.TextChoices):
+    MEMBER = "member", _("Member")
+    OFFICE = "office", _("Program office")
+
+
+class CaseDocument(StoredFile, TenantModel):
+    """A document exchanged on the case between the member and the program office (the
+    portal's Partner Document Exchange): either side uploads, each upload of the same
+    title is a new version, the file type is checked by content on upload."""
+
+    tenant_field = "certification__company"
+    folder = "certification/documents"
+
+    certification = models.ForeignKey(
+        Certification, on_delete=models.CASCADE, related_name="documents"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    side = models.CharField(_("from"), max_length=10, choices=DocumentSide.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    objects: ClassVar[TenantQuerySet[CaseDocument]] = TenantQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("case document")
+        ordering = ["title", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certification", "title", "version"], name="one_case_document_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"

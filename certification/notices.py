@@ -28,7 +28,7 @@ from certification.models import (
     ValidationReport,
     VettingCheck,
 )
-from certification.signals import status_changed
+from certification.signals import case_notice, status_changed
 from notices.workflow import notify
 
 
@@ -220,7 +220,34 @@ def on_appeal_saved(sender: type, instance: Appeal, **kwargs: Any) -> None:
     )
 
 
+def on_case_notice(sender: type, kind: str, certification: Certification, **kw: Any) -> None:
+    """A document exchanged on the case reaches the other side: the member's officers and
+    administrators, or the assigned specialist (the supervisors while nobody is assigned)."""
+    by = kw.get("by")
+    users = None
+    if kind == "document_from_member":
+        users = [certification.assigned_to] if certification.assigned_to else supervisors()
+        users = [u for u in users if u is not None and u != by]
+    notify(
+        kind,
+        f"{certification.pk}:{_stamp(timezone.now())}",
+        company=certification.company,
+        users=users,
+        url=kw.get("url", ""),
+        title=_("A new document on the CTPAT case of %(company)s"),
+        params={"company": certification.company.legal_name},
+        body=str(kw.get("title", "")),
+    )
+
+
+def supervisors() -> list[Any]:
+    from accounts.models import User
+
+    return list(User.objects.filter(program_role="supervisor", is_active=True))
+
+
 def connect() -> None:
+    case_notice.connect(on_case_notice, dispatch_uid="notices-case-document")
     status_changed.connect(
         on_status_changed, sender=Certification, dispatch_uid="notices-status-changed"
     )

@@ -13,3 +13,10 @@ from __future__ import annotations
 from django.dispatch import Signal
 
 status_changed = Signal()
+
+# Something on the case concerns the member (or, for kind "document_from_member", the
+# program office): sent with kind=, company=, title= (lazy or plain text), url= and,
+# where it helps, certification= and the acting user by=. The notices app connects its
+# inbox and e-mail receivers; certification builds no e-mail itself. Kinds today:
+# "document_from_office", "document_from_member".
+case_notice = Signal()

@@ -32,5 +32,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.report_accept_response,
         name="validationreport-accept-response",
     ),
+    path("accounts/<int:pk>/documents/", views.document_upload, name="casedocument-upload"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("appeals/<int:pk>/decide/", views.appeal_decide, name="appeal-decide"),
 ]

@@ -16,6 +16,7 @@ the monitoring agreement) is seeded in the database.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,7 +31,13 @@ from certification.models import Certification
 from certification.tests.factories import load_real_dpl
 from companies.models import Contact
 from core.testing import PASSWORD, add_member, make_company, make_user
-from e2e.conftest import TIMEOUT_MS, Authenticator, artifact_path, docs_screenshot
+from e2e.conftest import (
+    TIMEOUT_MS,
+    Authenticator,
+    artifact_path,
+    docs_screenshot,
+    serious_accessibility_problems,
+)
 from profiles.tests.factories import load_msc
 from verification.models import Consent, MonitoringRequest, StatusNotice
 
@@ -80,11 +87,27 @@ def signed_in(browser: Browser, base_url: str, user: User) -> Page:
 
 
 def step(page: Page, label: str, reason: str = "") -> None:
-    form = page.get_by_test_id("transition-form")
-    form.locator("select[name=transition]").select_option(label=label)
+    """Take a lifecycle step with its own button (the tab shows only the allowed ones)."""
+    form = (
+        page.get_by_test_id("steps")
+        .locator("form")
+        .filter(has=page.get_by_role("button", name=label, exact=True))
+    )
     if reason:
         form.locator("textarea[name=reason]").fill(reason)
-    form.get_by_role("button", name="Apply step").click()
+    form.get_by_role("button", name=label, exact=True).click()
+
+
+def accessibility_violations(page: Page) -> list[str]:
+    """Every axe-core violation (any impact) on the page as it is now."""
+    import axe_playwright_python
+
+    script = Path(axe_playwright_python.__file__).with_name("axe.min.js").read_text("utf-8")
+    page.evaluate(script)
+    result: dict[str, Any] = page.evaluate("axe.run()")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} ({len(v['nodes'])})" for v in result["violations"]
+    ]
 
 
 def record_vetting(page: Page, item: str, note: str = "") -> None:
@@ -143,9 +166,13 @@ def test_specialist_certifies_supervisor_approves_member_and_monitor_see_the_tie
     office.locator("nav.main-nav summary", has_text="Program office").click()
     office.get_by_role("link", name="Review queue").click()
     office.get_by_role("link", name=COMPANY).click()
+    expect(office.get_by_test_id("steps")).not_to_contain_text("Suspend")  # not on "Applied"
     office.get_by_test_id("assign-form").get_by_role("button", name="Assign to me").click()
+    expect(office.get_by_test_id("assigned-specialist")).to_have_text(specialist.email)
     step(office, "Start the review")
     expect(office.get_by_test_id("account-status")).to_contain_text("Under review")
+    expect(office.get_by_test_id("clock-certification")).to_contain_text("Certify by")
+    office.get_by_test_id("tab-vetting").click()
     office.get_by_test_id("run-screening").click()
     expect(office.get_by_text(re.compile(r"List screening done: \d of 2 names"))).to_be_visible()
     expect(office.get_by_test_id("screening-results")).to_contain_text("Dana Price")
@@ -157,12 +184,18 @@ def test_specialist_certifies_supervisor_approves_member_and_monitor_see_the_tie
         "Sanctions and denied-party list screening",
     ):
         record_vetting(office, item, "Checked.")
-    review = office.locator("form[action$='/criteria/']").last
-    review.locator("select[name=criterion]").select_option(str(criterion.pk))
-    review.locator("select[name=accepted]").select_option("0")
-    review.locator("input[name=comment]").fill("Say how often partners are screened.")
-    review.get_by_role("button", name="Record decision").click()
+    office.get_by_test_id("tab-review").click()
+    card = office.get_by_test_id("review-3.1")
+    card.get_by_label("Comment (required to reject) on 3.1").fill(
+        "Say how often partners are screened."
+    )
+    card.get_by_role("button", name="Reject 3.1").click()
     expect(office.get_by_test_id("review-3.1")).to_contain_text("awaiting the member")
+    expect(office.get_by_test_id("review-counts")).to_contain_text("1 rejected")  # out of band
+    office.get_by_test_id("filter-rejected").click()
+    expect(office.locator("article.criterion-row")).to_have_count(1)
+    office.screenshot(path=str(artifact_path("case-profile-review.png")), full_page=True)
+    assert criterion.ref_id == "3.1"
 
     # The officer answers from the workspace and sends the response back.
     member = signed_in(browser, live_server.url, officer)
@@ -183,11 +216,14 @@ def test_specialist_certifies_supervisor_approves_member_and_monitor_see_the_tie
     expect(office.get_by_test_id("member-responded")).to_be_visible()
     office.screenshot(path=str(docs_screenshot("program-office-queue.png")), full_page=True)
     office.get_by_role("link", name=COMPANY).first.click()
-    office.get_by_test_id("review-3.1").get_by_role("button", name="Accept").click()
+    expect(office.get_by_test_id("review-3.1")).to_contain_text("member responded")
+    office.get_by_test_id("review-3.1").get_by_role("button", name="Accept 3.1").click()
     expect(office.get_by_test_id("review-3.1")).to_contain_text("Accepted")
     step(office, "Certify (tier 1)")
     expect(office.get_by_test_id("account-status")).to_contain_text("tier 1")
 
+    office.get_by_test_id("tab-validation").click()
+    expect(office.get_by_test_id("clock-validation")).to_contain_text("Validation due (1 year)")
     plan = office.get_by_test_id("report-form")
     plan.get_by_label("Planned start").fill("2026-12-01")
     plan.get_by_label("Planned end").fill("2026-12-02")
@@ -199,8 +235,17 @@ def test_specialist_certifies_supervisor_approves_member_and_monitor_see_the_tie
     first.locator("select[name$=observation]").select_option("observed")
     first.locator("select[name$=finding]").select_option("recommendation")
     first.locator("textarea[name$=note]").fill("Publish the security statement in Spanish.")
-    first.get_by_role("button", name="Save").click()
+    first.get_by_role("button", name="Save 1.1").click()
     expect(office.get_by_test_id("ws-1.1")).to_contain_text("saved")
+    expect(office.get_by_test_id("worksheet-counts")).to_contain_text("1 of")  # out of band
+    expect(office.get_by_test_id("ws-3.1")).to_contain_text("accepted in review")
+    office.keyboard.press("j")
+    expect(office.get_by_test_id("ws-1.1")).to_be_focused()
+    office.keyboard.press("j")
+    expect(office.get_by_test_id("ws-1.2")).to_be_focused()
+    problems = accessibility_violations(office)
+    office.screenshot(path=str(artifact_path("case-worksheet.png")))
+    assert problems == [], problems
     office.get_by_label("Executive summary").fill("The Long Beach warehouse meets the MSC.")
     office.get_by_test_id("submit-worksheet").click()
     expect(office.get_by_text("Report submitted for supervisor approval.")).to_be_visible()
@@ -209,9 +254,9 @@ def test_specialist_certifies_supervisor_approves_member_and_monitor_see_the_tie
     checker = signed_in(browser, live_server.url, supervisor)
     checker.goto("/program-office/")
     checker.get_by_role("link", name=COMPANY).first.click()
-    decide = checker.get_by_test_id("decide-form")
-    decide.locator("select[name=approve]").select_option("1")
-    decide.get_by_role("button", name="Decide").click()
+    assert serious_accessibility_problems(checker) == []
+    checker.screenshot(path=str(artifact_path("case-validation-supervisor.png")), full_page=True)
+    checker.get_by_test_id("decide-form").get_by_role("button", name="Approve the report").click()
     expect(checker.get_by_text("Publish the security statement in Spanish.")).to_be_visible()
 
     # The specialist closes the validation: tier 2.
@@ -223,9 +268,12 @@ def test_specialist_certifies_supervisor_approves_member_and_monitor_see_the_tie
     kinds = list(certification.events.values_list("transition", "actor__email"))
     assert kinds[-1] == ("validate", specialist.email), kinds
 
-    # The member sees the tier change on its status page.
+    # The member sees the tier change on its status page and the company overview.
     member.goto(f"/companies/{company.pk}/certification/")
     expect(member.get_by_test_id("member-tier")).to_have_text("tier 2")
+    member.goto(f"/companies/{company.pk}/")
+    expect(member.get_by_test_id("company-ctpat-status")).to_have_text("Validated — tier 2")
+    member.goto(f"/companies/{company.pk}/certification/")
     expect(member.get_by_text("Publish the security statement in Spanish.")).to_be_visible()
 
     # The monitoring partner got the notice and the e-mail.
@@ -236,4 +284,11 @@ def test_specialist_certifies_supervisor_approves_member_and_monitor_see_the_tie
     subjects = [m.subject for m in mailoutbox if partner_admin.email in m.to]
     assert any(COMPANY in s for s in subjects), subjects
     monitor.screenshot(path=artifact_path("program-office-monitor.png"), full_page=True)
+
+    # The program office's dashboard: the case left the review states, nothing waits.
+    checker.goto("/program-office/dashboard/")
+    expect(checker.get_by_test_id("state-validated")).to_have_text("1")
+    expect(checker.get_by_test_id("reports-awaiting")).to_contain_text("None.")
+    assert serious_accessibility_problems(checker) == []
+    checker.screenshot(path=str(artifact_path("program-office-dashboard.png")), full_page=True)
     assert not BROKEN, "failed requests or script errors on the way:\n" + "\n".join(BROKEN)

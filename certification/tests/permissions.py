@@ -393,3 +393,33 @@ CASES += [
         setup=_suspended,
     ),
 ]
+
+
+def _pdf(t: Any) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from profiles.tests.factories import PDF_BYTES
+
+    return {"title": "Visit agenda", "file": SimpleUploadedFile("agenda.pdf", PDF_BYTES)}
+
+
+# The case workspace's dashboard and the documents exchanged on the case.
+CASES += [
+    C("certification:dashboard", _url("certification:dashboard"), OFFICE, setup=_applied),
+    C(
+        "certification:casedocument-upload",
+        _url("certification:casedocument-upload", cert),
+        OFFICE,
+        method="post",
+        data=_pdf,
+        setup=_applied,
+    ),
+    C(
+        "certification_member:document-upload",
+        _url("certification_member:document-upload", company),
+        EDITORS,
+        method="post",
+        data=_pdf,
+        setup=_applied,
+    ),
+]

@@ -122,3 +122,32 @@ class CaseNoticeTests(PersonaTestCase):
             started.title, "La oficina del programa comenzó la revisión de su solicitud CTPAT"
         )
         self.assertEqual(mail.outbox[-1].to, ["admin@norte.test"])
+
+
+class CaseDocumentNoticeTests(PersonaTestCase):
+    def test_a_document_reaches_the_other_side_of_the_case(self) -> None:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from profiles.tests.factories import PDF_BYTES
+
+        certification = certification_in(State.UNDER_REVIEW, self.company)
+        certification.assigned_to = self.users["specialist"]
+        certification.save(update_fields=["assigned_to"])
+        self.login("specialist")
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(
+                f"/program-office/accounts/{certification.pk}/documents/",
+                {"title": "Visit agenda", "file": SimpleUploadedFile("agenda.pdf", PDF_BYTES)},
+            )
+        members = Notice.objects.filter(kind="document_from_office").order_by("user__email")
+        self.assertEqual([n.user.email for n in members], ["admin@acme.test", "officer@acme.test"])
+        self.assertIn("#documents", members[0].url)
+        self.login("officer")
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(
+                f"/companies/{self.company.pk}/certification/documents/",
+                {"title": "Signed agenda", "file": SimpleUploadedFile("s.pdf", PDF_BYTES)},
+            )
+        [office] = Notice.objects.filter(kind="document_from_member")
+        self.assertEqual(office.user, self.users["specialist"])
+        self.assertIn("tab=documents", office.url)

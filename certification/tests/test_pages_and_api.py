@@ -76,7 +76,7 @@ class PageStepTests(PersonaTestCase):
         self.login("specialist")
         url = reverse("certification:certification-transition", args=[certification.pk])
         response = self.client.post(url, {"transition": "start_review"})
-        self.assertRedirects(response, certification.get_absolute_url())
+        self.assertRedirects(response, certification.get_absolute_url() + "?tab=application")
         response = self.client.post(url, {"transition": "certify"})
         self.assertContains(response, "Vetting is not complete")
         certification.refresh_from_db()

@@ -92,7 +92,7 @@ class WorksheetTests(PersonaTestCase):
         response = self.client.post(
             self.worksheet, {"summary": "Visited Laredo.", "tier_outcome": "2"}
         )
-        self.assertRedirects(response, self.certification.get_absolute_url())
+        self.assertRedirects(response, self.certification.get_absolute_url() + "?tab=validation")
         self.report.refresh_from_db()
         self.assertEqual(self.report.status, ReportStatus.SUBMITTED)
         self.assertEqual(self.report.required_actions, f"{a.ref_id}: Seal log.")

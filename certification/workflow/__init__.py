@@ -27,6 +27,9 @@ from certification.workflow.appeals import (
 from certification.workflow.appeals import (
     respond_to_suspension as respond_to_suspension,
 )
+from certification.workflow.documents import (
+    upload_document as upload_document,
+)
 from certification.workflow.lifecycle import (
     LABELS as LABELS,
 )
@@ -98,6 +101,9 @@ from certification.workflow.validation import (
 )
 from certification.workflow.validation import (
     decide_report as decide_report,
+)
+from certification.workflow.validation import (
+    plan_report as plan_report,
 )
 from certification.workflow.validation import (
     record_worksheet_entry as record_worksheet_entry,

@@ -263,12 +263,14 @@ def _decision(c: Certification, by: User | None, reason: str, now: Any, d: dict[
 
 
 def pending_close_out(c: Certification) -> ValidationReport | None:
-    """The approved validation report not yet used to close a validation, if any."""
-    since = c.last_validated_at or c.certified_at
-    reports = c.validation_reports.filter(status=ReportStatus.APPROVED)
-    if since:
-        reports = reports.filter(decided_at__gt=since)
-    return reports.order_by("-decided_at").first()
+    """The approved validation report not yet used to close a validation, if any.
+
+    A report closes one validation: `_validate` stamps its `closed_at`. Reports of an
+    earlier membership (approved before the latest application) do not count."""
+    reports = c.validation_reports.filter(status=ReportStatus.APPROVED, closed_at__isnull=True)
+    if c.applied_at:
+        reports = reports.filter(decided_at__gte=c.applied_at)
+    return reports.order_by("-decided_at", "-pk").first()
 
 
 def _validate(c: Certification, by: User | None, reason: str, now: Any, d: dict[str, Any]) -> None:
@@ -283,6 +285,8 @@ def _validate(c: Certification, by: User | None, reason: str, now: Any, d: dict[
         )
     c.tier = report.tier_outcome
     c.last_validated_at = now
+    report.closed_at = now
+    report.save(update_fields=["closed_at", "updated_at"])
 
 
 def _suspend(c: Certification, by: User | None, reason: str, now: Any, d: dict[str, Any]) -> None:

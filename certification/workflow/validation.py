@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certification.choices import (
+    CERTIFIED_STATES,
     Finding,
     Observation,
     ReportStatus,
@@ -35,6 +36,20 @@ def worksheet_criteria(report: ValidationReport) -> Any:
         return Criterion.objects.none()
     business_type = report.certification.company.business_type
     return catalogue.criteria_for(business_type).order_by("category_number", "sequence")
+
+
+def plan_report(report: ValidationReport, *, by: User) -> ValidationReport:
+    """A specialist plans a validation (the report's draft). A validation follows
+    certification: planning waits until the member is certified or validated."""
+    require(is_program_office(by), _("Only the program office plans a validation."))
+    require(
+        report.certification.status in CERTIFIED_STATES,
+        _("A validation is planned once the member is certified (tier 1)."),
+    )
+    report.drafted_by = by
+    report.status = ReportStatus.DRAFT
+    report.save()
+    return report
 
 
 def _report_editable(report: ValidationReport) -> bool:

@@ -143,6 +143,25 @@
   // A form refused by the server opens with its error summary in view and focused.
   var summary = document.querySelector("[data-error-summary]");
   if (summary) { summary.focus(); }
+
+  // Criterion lists ([data-keyboard-list]: profile review, worksheet): "j" moves to the
+  // next criterion, "k" to the previous one, unless the person is typing in a field.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "j" && event.key !== "k") { return; }
+    if (event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var target = event.target;
+    if (target && target.closest && target.closest("input, textarea, select, [contenteditable]")) { return; }
+    var list = document.querySelector("[data-keyboard-list]");
+    if (!list) { return; }
+    var rows = Array.prototype.slice.call(list.querySelectorAll(".criterion-row"));
+    if (!rows.length) { return; }
+    var current = document.activeElement && document.activeElement.closest ? document.activeElement.closest(".criterion-row") : null;
+    var index = rows.indexOf(current);
+    var next = event.key === "j" ? Math.min(index + 1, rows.length - 1) : Math.max(index - 1, 0);
+    rows[next].focus();
+    rows[next].scrollIntoView({ block: "start" });
+    event.preventDefault();
+  });
 })();
 // The header's task and inbox counts (notices/, includes/header_notices.html) are fetched
 // after the page, so no page waits for the task providers; without this script the
