@@ -283,13 +283,13 @@ class Criterion(models.Model):
         """The summary in the language of the request: in Spanish the file's `text_es`,
         else the shipped translation of this exact English text (catalogue/translations.py),
         else the English."""
-        if not _spanish():
+        if not spanish_reader():
             return self.summary
         return self.text_es or translations.spanish_summary(self.summary) or self.summary
 
     @property
     def guidance_local(self) -> str:
-        if _spanish() and self.guidance_es:
+        if spanish_reader() and self.guidance_es:
             return self.guidance_es
         return self.guidance
 
@@ -340,14 +340,14 @@ class Criterion(models.Model):
         return text[:1].upper() + text[1:]
 
 
-def _spanish() -> bool:
+def spanish_reader() -> bool:
     return (get_language() or "").startswith("es")
 
 
 def localized_name(name: str) -> str:
     """A category or focus area name in the language of the request (shipped Spanish
     names for the shipped catalogue; other names stay as imported)."""
-    if _spanish():
+    if spanish_reader():
         return translations.spanish_name(name) or name
     return name
 

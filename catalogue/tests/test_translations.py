@@ -81,3 +81,27 @@ class OwnWordingTests(TestCase):
             self.assertEqual(translated.summary_local, "Auditar los sellos.")
         with translation.override("en"):
             self.assertEqual(translated.summary_local, "Audit the seals.")
+
+
+class SpanishProfileTests(TestCase):
+    def test_the_security_profile_and_a_criterion_page_read_in_spanish(self) -> None:
+        from core.testing import add_member, make_company, make_user
+        from profiles.tests.factories import start_profile
+
+        catalogue = load_msc()
+        company = make_company("Importadora del Golfo", business_type="importer")
+        user = make_user("oficial@golfo.test")
+        add_member(company, user, "admin")
+        start_profile(company)
+        self.client.force_login(user)
+        spanish = {"accept-language": "es"}
+        overview = self.client.get(
+            reverse("profiles:profile-detail", args=[company.pk]), headers=spanish
+        ).content.decode()
+        self.assertIn("Mantener un proceso escrito y basado en el riesgo", overview)
+        self.assertNotIn("Keep a written, risk-based process", overview)
+        criterion = catalogue.criteria.get(ref_id="3.1")
+        page = self.client.get(
+            reverse("profiles:response-edit", args=[company.pk, criterion.pk]), headers=spanish
+        ).content.decode()
+        self.assertIn("3.1 Mantener un proceso escrito", page)
