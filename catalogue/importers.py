@@ -46,6 +46,7 @@ from django.core.validators import URLValidator, validate_slug
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from catalogue.choices import Requirement
 from catalogue.models import Applicability, Catalogue, Criterion
@@ -56,6 +57,7 @@ from core.importing import (
     Importer,
     ImportRefused,
     Invalid,
+    Parser,
     Problem,
     Row,
     RowCheck,
@@ -281,6 +283,11 @@ def _overrides(text: str, entity_types: list[str]) -> dict[str, str]:
     return result
 
 
+def _list(name: str, es: str, parse: Parser, reason: StrOrPromise) -> Column:
+    """A required column holding a list (separated by ";"), refused with `reason` when empty."""
+    return Column(name, es, required=True, parse=parse, empty=[], required_reason=reason)
+
+
 def _text(name: str, es: str, limit: int | None = None, **options: Any) -> Column:
     return Column(name, es, in_header=True, max_length=limit, **options)
 
@@ -302,23 +309,14 @@ class CriteriaImporter(Importer[CriterionRow]):
         Column("category_number", "número_categoría", required=True, parse=_category_number),
         _text("category_name", "nombre_categoría", 200, required=True),
         Column("requirement", "requisito", required=True, parse=_level),
-        Column(
+        _list(
             "entity_types",
             "tipos_de_entidad",
-            required=True,
-            parse=_business_types,
-            empty=[],
-            required_reason=gettext_lazy("Name at least one business type, e.g. importer."),
+            _business_types,
+            gettext_lazy("Name at least one business type, e.g. importer."),
         ),
         _text("summary", "resumen", required=True),
-        Column(
-            "source",
-            "fuente",
-            required=True,
-            parse=_urls,
-            empty=[],
-            required_reason=gettext_lazy("Give at least one source URL (https://…)."),
-        ),
+        _list("source", "fuente", _urls, gettext_lazy("Give at least one source URL (https://…).")),
         _text("requirement_overrides", "excepciones_de_requisito"),
         Column("verified_for", "verificado_para", in_header=True, parse=_business_types, empty=[]),
         _text("evidence", "evidencia", 200, required=True),

@@ -549,6 +549,15 @@ def date_parser(text: str) -> datetime.date:
         raise Invalid(_("Not a date; write it as YYYY-MM-DD, e.g. 2026-03-31.")) from None
 
 
+def date_column(
+    name: str, es: str, *, parse: Parser = date_parser, help: StrOrPromise = "", **more: Any
+) -> Column:
+    """An optional date column: ISO dates (or `parse`), an empty cell is None."""
+    return Column(
+        name, es, parse=parse, empty=None, help=help or gettext_lazy("YYYY-MM-DD"), **more
+    )
+
+
 class RowCheck:
     """One data row while it is checked: its number, the text of each declared column, the
     parsed values, and the problems found so far. `fail` adds one."""

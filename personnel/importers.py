@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from companies.models import Address, Company
-from core.importing import Column, Importer, Invalid, RowCheck, date_parser
+from core.importing import Column, Importer, Invalid, RowCheck, date_column, date_parser
 from personnel.models import Employee, SecurityRole
 
 
@@ -73,13 +73,7 @@ class EmployeeImporter(Importer[EmployeeRow]):
             help=gettext_lazy("site name or city of one of your addresses"),
         ),
         Column("roles", "funciones", help=gettext_lazy("security role codes separated by ;")),
-        Column(
-            "hire_date",
-            "fecha_ingreso",
-            parse=_hire_date,
-            empty=None,
-            help=gettext_lazy("YYYY-MM-DD"),
-        ),
+        date_column("hire_date", "fecha_ingreso", parse=_hire_date),
     )
     unknown_columns = "ignore"
     template_name = "employees-template"

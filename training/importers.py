@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.importing import Column, Importer, Invalid, Problem, RowCheck, date_parser
+from core.importing import Column, Importer, Invalid, Problem, RowCheck, date_column
 from personnel.models import Employee
 from training.models import Observation, TrainingRecord, TrainingSession
 
@@ -54,11 +54,9 @@ class AttendanceImporter(Importer[AttendanceRow]):
     columns = (
         Column("employee_number", "número_empleado", help=gettext_lazy("who attended (or email)")),
         Column("email", "correo", help=gettext_lazy("who attended (or employee_number)")),
-        Column(
+        date_column(
             "completed_on",
             "fecha_completado",
-            parse=date_parser,
-            empty=None,
             help=gettext_lazy(
                 "YYYY-MM-DD, not before the session date (default: the session date)"
             ),
