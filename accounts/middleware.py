@@ -38,6 +38,16 @@ GATED_PREFIXES = ("/accounts/tokens/",)
 API_PREFIX = "/api/"
 
 
+def _from_a_script(request: HttpRequest) -> bool:
+    """A request a page's script made (fetch, HTMX), not a page the person opened. It gets
+    a refusal, never a redirect: following one to the set-up page would make that page
+    draw a new secret behind the back of the person reading the first one."""
+    if request.path.startswith(API_PREFIX) or request.headers.get("HX-Request"):
+        return True
+    mode = request.headers.get("Sec-Fetch-Mode")
+    return mode is not None and mode != "navigate"
+
+
 class RequireMFAMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -54,7 +64,11 @@ class RequireMFAMiddleware:
                 return self._end_session(request)
             gated = not path.startswith(ALLOWED_PREFIXES) or path.startswith(GATED_PREFIXES)
             setting_up = path == reverse("mfa_activate_totp")
-            if (gated or setting_up) and user.requires_mfa():
+            needs_mfa = user.requires_mfa()
+            # The pages it may still see (signing in, setting the factor up, its recovery
+            # codes) show no header counts: those come from a page it may not open yet.
+            request.mfa_pending = needs_mfa  # type: ignore[attr-defined]
+            if (gated or setting_up) and needs_mfa:
                 if blocks_mfa_setup(user):
                     # allauth will not set a factor up before the address is confirmed, and
                     # its set-up page would send the user away without saying how.
@@ -80,14 +94,14 @@ class RequireMFAMiddleware:
             "address. Press “Re-send verification” below, open the link in the e-mail, "
             "then set up the authenticator app."
         )
-        if request.path.startswith(API_PREFIX):
+        if _from_a_script(request):
             return JsonResponse({"detail": message}, status=403)
         messages.warning(request, message)
         return HttpResponseRedirect(reverse("account_email"))
 
     def _send_to_setup(self, request: HttpRequest) -> HttpResponse:
         setup = reverse("mfa_activate_totp")
-        if request.path.startswith(API_PREFIX):
+        if _from_a_script(request):
             # A browser session calling the API: no redirect a script could follow.
             message = _("Set up two-factor authentication first: %(url)s") % {"url": setup}
             return JsonResponse({"detail": message}, status=403)

@@ -202,7 +202,7 @@ def test_the_other_homes_pass_axe(browser: Browser, live_server: Any) -> None:
     }
     expected = {
         "viewer": "Readiness",
-        "specialist": "review queue",
+        "specialist": "dashboard",
         "newcomer": "Create your company",
     }
     for name, user in people.items():

@@ -64,10 +64,10 @@ def test_an_invited_officer_goes_from_the_email_to_a_signed_agreement(
     page.screenshot(path=artifact_path("invited-officer-totp.png"), full_page=True)
     authenticator = set_up_totp(page)
 
-    # From the company's pages, not a typed address, to the agreement.
+    # From the home's next step, not a typed address, to the agreement.
     page.goto("/")
-    page.get_by_role("link", name="Acme Imports LLC").first.click()
-    page.locator("main").get_by_role("link", name=re.compile("application", re.I)).first.click()
+    page.get_by_test_id("next-step").get_by_role("link").click()
+    expect(page).to_have_url(re.compile(r"/application/"))
     page.get_by_role("link", name="Read and sign the partner agreement").click()
     expect(page).to_have_url(re.compile(r"/accounts/2fa/reauthenticate/"))
     page.locator("input[name=code]").fill(authenticator.code())

@@ -275,6 +275,16 @@ def test_specialist_certifies_supervisor_approves_member_and_monitor_see_the_tie
     expect(member.get_by_test_id("company-ctpat-status")).to_have_text("Validated — tier 2")
     member.goto(f"/companies/{company.pk}/certification/")
     expect(member.get_by_text("Publish the security statement in Spanish.")).to_be_visible()
+    # ... on its home page, and in its inbox (the header's link, no URL typed).
+    member.goto("/")
+    expect(member.get_by_test_id("home-status")).to_have_text("Validated")
+    expect(member.locator("main p", has_text="Tier 2").first).to_be_visible()
+    member.get_by_test_id("header-inbox").click()
+    expect(
+        member.get_by_text(f"Validation closed: {COMPANY} is certified at tier 2")
+    ).to_be_visible()
+    assert serious_accessibility_problems(member) == []
+    member.screenshot(path=artifact_path("program-office-member-inbox.png"), full_page=True)
 
     # The monitoring partner got the notice and the e-mail.
     monitor = signed_in(browser, live_server.url, partner_admin)

@@ -204,8 +204,18 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    roles = dict(Membership.objects.filter(user=user).order_by().values_list("company_id", "role"))
-    mine = list(Company.objects.filter(pk__in=roles).only("pk", "legal_name"))
+    # One query for the roles and the switcher's names (it runs on every page).
+    memberships = (
+        Membership.objects.filter(user=user)
+        .select_related("company")
+        .only("company_id", "role", "company__id", "company__legal_name")
+        .order_by("company__legal_name", "company_id")
+    )
+    roles: dict[int, str] = {}
+    mine: list[Company] = []
+    for membership in memberships:
+        roles[membership.company_id] = membership.role
+        mine.append(membership.company)
     url_company = _company_from_url(request)
     if url_company in roles:
         if request.session.get(SESSION_KEY) != url_company:

@@ -197,3 +197,19 @@ class TOTPSignInTests(AccountsTestCase):
         self.reauthenticate(PASSWORD)
         self.client.post(reverse("mfa_deactivate_totp"))
         self.assertFalse(Authenticator.objects.filter(user=user, type="totp").exists())
+
+
+class ScriptRequestTests(AccountsTestCase):
+    def test_a_pages_script_is_refused_not_sent_to_the_set_up_page(self) -> None:
+        """The header's counts, fetched by a script while an officer reads the set-up
+        page, must not open that page again (it would draw a new secret)."""
+        from core.testing import add_member, make_company, make_user
+
+        officer = make_user("officer@acme.test")
+        add_member(make_company(), officer, "officer")
+        self.client.force_login(officer)
+        fetched = self.client.get("/me/counts/", headers={"sec-fetch-mode": "cors"})
+        self.assertEqual(fetched.status_code, 403)
+        opened = self.client.get("/me/counts/", headers={"sec-fetch-mode": "navigate"})
+        self.assertEqual(opened.status_code, 302)
+        self.assertIn("/accounts/2fa/totp/activate/", opened["Location"])

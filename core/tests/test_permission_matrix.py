@@ -28,6 +28,7 @@ FOREIGN_PREFIXES = (
     "account_",
     "mfa_",
     "socialaccount",
+    "openid_connect",
     "set_language",
     "api:schema",
     "api:docs",

@@ -199,7 +199,7 @@ class UpgradeTests(ProfilesTestCase):
 
         certification = certification_for(self.company)
         self.login("specialist")
-        page = self.client.get(certification.get_absolute_url())
+        page = self.client.get(certification.get_absolute_url() + "?tab=review")
         self.assertContains(page, "The member's profile answers")
         self.assertContains(page, "version 2019")
 

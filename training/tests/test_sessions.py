@@ -248,7 +248,7 @@ class DashboardTests(PersonaTestCase):
         matrix = self.client.get(
             reverse("training:matrix", args=[self.company.pk]), headers=spanish
         )
-        self.assertContains(matrix, "Faltante")
+        self.assertContains(matrix, "Falta")
 
     def test_course_criteria_must_be_msc_ids(self) -> None:
         self.login("user")
