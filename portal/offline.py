@@ -3,7 +3,9 @@
 - `/sw.js`: the service worker, served from the portal's root so that it may answer for
   the field pages under /companies/ (a worker only controls pages below its own address).
   It is never cached by the browser's HTTP cache, so a new version reaches phones at once.
-- `/offline/session`: whether the person is still signed in, and a fresh CSRF token. The
+- `/offline/session`: whether the person is still signed in (and who), and a fresh CSRF
+  token. An entry waits for the person who filled it in: on a shared phone, someone else
+  signing in never sends it under their name. The
   send queue asks before it sends what waited on the phone: a page kept offline carries the
   token of the day it was kept, and an expired session must ask the person to sign in
   again instead of posting into the login page.
@@ -41,6 +43,11 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def session_state(request: HttpRequest) -> JsonResponse:
+    signed_in = bool(request.user.is_authenticated)
     return JsonResponse(
-        {"authenticated": bool(request.user.is_authenticated), "csrf": get_token(request)}
+        {
+            "authenticated": signed_in,
+            "user": request.user.pk if signed_in else None,
+            "csrf": get_token(request),
+        }
     )

@@ -27,6 +27,7 @@ class OfflineEndpointsTests(TestCase):
         client.force_login(user)
         state = client.get("/offline/session").json()
         self.assertTrue(state["authenticated"])
+        self.assertEqual(state["user"], user.pk)  # a queued entry waits for its own person
         # The token works as the header a queued form is sent with.
         fresh = {"x-csrftoken": state["csrf"]}
         posted = client.post("/i18n/setlang/", {"language": "es"}, headers=fresh)

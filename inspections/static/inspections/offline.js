@@ -92,7 +92,9 @@
       entries.forEach(function (entry) {
         var li = document.createElement("li");
         li.dataset.state = entry.state;
-        var state = entry.state === "failed" ? text.msgStateFailed : text.msgStateWaiting;
+        var mine = !entry.user || !text.user || String(entry.user) === String(text.user);
+        var state = entry.state === "failed" ? text.msgStateFailed
+          : (mine ? text.msgStateWaiting : text.msgStateOther);
         li.appendChild(document.createTextNode(entry.label + " · " + when(entry.at) + " · " + state));
         if (entry.state === "failed") {
           var why = document.createElement("span");
@@ -265,6 +267,9 @@
       say("Sending");
       return session().then(function (state) {
         if (!state.authenticated) { flushing = false; signInLink(); return; }
+        // Only what this person filled in goes with this person's session.
+        waiting = waiting.filter(function (e) { return !e.user || String(e.user) === String(state.user); });
+        if (!waiting.length) { flushing = false; say("Queued"); return; }
         var chain = Promise.resolve();
         var goTo = null;
         waiting.forEach(function (entry) {
@@ -374,7 +379,7 @@
       photoList().then(function (p) {
         var entry = {
           url: form.action || location.href, fields: content, photos: p, at: Date.now(),
-          key: key, label: label(), state: "waiting",
+          key: key, label: label(), state: "waiting", user: text.user || "",
         };
         sentHere[key] = true;
         // The same form sent twice (a double tap) stays one entry: same client_key.

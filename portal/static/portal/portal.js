@@ -181,3 +181,11 @@
     })
     .catch(function () {});
 })();
+// Signing out forgets the field pages the service worker kept for this person (a phone may
+// be shared); what waits in the send queue stays, marked with its own person.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (form instanceof HTMLFormElement && /\/accounts\/logout\/$/.test(form.action) && window.caches) {
+    caches.delete("ctpat-field-pages-v1");
+  }
+});
