@@ -207,10 +207,10 @@ def screen_import(batch_pk: int, run: str = "") -> dict[str, Any]:
     if len(ids) > step and _queue_outside_database():
         from partners.tasks import screen_import_part
 
-        parts = [
-            str(screen_import_part.enqueue(batch_pk, run, ids[start : start + step]).id)
-            for start in range(0, len(ids), step)
-        ]
+        slices = [ids[start : start + step] for start in range(0, len(ids), step)]
+        if not _holding_lease(batch_pk, run).update(screening_parts_left=len(slices)):
+            return {"screened": 0, "alerts": 0}
+        parts = [str(screen_import_part.enqueue(batch_pk, run, s).id) for s in slices]
         return {"screened": 0, "alerts": 0, "tasks": parts}
     if _screen_ids(batch_pk, run, ids):
         _holding_lease(batch_pk, run).update(
@@ -224,23 +224,23 @@ def screen_import(batch_pk: int, run: str = "") -> dict[str, Any]:
 
 
 def screen_import_part(batch_pk: int, run: str, ids: list[int]) -> dict[str, Any]:
-    """One slice of a split import screening (see `screen_import`); the part that leaves
-    no partner of the batch without a screening marks the batch finished."""
+    """One slice of a split import screening (see `screen_import`); the last part of the
+    run to finish marks the batch finished. A part that lost the lease counts for nothing:
+    its run is stopped, and a restart screens whatever it left."""
     if _screen_ids(batch_pk, run, ids):
         with transaction.atomic():
-            # Under the row lock the last part to commit sees every other part's screenings.
-            held = _holding_lease(batch_pk, run).select_for_update().first()
-            if held is not None and not held.screening_done:
-                open_left = BusinessPartner.objects.filter(
-                    pk__in=held.pending_partner_ids, screenings__isnull=True
-                ).exists()
-                if not open_left:
-                    _holding_lease(batch_pk, run).update(
-                        screened_count=held.screening_total,
-                        pending_partner_ids=[],
-                        screening_finished_at=timezone.now(),
-                        screening_heartbeat_at=timezone.now(),
-                    )
+            held = _holding_lease(batch_pk, run).select_for_update()
+            left = held.values_list("screening_parts_left", "screening_total").first()
+            if left is not None and left[0] <= 1:
+                held.update(
+                    screening_parts_left=0,
+                    screened_count=left[1],
+                    pending_partner_ids=[],
+                    screening_finished_at=timezone.now(),
+                    screening_heartbeat_at=timezone.now(),
+                )
+            elif left is not None:
+                held.update(screening_parts_left=left[0] - 1)
     return {"batch": batch_pk, "partners": len(ids)}
 
 

@@ -118,7 +118,9 @@ class ImportOnTwoWorkersTests(TransactionTestCase):
 
         first = default_task_backend.get_result(batch.screening_task_id)
         self.assertEqual(first.status, TaskResultStatus.SUCCESSFUL, first.errors)
-        parts = [default_task_backend.get_result(i) for i in dict(first.return_value or {})["tasks"]]
+        parts = [
+            default_task_backend.get_result(i) for i in dict(first.return_value or {})["tasks"]
+        ]
         self.assertEqual(len(parts), PARTNERS // TASK_ROWS)
         self.assertTrue(all(r.status == TaskResultStatus.SUCCESSFUL for r in parts), logs)
         self.assertEqual(sum(dict(r.return_value or {})["partners"] for r in parts), PARTNERS)
