@@ -197,7 +197,7 @@ def screen_import(batch_pk: int, run: str = "") -> dict[str, Any]:
     On a queue shared by several machines (RQ) an import of more than
     PARTNER_SCREENING_TASK_ROWS partners is split: this run enqueues one
     `screen_import_part` task per slice of that many partners, under the same lease, so
-    the workers share it; the part that screens the last open partner finishes the batch.
+    the workers share it; the batch counts its parts left and the last one finishes it.
     """
     if not _holding_lease(batch_pk, run).update(screening_heartbeat_at=timezone.now()):
         return {"screened": 0, "alerts": 0}  # superseded before it started
