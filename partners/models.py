@@ -283,6 +283,9 @@ class PartnerImport(TenantModel):
     screening_heartbeat_at = models.DateTimeField(null=True, blank=True)
     screening_stopped_at = models.DateTimeField(null=True, blank=True)
     screening_restarts = models.PositiveIntegerField(default=0)
+    # A run split into part tasks (on RQ): parts of the run still to finish; the part that
+    # brings it to zero finishes the batch.
+    screening_parts_left = models.PositiveIntegerField(default=0)
 
     objects = TenantQuerySet.as_manager()
 

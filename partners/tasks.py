@@ -29,9 +29,18 @@ def rescreen_company(source: str, uids: list[str], company_pk: int) -> dict[str,
 
 
 @task()
-def screen_import(batch_pk: int, run: str = "") -> dict[str, int]:
+def screen_import(batch_pk: int, run: str = "") -> dict[str, Any]:
     """Screen the partners of a large import after it was written, as the run holding
     the batch's lease `run` (see `partners.workflow.screen_import`)."""
     from partners.workflow import screen_import as screen
 
     return screen(batch_pk, run)
+
+
+@task()
+def screen_import_part(batch_pk: int, run: str, ids: list[int]) -> dict[str, Any]:
+    """One slice of a large import's screening, enqueued by `screen_import` on a shared
+    queue (RQ) so several workers screen one import."""
+    from partners.workflow import screen_import_part as screen
+
+    return screen(batch_pk, run, ids)

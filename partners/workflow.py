@@ -185,7 +185,7 @@ def _holding_lease(batch_pk: int, run: str) -> models.QuerySet[PartnerImport]:
     )
 
 
-def screen_import(batch_pk: int, run: str = "") -> dict[str, int]:
+def screen_import(batch_pk: int, run: str = "") -> dict[str, Any]:
     """Screen the partners of a large import in chunks, counting progress on the batch
     (the import page polls it).
 
@@ -193,11 +193,60 @@ def screen_import(batch_pk: int, run: str = "") -> dict[str, int]:
     screenings, counts and heartbeat are written in one transaction under the batch's row
     lock, and only for partners still without a screening, so a resumed or duplicated run
     never screens a partner twice. A run that lost its lease stops at its next chunk.
+
+    On a queue shared by several machines (RQ) an import of more than
+    PARTNER_SCREENING_TASK_ROWS partners is split: this run enqueues one
+    `screen_import_part` task per slice of that many partners, under the same lease, so
+    the workers share it; the batch counts its parts left and the last one finishes it.
     """
     if not _holding_lease(batch_pk, run).update(screening_heartbeat_at=timezone.now()):
         return {"screened": 0, "alerts": 0}  # superseded before it started
     batch = PartnerImport.objects.get(pk=batch_pk)
     ids = list(batch.pending_partner_ids)
+    step = max(1, settings.PARTNER_SCREENING_TASK_ROWS)
+    if len(ids) > step and _queue_outside_database():
+        from partners.tasks import screen_import_part
+
+        slices = [ids[start : start + step] for start in range(0, len(ids), step)]
+        if not _holding_lease(batch_pk, run).update(screening_parts_left=len(slices)):
+            return {"screened": 0, "alerts": 0}
+        parts = [str(screen_import_part.enqueue(batch_pk, run, s).id) for s in slices]
+        return {"screened": 0, "alerts": 0, "tasks": parts}
+    if _screen_ids(batch_pk, run, ids):
+        _holding_lease(batch_pk, run).update(
+            screened_count=batch.screening_total,
+            pending_partner_ids=[],
+            screening_finished_at=timezone.now(),
+            screening_heartbeat_at=timezone.now(),
+        )
+    batch.refresh_from_db()
+    return {"screened": batch.screened_count, "alerts": batch.alert_count}
+
+
+def screen_import_part(batch_pk: int, run: str, ids: list[int]) -> dict[str, Any]:
+    """One slice of a split import screening (see `screen_import`); the last part of the
+    run to finish marks the batch finished. A part that lost the lease counts for nothing:
+    its run is stopped, and a restart screens whatever it left."""
+    if _screen_ids(batch_pk, run, ids):
+        with transaction.atomic():
+            held = _holding_lease(batch_pk, run).select_for_update()
+            left = held.values_list("screening_parts_left", "screening_total").first()
+            if left is not None and left[0] <= 1:
+                held.update(
+                    screening_parts_left=0,
+                    screened_count=left[1],
+                    pending_partner_ids=[],
+                    screening_finished_at=timezone.now(),
+                    screening_heartbeat_at=timezone.now(),
+                )
+            elif left is not None:
+                held.update(screening_parts_left=left[0] - 1)
+    return {"batch": batch_pk, "partners": len(ids)}
+
+
+def _screen_ids(batch_pk: int, run: str, ids: Sequence[int]) -> bool:
+    """Screen the partners `ids` that have no screening yet, chunk by chunk; False if the
+    run lost its lease on the way."""
     chunk_size = max(1, settings.PARTNER_SCREENING_CHUNK)
     try:
         for start in range(0, len(ids), chunk_size):
@@ -208,20 +257,23 @@ def screen_import(batch_pk: int, run: str = "") -> dict[str, int]:
             screenings = build_screenings(partners, trigger=ScreeningTrigger.IMPORT)
             _save_chunk(batch_pk, run, screenings)
     except RunSuperseded:
-        batch.refresh_from_db()
-        return {"screened": batch.screened_count, "alerts": batch.alert_count}
+        return False
     except Exception:
         # The task fails with its traceback; the page says it stopped and offers a restart.
         _holding_lease(batch_pk, run).update(screening_stopped_at=timezone.now())
         raise
-    _holding_lease(batch_pk, run).update(
-        screened_count=batch.screening_total,
-        pending_partner_ids=[],
-        screening_finished_at=timezone.now(),
-        screening_heartbeat_at=timezone.now(),
-    )
-    batch.refresh_from_db()
-    return {"screened": batch.screened_count, "alerts": batch.alert_count}
+    return True
+
+
+def _queue_outside_database() -> bool:
+    """Whether import tasks go to a queue outside the database (RQ), one that several
+    machines' workers share."""
+    from django_tasks.backends.immediate import ImmediateBackend
+    from django_tasks_db import DatabaseBackend
+
+    from partners.tasks import screen_import as task
+
+    return not isinstance(task.get_backend(), DatabaseBackend | ImmediateBackend)
 
 
 def _save_chunk(batch_pk: int, run: str, screenings: list[PartnerScreening]) -> None:
@@ -251,9 +303,6 @@ def start_import_screening(batch: PartnerImport) -> None:
     Call inside the transaction that holds the batch's row lock: with the database queue
     the task then exists exactly when the state that asks for it does.
     """
-    from django_tasks.backends.immediate import ImmediateBackend
-    from django_tasks_db import DatabaseBackend
-
     from partners.tasks import screen_import as task
 
     run = get_random_string(32)
@@ -268,7 +317,7 @@ def start_import_screening(batch: PartnerImport) -> None:
             screening_task_id=str(result.id)[:64]
         )
 
-    if isinstance(task.get_backend(), DatabaseBackend | ImmediateBackend):
+    if not _queue_outside_database():
         enqueue()  # the task row commits with the lease (or the run is already done)
     else:
         # A queue outside the database (RQ) could start the run before this commits,

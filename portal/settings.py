@@ -481,6 +481,9 @@ RQ_QUEUES = {"default": {"URL": _redis_url or "redis://127.0.0.1:6379/0"}}
 # `ctpat recover_tasks`. Chunks must take well under the lease.
 TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 300)
 PARTNER_SCREENING_CHUNK = env_int("PARTNER_SCREENING_CHUNK", 2000)
+# On RQ a background import of more partners than this is split into tasks of this many,
+# so several workers screen it (partners.workflow.screen_import).
+PARTNER_SCREENING_TASK_ROWS = env_int("PARTNER_SCREENING_TASK_ROWS", 10_000)
 
 # The daily jobs (management commands) `ctpat run_daily` runs once a day across all
 # machines (core.scheduler); a claim left unfinished this long is taken over.

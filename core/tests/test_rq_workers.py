@@ -33,17 +33,20 @@ RQ = "django_tasks_rq.RQBackend"
 COMPANIES = 8
 
 
-def worker(name: str, database_url: str, index_dir: str) -> subprocess.Popen[str]:
+def worker(
+    name: str, database_url: str, index_dir: str, queue_url: str = QUEUE_URL, **extra: str
+) -> subprocess.Popen[str]:
     environment = {
         **os.environ,
         "SECRET_KEY": "a-worker-of-a-test",
         "DEBUG": "false",
         "DATABASE_URL": database_url,
-        "REDIS_URL": QUEUE_URL,
+        "REDIS_URL": queue_url,
         "TASKS_BACKEND": "rq",
         "SCREENING_INDEX_DIR": index_dir,
         "SCREENING_WARM_ON_START": "false",
         "LOG_LEVEL": "WARNING",
+        **extra,
     }
     command = [str(Path(sys.executable).with_name("ctpat")), "rqworker"]
     command += ["--job-class", "django_tasks_rq.Job", "--name", name, "default"]
