@@ -252,3 +252,36 @@ def phone_in_spanish(browser: Browser, live_server: Any, user: Any) -> BrowserCo
         ]
     )
     return context
+
+
+def mexican_carrier_with_seals() -> tuple[Any, Any, Any, Any]:
+    """The field journeys' world: a Mexican highway carrier with an inspector (role user)
+    and an officer, five ISO 17712 seals received and TFB0001001 issued to a driver.
+    Returns (company, inspector, officer, issued seal)."""
+    from accounts.models import User
+    from companies.models import Company, Membership
+    from seals import workflow as seals
+    from seals.models import Seal
+
+    inspector = User.objects.create_user("inspector@norte.test", "Inspecciones-2026")
+    officer = User.objects.create_user("oficial@norte.test", "Inspecciones-2026")
+    company = Company.objects.create(
+        legal_name="Transportes del Norte SA de CV",
+        business_type="highway_carrier",
+        business_subtype="us_mexico",
+        country="MX",
+    )
+    Membership.objects.create(company=company, user=inspector, role="user")
+    Membership.objects.create(company=company, user=officer, role="officer")
+    seals.receive_range(
+        company,
+        numbers=seals.range_numbers("TFB", 1001, 1005, 7),
+        manufacturer="TydenBrooks",
+        iso_class="H",
+        certificate_ref="ISO17712:2013 H, cert 778",
+        storage_location="Caseta 1",
+        by=officer,
+    )
+    seal = Seal.objects.get(number="TFB0001001")
+    seals.issue(seal, to="Luis Pérez", by=officer)
+    return company, inspector, officer, seal

@@ -15,7 +15,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from e2e.conftest import artifact_path, phone_in_spanish, serious_accessibility_problems
+from e2e.conftest import (
+    artifact_path,
+    mexican_carrier_with_seals,
+    phone_in_spanish,
+    serious_accessibility_problems,
+)
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
@@ -31,36 +36,11 @@ def _fits_and_is_accessible(page: Page, name: str) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_an_inspector_works_the_field_pages_on_a_phone(browser: Browser, live_server: Any) -> None:
-    from accounts.models import User
-    from companies.models import Company, Membership
     from incidents.models import Incident
     from inspections.models import Inspection
-    from seals import workflow as seals
     from training.tests import factories
 
-    inspector = User.objects.create_user("inspector@norte.test", "Inspecciones-2026")
-    officer = User.objects.create_user("oficial@norte.test", "Inspecciones-2026")
-    company = Company.objects.create(
-        legal_name="Transportes del Norte SA de CV",
-        business_type="highway_carrier",
-        business_subtype="us_mexico",
-        country="MX",
-    )
-    Membership.objects.create(company=company, user=inspector, role="user")
-    Membership.objects.create(company=company, user=officer, role="officer")
-    seals.receive_range(
-        company,
-        numbers=seals.range_numbers("TFB", 1001, 1005, 7),
-        manufacturer="TydenBrooks",
-        iso_class="H",
-        certificate_ref="ISO17712:2013 H, cert 778",
-        storage_location="Caseta 1",
-        by=officer,
-    )
-    from seals.models import Seal
-
-    seal = Seal.objects.get(number="TFB0001001")
-    seals.issue(seal, to="Luis Pérez", by=officer)
+    company, inspector, _officer, seal = mexican_carrier_with_seals()
     course = factories.course(company, title_en="Threat awareness", title_es="Amenazas")
     worker = factories.employee(company, "Luis", "Pérez")
     today = datetime.date.today()

@@ -26,9 +26,14 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from PIL import Image
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from e2e.conftest import artifact_path, serious_accessibility_problems
+from e2e.conftest import (
+    artifact_path,
+    mexican_carrier_with_seals,
+    phone_in_spanish,
+    serious_accessibility_problems,
+)
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
 # The issue's budgets: first load of the inspection page, compressed; kept copy offline.
@@ -41,26 +46,6 @@ def _photo() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (4000, 3000), (180, 90, 40)).save(out, "JPEG", quality=90)
     return out.getvalue()
-
-
-def _phone(browser: Browser, live_server: Any, user: Any) -> BrowserContext:
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(
-        base_url=live_server.url, locale="es-MX", viewport=PHONE, is_mobile=True, has_touch=True
-    )
-    context.set_default_timeout(20_000)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            },
-            {"name": settings.LANGUAGE_COOKIE_NAME, "value": "es", "url": live_server.url},
-        ]
-    )
-    return context
 
 
 def _wait_until_kept(page: Page) -> None:
@@ -115,34 +100,10 @@ def _first_load_bytes(browser: Browser, live_server: Any, user: Any, path: str) 
 def test_a_17_point_inspection_taken_with_no_connection_is_sent_once(
     browser: Browser, live_server: Any
 ) -> None:
-    from accounts.models import User
-    from companies.models import Company, Membership
     from incidents.models import Incident
     from inspections.models import Inspection
-    from seals import workflow as seals
-    from seals.models import Seal
 
-    inspector = User.objects.create_user("inspector@norte.test", "Inspecciones-2026")
-    officer = User.objects.create_user("oficial@norte.test", "Inspecciones-2026")
-    company = Company.objects.create(
-        legal_name="Transportes del Norte SA de CV",
-        business_type="highway_carrier",
-        business_subtype="us_mexico",
-        country="MX",
-    )
-    Membership.objects.create(company=company, user=inspector, role="user")
-    Membership.objects.create(company=company, user=officer, role="officer")
-    seals.receive_range(
-        company,
-        numbers=seals.range_numbers("TFB", 1001, 1003, 7),
-        manufacturer="TydenBrooks",
-        iso_class="H",
-        certificate_ref="ISO17712:2013 H, cert 778",
-        storage_location="Caseta 1",
-        by=officer,
-    )
-    seal = Seal.objects.get(number="TFB0001001")
-    seals.issue(seal, to="Luis Pérez", by=officer)
+    company, inspector, _officer, seal = mexican_carrier_with_seals()
     base = f"/companies/{company.pk}"
     form_path = f"{base}/inspections/new/truck17/"
 
@@ -150,7 +111,7 @@ def test_a_17_point_inspection_taken_with_no_connection_is_sent_once(
     print(f"\nfirst load of the 17-point form: {first_load / 1024:.1f} kB compressed")
     assert first_load <= FIRST_LOAD_BUDGET, first_load
 
-    context = _phone(browser, live_server, inspector)
+    context = phone_in_spanish(browser, live_server, inspector)
     page = context.new_page()
     try:
         # With signal, once: the list page has the worker keep every checklist's form.
@@ -286,7 +247,7 @@ def test_a_lapsed_session_asks_to_sign_in_and_keeps_the_inspection(
         country="MX",
     )
     Membership.objects.create(company=company, user=inspector, role="user")
-    context = _phone(browser, live_server, inspector)
+    context = phone_in_spanish(browser, live_server, inspector)
     page = context.new_page()
     try:
         page.goto(f"/companies/{company.pk}/inspections/new/container/")
