@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from core.testing import add_member, make_company, make_user
 from e2e.conftest import artifact_path, serious_accessibility_problems, sign_in
@@ -15,11 +15,10 @@ from partners.models import BusinessPartner
 from seals.models import Seal
 
 
-def _names(page: Page, testid: str) -> list[str]:
-    return [
-        t.strip()
-        for t in page.get_by_test_id(testid).locator("tbody tr td:first-child").all_inner_texts()
-    ]
+def _first_cells(page: Page, testid: str) -> Locator:
+    """The first cell of each row; asserted with expect(), which waits for the page a click
+    or a submitted filter loads, so a check never reads the page it is leaving."""
+    return page.get_by_test_id(testid).locator("tbody tr td:first-child")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -48,13 +47,17 @@ def test_filter_sort_and_empty_two_lists(page: Page, live_server: Any, broken: l
     page.goto(f"/companies/{company.pk}/partners/")
     page.get_by_label("Country").select_option(value="MX")
     page.get_by_role("button", name="Filter").click()
-    assert sorted(_names(page, "partner-table")) == ["Acarreos Norte", "Bodega Sur"]
+    expect(_first_cells(page, "partner-table")).to_have_count(2)
+    assert sorted(_first_cells(page, "partner-table").all_inner_texts()) == [
+        "Acarreos Norte",
+        "Bodega Sur",
+    ]
     page.get_by_role("link", name="Name").click()
     expect(page.locator("th[aria-sort=ascending]")).to_have_text(re.compile("Name"))
-    assert _names(page, "partner-table") == ["Acarreos Norte", "Bodega Sur"]
+    expect(_first_cells(page, "partner-table")).to_have_text(["Acarreos Norte", "Bodega Sur"])
     page.get_by_role("link", name="Name").click()
     expect(page.locator("th[aria-sort=descending]")).to_have_text(re.compile("Name"))
-    assert _names(page, "partner-table") == ["Bodega Sur", "Acarreos Norte"]
+    expect(_first_cells(page, "partner-table")).to_have_text(["Bodega Sur", "Acarreos Norte"])
     page.screenshot(path=artifact_path("list-partners-sorted.png"), full_page=True)
     assert serious_accessibility_problems(page) == []
     page.get_by_label("Name or tax id contains").fill("no such partner")
@@ -62,14 +65,16 @@ def test_filter_sort_and_empty_two_lists(page: Page, live_server: Any, broken: l
     expect(page.get_by_test_id("list-empty")).to_contain_text("No results for these filters.")
     page.screenshot(path=artifact_path("list-partners-empty.png"), full_page=True)
     page.get_by_test_id("list-empty").get_by_role("link", name="Clear filters").click()
-    assert len(_names(page, "partner-table")) == 3
+    expect(_first_cells(page, "partner-table")).to_have_count(3)
 
     page.goto(f"/companies/{company.pk}/seals/")
     page.get_by_role("link", name="Number").click()
-    assert _names(page, "seal-table") == ["MX0000001", "MX0000002", "MX0000003"]
+    expect(_first_cells(page, "seal-table")).to_have_text(["MX0000001", "MX0000002", "MX0000003"])
     page.get_by_label("Status").select_option(value="in_stock")
     page.get_by_role("button", name="Filter").click()
-    assert _names(page, "seal-table") == ["MX0000002", "MX0000003"]  # the sort is kept
+    expect(_first_cells(page, "seal-table")).to_have_text(
+        ["MX0000002", "MX0000003"]
+    )  # the sort is kept
     page.screenshot(path=artifact_path("list-seals-filtered.png"), full_page=True)
     assert serious_accessibility_problems(page) == []
     page.get_by_label("Status").select_option(value="voided")

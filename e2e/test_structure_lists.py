@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 
 from core.testing import add_member, make_company, make_user
 from e2e.conftest import artifact_path, phone_in_spanish, serious_accessibility_problems, sign_in
@@ -18,9 +18,10 @@ from e2e.conftest import artifact_path, phone_in_spanish, serious_accessibility_
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
-def _first_cells(page: Page, testid: str) -> list[str]:
-    cells = page.get_by_test_id(testid).locator("tbody tr td:first-child").all_inner_texts()
-    return [t.strip() for t in cells]
+def _first_cells(page: Page, testid: str) -> Locator:
+    """The first cell of each row; asserted with expect(), which waits for the page a click
+    or a submitted filter loads, so a check never reads the page it is leaving."""
+    return page.get_by_test_id(testid).locator("tbody tr td:first-child")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -55,21 +56,21 @@ def test_risk_history_and_submissions_filter_and_sort(page: Page, live_server: A
     sign_in(page, "compliance@acme.test")
 
     page.goto(f"/companies/{company.pk}/risk/")
-    assert _first_cells(page, "assessment-history") == ["2026", "2025", "2024"]
+    expect(_first_cells(page, "assessment-history")).to_have_text(["2026", "2025", "2024"])
     page.get_by_label("Status").select_option(value="completed")
     page.get_by_role("button", name="Filter").click()
-    assert _first_cells(page, "assessment-history") == ["2025", "2024"]
+    expect(_first_cells(page, "assessment-history")).to_have_text(["2025", "2024"])
     page.get_by_role("link", name="Year").click()
     expect(page.locator("th[aria-sort=ascending]")).to_contain_text("Year")
-    assert _first_cells(page, "assessment-history") == ["2024", "2025"]
+    expect(_first_cells(page, "assessment-history")).to_have_text(["2024", "2025"])
     page.screenshot(path=artifact_path("list-risk-history.png"), full_page=True)
     assert serious_accessibility_problems(page) == []
 
     page.goto(f"/companies/{company.pk}/profile/submissions/")
-    assert _first_cells(page, "submission-table") == ["3", "2", "1"]
+    expect(_first_cells(page, "submission-table")).to_have_text(["3", "2", "1"])
     page.get_by_label("Kind").select_option(value="annual_review")
     page.get_by_role("button", name="Filter").click()
-    assert _first_cells(page, "submission-table") == ["2"]
+    expect(_first_cells(page, "submission-table")).to_have_text(["2"])
     expect(page.get_by_label("Compare submission").locator("option")).to_have_count(3)
     page.screenshot(path=artifact_path("list-submissions.png"), full_page=True)
     assert serious_accessibility_problems(page) == []
