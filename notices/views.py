@@ -41,7 +41,7 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "notices/inbox.html",
-        {"page": page, "unread_only": unread_only, "unread": _unread(request.user)},
+        {"page": page, "unread_only": unread_only, "unread": unread_count(request.user)},
     )
 
 
@@ -123,11 +123,17 @@ def counts(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "includes/header_notices.html",
-        {"notice_counts": {"tasks": task_count(request.user), "unread": _unread(request.user)}},
+        {
+            "notice_counts": {
+                "tasks": task_count(request.user),
+                "unread": unread_count(request.user),
+            }
+        },
     )
 
 
-def _unread(user: Any) -> int:
+def unread_count(user: Any) -> int:
+    """How many notices of `user` are not read yet."""
     return Notice.objects.filter(user=user).unread().count()
 
 

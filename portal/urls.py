@@ -32,6 +32,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("sharing.api_urls")),
     path("", include("threats.api_urls")),
     path("", include("risk.api_urls")),
+    path("", include("notices.api_urls")),
+    path("", include("core.export_api_urls")),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     path(
         "docs/",

@@ -10,7 +10,7 @@ from typing import Any
 from django.urls import reverse
 
 from core import files
-from core.testing import MANAGERS, VIEWERS, PermissionCase
+from core.testing import ANY_USER, MANAGERS, VIEWERS, PermissionCase
 from incidents.workflow import open_incident
 from personnel.tests.world import PDF, make_people, stored
 
@@ -88,5 +88,15 @@ CASES += [
         VIEWERS,
         method="post",
         data=lambda t: {"language": "en"},
+    ),
+]
+CASES += [
+    PermissionCase("api:export-list", lambda t: reverse("api:export-list"), ANY_USER, api=True),
+    PermissionCase(
+        "api:export-detail",
+        lambda t: reverse("api:export-detail", args=[t.export.pk]),
+        REQUESTER,
+        setup=with_export,
+        api=True,
     ),
 ]

@@ -39,4 +39,39 @@ CASES = [
         frozenset({"officer"}),
         setup=officers_notice,
     ),
+    PermissionCase("api:notice-list", lambda t: reverse("api:notice-list"), ANY_USER, api=True),
+    PermissionCase(
+        "api:notice-detail",
+        lambda t: reverse("api:notice-detail", args=[t.notice.pk]),
+        frozenset({"officer"}),
+        setup=officers_notice,
+        api=True,
+    ),
+    PermissionCase(
+        "api:notice-read",
+        lambda t: reverse("api:notice-read", args=[t.notice.pk]),
+        frozenset({"officer"}),
+        method="post",
+        setup=officers_notice,
+        api=True,
+    ),
+    PermissionCase(
+        "api:notice-read-all",
+        lambda t: reverse("api:notice-read-all"),
+        ANY_USER,
+        method="post",
+        api=True,
+    ),
+    PermissionCase("api:notice-counts", lambda t: reverse("api:notice-counts"), ANY_USER, api=True),
+    PermissionCase(
+        "api:notice-settings", lambda t: reverse("api:notice-settings"), ANY_USER, api=True
+    ),
+    PermissionCase(
+        "api:notice-settings",
+        lambda t: reverse("api:notice-settings"),
+        ANY_USER,
+        method="patch",
+        data=lambda t: {"digest": False},
+        api=True,
+    ),
 ]
