@@ -2,9 +2,12 @@
 inspections, seals, incidents and corrective actions.
 
 Every source starts from `for_user(user, "view")` and the company, so nothing of another
-company is ever found. On PostgreSQL a word matches by full-text search (stemmed, any
-order) or as part of a field; on SQLite by part of a field (LIKE). At most `LIMIT` hits per
-source: a fixed number of queries whatever the data.
+company is ever found. Every word of the query must match some field of the row, in any
+order. On PostgreSQL a word matches as part of a field or as a word close to one
+(pg_trgm, `core.trigram`: "trasnportes" finds "Transportes"), both answered by a GIN
+trigram index on the source's table, and the closest rows come first; on SQLite a word
+matches as part of a field (LIKE). At most `LIMIT` hits per source: a fixed number of
+queries whatever the data.
 """
 
 from __future__ import annotations
@@ -12,16 +15,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
-from operator import or_
 from typing import Any
 
-from django.db import connection, models
+from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from actions.models import CorrectiveAction
 from companies.models import Company
+from core import trigram
 from incidents.models import Incident
 from inspections.models import Inspection
 from partners.models import BusinessPartner
@@ -138,12 +141,12 @@ def _words(query: str) -> list[str]:
 
 
 def _matches(source: Source, query: str) -> models.Q:
-    """Every word found in some field (LIKE, any database)."""
-    per_word = [
-        reduce(or_, (models.Q(**{f"{f}__icontains": word}) for f in source.fields))
-        for word in _words(query)
-    ]
-    return reduce(lambda a, b: a & b, per_word, models.Q())
+    """Every word found in (or, on PostgreSQL, close to a word of) some field."""
+    return reduce(
+        lambda a, b: a & b,
+        (trigram.word_matches(source.fields, word) for word in _words(query)),
+        models.Q(),
+    )
 
 
 def _queryset(source: Source, user: Any, company: Company, query: str) -> models.QuerySet[Any]:
@@ -153,18 +156,14 @@ def _queryset(source: Source, user: Any, company: Company, query: str) -> models
         queryset = source.narrow(queryset, company)
     if source.related:
         queryset = queryset.select_related(*source.related)
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
-
-        vector = SearchVector(*source.fields, config="simple")
-        queryset = queryset.annotate(_search=vector).filter(
-            models.Q(_search=SearchQuery(query, config="simple", search_type="websearch"))
-            | _matches(source, query)
+    queryset = queryset.filter(_matches(source, query))
+    if trigram.is_postgresql():
+        closeness = trigram.closeness(source.fields, _words(query))
+        ordered: models.QuerySet[Any] = queryset.annotate(_closeness=closeness).order_by(
+            "-_closeness", *source.order
         )
-    else:
-        queryset = queryset.filter(_matches(source, query))
-    ordered: models.QuerySet[Any] = queryset.order_by(*source.order)
-    return ordered
+        return ordered
+    return queryset.order_by(*source.order)
 
 
 def search(user: Any, company: Company, query: str) -> list[Found]:

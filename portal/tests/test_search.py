@@ -4,6 +4,7 @@ in a fixed number of queries, and says so when the query is too long."""
 from __future__ import annotations
 
 import datetime
+from unittest import skipUnless
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -72,3 +73,63 @@ class SearchTests(PersonaTestCase):
             page = self.client.get(self.url("lobo"))
         self.assertContains(page, "More found")
         self.assertEqual(len(few), len(many))
+
+
+class TrigramSearchTests(PersonaTestCase):
+    """Typos and parts of words (pg_trgm on PostgreSQL; SQLite finds parts of words)."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        BusinessPartner.objects.create(
+            company=self.company, name="Transportes Lobo SA", role="highway_carrier", country="MX"
+        )
+        BusinessPartner.objects.create(
+            company=self.other_company, name="Transportes Norte", role="highway_carrier"
+        )
+        CorrectiveAction.objects.create(
+            company=self.company, title="Replace the padlock of dock 3", status="open"
+        )
+        self.login("viewer")
+
+    def search(self, q: str) -> str:
+        url = reverse("search", args=[self.company.pk])
+        return self.client.get(url, {"q": q}).content.decode()
+
+    def test_part_of_a_word_finds_on_every_database(self) -> None:
+        page = self.search("sporte")
+        self.assertIn("Transportes Lobo SA", page)
+        self.assertNotIn("Transportes Norte", page)
+        self.assertIn("Replace the padlock", self.search("padlo"))
+
+    def test_a_percent_or_underscore_is_a_character_not_a_wildcard(self) -> None:
+        self.assertIn("Nothing found for", self.search("%"))
+        self.assertIn("Nothing found for", self.search("_o_"))
+
+    @skipUnless(connection.vendor == "postgresql", "pg_trgm is PostgreSQL's")
+    def test_a_typo_still_finds_on_postgresql_and_never_another_company(self) -> None:
+        page = self.search("trasnportes")
+        self.assertIn("Transportes Lobo SA", page)
+        self.assertNotIn("Transportes Norte", page)
+        self.assertIn("Replace the padlock", self.search("padlok dock"))
+        self.assertIn("Nothing found for", self.search("zebra"))
+
+    @skipUnless(connection.vendor == "postgresql", "pg_trgm is PostgreSQL's")
+    def test_the_closest_hit_comes_first(self) -> None:
+        BusinessPartner.objects.create(
+            company=self.company, name="Transportadora Lopez", role="highway_carrier"
+        )
+        page = self.search("transportes")
+        self.assertLess(page.index("Transportes Lobo SA"), page.index("Transportadora Lopez"))
+
+    @skipUnless(connection.vendor == "postgresql", "pg_trgm is PostgreSQL's")
+    def test_the_search_can_be_answered_from_the_trigram_index(self) -> None:
+        from portal.search import SOURCES, _queryset
+
+        source = SOURCES[0]
+        queryset = _queryset(source, self.users["viewer"], self.company, "trasnportes lob")
+        with connection.cursor() as cursor:
+            # Few rows: the planner would read the table; forbid that to see that the
+            # index can answer every condition.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            plan = queryset.explain()
+        self.assertIn("partner_search_trgm", plan)
