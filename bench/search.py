@@ -12,6 +12,7 @@ Run: SECRET_KEY=x DATABASE_URL=postgres://... uv run python bench/search.py [par
 
 from __future__ import annotations
 
+import datetime
 import os
 import random
 import statistics
@@ -134,7 +135,7 @@ def run(partner_count: int, inspection_count: int) -> None:
                 iit_number=f"TRLU{i:07d}",
                 direction="inbound",
                 inspector=user,
-                performed_at=now - timezone.timedelta(minutes=i),
+                performed_at=now - datetime.timedelta(minutes=i),
             )
             for i in range(inspection_count)
         ],
@@ -152,7 +153,7 @@ def run(partner_count: int, inspection_count: int) -> None:
     for query in QUERIES:
         found = search.search(user, company, query)
         hits = sum(len(f.hits) for f in found)
-        new = timed(lambda q=query: search.search(user, company, q))  # type: ignore[misc]
+        new = timed(lambda q=query: search.search(user, company, q))
         line = f"{query!r:26} {hits:3} hits; trigram search p50 {new[0]:7.1f} ms max {new[1]:7.1f}"
         if connection.vendor == "postgresql":
 

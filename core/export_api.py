@@ -84,7 +84,7 @@ class ExportJobViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     def get_queryset(self) -> QuerySet[ExportJob]:
         user = self.request.user
         jobs: QuerySet[ExportJob] = (
-            ExportJob.objects.for_user(user, "view")  # type: ignore[attr-defined]
+            ExportJob.objects.for_user(user, "view")
             .filter(requested_by_id=user.pk)
             .select_related("company")
             .order_by("-created_at", "-pk")

@@ -28,16 +28,16 @@ from django.db.models import F, Value
 MIN_FUZZY_LENGTH = 3
 
 
-class ILike(models.Lookup):  # type: ignore[type-arg]
+class ILike(models.Lookup[Any]):
     """`lhs ILIKE rhs` (PostgreSQL); Django's `icontains` compares `UPPER(lhs)`, which a
     trigram index on the column itself cannot answer."""
 
     lookup_name = "trigram_ilike"
 
-    def as_sql(self, compiler: Any, conn: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, conn: Any) -> tuple[str, tuple[Any, ...]]:
         lhs, lhs_params = self.process_lhs(compiler, conn)
         rhs, rhs_params = self.process_rhs(compiler, conn)
-        return f"{lhs}::text ILIKE {rhs}", [*lhs_params, *rhs_params]
+        return f"{lhs}::text ILIKE {rhs}", (*lhs_params, *rhs_params)
 
 
 def is_postgresql() -> bool:
@@ -66,7 +66,7 @@ def closeness(fields: Iterable[str], words: Iterable[str]) -> Any:
     from django.db.models.functions import Coalesce, Greatest
 
     names = list(fields)
-    per_word = []
+    per_word: list[Any] = []
     for word in words:
         scores = [Coalesce(TrigramWordSimilarity(word, name), 0.0) for name in names]
         per_word.append(Greatest(*scores) if len(scores) > 1 else scores[0])

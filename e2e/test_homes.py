@@ -213,3 +213,130 @@ def test_the_other_homes_pass_axe(browser: Browser, live_server: Any) -> None:
         page.screenshot(path=artifact_path(f"home-{name}.png"), full_page=True)
         assert axe_violations(page) == [], name
         page.context.close()
+
+
+def _home(page: Page) -> Any:
+    """Back to the home through the header's brand link; the next step it shows."""
+    page.locator("a.brand").click()
+    expect(page).to_have_url(re.compile(r"/$"))
+    return page.get_by_test_id("next-step")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_importer_goes_from_sign_up_to_a_submitted_profile_led_by_the_home(
+    page: Page,
+    live_server: Any,
+    mailoutbox: list[Any],
+    broken: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every step is found on the home page: the test types no address after the sign-up
+    page (the e-mail's confirmation link is followed as a person would)."""
+    from e2e import test_application_flow as flow
+    from eligibility.workflow import applicable_questions
+    from profiles.models import Submission
+    from profiles.tests.factories import load_msc
+
+    load_msc()
+    flow.sign_up(page)
+    flow.confirm_email(page, mailoutbox)
+
+    # No company yet: the home offers to create it; an officer must then set up TOTP.
+    next_step = _home(page)
+    expect(next_step).to_contain_text("Create your company")
+    page.screenshot(path=artifact_path("journey-1-no-company.png"), full_page=True)
+    next_step.get_by_role("link", name="Create your company").click()
+    page.get_by_label("Legal name").fill(flow.COMPANY)
+    page.get_by_label("Business entity type").select_option("importer")
+    page.get_by_label("Country of headquarters").select_option("US")
+    page.get_by_label("Truck", exact=True).check()
+    page.get_by_label("Your role in this company").select_option("officer")
+    page.get_by_role("button", name="Create company").click()
+    expect(page).to_have_url(re.compile(r"/accounts/(reauthenticate|2fa/totp/activate)/"))
+    if "/reauthenticate/" in page.url:
+        page.get_by_label("Password").fill(flow.PASSWORD)
+        page.get_by_role("button", name="Confirm").click()
+    authenticator = flow.set_up_totp(page)
+
+    # Eligibility, from the home.
+    next_step = _home(page)
+    expect(next_step).to_contain_text("Eligibility")
+    page.screenshot(path=artifact_path("journey-2-eligibility.png"), full_page=True)
+    assert axe_violations(page) == []
+    next_step.get_by_role("link", name="Check eligibility").click()
+    expect(page.get_by_label("Business entity type")).to_have_value("importer")
+    page.get_by_role("button", name="Next: the questions").click()
+    for question in applicable_questions("importer", "", "US"):
+        group = page.get_by_role("group", name=question.localized("text", "en"), exact=True)
+        answer = "Yes" if question.qualifying_answer == "yes" else "No"
+        group.get_by_label(answer, exact=True).check()
+    page.get_by_role("button", name="See the result").click()
+    expect(page.get_by_test_id("eligibility-verdict")).to_contain_text("qualifies")
+
+    # The application: its checklist's "Fix" links, then the officer signs.
+    next_step = _home(page)
+    expect(next_step).to_contain_text("Application")
+    page.screenshot(path=artifact_path("journey-3-application.png"), full_page=True)
+    next_step.get_by_role("link", name="Open the application").click()
+    company_pk = int(re.findall(r"/companies/(\d+)/", page.url)[0])
+
+    def fix_from_home(page: Page, company_pk: int, item: str) -> None:
+        # The application's checklist item, reached from the home each time.
+        _home(page).get_by_role("link", name="Open the application").click()
+        page.get_by_test_id(f"checklist-{item}").get_by_role("link", name="Fix").click()
+
+    monkeypatch.setattr(flow, "fix", fix_from_home)
+    flow.describe_scope_of_business(page, company_pk)
+    flow.add_headquarters(page, company_pk)
+    flow.add_key_contacts(page, company_pk)
+    flow.add_identifiers(page, company_pk)
+    _home(page).get_by_role("link", name="Open the application").click()
+    expect(page.get_by_test_id("checklist")).not_to_contain_text("missing")
+    page.get_by_role("link", name="Read and sign the partner agreement").click()
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/reauthenticate/"))
+    page.locator("input[name=code]").fill(authenticator.code())
+    page.get_by_role("button", name="Confirm").click()
+    page.get_by_label("Your full name").fill(flow.SIGNER)
+    page.get_by_label("Your title").fill("Chief Operating Officer")
+    page.get_by_label("I have read this agreement").check()
+    page.get_by_role("button", name="Sign and submit the application").click()
+    expect(page.get_by_test_id("application-status")).to_have_text("Submitted")
+
+    # The security profile: every criterion's status at once in the answers grid.
+    next_step = _home(page)
+    expect(next_step).to_contain_text("Security profile")
+    page.screenshot(path=artifact_path("journey-4-profile.png"), full_page=True)
+    next_step.get_by_role("link", name="Answer the criteria").click()
+    page.get_by_role("link", name="Answer many at once").click()
+    grid = page.get_by_test_id("answers-grid")
+    expect(grid.locator("tbody tr")).to_have_count(96)
+    bulk = page.get_by_test_id("bulk-form")
+    bulk.get_by_label("every criterion shown").check()
+    bulk.get_by_label("Set status").select_option("implemented")
+    page.get_by_test_id("bulk-apply").click()
+    expect(page.get_by_test_id("bulk-note")).to_have_text("96 answers changed.")
+
+    # Every criterion answered: the home sends the officer to submit.
+    next_step = _home(page)
+    expect(next_step).to_contain_text("the officer submits the profile")
+    expect(page.get_by_test_id("home-readiness")).to_have_text("100 %")
+    page.screenshot(path=artifact_path("journey-5-submit.png"), full_page=True)
+    next_step.get_by_role("link", name="Answer the criteria").click()
+    page.get_by_role("link", name="Review and submit").click()
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/reauthenticate/"))
+    page.locator("input[name=code]").fill(authenticator.code())
+    page.get_by_role("button", name="Confirm").click()
+    page.get_by_label("Your full name").fill(flow.SIGNER)
+    page.get_by_label("Your title").fill("Chief Operating Officer")
+    page.get_by_label("I attest that this security profile is accurate").check()
+    page.get_by_role("button", name="Sign and submit the profile").click()
+    expect(page.get_by_text("Security profile submitted as submission 1.")).to_be_visible()
+
+    # Submitted: the home now waits on the program office.
+    next_step = _home(page)
+    expect(next_step).to_contain_text("Program office review")
+    expect(page.get_by_test_id("program-path")).to_contain_text("Submitted")
+    page.screenshot(path=artifact_path("journey-6-submitted.png"), full_page=True)
+    assert axe_violations(page) == []
+    assert Submission.objects.filter(profile__company_id=company_pk).count() == 1
+    assert not broken, "\n".join(sorted(set(broken)))

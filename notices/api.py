@@ -55,7 +55,7 @@ class NoticeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         request = self.context.get("request")
         if not notice.url or request is None or not notice.url.startswith("/"):
             return notice.url
-        return request.build_absolute_uri(notice.url)
+        return str(request.build_absolute_uri(notice.url))
 
 
 class CountsSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -103,7 +103,7 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self) -> QuerySet[Notice]:
-        return Notice.objects.filter(user_id=self.request.user.pk).select_related("company")
+        return Notice.objects.filter(user_id=self.request.user.pk or 0).select_related("company")
 
     @extend_schema(request=None, responses={200: NoticeSerializer})
     @action(detail=True, methods=["post"], url_path="read", url_name="read")

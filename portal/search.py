@@ -151,7 +151,9 @@ def _matches(source: Source, query: str) -> models.Q:
 
 def _queryset(source: Source, user: Any, company: Company, query: str) -> models.QuerySet[Any]:
     manager: Any = source.model._default_manager
-    queryset = manager.for_user(user, "view").filter(**{source.company_path: company})
+    queryset: models.QuerySet[Any] = manager.for_user(user, "view").filter(
+        **{source.company_path: company}
+    )
     if source.narrow is not None:
         queryset = source.narrow(queryset, company)
     if source.related:
