@@ -174,9 +174,10 @@ def search(user: Any, company: Company, query: str) -> list[Found]:
     if not _words(query):
         return []
     found = []
-    for source in SOURCES:
-        rows = list(_queryset(source, user, company, query)[: LIMIT + 1])
-        if rows:
-            hits = [source.hit(r) for r in rows[:LIMIT]]
-            found.append(Found(source.label, hits, len(rows) > LIMIT))
+    with trigram.forgiving():
+        for source in SOURCES:
+            rows = list(_queryset(source, user, company, query)[: LIMIT + 1])
+            if rows:
+                hits = [source.hit(r) for r in rows[:LIMIT]]
+                found.append(Found(source.label, hits, len(rows) > LIMIT))
     return found
