@@ -246,10 +246,13 @@ def program_path(company: Company, today: datetime.date | None = None) -> Path:
             }
         else:
             blocker = _("Every criterion is answered: the officer submits the profile.")
+        # Everything answered: the button names what is left (the profile page holds the
+        # officer's "Review and submit").
+        action = _("Review and submit the profile") if profile and not unanswered else None
         steps.append(
             Step("profile", _("Security profile"), "todo",
                  _("%(a)s of %(t)s answered") % {"a": answered, "t": total} if total else "",
-                 blocker, profile_url, _("Answer the criteria"))
+                 blocker, profile_url, action or _("Answer the criteria"))
         )  # fmt: skip
 
     status_url = reverse("certification_member:status", args=[pk])

@@ -31,6 +31,15 @@ class HomeReadinessTests(OneProfileTestCase):
         self.assertContains(page, "3 Must criteria not met")
         self.assertContains(page, "Answer the criteria")
 
+    def test_with_every_criterion_answered_the_step_says_review_and_submit(self) -> None:
+        for response in self.profile.responses.select_related("criterion"):
+            answer(self.profile, response.criterion.ref_id, status="implemented")
+        self.login("officer")
+        page = self.client.get(reverse("home"))
+        self.assertContains(page, "the officer submits the profile")
+        self.assertContains(page, "Review and submit the profile")
+        self.assertNotContains(page, "Answer the criteria")
+
     def test_the_search_finds_a_criterion_of_the_current_profile(self) -> None:
         self.login("viewer")
         page = self.client.get(reverse("search", args=[self.company.pk]), {"q": "3.1 summary"})
