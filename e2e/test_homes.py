@@ -314,18 +314,22 @@ def test_a_new_importer_goes_from_sign_up_to_a_submitted_profile_led_by_the_home
     bulk.get_by_label("every criterion shown").check()
     bulk.get_by_label("Set status").select_option("implemented")
     page.get_by_test_id("bulk-apply").click()
-    expect(page.get_by_test_id("bulk-note")).to_have_text("96 answers changed.")
+    # 96 answers written in one request: a loaded machine may take longer than 5 s.
+    expect(page.get_by_test_id("bulk-note")).to_have_text("96 answers changed.", timeout=30_000)
+    page.screenshot(path=artifact_path("journey-4b-grid.png"), full_page=False)
 
     # Every criterion answered: the home sends the officer to submit.
     next_step = _home(page)
     expect(next_step).to_contain_text("the officer submits the profile")
     expect(page.get_by_test_id("home-readiness")).to_have_text("100 %")
     page.screenshot(path=artifact_path("journey-5-submit.png"), full_page=True)
-    next_step.get_by_role("link", name="Answer the criteria").click()
+    next_step.get_by_role("link", name="Review and submit the profile").click()
     page.get_by_role("link", name="Review and submit").click()
-    expect(page).to_have_url(re.compile(r"/accounts/2fa/reauthenticate/"))
-    page.locator("input[name=code]").fill(authenticator.code())
-    page.get_by_role("button", name="Confirm").click()
+    # The re-check is asked unless the officer confirmed a code minutes ago (the agreement).
+    expect(page).to_have_url(re.compile(r"/(accounts/2fa/reauthenticate|profile/submit)/"))
+    if "/reauthenticate/" in page.url:
+        page.locator("input[name=code]").fill(authenticator.code())
+        page.get_by_role("button", name="Confirm").click()
     page.get_by_label("Your full name").fill(flow.SIGNER)
     page.get_by_label("Your title").fill("Chief Operating Officer")
     page.get_by_label("I attest that this security profile is accurate").check()
