@@ -32,7 +32,7 @@ django.setup()
 
 from django.test.utils import setup_test_environment  # noqa: E402
 
-RUNS = 10
+RUNS = 5
 QUERIES = ("zamora", "zamroa", "sporte", "trasnportes monterrey", "hernandez logistica")
 FIRST = ["Transportes", "Logistica", "Almacenes", "Fletes", "Comercializadora", "Textiles",
          "Maquiladora", "Distribuidora", "Importadora", "Servicios"]  # fmt: skip
@@ -170,9 +170,23 @@ def run(partner_count: int, inspection_count: int) -> None:
             )
         print(line)
     if connection.vendor == "postgresql":
-        queryset = search._queryset(partner_source, user, company, "zamroa")[: search.LIMIT + 1]
-        print("plan of the partner source for 'zamroa':")
-        print(queryset.explain(analyze=True))
+        from core import trigram
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE indexname LIKE %s ORDER BY 1",
+                ["%search_trgm"],
+            )
+            print("trigram indexes:", [row[0] for row in cursor.fetchall()])
+        with trigram.forgiving():
+            for source in search.SOURCES:
+                queryset = search._queryset(source, user, company, "zamroa")[: search.LIMIT + 1]
+                plan = queryset.explain(analyze=True)
+                scans = [line.strip()[:90] for line in plan.splitlines() if "Scan" in line]
+                total = plan.splitlines()[-1]
+                print(f"plan of {source.label} for 'zamroa': {scans} {total}")
+                if source is partner_source:
+                    print(plan)
     print(f"load {open('/proc/loadavg').read().split()[:3]}")
 
 

@@ -36,7 +36,7 @@ class HomeReadinessTests(OneProfileTestCase):
             answer(self.profile, response.criterion.ref_id, status="implemented")
         self.login("officer")
         page = self.client.get(reverse("home"))
-        self.assertContains(page, "the officer submits the profile")
+        # The program path names the step's action (eligibility is the company's next step).
         self.assertContains(page, "Review and submit the profile")
         self.assertNotContains(page, "Answer the criteria")
 
