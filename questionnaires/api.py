@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from core.api import TenantViewSet, ValidatedModelSerializer
 from core.schema import RefusalSerializer
+from core.tenancy import get_for_user_or_404
 from questionnaires import builder, workflow
 from questionnaires.filters import QuestionnaireFilter
 from questionnaires.models import (
@@ -119,9 +120,7 @@ class QuestionSetSerializer(serializers.ModelSerializer):  # type: ignore[type-a
 
 
 class QuestionSetImportSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    company = serializers.PrimaryKeyRelatedField(
-        queryset=apps.get_model("companies", "Company").objects.none()
-    )
+    company = serializers.IntegerField(min_value=1, help_text="A company you may edit.")
     format = serializers.ChoiceField(choices=builder.FORMATS, default="toml")
     text = serializers.CharField(max_length=1_000_000, trim_whitespace=False)
 
@@ -146,15 +145,15 @@ class QuestionSetViewSet(TenantViewSet):
         """Import a set (TOML or YAML text). A set of the company with the file's key gets
         it as its draft (200); otherwise a new set is made (201). A bad file changes
         nothing and answers 400 naming every problem."""
-        company_model = apps.get_model("companies", "Company")
         serializer = QuestionSetImportSerializer(data=request.data)
-        serializer.fields["company"].queryset = company_model.objects.for_user(  # type: ignore[attr-defined]
-            request.user, "edit"
-        )
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        # Another company, or one the caller may only read: 404, as for its objects.
+        company = get_for_user_or_404(
+            apps.get_model("companies", "Company"), request.user, "edit", pk=data["company"]
+        )
         found, new = workflow.import_set(
-            data["company"].pk, data["text"], data["format"], by=_caller(request), source="text"
+            company.pk, data["text"], data["format"], by=_caller(request), source="text"
         )
         return Response(
             QuestionSetSerializer(found).data,

@@ -15,6 +15,7 @@ from core.testing import PersonaTestCase
 from partners.models import BusinessPartner
 from questionnaires import builder, workflow
 from questionnaires.models import MemberQuestionSet, Questionnaire, Status
+from questionnaires.question_sets import bank
 
 # A 5-question conditional set: a gate log (yes/no, weight 3) with "if no, explain"
 # (text, weight 0), seal types (multiple), the last audit (date) and guards (number).
@@ -194,7 +195,7 @@ questions = ["perimeter"]
 
     def test_copy_of_a_shipped_set_keeps_its_questions_and_scale(self) -> None:
         copied = workflow.copy_shipped(self.company.pk, "warehouse")
-        shipped = workflow.bank().sets["warehouse"]
+        shipped = bank().sets["warehouse"]
         draft = copied.draft_set()
         self.assertEqual([q.id for q in draft.questions], [q.id for q in shipped.questions])
         self.assertEqual(copied.key, "warehouse-copy")
@@ -351,7 +352,7 @@ class PartnerPageTests(BuilderTestCase):
         self.assertIn('inputmode="decimal" name="answer-guards"', page)
         self.assertIn('<textarea name="answer-gate-why"', page)
         # Not answered yet: the follow-up is shown with its condition (hidden by script).
-        self.assertIn("Responda solo si la pregunta 1 es “No”", page)
+        self.assertIn("Responda solo si la pregunta 1 es «No»", page)
         self.assertNotIn(
             'data-testid="question-gate-why" data-show-if="gate-log" data-show-values="no" hidden',
             page,
