@@ -127,7 +127,7 @@ def test_member_builds_sends_and_partner_answers_on_a_phone(
 
         page.goto(f"/companies/{company.pk}/questionnaires/partner/{partner.pk}/")
         page.get_by_label("Question set").select_option(label="Gate security (v1)")
-        page.get_by_label("Language").select_option("es")
+        page.locator("#id_language").select_option("es")
         page.get_by_test_id("send").click()
         message = page.locator(".messages")
         expect(message).to_contain_text("Questionnaire sent")
@@ -160,8 +160,8 @@ def test_member_builds_sends_and_partner_answers_on_a_phone(
         seals = page.get_by_test_id("question-seals")
         seals.get_by_label("Alta seguridad ISO 17712").check()
         seals.get_by_label("Plástico").check()
-        page.get_by_test_id("question-last-audit").locator("input").fill("2026-10-15")
-        page.get_by_test_id("question-guards").locator("input").fill("3")
+        page.locator("input[name=answer-last-audit]").fill("2026-10-15")
+        page.locator("input[name=answer-guards]").fill("3")
         follow_up.scroll_into_view_if_needed()
         page.screenshot(path=artifact_path("question-builder-partner-phone-es.png"))
         assert serious_accessibility_problems(page) == []

@@ -139,6 +139,7 @@ class QuestionSetViewSet(TenantViewSet):
             200: QuestionSetSerializer,
             201: QuestionSetSerializer,
             400: OpenApiResponse(description="The file's problems: {detail, code}."),
+            404: OpenApiResponse(description="No company of yours that you may edit"),
         },
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -161,7 +162,12 @@ class QuestionSetViewSet(TenantViewSet):
         )
 
     @extend_schema(
-        request=None, responses={201: QuestionSetVersionSerializer, 409: RefusalSerializer}
+        request=None,
+        responses={
+            201: QuestionSetVersionSerializer,
+            404: OpenApiResponse(description="Not found"),
+            409: RefusalSerializer,
+        },
     )
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str | None = None) -> Response:

@@ -8,6 +8,7 @@ action of the member (MSC 3.6), due sooner for a Must criterion than for a Shoul
 
 from __future__ import annotations
 
+import copy
 import datetime
 import secrets
 from collections.abc import Iterable, Mapping
@@ -735,7 +736,7 @@ def save_question(
 ) -> MemberQuestionSet:
     """Add a question at the end (or replace question `replaces` in place, keeping its
     follow-ups pointing at it when the id changes). The whole set is checked again."""
-    questions = list(question_set.draft["question"])
+    questions = copy.deepcopy(question_set.draft["question"])
     doc = {**question_set.draft}
     doc["template"] = {
         k: {key: v for key, v in t.items() if key != "questions"}
