@@ -177,8 +177,7 @@ def _detail_page(
             "company": company,
             "question_set": question_set,
             "draft": draft,
-            "numbers": {q.id: n for n, q in enumerate(draft.questions, start=1)},
-            "kinds": KIND_LABELS,
+            "rows": [(q, KIND_LABELS[q.kind]) for q in draft.questions],
             "versions": versions,
             "unpublished": latest is None or latest.content != question_set.draft,
             "form": form
