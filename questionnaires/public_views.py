@@ -133,7 +133,8 @@ def _render(
         "title": questions.title(),
         "rows": [(row, row.options) for row in rows if not (row.hidden and locked)],
         "answered": answered,
-        "total": len(rows),
+        # Follow-ups not asked (their question got another answer) are not counted.
+        "total": sum(1 for r in rows if not r.hidden),
         "name": request.session.get(NAME_KEY, ""),
         "errors": errors or [],
         "accepted": accepted_types_text(),
