@@ -111,6 +111,9 @@ def test_member_builds_sends_and_partner_answers_on_a_phone(
         sign_in(page, "compliance@acme.test")
         page.goto(f"/companies/{company.pk}/questionnaires/")
         page.get_by_test_id("question-sets").click()
+        expect(page.get_by_test_id("shipped-sets")).to_contain_text("Warehouse")
+        page.screenshot(path=artifact_path("question-sets.png"), full_page=True)
+        assert serious_accessibility_problems(page) == []
         new = page.get_by_test_id("new-set")
         new.get_by_label("Key").fill("gate-security")
         new.get_by_label("Title (English)").fill("Gate security")
@@ -127,6 +130,7 @@ def test_member_builds_sends_and_partner_answers_on_a_phone(
 
         page.goto(f"/companies/{company.pk}/questionnaires/partner/{partner.pk}/")
         page.get_by_label("Question set").select_option(label="Gate security (v1)")
+        assert serious_accessibility_problems(page) == []
         page.locator("#id_language").select_option("es")
         page.get_by_test_id("send").click()
         message = page.locator(".messages")
