@@ -8,5 +8,6 @@ from questionnaires import api
 
 router = SimpleRouter()
 router.register("questionnaires", api.QuestionnaireViewSet, basename="questionnaire")
+router.register("question-sets", api.QuestionSetViewSet, basename="question-set")
 
 urlpatterns = router.urls

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import TenantModel
 from core.tenancy import TenantQuerySet
 from core.uploads import StoredFile
+from questionnaires import builder
 from questionnaires.question_sets import QuestionSet, bank
 
 DEFAULT_VALID_DAYS = 30
@@ -51,6 +52,92 @@ AWAITING = (Status.SENT, Status.IN_PROGRESS)
 class Language(models.TextChoices):
     EN = "en", "English"
     ES = "es", "Español"
+
+
+class MemberQuestionSet(TenantModel):
+    """A member's own question set (edited copy of a shipped set, or written from
+    scratch). `draft` is the document being edited, in the canonical shape of
+    `questionnaires.builder`; partners are only ever sent a published `QuestionSetVersion`,
+    so editing the draft changes no questionnaire already out."""
+
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="question_sets"
+    )
+    key = models.SlugField(_("key"), max_length=40)
+    draft = models.JSONField(_("draft"), default=dict)
+    based_on = models.CharField(_("copied from"), max_length=40, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects: ClassVar[TenantQuerySet[MemberQuestionSet]] = TenantQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("member's question set")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "key"], name="unique_question_set_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.title()
+
+    def get_absolute_url(self) -> str:
+        return reverse("questionnaires:set-detail", args=[self.company_id, self.pk])
+
+    def draft_set(self) -> QuestionSet:
+        return builder.build(self.draft, version="draft")
+
+    def title(self, language: str | None = None) -> str:
+        return self.draft_set().title(language) if self.draft else self.key
+
+    @property
+    def roles(self) -> list[str]:
+        return list(next(iter(self.draft["template"].values())).get("roles", []))
+
+    def latest(self) -> QuestionSetVersion | None:
+        return self.versions.order_by("-number").first()
+
+
+class QuestionSetVersion(TenantModel):
+    """One published, frozen version of a member's set: what questionnaires are sent with."""
+
+    tenant_field = "question_set__company"
+
+    question_set = models.ForeignKey(
+        MemberQuestionSet, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    content = models.JSONField(_("questions"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+
+    objects: ClassVar[TenantQuerySet[QuestionSetVersion]] = TenantQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["question_set_id", "-number"]
+        verbose_name = _("question set version")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question_set", "number"], name="unique_question_set_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_set.key} v{self.number}"
+
+    def questions(self) -> QuestionSet:
+        return builder.build(self.content, version=str(self.number))
 
 
 class QuestionnaireQuerySet(TenantQuerySet["Questionnaire"]):
@@ -79,6 +166,15 @@ class Questionnaire(TenantModel):
         verbose_name=_("business partner"),
     )
     template_key = models.CharField(_("question set"), max_length=40)
+    # A member's own set: the exact published version sent (empty for a shipped set).
+    set_version = models.ForeignKey(
+        QuestionSetVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="questionnaires",
+        verbose_name=_("member's question set version"),
+    )
     template_version = models.CharField(_("question set version"), max_length=20)
     # The partner's role when it was sent: the questions that name roles are chosen by it,
     # so changing the partner's role later does not change a questionnaire already out.
@@ -124,7 +220,13 @@ class Questionnaire(TenantModel):
 
     def question_set(self) -> QuestionSet:
         """The questions this questionnaire asks: its set narrowed to the partner's role
-        when it was sent."""
+        when it was sent (for a member's set, the version it was sent with)."""
+        if self.set_version_id is not None:
+            cached: QuestionSet | None = getattr(self, "_asked", None)
+            if cached is None:
+                cached = self.set_version.questions().for_role(self.partner_role)  # type: ignore[union-attr]
+                self._asked = cached
+            return cached
         found = bank().asked(self.template_key, self.partner_role)
         if found is None:
             raise KeyError(self.template_key)
@@ -163,7 +265,10 @@ class Answer(TenantModel):
     )
     question_id = models.CharField(_("question"), max_length=40)
     criterion_ref = models.CharField(_("MSC criterion"), max_length=10)
-    option = models.CharField(_("answer"), max_length=20)
+    # The chosen answer's key (a choice question) or empty; `value` holds the answer of a
+    # multiple choice (keys separated by commas), date, number, text or file question.
+    option = models.CharField(_("answer"), max_length=20, blank=True)
+    value = models.TextField(_("value"), blank=True)
     comment = models.TextField(_("comment"), blank=True)
     answered_by = models.CharField(_("answered by"), max_length=200)
     answered_at = models.DateTimeField(_("answered at"), default=timezone.now)
@@ -181,7 +286,12 @@ class Answer(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.question_id}: {self.option}"
+        return f"{self.question_id}: {self.raw}"
+
+    @property
+    def raw(self) -> str:
+        """The answer as stored: the choice key, or the value of other kinds."""
+        return self.option or self.value
 
     def get_absolute_url(self) -> str:
         return self.questionnaire.get_absolute_url() + f"#q-{self.question_id}"

@@ -23,7 +23,7 @@ from core.refusals import Refused
 from core.uploads import accepted_types_text, attach, check_upload, store_file
 from questionnaires import links, workflow
 from questionnaires.models import Answer, AnswerEvidence, Language, Questionnaire, Status
-from questionnaires.question_sets import Option, Question, bank
+from questionnaires.question_sets import Option, Question
 
 NAME_KEY = "questionnaire-name"
 LANG_KEY = "questionnaire-lang"
@@ -56,6 +56,25 @@ class Row:
     comment: str = ""
     files: list[AnswerEvidence] = field(default_factory=list)
     error: str = ""
+    options: list[Option] = field(default_factory=list)
+    # A follow-up: hidden while its question's answer does not ask it; `condition` says
+    # when it is asked (shown to readers without scripts).
+    hidden: bool = False
+    condition: str = ""
+
+    @property
+    def picked(self) -> list[str]:
+        return self.chosen.split(",") if self.chosen else []
+
+
+def _posted_answer(posted: Any, question: Question, current: str) -> str:
+    name = f"answer-{question.id}"
+    if question.kind == "multiple":
+        # Checkboxes: none ticked sends nothing, so the form marks the question present.
+        if name in posted or f"present-{question.id}" in posted:
+            return ",".join(posted.getlist(name))
+        return current
+    return str(posted.get(name, current))
 
 
 def _rows(questionnaire: Questionnaire, posted: Any = None) -> list[Row]:
@@ -65,21 +84,37 @@ def _rows(questionnaire: Questionnaire, posted: Any = None) -> list[Row]:
     for evidence in AnswerEvidence.objects.filter(answer__questionnaire=questionnaire):
         files.setdefault(evidence.answer_id, []).append(evidence)
     rows = []
+    numbers: dict[str, int] = {}
     for number, question in enumerate(questions.questions, start=1):
+        numbers[question.id] = number
         answer = answers.get(question.id)
-        row = Row(question, number, answer)
-        row.chosen = answer.option if answer else ""
+        row = Row(question, number, answer, options=list(questions.options(question)))
+        row.chosen = answer.raw if answer else ""
         row.comment = answer.comment if answer else ""
         row.files = files.get(answer.pk, []) if answer else []
         if posted is not None:
-            row.chosen = posted.get(f"answer-{question.id}", row.chosen)
+            row.chosen = _posted_answer(posted, question, row.chosen)
             row.comment = posted.get(f"comment-{question.id}", row.comment)
         rows.append(row)
+    raw = {row.question.id: row.chosen for row in rows}
+    shown = questions.shown(raw)
+    for row in rows:
+        if row.question.show_if is None:
+            continue
+        parent, wanted = row.question.show_if
+        parent_question = questions.question(parent)
+        labels = (
+            [o.label() for o in questions.options(parent_question) if o.key in wanted]
+            if parent_question
+            else list(wanted)
+        )
+        row.condition = _("Answer only if question %(number)d is “%(answers)s”.") % {
+            "number": numbers.get(parent, 0),
+            "answers": " / ".join(labels),
+        }
+        # Asked, or its question not answered yet (shown with the hint, hidden by script).
+        row.hidden = row.question.id not in shown and bool(raw.get(parent))
     return rows
-
-
-def _options(question: Question) -> list[Option]:
-    return [o for o in bank().options if o.counts or question.allow_na]
 
 
 def _render(
@@ -91,17 +126,19 @@ def _render(
     status: int = 200,
 ) -> HttpResponse:
     questions = questionnaire.question_set()
+    locked = questionnaire.status == Status.SUBMITTED
     answered = sum(1 for r in rows if r.answer is not None)
     context = {
         "questionnaire": questionnaire,
         "title": questions.title(),
-        "rows": [(row, _options(row.question)) for row in rows],
+        "rows": [(row, row.options) for row in rows if not (row.hidden and locked)],
         "answered": answered,
-        "total": len(rows),
+        # Follow-ups not asked (their question got another answer) are not counted.
+        "total": sum(1 for r in rows if not r.hidden),
         "name": request.session.get(NAME_KEY, ""),
         "errors": errors or [],
         "accepted": accepted_types_text(),
-        "locked": questionnaire.status == Status.SUBMITTED,
+        "locked": locked,
         "path": request.path,
         "token": request.resolver_match.kwargs.get("token", "") if request.resolver_match else "",
     }
@@ -120,6 +157,8 @@ def _checked_uploads(
         if upload is None:
             continue
         label = _("Question %(number)d") % {"number": row.number}
+        if row.question.kind == "file":
+            answered_now.add(row.question.id)
         if row.answer is None and row.question.id not in answered_now:
             row.error = _("Choose an answer before attaching a file.")
             errors.append(f"{label}: {row.error}")
@@ -190,6 +229,10 @@ def _post(request: HttpRequest, questionnaire: Questionnaire) -> HttpResponse:
         errors.append(_("Enter your name so the member knows who answered."))
     uploads, upload_errors = _checked_uploads(request, rows, set(given))
     errors += upload_errors
+    for qid in uploads:
+        row = next(r for r in rows if r.question.id == qid)
+        if row.question.kind == "file" and row.answer is None:
+            given[qid] = ("file", row.comment)
     if errors:
         return _render(request, questionnaire, rows, errors=errors, status=400)
     request.session[NAME_KEY] = name

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ from core.datafiles import read_toml
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LANGUAGES = ("en", "es")
 LEVEL_WEIGHTS = {"must": 2, "should": 1}
+# Kinds answered by picking among options (the rest take a value or a file).
+CHOICE_KINDS = ("scale", "single", "multiple", "yes_no")
 _CRITERION_ID = re.compile(r"^\d{1,2}\.\d{1,2}$")
 
 
@@ -55,12 +58,28 @@ class Question:
     texts: dict[str, str]
     # The partner roles the question applies to; empty means every role of its set.
     roles: tuple[str, ...] = ()
+    # How it is answered: "scale" (the shipped answer scale of questions.toml) or one of
+    # the kinds a member's own set may use (`questionnaires.builder.KINDS`).
+    kind: str = "scale"
+    # The answers of a single/multiple choice or yes/no question (not of "scale").
+    choices: tuple[Option, ...] = ()
+    # A follow-up: asked only when question `show_if[0]` was answered with one of
+    # `show_if[1]` ("if no, explain").
+    show_if: tuple[str, tuple[str, ...]] | None = None
+    required: bool = True
 
     def text(self, language: str | None = None) -> str:
         return _pick(self.texts, language)
 
     def applies_to(self, role: str) -> bool:
         return not self.roles or role in self.roles
+
+    @property
+    def has_choices(self) -> bool:
+        return self.kind in CHOICE_KINDS
+
+    def choice(self, key: str) -> Option | None:
+        return next((o for o in self.choices if o.key == key), None)
 
 
 @dataclass(frozen=True)
@@ -70,12 +89,42 @@ class QuestionSet:
     roles: tuple[str, ...]
     titles: dict[str, str]
     questions: tuple[Question, ...]
+    # The shared answer scale of "scale" questions (the shipped sets'); empty for a
+    # member's set, whose questions carry their own choices.
+    scale: tuple[Option, ...] = ()
 
     def title(self, language: str | None = None) -> str:
         return _pick(self.titles, language)
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
+
+    def options(self, question: Question) -> tuple[Option, ...]:
+        """The answers the partner may pick for `question` (empty for a value or file)."""
+        if question.kind == "scale":
+            return tuple(o for o in self.scale if o.counts or question.allow_na)
+        return question.choices
+
+    def option(self, question: Question, key: str) -> Option | None:
+        if question.kind == "scale":
+            return next((o for o in self.scale if o.key == key), None)
+        return question.choice(key)
+
+    def shown(self, raw: Mapping[str, str]) -> set[str]:
+        """IDs of the questions asked given the answers `raw` ({id: stored value}): every
+        question without a condition, and each follow-up whose question is itself asked
+        and was answered with one of the follow-up's answers. A multiple-choice answer is
+        a comma-separated list of keys; any of them may meet the condition."""
+        shown: set[str] = set()
+        for question in self.questions:
+            if question.show_if is None:
+                shown.add(question.id)
+                continue
+            parent, wanted = question.show_if
+            given = set(raw.get(parent, "").split(","))
+            if parent in shown and given & set(wanted):
+                shown.add(question.id)
+        return shown
 
     def for_role(self, role: str) -> QuestionSet:
         """The set as a partner of `role` is asked it: without the questions that name
@@ -231,6 +280,7 @@ def parse(
             roles=set_roles,
             titles=_texts(entry, where, problems),
             questions=tuple(chosen),
+            scale=tuple(options),
         )
     for role in roles:
         if role not in covered:

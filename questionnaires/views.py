@@ -28,8 +28,14 @@ from core.tenancy import get_for_user_or_404
 from partners.models import BusinessPartner
 from questionnaires import schedule, workflow
 from questionnaires.filters import QuestionnaireFilter
-from questionnaires.forms import SendForm
-from questionnaires.models import Answer, AnswerEvidence, Questionnaire, Status
+from questionnaires.forms import SendForm, add_set_choice
+from questionnaires.models import (
+    Answer,
+    AnswerEvidence,
+    Questionnaire,
+    QuestionSetVersion,
+    Status,
+)
 from questionnaires.question_sets import bank
 
 
@@ -117,7 +123,9 @@ def partner_questionnaires(
     request: AuthenticatedHttpRequest, company_pk: int, partner_pk: int
 ) -> HttpResponse:
     partner = _partner(request, company_pk, partner_pk, "view")
-    return _partner_page(request, partner, SendForm(partner=partner))
+    form = SendForm(partner=partner)
+    add_set_choice(form, partner)
+    return _partner_page(request, partner, form)
 
 
 @login_required
@@ -130,24 +138,31 @@ def questionnaire_send(
     if replayed is not None:
         return replayed
     form = SendForm(request.POST, partner=partner)
+    add_set_choice(form, partner)
     if not form.is_valid():
         return _partner_page(request, partner, form, status=400)
     data = form.cleaned_data
-    with transaction.atomic():
-        claimed = idempotency.claim(request)
-        if isinstance(claimed, HttpResponse):
-            return claimed
-        questionnaire, token = workflow.send(
-            partner,
-            contact_email=data["contact_email"],
-            contact_name=data["contact_name"],
-            language=data["language"],
-            sent_by=request.user,
-            valid_days=data["valid_days"],
-            site=site_url(request),
-        )
-        url = questionnaire.get_absolute_url()
-        idempotency.done(claimed, url)
+    try:
+        with transaction.atomic():
+            claimed = idempotency.claim(request)
+            if isinstance(claimed, HttpResponse):
+                return claimed
+            questionnaire, token = workflow.send(
+                partner,
+                contact_email=data["contact_email"],
+                contact_name=data["contact_name"],
+                language=data["language"],
+                sent_by=request.user,
+                valid_days=data["valid_days"],
+                site=site_url(request),
+                question_set=data.get("question_set"),
+            )
+            url = questionnaire.get_absolute_url()
+            idempotency.done(claimed, url)
+    except workflow.QuestionSetRefused as refusal:
+        # Nothing was kept, the submission key included: the corrected form may be sent.
+        refusals.show(request, refusal, form)
+        return _partner_page(request, partner, form, status=400)
     link = request.build_absolute_uri(workflow.link_path(token))
     messages.success(
         request,
@@ -174,8 +189,13 @@ def questionnaire_detail(
     request: AuthenticatedHttpRequest, company_pk: int, pk: int
 ) -> HttpResponse:
     questionnaire = _questionnaire(request, company_pk, pk, "view")
-    questions = bank().asked(questionnaire.template_key, questionnaire.partner_role)
+    if questionnaire.set_version_id is not None:
+        questionnaire.set_version = QuestionSetVersion.objects.select_related("question_set").get(
+            pk=questionnaire.set_version_id
+        )
+    questions = questionnaire.question_set()
     answers = {a.question_id: a for a in questionnaire.answers.all()}
+    shown = questions.shown({qid: a.raw for qid, a in answers.items()})
     files: dict[int, list[AnswerEvidence]] = {}
     for evidence in AnswerEvidence.objects.filter(answer__questionnaire=questionnaire):
         files.setdefault(evidence.answer_id, []).append(evidence)
@@ -186,16 +206,26 @@ def questionnaire_detail(
             source_id__in=[a.pk for a in answers.values()],
         )
     }
+    weak = {a.pk for a in workflow.weak_answers(questionnaire)}
     rows = []
-    for number, question in enumerate(questions.questions if questions else (), start=1):
+    asked = [q for q in questions.questions if q.id in shown]
+    for number, question in enumerate(asked, start=1):
         answer = answers.get(question.id)
-        option = bank().option(answer.option) if answer else None
+        option = (
+            questions.option(question, answer.option)
+            if answer is not None and question.kind != "multiple"
+            else None
+        )
         rows.append(
             {
                 "number": number,
                 "question": question,
                 "answer": answer,
-                "option": option,
+                "shown": workflow.display_answer(questions, question.id, answer.raw)
+                if answer
+                else "",
+                "weak": answer is not None and answer.pk in weak,
+                "counts": option is None or option.counts,
                 "files": files.get(answer.pk, []) if answer else [],
                 "action": actions.get(answer.pk) if answer else None,
             }
@@ -206,10 +236,11 @@ def questionnaire_detail(
         {
             "company": questionnaire.company,
             "questionnaire": questionnaire,
-            "title": questions.title() if questions else questionnaire.template_key,
+            "title": questions.title(),
             "rows": rows,
+            "member_set": questionnaire.set_version,
             "band_label": workflow.band_label(questionnaire.band),
-            "weak_count": len(list(workflow.weak_answers(questionnaire))),
+            "weak_count": len(weak),
             "can_edit": _can_edit(request, questionnaire.company),
             "awaiting": questionnaire.status in (Status.SENT, Status.IN_PROGRESS),
         },

@@ -8,11 +8,13 @@ action of the member (MSC 3.6), due sooner for a Must criterion than for a Shoul
 
 from __future__ import annotations
 
+import copy
 import datetime
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -26,18 +28,21 @@ from django.utils.translation import gettext_lazy, override
 from accounts.models import User
 from actions.models import CorrectiveAction
 from companies.models import Membership
-from core.refusals import Invalid, NotAllowed
+from core.refusals import Invalid, NotAllowed, NotFound
 from notices.workflow import notify, recipients
 from partners.models import BusinessPartner
+from questionnaires import builder
 from questionnaires.models import (
     AWAITING,
     DEFAULT_VALID_DAYS,
     Answer,
+    MemberQuestionSet,
     Questionnaire,
+    QuestionSetVersion,
     Status,
     hash_token,
 )
-from questionnaires.question_sets import Bank, QuestionSet, bank
+from questionnaires.question_sets import Bank, Option, Question, QuestionSet, bank
 
 # Days to fix a weak answer, by the criterion's level and how weak the answer is.
 ACTION_DUE_DAYS: dict[tuple[str, str], int] = {
@@ -102,23 +107,66 @@ class Score:
     possible: int
 
 
-def compute_score(questions: QuestionSet, chosen: Mapping[str, str], scale: Bank) -> Score:
-    """Weighted score: each applicable answered question adds its weight times the
-    answer's score; the total is divided by the weights of those questions. Questions
-    answered "not applicable" are left out of both. None when nothing counts."""
+def compute_score(
+    questions: QuestionSet, chosen: Mapping[str, str], scale: Bank | None = None
+) -> Score:
+    """Weighted score ({question id: stored answer}). Rules:
+
+    - only questions actually asked count: a follow-up whose condition does not hold, a
+      question of weight 0, an unanswered question and an answer that does not count
+      ("not applicable") are left out of both the earned and the possible points;
+    - a single choice, yes/no or scale answer earns weight × the answer's score (0–1);
+    - a multiple choice earns weight × the sum of the chosen answers' scores, at most 1;
+    - a date, number, text or file answer earns its full weight once given;
+    - the score is earned / possible, in percent to one decimal; None when nothing counts.
+
+    `scale` is accepted for callers of the shipped sets; the set carries its own scale."""
     earned = Decimal(0)
     possible = 0
+    shown = questions.shown(chosen)
     for question in questions.questions:
-        option = scale.option(chosen.get(question.id, ""))
-        if option is None or not option.counts:
+        raw = chosen.get(question.id, "")
+        if question.id not in shown or not question.weight or not raw:
             continue
-        earned += Decimal(question.weight) * Decimal(str(option.score))
+        if question.kind == "multiple":
+            picked = [questions.option(question, k) for k in raw.split(",")]
+            if not picked or any(o is None or not o.counts for o in picked):
+                continue
+            share = min(Decimal(1), sum((Decimal(str(o.score)) for o in picked if o), Decimal(0)))
+        elif question.has_choices:
+            option = questions.option(question, raw)
+            if option is None or not option.counts:
+                continue
+            share = Decimal(str(option.score))
+        else:
+            share = Decimal(1)
+        earned += Decimal(question.weight) * share
         possible += question.weight
     if not possible:
         return Score(None, "", earned, 0)
     percent = (earned * 100 / possible).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     band = next(name for floor, name in BANDS if percent >= floor)
     return Score(percent, band, earned, possible)
+
+
+def display_answer(
+    questions: QuestionSet, question_id: str, raw: str, language: str | None = None
+) -> str:
+    """An answer as people read it: the choice labels, or the value given."""
+    question = questions.question(question_id)
+    if question is None or not raw:
+        return raw
+    if question.kind == "multiple":
+        labels = [questions.option(question, k) for k in raw.split(",")]
+        return ", ".join(
+            o.label(language) if o else k for o, k in zip(labels, raw.split(","), strict=True)
+        )
+    if question.has_choices:
+        option = questions.option(question, raw)
+        return option.label(language) if option else raw
+    if question.kind == "file":
+        return str(_("File attached"))
+    return raw
 
 
 # --- Sending and the link ------------------------------------------------------------
@@ -135,9 +183,13 @@ def prefill_from_last_time(questionnaire: Questionnaire) -> int:
     """Copy the answers of the partner's previous submitted questionnaire to the questions
     asked again, marked "from last year" until someone changes them. Returns how many."""
     previous = _previous(questionnaire.partner, exclude=questionnaire.pk)
-    questions = bank().asked(questionnaire.template_key, questionnaire.partner_role)
-    if previous is None or questions is None:
+    if previous is None:
         return 0
+    # A member's set reuses answers of the same set only: its IDs mean nothing elsewhere.
+    member = questionnaire.set_version_id or previous.set_version_id
+    if member and previous.template_key != questionnaire.template_key:
+        return 0
+    questions = questionnaire.question_set()
     asked = {q.id for q in questions.questions}
     copied = [
         Answer(
@@ -145,12 +197,14 @@ def prefill_from_last_time(questionnaire: Questionnaire) -> int:
             question_id=old.question_id,
             criterion_ref=old.criterion_ref,
             option=old.option,
+            value=old.value,
             comment=old.comment,
             answered_by=old.answered_by,
             answered_at=old.answered_at,
             from_last_year=True,
         )
         for old in previous.answers.filter(question_id__in=asked)
+        if questions.question(old.question_id).kind != "file"  # type: ignore[union-attr]
     ]
     Answer.objects.bulk_create(copied)
     return len(copied)
@@ -166,21 +220,30 @@ def send(
     valid_days: int = DEFAULT_VALID_DAYS,
     now: datetime.datetime | None = None,
     site: str = "",
+    question_set: MemberQuestionSet | None = None,
 ) -> tuple[Questionnaire, str]:
     """Create a questionnaire for the partner's role, pre-filled from last time, and
     e-mail the link (after commit). Returns the questionnaire and the link token, which is
     not stored and cannot be shown again. `site` is the address the portal is served on
-    (`core.siteurl.site_url(request)`); empty: `SITE_URL`."""
+    (`core.siteurl.site_url(request)`); empty: `SITE_URL`. With `question_set` (one of the
+    member's own sets) the partner is asked its latest published version, kept as sent."""
     now = now or timezone.now()
-    questions = bank().for_role(partner.role)
+    version = None
+    if question_set is not None:
+        version = _sendable(partner, question_set)
+        template_key, template_version = f"member-{question_set.pk}", str(version.number)
+    else:
+        questions = bank().for_role(partner.role)
+        template_key, template_version = questions.key, questions.version
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         questionnaire = Questionnaire.objects.create(
             company_id=partner.company_id,
             partner=partner,
-            template_key=questions.key,
+            template_key=template_key,
+            set_version=version,
             partner_role=partner.role,
-            template_version=questions.version,
+            template_version=template_version,
             language=language,
             contact_name=contact_name,
             contact_email=contact_email,
@@ -292,52 +355,114 @@ def _locked(questionnaire: Questionnaire) -> Questionnaire:
     return fresh
 
 
+def _checked_value(question: Question, questions: QuestionSet, raw: str) -> tuple[str, str]:
+    """The (option, value) to store for answer `raw` to `question`, or AnswerInvalid
+    naming the question and what to give."""
+    raw = raw.strip()
+    label = question.text()
+    if question.kind in ("scale", "single", "yes_no"):
+        option = questions.option(question, raw)
+        if option is None:
+            raise AnswerInvalid(
+                _("Unknown answer “%(answer)s” to question %(question)s.")
+                % {"answer": raw, "question": question.id}
+            )
+        if question.kind == "scale" and not option.counts and not question.allow_na:
+            raise AnswerInvalid(
+                _("“%(question)s” cannot be answered “not applicable”.") % {"question": label}
+            )
+        return raw, ""
+    if question.kind == "multiple":
+        keys = [k for k in dict.fromkeys(raw.split(",")) if k]
+        if not keys or any(questions.option(question, k) is None for k in keys):
+            raise AnswerInvalid(
+                _("Choose one or more of the answers offered to “%(question)s”.")
+                % {"question": label}
+            )
+        return "", ",".join(keys)
+    if question.kind == "date":
+        try:
+            datetime.date.fromisoformat(raw)
+        except ValueError:
+            raise AnswerInvalid(
+                _("“%(question)s”: give a date as YYYY-MM-DD.") % {"question": label}
+            ) from None
+        return "", raw
+    if question.kind == "number":
+        try:
+            number = Decimal(raw)
+        except ArithmeticError:
+            number = Decimal("NaN")
+        if not number.is_finite() or len(raw) > 30:
+            raise AnswerInvalid(
+                _("“%(question)s”: give a number, such as 12 or 3.5.") % {"question": label}
+            )
+        return "", raw
+    if len(raw) > 5000:
+        raise AnswerInvalid(
+            _("“%(question)s”: the answer is longer than 5000 characters.") % {"question": label}
+        )
+    return "", raw
+
+
 def save_answers(
     questionnaire: Questionnaire,
     answered_by: str,
     answers: Mapping[str, tuple[str, str]],
     now: datetime.datetime | None = None,
 ) -> list[Answer]:
-    """Store the answers given ({question id: (option, comment)}). Only answers that
-    differ from what is stored are written, so each answer keeps the name of the person
-    who last changed it; an answer taken from last year stays marked so until changed."""
+    """Store the answers given ({question id: (answer, comment)}; the answer is the
+    choice key, several keys separated by commas for a multiple choice, or the value of a
+    date, number, text or file question). Only answers that differ from what is stored are
+    written, so each answer keeps the name of the person who last changed it; an answer
+    taken from last year stays marked so until changed. A follow-up whose condition no
+    longer holds loses its answer: it is no longer asked."""
     name = answered_by.strip()
     if not name:
         raise AnswerInvalid(
             _("Enter your name so the member knows who answered."), code="name_required"
         )
     questions = questionnaire.question_set()
-    scale = bank()
     changed: list[Answer] = []
     with transaction.atomic():
         fresh = _locked(questionnaire)
         existing = {a.question_id: a for a in fresh.answers.all()}
-        for qid, (option_key, comment) in answers.items():
+        raw = {qid: a.raw for qid, a in existing.items()}
+        checked: dict[str, tuple[str, str, str]] = {}
+        for qid, (given, comment) in answers.items():
             question = questions.question(qid)
-            option = scale.option(option_key)
-            if question is None or option is None:
+            if question is None:
                 raise AnswerInvalid(
                     _("Unknown answer “%(answer)s” to question %(question)s.")
-                    % {"answer": option_key, "question": qid}
+                    % {"answer": given, "question": qid}
                 )
-            if not option.counts and not question.allow_na:
-                raise AnswerInvalid(
-                    _("“%(question)s” cannot be answered “not applicable”.")
-                    % {"question": question.text()}
-                )
-            comment = comment.strip()
+            option, value = _checked_value(question, questions, given)
+            checked[qid] = (option, value, comment.strip())
+            raw[qid] = option or value
+        shown = questions.shown(raw)
+        for qid, (option, value, comment) in checked.items():
+            if qid not in shown:
+                continue
             answer = existing.get(qid)
-            if answer is not None and (answer.option, answer.comment) == (option_key, comment):
+            if answer is not None and (answer.option, answer.value, answer.comment) == (
+                option,
+                value,
+                comment,
+            ):
                 continue
             answer = answer or Answer(questionnaire=fresh, question_id=qid)
-            answer.criterion_ref = question.criterion
-            answer.option = option_key
+            answer.criterion_ref = questions.question(qid).criterion  # type: ignore[union-attr]
+            answer.option = option
+            answer.value = value
             answer.comment = comment
             answer.answered_by = name
             answer.answered_at = now or timezone.now()
             answer.from_last_year = False
             answer.save()
             changed.append(answer)
+        hidden = [a.pk for qid, a in existing.items() if qid not in shown]
+        if hidden:
+            Answer.objects.filter(pk__in=hidden).delete()
         if fresh.status == Status.SENT:
             fresh.status = Status.IN_PROGRESS
             fresh.save(update_fields=["status", "updated_at"])
@@ -346,9 +471,20 @@ def save_answers(
 
 
 def missing_questions(questionnaire: Questionnaire) -> list[str]:
+    """Required questions asked (follow-ups whose condition holds) without an answer."""
     questions = questionnaire.question_set()
-    answered = set(questionnaire.answers.values_list("question_id", flat=True))
-    return [q.id for q in questions.questions if q.id not in answered]
+    raw = {a.question_id: a.raw for a in questionnaire.answers.all()}
+    shown = questions.shown(raw)
+    return [q.id for q in questions.questions if q.id in shown and q.required and not raw.get(q.id)]
+
+
+def _weak_options(questions: QuestionSet, answer: Answer) -> list[Option]:
+    question = questions.question(answer.question_id)
+    if question is None or not question.has_choices:
+        return []
+    keys = answer.value.split(",") if question.kind == "multiple" else [answer.option]
+    found = [questions.option(question, k) for k in keys]
+    return [o for o in found if o is not None and o.weak]
 
 
 def _action_owner(partner: BusinessPartner) -> int | None:
@@ -361,15 +497,15 @@ def _action_owner(partner: BusinessPartner) -> int | None:
 def raise_actions(questionnaire: Questionnaire, today: datetime.date) -> list[CorrectiveAction]:
     """One corrective action of the member per weak answer, linked to the answer."""
     questions = questionnaire.question_set()
-    scale = bank()
     answer_type = ContentType.objects.get_for_model(Answer)
     owner = _action_owner(questionnaire.partner)
     created = []
     for answer in questionnaire.answers.all():
-        option = scale.option(answer.option)
+        weak = _weak_options(questions, answer)
         question = questions.question(answer.question_id)
-        if option is None or question is None or not option.weak:
+        if not weak or question is None:
             continue
+        option = weak[0]
         if CorrectiveAction.objects.filter(source_type=answer_type, source_id=answer.pk).exists():
             continue
         days = ACTION_DUE_DAYS.get((question.level, option.key), DEFAULT_DUE_DAYS)
@@ -385,8 +521,8 @@ def raise_actions(questionnaire: Questionnaire, today: datetime.date) -> list[Co
                 "Agree a fix with the partner and keep proof of it (MSC 3.6)."
             ) % {
                 "date": f"{questionnaire.sent_at:%Y-%m-%d}",
-                "criterion": question.criterion,
-                "level": question.level.capitalize(),
+                "criterion": question.criterion or "—",
+                "level": question.level.capitalize() or "—",
                 "who": answer.answered_by,
                 "comment": answer.comment or "—",
             }
@@ -425,8 +561,8 @@ def submit(
                 % {"count": len(missing)}
             )
         questions = fresh.question_set()
-        chosen = dict(fresh.answers.values_list("question_id", "option"))
-        score = compute_score(questions, chosen, bank())
+        chosen = {a.question_id: a.raw for a in fresh.answers.all()}
+        score = compute_score(questions, chosen)
         fresh.status = Status.SUBMITTED
         fresh.submitted_at = now
         fresh.submitted_by_name = name
@@ -468,8 +604,8 @@ def email_copy(questionnaire: Questionnaire) -> None:
     the partner keeps a record of what it declared; in the questionnaire's language, else
     English then Spanish."""
     questions = questionnaire.question_set()
-    scale = bank()
     answers = {a.question_id: a for a in questionnaire.answers.all()}
+    shown = questions.shown({qid: a.raw for qid, a in answers.items()})
     facts = {
         "company": questionnaire.company.legal_name,
         "partner": questionnaire.partner.name,
@@ -489,15 +625,14 @@ def email_copy(questionnaire: Questionnaire) -> None:
                 % facts,
                 "",
             ]
-            for number, question in enumerate(questions.questions, start=1):
+            asked = [q for q in questions.questions if q.id in shown]
+            for number, question in enumerate(asked, start=1):
                 answer = answers.get(question.id)
-                option = scale.option(answer.option) if answer else None
-                lines.append(f"{number}. {question.text(language)}")
-                lines.append(
-                    "   "
-                    + _("Answer: %(answer)s")
-                    % {"answer": option.label(language) if option else "—"}
+                given = (
+                    display_answer(questions, question.id, answer.raw, language) if answer else ""
                 )
+                lines.append(f"{number}. {question.text(language)}")
+                lines.append("   " + _("Answer: %(answer)s") % {"answer": given or "—"})
                 if answer is not None and answer.comment:
                     lines.append("   " + _("Comment: %(comment)s") % {"comment": answer.comment})
             bodies.append("\n".join(lines))
@@ -511,8 +646,218 @@ def email_copy(questionnaire: Questionnaire) -> None:
 
 
 def weak_answers(questionnaire: Questionnaire) -> Iterable[Answer]:
-    scale = bank()
+    questions = questionnaire.question_set()
     for answer in questionnaire.answers.all():
-        option = scale.option(answer.option)
-        if option is not None and option.weak:
+        if _weak_options(questions, answer):
             yield answer
+
+
+# --- Members' own question sets ------------------------------------------------------
+
+
+class QuestionSetRefused(NotAllowed):
+    """The set's state forbids the step (nothing to publish, no published version)."""
+
+    code = "question_set_refused"
+
+
+def _unique_key(company_id: int, wanted: str) -> str:
+    taken = set(
+        MemberQuestionSet.objects.filter(company_id=company_id).values_list("key", flat=True)
+    )
+    key, n = wanted[:34], 2
+    candidate = key
+    while candidate in taken:
+        candidate, n = f"{key}-{n}", n + 1
+    return candidate
+
+
+def create_set(
+    company_id: int,
+    *,
+    key: str,
+    title_en: str,
+    title_es: str,
+    roles: list[str] | None = None,
+    by: User | None = None,
+) -> MemberQuestionSet:
+    """A new empty set of the member, to fill with questions and publish."""
+    doc = builder.read_document(
+        {"template": {key: {"roles": roles or [], "en": title_en, "es": title_es}}, "question": []}
+    )
+    if MemberQuestionSet.objects.filter(company_id=company_id, key=key).exists():
+        raise builder.SetFileError(
+            [f"template {key}: the key is taken by another of your sets; choose another."]
+        )
+    return MemberQuestionSet.objects.create(
+        company_id=company_id, key=key, draft=doc, created_by=by
+    )
+
+
+def copy_shipped(
+    company_id: int, template_key: str, *, by: User | None = None
+) -> MemberQuestionSet:
+    """A copy of a shipped set for the member to edit: every question with its answers."""
+    if template_key not in bank().sets:
+        raise Invalid(_("There is no shipped question set “%(key)s”.") % {"key": template_key})
+    key = _unique_key(company_id, f"{template_key}-copy")
+    return MemberQuestionSet.objects.create(
+        company_id=company_id,
+        key=key,
+        draft=builder.from_shipped(template_key, key),
+        based_on=template_key,
+        created_by=by,
+    )
+
+
+def _redraft(question_set: MemberQuestionSet, doc: dict[str, Any]) -> MemberQuestionSet:
+    checked = builder.read_document(doc, source=question_set.key)
+    with transaction.atomic():
+        fresh = MemberQuestionSet.objects.select_for_update().get(pk=question_set.pk)
+        fresh.draft = checked
+        fresh.save(update_fields=["draft", "updated_at"])
+    question_set.draft = checked
+    return question_set
+
+
+def save_details(
+    question_set: MemberQuestionSet, *, title_en: str, title_es: str, roles: list[str]
+) -> MemberQuestionSet:
+    """Change the set's title and the partner roles it is meant for."""
+    doc = dict(question_set.draft)
+    template = dict(next(iter(doc["template"].values())))
+    template.update(en=title_en, es=title_es, roles=roles)
+    doc["template"] = {question_set.key: template}
+    return _redraft(question_set, doc)
+
+
+def save_question(
+    question_set: MemberQuestionSet, entry: dict[str, Any], *, replaces: str | None = None
+) -> MemberQuestionSet:
+    """Add a question at the end (or replace question `replaces` in place, keeping its
+    follow-ups pointing at it when the id changes). The whole set is checked again."""
+    questions = copy.deepcopy(question_set.draft["question"])
+    doc = {**question_set.draft}
+    doc["template"] = {
+        k: {key: v for key, v in t.items() if key != "questions"}
+        for k, t in question_set.draft["template"].items()
+    }
+    if replaces is None:
+        questions.append(entry)
+    else:
+        position = next((n for n, q in enumerate(questions) if q["id"] == replaces), None)
+        if position is None:
+            raise NotFound(_("This question is not in the set."))
+        questions[position] = entry
+        for q in questions:
+            if q.get("show_if", {}).get("question") == replaces:
+                q["show_if"] = {**q["show_if"], "question": entry.get("id")}
+    doc["question"] = questions
+    return _redraft(question_set, doc)
+
+
+def remove_question(question_set: MemberQuestionSet, question_id: str) -> MemberQuestionSet:
+    """Take a question out of the draft; refused while a follow-up depends on it."""
+    questions = [q for q in question_set.draft["question"] if q["id"] != question_id]
+    if len(questions) == len(question_set.draft["question"]):
+        raise NotFound(_("This question is not in the set."))
+    followers = [q["id"] for q in questions if q.get("show_if", {}).get("question") == question_id]
+    if followers:
+        raise QuestionSetRefused(
+            _("Remove or change the follow-ups of this question first: %(list)s.")
+            % {"list": ", ".join(followers)}
+        )
+    doc = {**question_set.draft, "question": questions}
+    doc["template"] = {
+        k: {key: v for key, v in t.items() if key != "questions"}
+        for k, t in question_set.draft["template"].items()
+    }
+    return _redraft(question_set, doc)
+
+
+def move_question(
+    question_set: MemberQuestionSet, question_id: str, step: int
+) -> MemberQuestionSet:
+    """Move a question one place up (-1) or down (+1); a follow-up stays after its question."""
+    questions = list(question_set.draft["question"])
+    position = next((n for n, q in enumerate(questions) if q["id"] == question_id), None)
+    if position is None:
+        raise NotFound(_("This question is not in the set."))
+    target = position + step
+    if not 0 <= target < len(questions):
+        return question_set
+    questions[position], questions[target] = questions[target], questions[position]
+    doc = {**question_set.draft, "question": questions}
+    doc["template"] = {
+        k: {**{key: v for key, v in t.items() if key != "questions"}}
+        for k, t in question_set.draft["template"].items()
+    }
+    try:
+        return _redraft(question_set, doc)
+    except builder.SetFileError:
+        raise QuestionSetRefused(
+            _("A follow-up must come after the question it follows.")
+        ) from None
+
+
+def publish(question_set: MemberQuestionSet, *, by: User | None = None) -> QuestionSetVersion:
+    """Freeze the draft as the set's next version; questionnaires sent from now on ask it,
+    those already sent keep theirs."""
+    with transaction.atomic():
+        fresh = MemberQuestionSet.objects.select_for_update().get(pk=question_set.pk)
+        if not fresh.draft.get("question"):
+            raise QuestionSetRefused(_("Add at least one question before publishing."))
+        latest = fresh.latest()
+        if latest is not None and latest.content == fresh.draft:
+            raise QuestionSetRefused(
+                _("Nothing changed since version %(number)d.") % {"number": latest.number}
+            )
+        return QuestionSetVersion.objects.create(
+            question_set=fresh,
+            number=(latest.number + 1) if latest else 1,
+            content=fresh.draft,
+            published_by=by,
+        )
+
+
+def import_set(
+    company_id: int, text: str, fmt: str, *, by: User | None = None, source: str = "file"
+) -> tuple[MemberQuestionSet, bool]:
+    """Read a TOML or YAML set. Its key names the set: an existing set of the member gets
+    the file as its new draft (published versions stay), otherwise a new set is made.
+    Returns the set and whether it is new. A bad file changes nothing."""
+    doc = builder.parse_text(text, fmt, source=source)
+    key = next(iter(doc["template"]))
+    with transaction.atomic():
+        found = (
+            MemberQuestionSet.objects.select_for_update()
+            .filter(company_id=company_id, key=key)
+            .first()
+        )
+        if found is not None:
+            found.draft = doc
+            found.save(update_fields=["draft", "updated_at"])
+            return found, False
+        return (
+            MemberQuestionSet.objects.create(
+                company_id=company_id, key=key, draft=doc, created_by=by
+            ),
+            True,
+        )
+
+
+def _sendable(partner: BusinessPartner, question_set: MemberQuestionSet) -> QuestionSetVersion:
+    if question_set.company_id != partner.company_id:
+        raise NotFound(_("This question set is not yours."))
+    version = question_set.latest()
+    if version is None:
+        raise QuestionSetRefused(_("Publish the question set before sending it."))
+    roles = version.questions().roles
+    if roles and partner.role not in roles:
+        raise QuestionSetRefused(
+            _("This question set is for other partner roles (%(roles)s).")
+            % {"roles": ", ".join(roles)}
+        )
+    if not version.questions().for_role(partner.role).questions:
+        raise QuestionSetRefused(_("No question of this set applies to this partner's role."))
+    return version

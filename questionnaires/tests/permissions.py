@@ -67,6 +67,33 @@ def _write_file(t: Any) -> None:
     t.evidence.save()
 
 
+SET_TOML = """
+[template.perm-set]
+en = "Gate security"
+es = "Seguridad de accesos"
+
+[[question]]
+id = "gate-log"
+type = "yes_no"
+en = "Gate log?"
+es = "¿Registro de accesos?"
+"""
+
+
+def _toml_upload() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("gates.toml", SET_TOML.encode(), content_type="application/toml")
+
+
+def _make_set(t: Any) -> None:
+    t.question_set, _new = workflow.import_set(t.company.pk, SET_TOML, "toml")
+
+
+def _set_url(name: str, *extra: Any) -> Any:
+    return _url(name, company, lambda t: t.question_set.pk, *extra)
+
+
 def _link(t: Any) -> str:
     return reverse("questionnaire-links:answer", args=[t.token])
 
@@ -116,6 +143,119 @@ CASES = [
         _url("questionnaires:evidence-download", company, questionnaire, lambda t: t.evidence.pk),
         VIEWERS,
         setup=_write_file,
+    ),
+    C("questionnaires:set-list", _url("questionnaires:set-list", company), VIEWERS),
+    C(
+        "questionnaires:set-create",
+        _url("questionnaires:set-create", company),
+        EDITORS,
+        method="post",
+        data=lambda t: {"key": "mine", "title_en": "Mine", "title_es": "Mío"},
+    ),
+    C(
+        "questionnaires:set-copy",
+        _url("questionnaires:set-copy", company),
+        EDITORS,
+        method="post",
+        data=lambda t: {"template": "warehouse"},
+    ),
+    C(
+        "questionnaires:set-import",
+        _url("questionnaires:set-import", company),
+        EDITORS,
+        method="post",
+        data=lambda t: {"file": _toml_upload()},
+    ),
+    C("questionnaires:set-detail", _set_url("questionnaires:set-detail"), VIEWERS, setup=_make_set),
+    C(
+        "questionnaires:set-details",
+        _set_url("questionnaires:set-details"),
+        EDITORS,
+        method="post",
+        setup=_make_set,
+        data=lambda t: {"title_en": "Gates", "title_es": "Accesos"},
+    ),
+    C(
+        "questionnaires:set-publish",
+        _set_url("questionnaires:set-publish"),
+        EDITORS,
+        method="post",
+        setup=_make_set,
+    ),
+    C(
+        "questionnaires:set-export",
+        _set_url("questionnaires:set-export", "toml"),
+        VIEWERS,
+        setup=_make_set,
+    ),
+    C(
+        "questionnaires:question-add",
+        _set_url("questionnaires:question-add"),
+        EDITORS,
+        method="post",
+        setup=_make_set,
+        data=lambda t: {"id": "cctv", "type": "text", "en": "CCTV?", "es": "¿CCTV?", "weight": 1},
+    ),
+    C(
+        "questionnaires:question-edit",
+        _set_url("questionnaires:question-edit", "gate-log"),
+        VIEWERS,
+        setup=_make_set,
+    ),
+    C(
+        "questionnaires:question-edit",
+        _set_url("questionnaires:question-edit", "gate-log"),
+        EDITORS,
+        method="post",
+        setup=_make_set,
+        data=lambda t: {
+            "id": "gate-log",
+            "type": "yes_no",
+            "en": "Log?",
+            "es": "¿Log?",
+            "weight": 2,
+        },
+    ),
+    C(
+        "questionnaires:question-move",
+        _set_url("questionnaires:question-move", "gate-log"),
+        EDITORS,
+        method="post",
+        setup=_make_set,
+        data=lambda t: {"direction": "down"},
+    ),
+    C(
+        "questionnaires:question-remove",
+        _set_url("questionnaires:question-remove", "gate-log"),
+        EDITORS,
+        method="post",
+        setup=_make_set,
+    ),
+    C("api:question-set-list", _url("api:question-set-list"), ANY_USER, api=True),
+    C(
+        "api:question-set-list",
+        _url("api:question-set-list"),
+        EDITORS,
+        api=True,
+        method="post",
+        data=lambda t: {"company": t.company.pk, "format": "toml", "text": SET_TOML},
+        ok=(200, 201),
+    ),
+    C(
+        "api:question-set-detail",
+        lambda t: reverse("api:question-set-detail", args=[t.question_set.pk]),
+        VIEWERS,
+        api=True,
+        setup=_make_set,
+    ),
+    C(
+        "api:question-set-publish",
+        lambda t: reverse("api:question-set-publish", args=[t.question_set.pk]),
+        EDITORS,
+        api=True,
+        method="post",
+        setup=_make_set,
+        ok=(201,),
     ),
     # Public: the partner needs no account; the token is the only key.
     C("questionnaire-links:answer", _link, PUBLIC, setup=_make),
