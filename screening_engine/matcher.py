@@ -136,7 +136,8 @@ _PROGRAM_HEAD = re.compile(r"^([A-Z ]+?)(?:[-0-9]|$)")
 
 
 def _related_countries(entity: Entity) -> tuple[str, ...]:
-    found = list(entity.countries)
+    # Through to_iso2 like the query's country, so "PA", "pa" and "Panama" are one column.
+    found = [code for code in map(to_iso2, entity.countries) if code]
     if entity.list_id in ("ofac_sdn", "ofac_cons"):
         for program in entity.programs:
             head = _PROGRAM_HEAD.match(program.upper())
@@ -479,6 +480,19 @@ class ScreeningIndex:
 
     def _score(self, prep: _Prepared, cand: IntArray) -> _Scored:
         b, k = cand.shape
+        if not len(self.name_text):
+            # An index without names (every list empty): nothing to score, nothing matches.
+            zero = np.zeros((b, k), dtype=np.float32)
+            return _Scored(
+                cand=cand,
+                score=np.full((b, k), -1.0, dtype=np.float32),
+                name_score=zero,
+                token_score=zero,
+                string_score=zero,
+                qcov=zero,
+                ccov=zero,
+                adjust=[zero, zero],
+            )
         valid_c = cand >= 0
         safe = np.maximum(cand, 0)
         ctok = np.where(valid_c[:, :, None], self.name_tok[safe], -1)  # [B, K, L]

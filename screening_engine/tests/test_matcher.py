@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from screening_engine import DEFAULT_THRESHOLD, Query, ScreeningIndex, screen_batch
+from screening_engine import DEFAULT_THRESHOLD, Entity, Query, ScreeningIndex, screen_batch
 from screening_engine.batch import read_partner_csv, screen_file
 from screening_engine.normalize import normalize
 
@@ -156,3 +156,28 @@ def test_header_without_name_is_refused(tmp_path: Path) -> None:
     src.write_text("id,company\n1,x\n")
     with pytest.raises(ValueError, match="name"):
         read_partner_csv(src)
+
+
+def test_an_index_without_names_matches_nothing() -> None:
+    empty = ScreeningIndex([])
+    assert empty.search("Banco Nacional de Cuba", country="CU") == []
+    assert empty.screen_raw([Query("Acme"), Query("Banco Nacional de Cuba")]) == [[], []]
+
+
+def test_country_written_in_capitals_on_the_listing_matches_the_query() -> None:
+    listed = Entity(
+        list_id="ofac_sdn",
+        entity_id="1",
+        type="organization",
+        name="Oceanic Panamax Shipping S.A.",
+        countries=("PA",),
+    )
+    index = ScreeningIndex([listed])
+    for country in ("PA", "pa", "Panama"):
+        hit = index.search("Oceanic Panamax Shipping SA", country=country, top=1)[0]
+        assert hit.explanation is not None
+        assert hit.explanation.adjustments == ((f"country {country} matches the listing", 2.0),)
+    other = index.search("Oceanic Panamax Shipping SA", country="CU", top=1)[0]
+    assert other.explanation is not None
+    assert [d for _, d in other.explanation.adjustments] == [-4.0]
+    assert "not among listed (pa)" in other.explanation.adjustments[0][0]
