@@ -738,6 +738,54 @@ def make_partner_file(path: Path, cases: Sequence[Case], rows: int, rng: random.
                 writer.writerow([f"P{i}", rng.choice(fake_people), "US", "", "person"])
 
 
+_BASELINE: Baselines | None = None  # set before forking the baseline's workers
+
+
+def _baseline_chunk(names: list[str]) -> tuple[list[int], list[float]]:
+    assert _BASELINE is not None
+    ents, scores = _BASELINE.tfidf_rerank(names)
+    return ents.tolist(), scores.tolist()
+
+
+def baseline_file_throughput(
+    base: Baselines,
+    entity_names: Sequence[str],
+    path: Path,
+    out_path: Path,
+    rows: int,
+    workers: int,
+) -> float:
+    """Partners/s of the TF-IDF baseline on the first ``rows`` rows of the partner file,
+    end to end like ours (read the CSV, screen, write one result row per partner), with
+    ``workers`` forked processes sharing the rows."""
+    import multiprocessing
+
+    global _BASELINE
+    _BASELINE = base
+    t0 = time.perf_counter()
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        records = [r for _, r in zip(range(rows), reader, strict=False)]
+    names = [r["name"] for r in records]
+    size = -(-len(names) // workers)
+    chunks = [names[i : i + size] for i in range(0, len(names), size)]
+    if workers == 1:
+        parts = [_baseline_chunk(c) for c in chunks]
+    else:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_baseline_chunk, chunks)
+    with out_path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["id", "score", "matched_name"])
+        i = 0
+        for ents, scores in parts:
+            for ent, score in zip(ents, scores, strict=True):
+                matched = entity_names[ent] if ent >= 0 else ""
+                writer.writerow([records[i]["id"], f"{score:.1f}", matched])
+                i += 1
+    return len(names) / (time.perf_counter() - t0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, help="also write the full report as JSON")
@@ -747,6 +795,12 @@ def main() -> None:
         "--accuracy-only", action="store_true", help="skip the look-up and throughput runs"
     )
     parser.add_argument("--speed-only", action="store_true", help="skip the accuracy comparison")
+    parser.add_argument(
+        "--baseline-rows",
+        type=int,
+        default=20_000,
+        help="rows of the partner file the TF-IDF baseline screens for its partners/s",
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     report: dict[str, Any] = {"seed": args.seed, "load_average_start": os.getloadavg()}
@@ -881,6 +935,18 @@ def main() -> None:
             cpu_s = sum(c1[:4]) - sum(c0[:4])
             thr[f"workers_{workers}"] = n / wall
             thr[f"workers_{workers}_per_cpu_second"] = n / cpu_s
+        # The TF-IDF baseline (char 2-3-gram top-20 + token_sort rerank) against the same
+        # four lists, on the first rows of the same file, with 1 and 2 processes.
+        base_all = Baselines(all_entities)
+        for workers in (1, 2):
+            thr[f"tfidf_baseline_workers_{workers}"] = baseline_file_throughput(
+                base_all,
+                [e.name for e in all_entities],
+                path,
+                Path(tmp) / f"base{workers}.csv",
+                min(args.baseline_rows, args.rows),
+                workers,
+            )
     report["load_average_end"] = os.getloadavg()
     report["throughput_partners_per_s"] = thr
     report["peak_rss_mb"] = rss_mb()
@@ -950,6 +1016,11 @@ def print_table(report: dict[str, Any]) -> None:
         f"2 workers {thr['workers_2']:.0f} partners/s (wall clock); "
         f"{thr['workers_1_per_cpu_second']:.0f} / {thr['workers_2_per_cpu_second']:.0f} "
         "partners per CPU-second"
+    )
+    print(
+        f"TF-IDF baseline on the same file: 1 process {thr['tfidf_baseline_workers_1']:.0f}, "
+        f"2 processes {thr['tfidf_baseline_workers_2']:.0f} partners/s; ours with 2 workers = "
+        f"{thr['workers_2'] / thr['tfidf_baseline_workers_2']:.1f}x the baseline's 2 processes"
     )
     print(
         f"Single look-up with explanation: p50 {lat['p50']:.2f} ms, p99 {lat['p99']:.2f} ms "

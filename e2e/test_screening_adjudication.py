@@ -34,7 +34,7 @@ def test_a_compliance_user_confirms_a_match_and_an_admin_lifts_the_hold(
     add_member(company, make_user("compliance@acme.test"), "user")
     add_member(company, make_user("admin@acme.test"), "admin")
     partner = BusinessPartner.objects.create(
-        company=company, name="Naviera Oscura Internacional LLC", role="sea_carrier",
+        company=company, name="Naviera Oscura Internacional", role="sea_carrier",
         country="MX", tax_id="NOI-991", street="Av. del Puerto 4", city="Manzanillo",
     )  # fmt: skip
     workflow.screen_partners([partner])
@@ -44,7 +44,7 @@ def test_a_compliance_user_confirms_a_match_and_an_admin_lifts_the_hold(
     expect(page.get_by_test_id("alert-why")).to_contain_text(
         "Same name apart from a legal form; different country"
     )
-    page.get_by_role("link", name="Naviera Oscura Internacional LLC").click()
+    page.get_by_role("link", name="Naviera Oscura Internacional").click()
     match = page.get_by_test_id("match").first
     expect(match.get_by_test_id("plain-why")).to_contain_text("different country (listed: Panama)")
     expect(match.get_by_test_id("listed-name").locator("mark").first).to_have_text("Naviera")
@@ -67,7 +67,7 @@ def test_a_compliance_user_confirms_a_match_and_an_admin_lifts_the_hold(
     expect(page.get_by_test_id("alert")).to_contain_text("True match")
     page.goto(f"/companies/{company.pk}/partners/")
     expect(page.get_by_test_id("on-hold")).to_be_visible()
-    page.get_by_role("link", name="Naviera Oscura Internacional LLC").click()
+    page.get_by_role("link", name="Naviera Oscura Internacional").click()
     expect(page.get_by_test_id("hold")).to_contain_text("cannot take the short vetting path")
     assert serious_accessibility_problems(page) == []
     page.screenshot(path=artifact_path("partner-on-hold.png"), full_page=True)

@@ -6,7 +6,8 @@ Steps, in order:
    map Cyrillic/Greek look-alike letters inside Latin words to Latin (homoglyph attacks);
 2. transliterate to ASCII (Unicode NFKD + accent stripping for Latin text; rigour's ICU
    transliteration for other scripts);
-3. lowercase, tokenise (rigour's name normaliser), ``&`` → ``and``;
+3. lowercase, tokenise (rigour's name normaliser), ``&`` → ``and``; a word one typo away
+   from a legal form or business word ("LIMMITED", "HOLDIGNS", "COMPNAY") becomes that word;
 4. legal forms canonicalised with rigour's org-type database in *generic* mode, so
    "Limited Liability Company", "L.L.C.", "Inc." and "Co., Ltd." all become one token;
 5. business-word abbreviations expanded (Intl → international, Trdg → trading, ...);
@@ -26,6 +27,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from rigour.names import normalize_name, remove_org_types, replace_org_types_compare
 from rigour.text.translit import ascii_text
 
@@ -347,6 +350,58 @@ def to_ascii(text: str) -> str:
     return str(ascii_text(stripped))
 
 
+# Words worth recognising through a typo: legal forms and business words written out and
+# their usual abbreviations. A word of five or more letters whose spelling key
+# (``_spelling_key``: doubled letters, ee/i, ou/u, ph/f, ...) is at most one edit (OSA: a
+# transposition is one edit) from one of theirs is read as that word, so the later steps
+# canonicalise it as usual ("LIMMITED LIABILITY COMPNAY" → llc). Otherwise a misspelt
+# legal form is an unknown, hence rare and heavy, word that the listed name lacks. Given
+# names were tried too and raised the false alerts more than the recall
+# (bench/screening.py, seeds 5-7).
+TYPO_MIN_LEN = 5
+_TYPO_TARGETS: tuple[str, ...] = tuple(
+    sorted(
+        w
+        for w in {
+            *GENERIC_WORDS,
+            *BUSINESS_WORDS,
+            *BUSINESS_WORDS.values(),
+            "limited", "liability", "company", "incorporated", "corporation", "holdings",
+            "aktsionernoye", "publichnoye", "otkrytoye", "zakrytoye", "compania", "companhia",
+            "gesellschaft", "haftung", "beschrankter", "responsabilite", "limitee",
+        }
+        if len(w) >= TYPO_MIN_LEN and w.isalpha()
+    )
+)  # fmt: skip
+_TYPO_TARGET_SET = frozenset(_TYPO_TARGETS)
+
+
+def _spelling_key(token: str) -> str:
+    for pattern, repl in _SKELETON_RULES[1:]:
+        token = pattern.sub(repl, token)
+    return _SKELETON_RULES[0][0].sub(_SKELETON_RULES[0][1], token)
+
+
+# The same targets by their transliteration-insensitive spelling ("leemited" = limited).
+_TYPO_BY_SPELLING: dict[str, str] = {}
+for _word in _TYPO_TARGETS:
+    _TYPO_BY_SPELLING.setdefault(_spelling_key(_word), _word)
+_TYPO_KEYS = tuple(_TYPO_BY_SPELLING)
+
+
+@lru_cache(maxsize=65536)
+def fix_known_word(token: str) -> str:
+    """``token``, or the known word (see ``_TYPO_TARGETS``) it is one edit away from."""
+    if len(token) < TYPO_MIN_LEN or token in _TYPO_TARGET_SET or not token.isalpha():
+        return token
+    key = _spelling_key(token)
+    same = _TYPO_BY_SPELLING.get(key)
+    if same is not None:
+        return same
+    found = process.extractOne(key, _TYPO_KEYS, scorer=OSA.distance, score_cutoff=1)
+    return token if found is None else _TYPO_BY_SPELLING[str(found[0])]
+
+
 @lru_cache(maxsize=65536)
 def skeleton(token: str) -> str:
     """The transliteration-insensitive form of one lowercase ASCII token."""
@@ -380,6 +435,7 @@ def normalize(name: str) -> NormalizedName:
     text = normalize_name(text) or ""
     if not text:
         return NormalizedName(name, (), ())
+    text = " ".join(fix_known_word(word) for word in text.split())
     # "S. A. DE C. V." → "sa de cv", "A T E" → "ate": spaced initials are one word.
     text = _SINGLE_LETTER_RUN.sub(lambda m: m[0].replace(" ", ""), text)
     for pattern, short in LEGAL_PHRASES:

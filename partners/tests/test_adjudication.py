@@ -45,7 +45,7 @@ def fake_index() -> tuple[ScreeningIndex, list[Any]]:
 
 @mock.patch("partners.workflow.active_index", fake_index)
 class AdjudicationTests(PersonaTestCase):
-    def alert(self, name: str = "Naviera Oscura Internacional LLC", country: str = "MX") -> Any:
+    def alert(self, name: str = "Naviera Oscura Internacional", country: str = "MX") -> Any:
         partner = BusinessPartner.objects.create(
             company=self.company, name=name, role="sea_carrier", country=country,
             tax_id="RFC-NOI-991", street="Av. del Puerto 4", city="Manzanillo",
@@ -62,7 +62,7 @@ class AdjudicationTests(PersonaTestCase):
 
     def test_plain_words_instead_of_scoring_jargon(self) -> None:
         hit = self.alert().hits[0]
-        reading = read_hit(hit, "Naviera Oscura Internacional LLC", "MX")
+        reading = read_hit(hit, "Naviera Oscura Internacional", "MX")
         self.assertEqual(
             reading.summary,
             "Same name apart from a legal form; different country (listed: Panama).",

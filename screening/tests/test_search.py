@@ -13,7 +13,7 @@ class SearchApiTests(PersonaTestCase):
         self.login("viewer")
         response = self.client.get(
             reverse("api:screening-search"),
-            {"name": "Banco Nacionall de Cuba", "country": "CH", "type": "organization"},
+            {"name": "Bamco Nacional de Cuba", "country": "CH", "type": "organization"},
         )
         self.assertEqual(response.status_code, 200)
         data = response.json()
@@ -22,7 +22,7 @@ class SearchApiTests(PersonaTestCase):
         self.assertTrue(top["alert"])
         self.assertGreaterEqual(top["score"], data["threshold"])
         expl = top["explanation"]
-        self.assertIn("nacionall≈nacional", expl["summary"])
+        self.assertIn("bamco≈banco", expl["summary"])
         self.assertIn("CUBA", expl["programs"])
         self.assertTrue(any("Zurich" in a for a in expl["addresses"]))
         self.assertEqual(expl["list"], top["list"])

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from screening_engine import DEFAULT_THRESHOLD, Query, ScreeningIndex, screen_batch
+from screening_engine import DEFAULT_THRESHOLD, Entity, Query, ScreeningIndex, screen_batch
 from screening_engine.batch import read_partner_csv, screen_file
+from screening_engine.matcher import COUNTRY_PENALTY
 from screening_engine.normalize import normalize
 
 # (query, list, native id): one or two perturbations each of real listed names.
@@ -77,17 +78,18 @@ def test_dropped_token_does_not_hide_a_match(index: ScreeningIndex) -> None:
 
 
 def test_explanation_names_tokens_list_programs_and_addresses(index: ScreeningIndex) -> None:
-    hit = index.search("Banco Nacionall de Cuba", country="CH", type="organization")[0]
+    hit = index.search("Bamco Nacional de Cuba", country="CH", type="organization")[0]
     expl = hit.explanation
     assert expl is not None
     assert expl.list_id == hit.entity.list_id
     assert "CUBA" in expl.programs
     assert any("Zurich" in a for a in expl.addresses)
     pairs = {m.query_token: m.listed_token for m in expl.query_tokens}
-    assert pairs["nacionall"] == "nacional"
-    assert pairs["banco"] == "banco"
+    assert pairs["bamco"] == "banco"
+    # "Nacional" is read as the business word "national" on both sides.
+    assert pairs["national"] == "national"
     text = expl.summary()
-    assert "nacionall≈nacional" in text
+    assert "bamco≈banco" in text
     assert "query coverage" in text and "listed coverage" in text
     assert any("country" in reason for reason, _ in expl.adjustments)
     data = expl.to_dict()
@@ -119,6 +121,20 @@ def test_normalisation() -> None:
     assert (
         normalize("GRUPO CINJAB S. A. DE C. V.").tokens == normalize("Grupo Cinjab SA de CV").tokens
     )
+
+
+def test_a_typo_in_a_legal_form_or_business_word_is_read_as_that_word() -> None:
+    assert normalize("SARA PROPERTIES LEEMITED").tokens == normalize("Sara Properties Ltd").tokens
+    assert normalize("PABAS HOLIDNGS").tokens == ("pabas", "holding")
+    assert normalize("ZEBRA COMPNAY LIMMITED").tokens == normalize("Zebra Company Limited").tokens
+    # Two edits away is another word; given names are left to the edit-distance credit.
+    assert normalize("Hamida Garden").tokens == ("hamida", "garden")
+
+
+def test_misspelt_legal_form_still_alerts(index: ScreeningIndex) -> None:
+    hit = index.search("ANGLO CARIBBEAN COMPNAY LIMMITED", top=1)[0]
+    assert hit.entity.entity_id == "173"
+    assert hit.score >= DEFAULT_THRESHOLD
 
 
 def test_batch_matches_single_lookup(index: ScreeningIndex) -> None:
@@ -156,3 +172,28 @@ def test_header_without_name_is_refused(tmp_path: Path) -> None:
     src.write_text("id,company\n1,x\n")
     with pytest.raises(ValueError, match="name"):
         read_partner_csv(src)
+
+
+def test_an_index_without_names_matches_nothing() -> None:
+    empty = ScreeningIndex([])
+    assert empty.search("Banco Nacional de Cuba", country="CU") == []
+    assert empty.screen_raw([Query("Acme"), Query("Banco Nacional de Cuba")]) == [[], []]
+
+
+def test_country_written_in_capitals_on_the_listing_matches_the_query() -> None:
+    listed = Entity(
+        list_id="ofac_sdn",
+        entity_id="1",
+        type="organization",
+        name="Oceanic Panamax Shipping S.A.",
+        countries=("PA",),
+    )
+    index = ScreeningIndex([listed])
+    for country in ("PA", "pa", "Panama"):
+        hit = index.search("Oceanic Panamax Shipping SA", country=country, top=1)[0]
+        assert hit.explanation is not None
+        assert hit.explanation.adjustments == ((f"country {country} matches the listing", 2.0),)
+    other = index.search("Oceanic Panamax Shipping SA", country="CU", top=1)[0]
+    assert other.explanation is not None
+    assert [d for _, d in other.explanation.adjustments] == [-COUNTRY_PENALTY]
+    assert "not among listed (pa)" in other.explanation.adjustments[0][0]

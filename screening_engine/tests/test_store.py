@@ -128,3 +128,27 @@ def test_a_folder_that_cannot_be_written_costs_speed_not_screening(
     index, _, built = cached_index(blocked / "index", index_key(["e" * 64]), lambda: (small, {}))
     assert built
     assert index.search("ZIMO SHENG")[0].entity.entity_id == "581"
+
+
+def test_the_index_key_changes_with_the_normaliser_or_scorer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stored index built by other matching code is never loaded: the key hashes it."""
+    from screening_engine import store
+
+    engine = Path(store.__file__).parent
+    copy = tmp_path / "engine"
+    copy.mkdir()
+    for name in store._SCORING_MODULES:
+        (copy / name).write_bytes((engine / name).read_bytes())
+    monkeypatch.setattr(store, "__file__", str(copy / "store.py"))
+    same = index_key(["abc"])
+    with (copy / "normalize.py").open("a") as fh:
+        fh.write("\nTYPO_MIN_LEN = 6\n")
+    changed_normaliser = index_key(["abc"])
+    with (copy / "matcher.py").open("a") as fh:
+        fh.write("\nCOUNTRY_PENALTY = 5.0\n")
+    changed_scorer = index_key(["abc"])
+    monkeypatch.undo()
+    assert same == index_key(["abc"])
+    assert len({same, changed_normaliser, changed_scorer}) == 3
