@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "screening",
     "recognition",
     "questionnaires",
+    "tradecompliance",
     "sharing",
     "threats",
     "risk",
