@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.reauth import totp_code_ok
+from actions.api import company_or_404
 from companies.models import Company
 from core.api import TenantViewSet
 from core.clientip import client_address
@@ -321,6 +322,11 @@ class EvidenceViewSet(TenantViewSet):
     http_method_names = ["get", "post", "head", "options"]
     parser_classes = [MultiPartParser, FormParser]
 
+    @extend_schema(request={"multipart/form-data": EvidenceSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        company_or_404(request)  # another company, or a role without "edit": 404, not 400
+        return super().create(request, *args, **kwargs)
+
     def perform_create(self, serializer: Any) -> None:
         data = serializer.validated_data
         try:
@@ -369,6 +375,10 @@ class LetterViewSet(TenantViewSet):
     filterset_fields = ["company"]
     http_method_names = ["get", "post", "head", "options"]
     action_permissions = {**TenantViewSet.action_permissions, "create": "manage"}
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        company_or_404(request, "manage")
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer: Any) -> None:
         data = serializer.validated_data
