@@ -438,6 +438,7 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "applications.models.Application.Status",
         "SealStatusEnum": "seals.choices.SealStatus",
         "CertificationStateEnum": "certification.choices.State",
+        "TradeComplianceStatusEnum": "tradecompliance.models.Status",
     },
 }
 

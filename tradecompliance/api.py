@@ -36,7 +36,7 @@ from tradecompliance.models import (
 )
 
 
-class BenefitSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class TradeComplianceBenefitSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     title = serializers.SerializerMethodField()
     source = serializers.SerializerMethodField()  # type: ignore[assignment]
 
@@ -52,7 +52,7 @@ class BenefitSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         return obj.detail.source if obj.detail else ""
 
 
-class ApplicationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class TradeComplianceApplicationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     company_name = serializers.CharField(source="company.legal_name", read_only=True)
     eligible = serializers.SerializerMethodField()
     not_eligible_because = serializers.SerializerMethodField()
@@ -104,7 +104,7 @@ class ApplicationSerializer(serializers.ModelSerializer):  # type: ignore[type-a
 
     def get_benefits(self, obj: TradeComplianceApplication) -> list[dict[str, Any]]:
         rows = GrantedBenefit.objects.filter(application=obj)
-        return cast(list[dict[str, Any]], BenefitSerializer(rows, many=True).data)
+        return cast(list[dict[str, Any]], TradeComplianceBenefitSerializer(rows, many=True).data)
 
     def get_statement(self, obj: TradeComplianceApplication) -> dict[str, str] | None:
         if not obj.is_draft:
@@ -119,18 +119,18 @@ class ApplicationSerializer(serializers.ModelSerializer):  # type: ignore[type-a
         }
 
 
-class StartSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class TradeComplianceStartSerializer(serializers.Serializer):  # type: ignore[type-arg]
     company = serializers.IntegerField(help_text="The id of a company you may edit.")
 
 
-class AnswersSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class TradeComplianceAnswersSerializer(serializers.Serializer):  # type: ignore[type-arg]
     answers = serializers.DictField(
         child=serializers.JSONField(),
         help_text='Question key → "yes" / "no", or {"answer": "no", "explanation": "..."}.',
     )
 
 
-class SignSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class TradeComplianceSignSerializer(serializers.Serializer):  # type: ignore[type-arg]
     full_name = serializers.CharField(max_length=200)
     title = serializers.CharField(max_length=200)
     attest = serializers.BooleanField(help_text="true: I have read the statement and sign it.")
@@ -146,11 +146,11 @@ class SignSerializer(serializers.Serializer):  # type: ignore[type-arg]
         return value
 
 
-class DecisionSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class TradeComplianceDecisionSerializer(serializers.Serializer):  # type: ignore[type-arg]
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class RefuseSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class TradeComplianceRefuseSerializer(serializers.Serializer):  # type: ignore[type-arg]
     reason = serializers.CharField(allow_blank=True, help_text="Why; the company reads it.")
 
 
@@ -164,7 +164,7 @@ class ApplicationViewSet(TenantViewSet):
     """
 
     queryset = TradeComplianceApplication.objects.select_related("company")
-    serializer_class = ApplicationSerializer
+    serializer_class = TradeComplianceApplicationSerializer
     filterset_class = ApplicationFilter
     http_method_names = ["get", "post", "head", "options"]
     action_permissions = {
@@ -180,25 +180,30 @@ class ApplicationViewSet(TenantViewSet):
 
     def get_serializer_class(self) -> Any:
         return {
-            "create": StartSerializer,
-            "answers": AnswersSerializer,
-            "sign": SignSerializer,
-            "approve": DecisionSerializer,
-            "refuse": RefuseSerializer,
-            "review": DecisionSerializer,
-        }.get(self.action or "", ApplicationSerializer)
+            "create": TradeComplianceStartSerializer,
+            "answers": TradeComplianceAnswersSerializer,
+            "sign": TradeComplianceSignSerializer,
+            "approve": TradeComplianceDecisionSerializer,
+            "refuse": TradeComplianceRefuseSerializer,
+            "review": TradeComplianceDecisionSerializer,
+        }.get(self.action or "", TradeComplianceApplicationSerializer)
 
     def _detail(self, application: TradeComplianceApplication, code: int = 200) -> Response:
         fresh = TradeComplianceApplication.objects.select_related("company").get(pk=application.pk)
         return Response(
-            ApplicationSerializer(fresh, context=self.get_serializer_context()).data, code
+            TradeComplianceApplicationSerializer(fresh, context=self.get_serializer_context()).data,
+            code,
         )
 
     @extend_schema(
-        request=StartSerializer, responses={200: ApplicationSerializer, 201: ApplicationSerializer}
+        request=TradeComplianceStartSerializer,
+        responses={
+            200: TradeComplianceApplicationSerializer,
+            201: TradeComplianceApplicationSerializer,
+        },
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = StartSerializer(data=request.data)
+        data = TradeComplianceStartSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         company = get_for_user_or_404(
             Company, request.user, "edit", pk=data.validated_data["company"]
@@ -207,11 +212,14 @@ class ApplicationViewSet(TenantViewSet):
         application = workflow.start(company)
         return self._detail(application, 200 if existed else 201)
 
-    @extend_schema(request=AnswersSerializer, responses={200: ApplicationSerializer})
+    @extend_schema(
+        request=TradeComplianceAnswersSerializer,
+        responses={200: TradeComplianceApplicationSerializer},
+    )
     @action(detail=True, methods=["post"])
     def answers(self, request: Request, pk: str | None = None) -> Response:
         application: TradeComplianceApplication = self.get_object()
-        data = AnswersSerializer(data=request.data)
+        data = TradeComplianceAnswersSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         saved = workflow.save_answers(
             application.company, data.validated_data["answers"], by=cast(Any, request.user)
@@ -219,9 +227,9 @@ class ApplicationViewSet(TenantViewSet):
         return self._detail(saved)
 
     @extend_schema(
-        request=SignSerializer,
+        request=TradeComplianceSignSerializer,
         responses={
-            200: ApplicationSerializer,
+            200: TradeComplianceApplicationSerializer,
             400: OpenApiResponse(description="Bad input, wrong code, or what is missing."),
         },
     )
@@ -229,7 +237,7 @@ class ApplicationViewSet(TenantViewSet):
     def sign(self, request: Request, pk: str | None = None) -> Response:
         application: TradeComplianceApplication = self.get_object()
         user: Any = request.user
-        data = SignSerializer(data=request.data)
+        data = TradeComplianceSignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         try:
@@ -255,17 +263,20 @@ class ApplicationViewSet(TenantViewSet):
             raise Http404
         return cast(TradeComplianceApplication, self.get_object())
 
-    @extend_schema(request=None, responses={200: ApplicationSerializer})
+    @extend_schema(request=None, responses={200: TradeComplianceApplicationSerializer})
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: str | None = None) -> Response:
         application = self._office()
         return self._detail(workflow.start_review(application, by=cast(Any, request.user)))
 
-    @extend_schema(request=DecisionSerializer, responses={200: ApplicationSerializer})
+    @extend_schema(
+        request=TradeComplianceDecisionSerializer,
+        responses={200: TradeComplianceApplicationSerializer},
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         application = self._office()
-        data = DecisionSerializer(data=request.data)
+        data = TradeComplianceDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._detail(
             workflow.approve(
@@ -273,11 +284,14 @@ class ApplicationViewSet(TenantViewSet):
             )
         )
 
-    @extend_schema(request=RefuseSerializer, responses={200: ApplicationSerializer})
+    @extend_schema(
+        request=TradeComplianceRefuseSerializer,
+        responses={200: TradeComplianceApplicationSerializer},
+    )
     @action(detail=True, methods=["post"])
     def refuse(self, request: Request, pk: str | None = None) -> Response:
         application = self._office()
-        data = RefuseSerializer(data=request.data)
+        data = TradeComplianceRefuseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._detail(
             workflow.refuse(
@@ -286,7 +300,7 @@ class ApplicationViewSet(TenantViewSet):
         )
 
 
-class EvidenceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ForcedLaborEvidenceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     url = ProtectedFileURLField("file")
     file = serializers.FileField(write_only=True, help_text="PDF, image or Office document.")
     requirement = serializers.ChoiceField(choices=[])
@@ -317,12 +331,12 @@ class EvidenceViewSet(TenantViewSet):
     requirement (`requirement` is a key of the program's forced-labor requirements)."""
 
     queryset = ForcedLaborEvidence.objects.select_related("company")
-    serializer_class = EvidenceSerializer
+    serializer_class = ForcedLaborEvidenceSerializer
     filterset_fields = ["company", "requirement"]
     http_method_names = ["get", "post", "head", "options"]
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": EvidenceSerializer})
+    @extend_schema(request={"multipart/form-data": ForcedLaborEvidenceSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         company_or_404(request)  # another company, or a role without "edit": 404, not 400
         return super().create(request, *args, **kwargs)
@@ -341,7 +355,7 @@ class EvidenceViewSet(TenantViewSet):
             raise serializers.ValidationError({"file": exc.messages}) from exc
 
 
-class LetterSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class AnnualNotificationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     full_name = serializers.CharField(write_only=True, max_length=200)
     title = serializers.CharField(write_only=True, max_length=200)
 
@@ -371,7 +385,7 @@ class LetterViewSet(TenantViewSet):
     (company officers and administrators)."""
 
     queryset = AnnualNotification.objects.select_related("company")
-    serializer_class = LetterSerializer
+    serializer_class = AnnualNotificationSerializer
     filterset_fields = ["company"]
     http_method_names = ["get", "post", "head", "options"]
     action_permissions = {**TenantViewSet.action_permissions, "create": "manage"}
