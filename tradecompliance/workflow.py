@@ -18,10 +18,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from companies.models import Company
 from core.refusals import Invalid, NotAllowed, NotAnOfficer, NotFound
 from core.uploads import BY_NAME, DOCUMENTS, attach, store_file
+from notices.workflow import notify
 from tradecompliance import eligibility
 from tradecompliance.catalogue import program
 from tradecompliance.models import (
@@ -308,6 +310,19 @@ def approve(
                     application=locked,
                     granted_on=today,
                 )
+        notify(
+            "trade_compliance_approved",
+            f"{locked.pk}:approved",
+            company=locked.company,
+            url=locked.get_absolute_url(),
+            title=gettext_lazy("%(name)s is a CTPAT Trade Compliance partner"),
+            params={"name": locked.company.legal_name},
+            body=gettext_lazy(
+                "The program office approved the Trade Compliance application. The program's "
+                "benefits are recorded on the company; the Annual Notification Letter is due "
+                "every year on the anniversary of the approval."
+            ),
+        )
     return locked
 
 
@@ -325,6 +340,15 @@ def refuse(
         locked.decided_at = timezone.now()
         locked.decision_note = reason
         locked.save()
+        notify(
+            "trade_compliance_refused",
+            f"{locked.pk}:refused",
+            company=locked.company,
+            url=locked.get_absolute_url(),
+            title=gettext_lazy("The Trade Compliance application of %(name)s was refused"),
+            params={"name": locked.company.legal_name, "reason": reason},
+            body=gettext_lazy("The program office refused the application: %(reason)s"),
+        )
     return locked
 
 

@@ -15,6 +15,7 @@ from certification.models import Certification
 from certification.tests.factories import certification_in
 from core.refusals import Invalid, NotAnOfficer, NotFound
 from core.testing import PersonaTestCase, make_company
+from notices.models import Notice
 from tradecompliance import eligibility, workflow
 from tradecompliance.catalogue import program
 from tradecompliance.models import (
@@ -94,6 +95,11 @@ class ApplicationTests(PersonaTestCase):
         self.assertEqual(benefits, {b.key for b in program().benefits})
         self.assertIn("forced_labor_admissibility_review", benefits)
         self.assertEqual(workflow.next_letter(self.company), (1, anniversary(today, 1)))
+        told = Notice.objects.filter(kind="trade_compliance_approved")
+        self.assertEqual(
+            sorted(n.user.email for n in told), ["admin@acme.test", "officer@acme.test"]
+        )
+        self.assertEqual({n.url for n in told}, {approved.get_absolute_url()})
 
     def test_the_questionnaire_answers_are_kept_across_saves(self) -> None:
         workflow.save_answers(self.company, {"authority": "yes"}, by=self.officer)
@@ -192,6 +198,8 @@ class ApplicationTests(PersonaTestCase):
         self.assertEqual(
             (refused.status, refused.decision_note), (Status.REFUSED, "No audit trail.")
         )
+        (notice,) = Notice.objects.filter(kind="trade_compliance_refused", user=self.officer)
+        self.assertIn("No audit trail.", notice.body)
         again = workflow.start(self.company)
         self.assertNotEqual(again.pk, refused.pk)
         self.assertTrue(again.is_draft)
