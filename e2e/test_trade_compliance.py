@@ -174,3 +174,28 @@ def test_importer_applies_office_approves_and_the_letter_is_sent(
     finally:
         for context in contexts:
             context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_workspace_in_spanish_on_a_phone(browser: Browser, live_server: Any) -> None:
+    """A Mexican parent's compliance staff reads the workspace in Spanish on a phone: a
+    tier 1 company is told why it is not eligible yet."""
+    from e2e.conftest import phone_in_spanish
+
+    company = make_company("Acme Imports LLC")
+    certification_in(State.CERTIFIED, company)
+    user = make_user("lucia.mendez@acme-imports.test")
+    add_member(company, user, "user")
+    context = phone_in_spanish(browser, live_server, user)
+    try:
+        page = context.new_page()
+        page.goto(f"/companies/{company.pk}/trade-compliance/")
+        eligibility = page.get_by_test_id("tc-eligibility")
+        expect(eligibility).to_contain_text("no elegible")
+        expect(eligibility).to_contain_text("aún no validada")
+        expect(page.get_by_test_id("requirement-risk_mapping")).to_contain_text(
+            "Mapeo de la cadena de suministro basado en riesgos"
+        )
+        look(page, "tc-overview-es-phone.png")
+    finally:
+        context.close()
