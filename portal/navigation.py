@@ -62,6 +62,7 @@ GROUPS: tuple[Group, ...] = (
             Item(_("Application"), "applications:application-detail"),
             Item(_("CTPAT status"), "certification_member:status"),
             Item(_("Status verification"), "verification:company-detail"),
+            Item(_("Trade Compliance"), "tradecompliance:overview"),
         ),
     ),
     Group(
@@ -114,6 +115,12 @@ GROUPS: tuple[Group, ...] = (
             Item(_("Dashboard"), "", "program_office", company=False),
             Item(_("Review queue"), "certification:certification-list", "program_office", False),
             Item(_("Deadlines"), "certification:deadline-list", "program_office", False),
+            Item(
+                _("Trade Compliance"),
+                "tradecompliance_office:application-list",
+                "program_office",
+                False,
+            ),
             Item(_("Criteria"), "catalogue:criterion-list", "program_office", False),
         ),
     ),

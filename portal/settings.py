@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "screening",
     "recognition",
     "questionnaires",
+    "tradecompliance",
     "sharing",
     "threats",
     "risk",
@@ -437,6 +438,7 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "applications.models.Application.Status",
         "SealStatusEnum": "seals.choices.SealStatus",
         "CertificationStateEnum": "certification.choices.State",
+        "TradeComplianceStatusEnum": "tradecompliance.models.Status",
     },
 }
 

@@ -126,6 +126,17 @@ class APIFuzzTests(PersonaTestCase):
         make_check(company, cls.users["officer"])
         Application.start(company)
         seed_company(company)
+        from tradecompliance import workflow as trade_compliance
+        from tradecompliance.models import Status
+        from tradecompliance.tests.factories import in_state, pdf
+
+        in_state(company, Status.APPROVED)
+        trade_compliance.attach_evidence(company, "risk_mapping", pdf(), by=cls.users["officer"])
+        trade_compliance.submit_annual_notification(
+            company,
+            trade_compliance.Letter(True, "Tested.", "", "", "Dana Price", "COO"),
+            by=cls.users["officer"],
+        )
         cls.token = make_api_token(cls.users["officer"])
         cls.seeded_ids = {}
         for label, operation in OPERATIONS.items():
