@@ -171,12 +171,14 @@ def program_path(company: Company, today: datetime.date | None = None) -> Path:
     today = today or timezone.localdate()
     pk = company.pk
     check = EligibilityCheck.objects.filter(company=company).order_by("-created_at").first()
-    application = Application.objects.filter(company=company).first()
+    # Read through the company: free when it was fetched with `select_related("application",
+    # "certification")` (the home does), and the annual cycle below reads the same two.
+    application: Application | None = company.current_application()
     profile = SecurityProfile.current_for(company)
     submission = (
         Submission.objects.filter(company=company).defer("snapshot").order_by("-number").first()
     )
-    certification = Certification.objects.filter(company=company).first()
+    certification: Certification | None = getattr(company, "certification", None)
     score, answered, total, musts = _readiness(profile)
     rejected = (
         CriterionReview.objects.filter(

@@ -126,7 +126,8 @@ def _home_company(request: HttpRequest, roles: dict[int, str], kind: str) -> Com
     if pk not in roles:
         ranked = sorted(roles, key=lambda c: (roles[c] not in ("officer", "admin"), c))
         pk = ranked[0]
-    return Company.objects.get(pk=pk)
+    # The program path reads the application and the certification through the company.
+    return Company.objects.select_related("application", "certification").get(pk=pk)
 
 
 def _consultant_home(request: HttpRequest, user: Any) -> HttpResponse:

@@ -23,7 +23,7 @@ from personnel.models import Employee, SecurityRole
 # The member home's queries (session, user, MFA, menu, program path, counts, my tasks —
 # one of them for training, as the company has no course); pinned: a change here is a
 # decision, not an accident.
-HOME_QUERIES = 21
+HOME_QUERIES = 17
 
 
 def _action(company: Company, title: str, days: int) -> CorrectiveAction:
