@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.urls import reverse_lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -17,21 +18,23 @@ KIND = "corrective_action"
 
 
 def corrective_actions(scope: Scope) -> Iterator[Task]:
-    actions = (
-        scope.companies(CorrectiveAction.objects.open().filter(due_date__isnull=False))
-        .select_related("owner")
-        .only("pk", "company_id", "title", "due_date", "owner__email")
-    )
-    for action in actions:
-        for email in scope.people(action.company_id, action.owner.email if action.owner else None):
+    rows = scope.first(
+        scope.companies(CorrectiveAction.objects.open().filter(due_date__isnull=False)).filter(
+            scope.waiting_on_user("owner", "company")
+        ),
+        "due_date",
+        "pk",
+    ).values_list("pk", "company_id", "title", "due_date", "owner__email")
+    for pk, company_id, title, due_date, owner_email in rows:
+        for email in scope.people(company_id, owner_email):
             yield Task(
                 KIND,
-                f"{action.pk}:{action.due_date}",
-                action.company_id,
+                f"{pk}:{due_date}",
+                company_id,
                 email,
-                action.due_date,
-                format_lazy("{}: {}", _("Corrective action"), action.title),
-                action.get_absolute_url(),
+                due_date,
+                format_lazy("{}: {}", _("Corrective action"), title),
+                reverse_lazy("actions:action-detail", args=[company_id, pk]),
             )
 
 

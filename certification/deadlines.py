@@ -93,13 +93,15 @@ def deadlines_of(certification: Certification, *, annual: bool = True) -> Iterat
             yield Deadline(c, "appeal_decision", appeal.decision_due())
 
 
-def deadlines(certifications: Iterable[Certification], today: datetime.date) -> list[Deadline]:
+def deadlines(
+    certifications: Iterable[Certification], today: datetime.date, *, annual: bool = True
+) -> list[Deadline]:
     """Every deadline of these accounts that is not yet long past (a week of grace, so a
-    missed one stays visible), soonest first."""
+    missed one stays visible), soonest first; `annual=False` as for `deadlines_of`."""
     found = [
         d
         for c in certifications
-        for d in deadlines_of(c)
+        for d in deadlines_of(c, annual=annual)
         if d.kind in OFFICE_KINDS or d.due >= today - datetime.timedelta(days=7)
     ]
     return sorted(found, key=lambda d: (d.due, d.certification.company.legal_name))

@@ -37,6 +37,8 @@ def clocks(scope: Scope) -> Iterator[Task]:
     them (and, for a supervisor, of every account assigned to nobody)."""
     active = Certification.objects.exclude(CLOSED)
     wanted = Q(company__in=scope.company_ids) if scope.company_ids is not None else Q()
+    if scope.personal:  # a member's clocks wait on its officers and administrators only
+        wanted = Q(company__in=scope.managed)
     office = scope.company_ids is None
     user = scope.user
     role: str = getattr(user, "program_role", None) or ""
@@ -47,7 +49,9 @@ def clocks(scope: Scope) -> Iterator[Task]:
             mine |= Q(assigned_to__isnull=True)
         wanted |= mine
     accounts = with_clocks(active.filter(wanted))
-    for deadline in deadlines(accounts, scope.today):
+    # The annual review is the profile's own kind (LISTED_ONLY): not read here, since it
+    # costs queries per account.
+    for deadline in deadlines(accounts, scope.today, annual=False):
         c = deadline.certification
         if deadline.kind in LISTED_ONLY:
             continue

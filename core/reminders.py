@@ -56,7 +56,8 @@ class Task:
     `key` names the object and its due date ("12:2026-06-30"), so a new due date starts a
     new series of reminders. `due` None means "now" (a course never taken): it sorts and
     reminds as overdue. `title` is translated when it is shown (a lazy string), `url` is
-    the path of the page that resolves it."""
+    the path of the page that resolves it (a lazy one, `reverse_lazy`, where a provider
+    answers many rows: only the tasks shown pay for reversing it)."""
 
     kind: str
     key: str
@@ -64,7 +65,7 @@ class Task:
     email: str
     due: datetime.date | None
     title: StrOrPromise
-    url: str
+    url: StrOrPromise
 
     def overdue(self, today: datetime.date) -> bool:
         return self.due is None or self.due < today
@@ -74,13 +75,42 @@ class Task:
 class Scope:
     """Whose tasks a provider is asked for: those of `company_ids` (None: every company,
     the daily run), plus, for `user` on the program office, the clocks assigned to them.
-    Audiences are loaded once per scope and shared by every provider."""
+    Audiences are loaded once per scope and shared by every provider.
+
+    `personal` (`tasks_for`): only the tasks that wait on `user` — providers narrow their
+    queries with `waiting_on_user()` (owned by the user, or owned by nobody in a company
+    in `managed`, where the user is an officer or administrator) instead of building
+    everyone's tasks and throwing most away. `limit`: at most that many tasks per
+    provider, the earliest due first (`first()`), for a page that shows a few."""
 
     today: datetime.date
     company_ids: frozenset[int] | None = None
     user: Any = None
+    personal: bool = False
+    managed: frozenset[int] = frozenset()
+    limit: int | None = None
     _managers: dict[int, list[str]] | None = field(default=None, repr=False)
     _supervisors: list[str] | None = field(default=None, repr=False)
+
+    @property
+    def email(self) -> str:
+        """The user's address as tasks carry it (lower case), "" without a user."""
+        return str(getattr(self.user, "email", "") or "").lower()
+
+    def waiting_on_user(self, owner: str, company: str) -> models.Q:
+        """A filter for the rows whose task waits on the user (everything when the scope
+        is not personal): `owner` leads to the owning user's pk, `company` to the company.
+        Rows owned by nobody wait on the company's officers and administrators."""
+        if not self.personal:
+            return models.Q()
+        return models.Q(**{owner: self.user.pk}) | models.Q(
+            **{f"{owner}__isnull": True, f"{company}__in": self.managed}
+        )
+
+    def first(self, queryset: models.QuerySet[M], *order: str) -> models.QuerySet[M]:
+        """`queryset` in `order` (earliest due first), cut at the scope's limit."""
+        queryset = queryset.order_by(*order)
+        return queryset[: self.limit] if self.limit is not None else queryset
 
     def covers(self, company_id: int) -> bool:
         return self.company_ids is None or company_id in self.company_ids
@@ -92,7 +122,10 @@ class Scope:
         return queryset.filter(**{f"{path}__in": self.company_ids})
 
     def managers(self, company_id: int) -> list[str]:
-        """E-mail addresses of the company's officers and administrators."""
+        """E-mail addresses of the company's officers and administrators (for a personal
+        scope: the user's, where they are one — no query)."""
+        if self.personal:
+            return [self.email] if company_id in self.managed else []
         if self._managers is None:
             membership = apps.get_model("companies", "Membership")
             rows = self.companies(
@@ -109,7 +142,10 @@ class Scope:
         return [owner_email.lower()] if owner_email else self.managers(company_id)
 
     def supervisors(self) -> list[str]:
-        """E-mail addresses of the program office's supervisors."""
+        """E-mail addresses of the program office's supervisors (for a personal scope:
+        the user's, when a supervisor — no query)."""
+        if self.personal:
+            return [self.email] if getattr(self.user, "program_role", "") == "supervisor" else []
         if self._supervisors is None:
             self._supervisors = sorted(
                 e.lower()
@@ -189,20 +225,44 @@ def _ordered(tasks: Iterable[Task]) -> list[Task]:
 
 
 def tasks(scope: Scope) -> list[Task]:
-    """Every registered kind's open tasks in `scope`, overdue first, then by due date."""
-    return _ordered(t for kind in kinds() for t in kind.provider(scope))
+    """Every registered kind's open tasks in `scope` (a personal scope: the user's only),
+    overdue first, then by due date (the first `scope.limit` of them when it has one)."""
+    found: Iterable[Task] = (t for kind in kinds() for t in kind.provider(scope))
+    if scope.personal:
+        email = scope.email
+        found = (t for t in found if t.email == email)
+    ordered = _ordered(found)
+    return ordered[: scope.limit] if scope.limit is not None else ordered
 
 
-def tasks_for(user: AbstractBaseUser, today: datetime.date | None = None) -> list[Task]:
+def tasks_for(
+    user: AbstractBaseUser,
+    today: datetime.date | None = None,
+    *,
+    companies: Iterable[int] | None = None,
+    limit: int | None = None,
+) -> list[Task]:
     """Everything due or waiting on `user`, across every app and company they belong to
-    (and, on the program office, the clocks assigned to them), overdue first."""
+    (and, on the program office, the clocks assigned to them), overdue first; narrowed to
+    `companies` (of theirs) and to the first `limit` when given. Each provider asks the
+    database for this person's rows only, so the cost follows their tasks, not the
+    company's size; one query here, then each provider's own (tests pin the total)."""
     membership = apps.get_model("companies", "Membership")
-    companies = frozenset(
-        membership.objects.filter(user_id=user.pk).order_by().values_list("company_id", flat=True)
+    roles = dict(
+        membership.objects.filter(user_id=user.pk).order_by().values_list("company_id", "role")
     )
-    scope = Scope(today or timezone.localdate(), companies, user)
-    email = str(getattr(user, "email", "")).lower()
-    return [t for t in tasks(scope) if t.email == email]
+    if companies is not None:
+        wanted = set(companies)
+        roles = {pk: role for pk, role in roles.items() if pk in wanted}
+    scope = Scope(
+        today or timezone.localdate(),
+        frozenset(roles),
+        user,
+        personal=True,
+        managed=frozenset(pk for pk, role in roles.items() if role in MANAGER_ROLES),
+        limit=limit,
+    )
+    return tasks(scope)
 
 
 # The daily run ---------------------------------------------------------------------------
@@ -261,7 +321,7 @@ def languages(items: Iterable[Task]) -> dict[tuple[str, int | None], str]:
     }
 
 
-def site_url(path: str) -> str:
+def site_url(path: StrOrPromise) -> str:
     """An absolute link for an e-mail sent outside a request."""
     return f"{settings.CTPAT_SITE_URL}{path}"
 

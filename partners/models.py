@@ -396,6 +396,11 @@ class PartnerScreening(TenantModel):
 
     class Meta:
         ordering = ["-screened_at", "-pk"]
+        indexes = [
+            # Open alerts are few among many screenings: the home pages and the alert list
+            # count a company's by status first, then join the partner by key.
+            models.Index(fields=["status", "partner"], name="partners_screening_status_idx"),
+        ]
 
     @property
     def is_open(self) -> bool:

@@ -171,12 +171,14 @@ def program_path(company: Company, today: datetime.date | None = None) -> Path:
     today = today or timezone.localdate()
     pk = company.pk
     check = EligibilityCheck.objects.filter(company=company).order_by("-created_at").first()
-    application = Application.objects.filter(company=company).first()
+    # Read through the company: free when it was fetched with `select_related("application",
+    # "certification")` (the home does), and the annual cycle below reads the same two.
+    application: Application | None = company.current_application()
     profile = SecurityProfile.current_for(company)
     submission = (
         Submission.objects.filter(company=company).defer("snapshot").order_by("-number").first()
     )
-    certification = Certification.objects.filter(company=company).first()
+    certification: Certification | None = getattr(company, "certification", None)
     score, answered, total, musts = _readiness(profile)
     rejected = (
         CriterionReview.objects.filter(
@@ -442,11 +444,27 @@ def sort_clients(clients: list[Client], key: str) -> tuple[list[Client], str]:
 # -- field staff -----------------------------------------------------------------------
 
 
+# The field home shows the last seals that moved today, not all of a busy gate's.
+SEALS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class SealMove:
+    """What last happened today to one seal (read as plain values, not model rows)."""
+
+    seal_id: int
+    number: str
+    kind: str
+    label: StrOrPromise
+    at: datetime.datetime
+    iit_number: str
+
+
 @dataclass
 class FieldHome:
     company: Company
     checklists: list[tuple[str, str]] = field(default_factory=list)
-    seals_today: list[SealEvent] = field(default_factory=list)
+    seals_today: list[SealMove] = field(default_factory=list)
     recent: list[Inspection] = field(default_factory=list)
 
 
@@ -455,17 +473,18 @@ def field_home(company: Company, today: datetime.date | None = None) -> FieldHom
     start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     own = [(c.key, c.name) for c in company.checklists.filter(active=True)]
     checklists = [(key, c.name) for key, c in builtin().items()] + own
+    labels = dict(SealEvent._meta.get_field("kind").flatchoices)  # once, not per row
     events = (
         SealEvent.objects.filter(seal__company=company, at__gte=start)
-        .select_related("seal")
-        .order_by("-at", "-pk")[:50]
+        .order_by("-at", "-pk")
+        .values_list("seal_id", "seal__number", "kind", "at", "iit_number")[: SEALS_SHOWN * 2]
     )
-    seals: list[SealEvent] = []
+    seals: list[SealMove] = []
     seen: set[int] = set()
-    for event in events:  # each seal once, with what last happened to it today
-        if event.seal_id not in seen:
-            seen.add(event.seal_id)
-            seals.append(event)
+    for seal_id, number, kind, at, iit in events:  # each seal once, with its last move
+        if seal_id not in seen and len(seals) < SEALS_SHOWN:
+            seen.add(seal_id)
+            seals.append(SealMove(seal_id, number, kind, labels.get(kind, kind), at, iit or ""))
     recent = list(
         Inspection.objects.filter(company=company)
         .only("pk", "company_id", "checklist_name", "iit_number", "performed_at", "points_failed",

@@ -91,11 +91,15 @@ def home(request: HttpRequest) -> HttpResponse:
         "other_companies": len(roles) - 1,
     }
     if not context["viewer"]:  # a viewer reads status and readiness only
-        context["counts"] = homes.open_counts(company)
-        tasks = reminders.tasks_for(user)
         today = timezone.localdate()
-        context["tasks"] = [t for t in tasks if t.company_id == company.pk][:10]
-        context["tasks_elsewhere"] = sum(1 for t in tasks if t.company_id != company.pk)
+        context["counts"] = homes.open_counts(company, today)
+        # The first ten of this company's (each provider asks for ten, earliest due first),
+        # and how many wait in the others when there are others.
+        context["tasks"] = reminders.tasks_for(user, today, companies=[company.pk], limit=10)
+        others = [pk for pk in roles if pk != company.pk]
+        context["tasks_elsewhere"] = (
+            len(reminders.tasks_for(user, today, companies=others)) if others else 0
+        )
         context["today"] = today
     return render(request, "portal/home_member.html", context)
 
@@ -122,7 +126,8 @@ def _home_company(request: HttpRequest, roles: dict[int, str], kind: str) -> Com
     if pk not in roles:
         ranked = sorted(roles, key=lambda c: (roles[c] not in ("officer", "admin"), c))
         pk = ranked[0]
-    return Company.objects.get(pk=pk)
+    # The program path reads the application and the certification through the company.
+    return Company.objects.select_related("application", "certification").get(pk=pk)
 
 
 def _consultant_home(request: HttpRequest, user: Any) -> HttpResponse:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +32,8 @@ EXPIRED_LOOKBACK_DAYS = 30
 
 def annual_reviews(scope: Scope) -> Iterator[Task]:
     companies = scope.companies(Company.objects.all(), "pk")
+    if scope.personal:  # the review waits on the officers and administrators only
+        companies = companies.filter(pk__in=scope.managed)
     for company, cycle in annual.cycles(companies, scope.today):
         if not cycle.accepts_review:
             continue
@@ -49,22 +51,27 @@ def annual_reviews(scope: Scope) -> Iterator[Task]:
 
 def expiring_evidence(scope: Scope) -> Iterator[Task]:
     horizon = scope.today + datetime.timedelta(days=max(EXPIRY_DAYS))
-    expiring = scope.companies(
-        Evidence.objects.expiring(horizon), "response__profile__company"
-    ).select_related("response__owner", "response__profile")
-    for evidence in expiring:
-        response = evidence.response
-        company_id = response.profile.company_id
-        owner = response.owner.email if response.owner else None
+    company = "response__profile__company"
+    rows = scope.first(
+        scope.companies(Evidence.objects.expiring(horizon), company).filter(
+            scope.waiting_on_user("response__owner", company)
+        ),
+        "expires_on",
+        "pk",
+    ).values_list(
+        "pk", "title", "expires_on", "response__criterion_id", f"{company}_id",
+        "response__owner__email",
+    )  # fmt: skip
+    for pk, title, expires_on, criterion_id, company_id, owner in rows:
         for email in scope.people(company_id, owner):
             yield Task(
                 EVIDENCE_EXPIRY,
-                f"{evidence.pk}:{evidence.expires_on}",
+                f"{pk}:{expires_on}",
                 company_id,
                 email,
-                evidence.expires_on,
-                format_lazy("{}: {}", _("Evidence to renew"), evidence.title),
-                response.get_absolute_url(),
+                expires_on,
+                format_lazy("{}: {}", _("Evidence to renew"), title),
+                reverse_lazy("profiles:response-edit", args=[company_id, criterion_id]),
             )
 
 

@@ -37,6 +37,8 @@ def annual_letters(scope: Scope) -> Iterator[Task]:
         .select_related("company")
         .only("pk", "company_id", "approved_on", "company__legal_name")
     )
+    if scope.personal:  # the letter waits on officers and administrators only
+        approved = approved.filter(company_id__in=scope.managed)
     for application in approved:
         cycle = (application.last_cycle or 0) + 1
         due = application.anl_due(cycle)

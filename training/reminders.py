@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,10 @@ KIND = "training_course"
 def training_due(scope: Scope) -> Iterator[Task]:
     courses = scope.companies(Course.objects.all())
     employees = scope.companies(Employee.objects.all())
+    if scope.personal:  # those the user manages, or without a manager where they manage
+        employees = employees.filter(
+            Q(manager_email__iexact=scope.email) | Q(manager_email="", company_id__in=scope.managed)
+        )
     for employee, cell in open_cells(courses, employees, scope.today):
         company_id = employee.company_id
         for email in scope.people(company_id, employee.manager_email):

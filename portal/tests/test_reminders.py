@@ -170,6 +170,46 @@ class TasksForTests(TestCase):
         )
         self.assertNotIn("certification_sla", [t.key for t in reminders.tasks_for(self.person)])
 
+    def test_a_persons_list_is_everyones_list_narrowed_to_them(self) -> None:
+        """The providers ask the database for the person's rows only: the answer must be
+        what the whole registry gives for their companies, kept to their address."""
+        self.add_rows(3)
+        profile = SecurityProfile.start(self.acme)
+        add_evidence(answer(profile, "3.1"), "Unowned certificate", expires_on=days(3))
+        add_evidence(answer(profile, "4.1", owner=self.colleague), "Lee's", expires_on=days(4))
+        dock, gate = f.role(self.acme, "dock"), f.role(self.maple, "gate")
+        f.course(self.acme, "dock_safety", roles=[dock])
+        f.course(self.maple, "gate_safety", roles=[gate])
+        f.employee(self.acme, "Ana", "Unmanaged", roles=[dock])  # waits on pat, as officer
+        f.employee(self.maple, "Bo", "Lees", roles=[gate], manager_email="LEE@acme.test")
+        certification_in(
+            State.CERTIFIED, self.acme, certified_at=timezone.now() - datetime.timedelta(days=300)
+        )
+        today = timezone.localdate()
+        everyone = reminders.tasks(
+            reminders.Scope(today, frozenset({self.acme.pk, self.maple.pk}), self.person)
+        )
+
+        def seen(tasks: list[reminders.Task]) -> list[tuple[str, str, str, str]]:
+            return [(t.kind, t.key, t.email, str(t.url)) for t in tasks]
+
+        mine_tasks = [t for t in everyone if t.email == "pat@acme.test"]
+        mine = seen(mine_tasks)
+        self.assertEqual(seen(reminders.tasks_for(self.person, today)), mine)
+        self.assertGreater(len(everyone), len(mine))  # others' tasks were there to leave out
+        self.assertIn("Evidence to renew: Unowned certificate", [str(t.title) for t in mine_tasks])
+
+    def test_a_limit_and_a_company_keep_the_earliest_of_that_company(self) -> None:
+        self.add_rows(4)
+        full = reminders.tasks_for(self.person)
+        limited = reminders.tasks_for(self.person, limit=3)
+        self.assertEqual([(t.kind, t.key) for t in limited], [(t.kind, t.key) for t in full[:3]])
+        maple = reminders.tasks_for(self.person, companies=[self.maple.pk], limit=2)
+        expected = [t for t in full if t.company_id == self.maple.pk][:2]
+        self.assertEqual([(t.kind, t.key) for t in maple], [(t.kind, t.key) for t in expected])
+        # A company of someone else's asked for gives nothing of it.
+        self.assertEqual(reminders.tasks_for(self.person, companies=[self.stranger.pk]), [])
+
     def queries(self) -> tuple[int, int]:
         with CaptureQueriesContext(connection) as captured:
             tasks = reminders.tasks_for(self.person)
@@ -183,7 +223,8 @@ class TasksForTests(TestCase):
         many, large = self.queries()
         self.assertGreater(large, small)
         self.assertEqual(few, many)
-        # memberships 1, managers 1, annual review 2, evidence 1, actions 1, training 6,
-        # certification 4, trade compliance letters 1
-        with self.assertNumQueries(17):
+        # memberships 1, annual review 2, evidence 1, actions 1, training 6, certification 4,
+        # trade compliance letters 1 (a person's own list needs no look-up of each company's
+        # managers)
+        with self.assertNumQueries(16):
             reminders.tasks_for(self.person)
