@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditStatus(models.TextChoices):
@@ -18,9 +19,9 @@ class ChecklistSource(models.TextChoices):
 
 
 class ItemResult(models.TextChoices):
-    MET = "met", _("Met")
-    NOT_MET = "not_met", _("Not met")
-    NOT_APPLICABLE = "na", _("Not applicable")
+    MET = "met", pgettext_lazy("site audit item", "Met")
+    NOT_MET = "not_met", pgettext_lazy("site audit item", "Not met")
+    NOT_APPLICABLE = "na", pgettext_lazy("site audit item", "Not applicable")
 
 
 class Severity(models.TextChoices):
