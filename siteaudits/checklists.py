@@ -95,10 +95,15 @@ def parse_lines(text: str) -> tuple[list[dict[str, str]], list[str]]:
             parts = [*parts, ""]
         ref, english, spanish = parts[0], parts[1], "|".join(parts[2:]).strip()
         if not english:
-            errors.append(_("Line %(n)d: write the item's English text after the first |.") % {"n": number})
+            errors.append(
+                _("Line %(n)d: write the item's English text after the first |.") % {"n": number}
+            )
         elif len(ref) > 10:
             errors.append(
-                _("Line %(n)d: “%(ref)s” is not a criterion number (e.g. 3.5); leave it empty or shorten it.")
+                _(
+                    "Line %(n)d: “%(ref)s” is not a criterion number (e.g. 3.5); "
+                    "leave it empty or shorten it."
+                )
                 % {"n": number, "ref": ref[:20]}
             )
         else:

@@ -77,9 +77,11 @@ def _save(request: HttpRequest, audit: SiteAudit, form: ReplyForm) -> bool:
         form.add_error(None, str(refusal))
         return False
     request.session["siteaudit-name"] = form.cleaned_data["name"]
-    messages.success(request, _("Thank you: your answer was sent to %(company)s.") % {
-        "company": audit.company.legal_name
-    })
+    messages.success(
+        request,
+        _("Thank you: your answer was sent to %(company)s.")
+        % {"company": audit.company.legal_name},
+    )
     return True
 
 

@@ -46,7 +46,7 @@ def partners_due(scope: Scope) -> Iterator[Task]:
     )
     horizon = scope.today + datetime.timedelta(days=LIST_DAYS)
     for partner in partners:
-        due = next_due(partner.tier, timezone.localdate(partner.last))  # type: ignore[attr-defined]
+        due = next_due(partner.tier, timezone.localdate(partner.last))
         if due is None or due > horizon:
             continue
         owner = partner.relationship_owner.email if partner.relationship_owner else None
@@ -67,6 +67,7 @@ def planned_visits(scope: Scope) -> Iterator[Task]:
         scope.companies(SiteAudit.objects.exclude(status=AuditStatus.COMPLETED))
         .select_related("auditor", "partner")
         .only("pk", "company_id", "planned_on", "auditor__email", "partner__name")
+        .order_by()
     )
     for audit in audits:
         yield Task(

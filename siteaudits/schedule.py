@@ -16,7 +16,7 @@ from partners.models import Tier
 
 
 def cycle_months(tier: str) -> int:
-    by_tier = {
+    by_tier: dict[str, int] = {
         Tier.HIGH: settings.CTPAT_SITE_AUDIT_MONTHS_HIGH,
         Tier.MEDIUM: settings.CTPAT_SITE_AUDIT_MONTHS_MEDIUM,
         Tier.LOW: settings.CTPAT_SITE_AUDIT_MONTHS_LOW,

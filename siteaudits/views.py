@@ -78,7 +78,7 @@ def _due_partners(company: Company) -> list[tuple[BusinessPartner, Any]]:
     )
     rows = []
     for partner in partners:
-        due = schedule.next_due(partner.tier, timezone.localdate(partner.last))  # type: ignore[attr-defined]
+        due = schedule.next_due(partner.tier, timezone.localdate(partner.last))
         if due is not None:
             rows.append((partner, due))
     return sorted(rows, key=lambda row: (row[1], row[0].name))

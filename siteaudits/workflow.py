@@ -95,9 +95,7 @@ def plan_audit(audit: SiteAudit, *, by: User) -> SiteAudit:
     return audit
 
 
-def record_item(
-    item: AuditItem, *, result: str, severity: str, notes: str, by: User
-) -> AuditItem:
+def record_item(item: AuditItem, *, result: str, severity: str, notes: str, by: User) -> AuditItem:
     """Save what the auditor found for one item. An item not met needs a severity and
     notes; the first result recorded puts the audit on site."""
     if result and result not in ItemResult.values:

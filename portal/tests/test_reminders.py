@@ -32,6 +32,8 @@ KINDS = [
     "certification_deadline",
     "corrective_action",
     "evidence_expiry",
+    "site_audit_due",
+    "site_audit_visit",
     "training_course",
 ]
 
@@ -61,7 +63,8 @@ class RegistryTests(TestCase):
             self.assertLessEqual(imported(ROOT / "core" / module), {"core"}, module)
         owners = {p.parent.name: imported(p) for p in ROOT.glob("*/reminders.py")}
         self.assertEqual(
-            sorted(owners), ["actions", "certification", "core", "profiles", "training"]
+            sorted(owners),
+            ["actions", "certification", "core", "profiles", "siteaudits", "training"],
         )
         for app, uses in owners.items():
             reminder_apps = {a for a in uses if a in owners and a not in (app, "core")}
@@ -182,6 +185,6 @@ class TasksForTests(TestCase):
         self.assertGreater(large, small)
         self.assertEqual(few, many)
         # memberships 1, managers 1, annual review 2, evidence 1, actions 1, training 6,
-        # certification 4
-        with self.assertNumQueries(16):
+        # certification 4, site audits 2 (partners due, planned visits)
+        with self.assertNumQueries(18):
             reminders.tasks_for(self.person)

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from core.testing import ANY_USER, EDITORS, PUBLIC, VIEWERS, PermissionCase
 from profiles.tests.permissions import api, page
-from siteaudits.tests.world import photo_upload, world
+from siteaudits.tests.world import world
 
 C = PermissionCase
 AUDIT = lambda t: t.audit.pk  # noqa: E731

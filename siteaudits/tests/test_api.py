@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+
 from actions.models import CorrectiveAction
 from core.testing import PersonaTestCase, sign_in, written
 from profiles.tests.factories import make_catalogue
@@ -81,7 +82,9 @@ class ApiTests(PersonaTestCase):
         item = AuditItem.objects.filter(audit_id=pk).first()
         assert item is not None
         vague = self.api.patch(
-            reverse("api:siteaudititem-detail", args=[item.pk]), {"result": "not_met"}, format="json"
+            reverse("api:siteaudititem-detail", args=[item.pk]),
+            {"result": "not_met"},
+            format="json",
         )
         self.assertEqual(vague.json()["code"], "site_audit_item_incomplete")
 

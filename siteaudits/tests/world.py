@@ -59,7 +59,7 @@ def record_all(audit: SiteAudit, by: Any, *, fail: int = 1) -> None:
 
 def add_photo(audit: SiteAudit, stored: str) -> ItemPhoto:
     return ItemPhoto.objects.create(
-        item=audit.items.first(),
+        item=audit.items.get(position=1),
         file=stored,
         original_name="fence.png",
         content_type="image/png",
