@@ -22,6 +22,8 @@ class PlanForm(forms.ModelForm):  # type: ignore[type-arg]
         widgets = {"planned_on": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
+        # Its own ids: the list's filter form on the same page has a `partner` field too.
+        kwargs.setdefault("auto_id", "plan_%s")
         super().__init__(*args, **kwargs)
         self.company = company
         fields: Any = self.fields
