@@ -203,3 +203,68 @@ class OwnChecklistPageTests(PersonaTestCase):
             OwnChecklist.objects.get().items,
             [{"ref": "3.5", "text": "Visitors escorted", "text_es": "Visitas acompañadas"}],
         )
+
+
+class QueryCountTests(PersonaTestCase):
+    """The audit page and the PDF cost the same queries however long the checklist and
+    however many photos and answers it holds."""
+
+    def _audit(self, size: int) -> SiteAudit:
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import default_storage
+
+        from siteaudits.tests.world import png_bytes
+
+        own = OwnChecklist.objects.create(
+            company=self.company,
+            name=f"List {size}",
+            items=[
+                {"ref": "3.5", "text": f"Point {n}", "text_es": f"Punto {n}"} for n in range(size)
+            ],
+        )
+        partner = make_partner(self.company, name=f"Partner {size}", role="agent")
+        audit = plan(self.company, partner, self.users["user"], source="own", own_checklist=own)
+        stored = default_storage.save("siteaudits/test/q.png", ContentFile(png_bytes()))
+        for item in audit.items.all():
+            ItemPhoto.objects.create(
+                item=item, file=stored, original_name="q.png", content_type="image/png",
+                size=10, sha256="0" * 64,
+            )  # fmt: skip
+        record_all(audit, self.users["user"], fail=size)
+        _actions, token = workflow.complete_audit(audit, by=self.users["user"])
+        for action in workflow.actions_of(audit):
+            workflow.reply(audit, action, name="Ana", text="Hecho")
+        self.tokens[audit.pk] = token
+        return audit
+
+    def test_the_query_count_does_not_grow_with_the_checklist(self) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        sign_in(self.client, self.users["viewer"])
+        self.tokens: dict[int, str] = {}
+        small, large = self._audit(2), self._audit(12)
+        self.client.get(small.get_absolute_url())  # session and content types cached
+        counts = []
+        for audit in (small, large):
+            with CaptureQueriesContext(connection) as page:
+                self.client.get(audit.get_absolute_url())
+            counts.append(len(page))
+        self.assertEqual(counts[0], counts[1])
+        with self.assertNumQueries(13):
+            self.client.get(large.get_absolute_url())
+        report = reverse("siteaudits:audit-report", args=[self.company.pk, large.pk])
+        self.client.get(report)
+        with CaptureQueriesContext(connection) as small_pdf:
+            self.client.get(reverse("siteaudits:audit-report", args=[self.company.pk, small.pk]))
+        with CaptureQueriesContext(connection) as large_pdf:
+            self.client.get(report)
+        self.assertEqual(len(small_pdf), len(large_pdf))
+        links = []
+        for audit in (small, large):
+            url = reverse("siteaudit-links:reply", args=[self.tokens[audit.pk]])
+            self.client.get(url)
+            with CaptureQueriesContext(connection) as link_page:
+                self.client.get(url)
+            links.append(len(link_page))
+        self.assertEqual(links[0], links[1])
