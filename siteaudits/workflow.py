@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, override
 
 from actions.choices import ActionStatus
 from actions.models import CorrectiveAction, CorrectiveActionQuerySet
+from companies.models import Membership
 from core.refusals import Invalid, NotAllowed
 from notices.workflow import notify, recipients
 from siteaudits import checklists
@@ -75,6 +76,10 @@ def plan_audit(audit: SiteAudit, *, by: User) -> SiteAudit:
     partner = audit.partner
     if partner.company_id != audit.company_id:
         raise Invalid(_("Choose one of your own business partners."), code="site_audit_partner")
+    if not Membership.objects.filter(
+        company_id=audit.company_id, user_id=audit.auditor_id
+    ).exists():
+        raise Invalid(_("The auditor must be a member of the company."), code="site_audit_auditor")
     if audit.source == ChecklistSource.OWN:
         if audit.own_checklist is None or audit.own_checklist.company_id != audit.company_id:
             raise checklists.NoChecklist(_("Choose one of your own checklists."))

@@ -95,10 +95,14 @@ class PlanTests(PersonaTestCase):
         item = audit.items.get()
         self.assertEqual((item.ref, item.text_in("es")), ("3.5", "Visitas acompañadas"))
 
-    def test_another_companys_partner_is_refused(self) -> None:
+    def test_another_companys_partner_or_auditor_is_refused(self) -> None:
         other = make_partner(self.other_company)
         with self.assertRaises(Invalid):
             plan(self.company, other, self.auditor)
+        with self.assertRaises(Invalid) as refused:
+            plan(self.company, make_partner(self.company), self.users["other"])
+        self.assertEqual(refused.exception.code, "site_audit_auditor")
+        self.assertFalse(SiteAudit.objects.exists())
 
     def test_own_checklist_lines_are_parsed_and_bad_lines_named(self) -> None:
         items, errors = checklists.parse_lines(
