@@ -89,6 +89,7 @@ GROUPS: tuple[Group, ...] = (
             Item(_("Partners dashboard"), "partners:partner-dashboard"),
             Item(_("Screening alerts"), "partners:alert-list", "edit"),
             Item(_("Questionnaires"), "questionnaires:questionnaire-list"),
+            Item(_("Site audits"), "siteaudits:audit-list"),
             Item(_("Watchlist search"), "screening:search", "", company=False),
         ),
     ),

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "recognition",
     "questionnaires",
     "tradecompliance",
+    "siteaudits",
     "sharing",
     "threats",
     "risk",
@@ -249,6 +250,13 @@ CTPAT_VALIDATION_RESPONSE_DAYS = env_int("CTPAT_VALIDATION_RESPONSE_DAYS", 30)
 CTPAT_INCIDENT_NOTIFY_HOURS = env_int("CTPAT_INCIDENT_NOTIFY_HOURS", 24)
 CTPAT_SUSPENSION_RESPONSE_DAYS = env_int("CTPAT_SUSPENSION_RESPONSE_DAYS", 90)
 CTPAT_REAPPLY_BAR_YEARS = env_int("CTPAT_REAPPLY_BAR_YEARS", 1)
+# Months between on-site audits of a business partner, by its criticality tier (0: no visit
+# due for that tier), and days the partner's link to answer an audit's corrective actions
+# stays valid (siteaudits.schedule, siteaudits.workflow).
+CTPAT_SITE_AUDIT_MONTHS_HIGH = env_int("CTPAT_SITE_AUDIT_MONTHS_HIGH", 12)
+CTPAT_SITE_AUDIT_MONTHS_MEDIUM = env_int("CTPAT_SITE_AUDIT_MONTHS_MEDIUM", 24)
+CTPAT_SITE_AUDIT_MONTHS_LOW = env_int("CTPAT_SITE_AUDIT_MONTHS_LOW", 36)
+CTPAT_SITE_AUDIT_LINK_DAYS = env_int("CTPAT_SITE_AUDIT_LINK_DAYS", 60)
 ACCOUNT_RATE_LIMITS = {
     "login_failed": f"{CTPAT_LOGIN_FAILURES}/{CTPAT_LOCKOUT_MINUTES}m/key",
 }

@@ -24,8 +24,12 @@ from incidents.workflow import open_incident
 from inspections.checklists import builtin
 from inspections.models import Inspection
 from inspections.workflow import PointAnswer, record_inspection
+from profiles.tests.factories import make_catalogue
 from seals import workflow as seals
 from seals.models import Seal
+from siteaudits import workflow as siteaudits
+from siteaudits.models import SiteAudit
+from siteaudits.tests.world import make_partner, plan
 from training.models import TrainingRecord, TrainingSession
 from training.tests import factories
 
@@ -49,6 +53,7 @@ ALLOWED = {
     "1-800-BE-ALERT",
     "Total",
     "Inspector",
+    "Auditor",
 }
 # Text made only of numbers, dates, times, codes and punctuation is not a sentence.
 NOT_WORDS = re.compile(r"^[\W\d_]*$|^[A-Z0-9]{2,}[\dA-Z\-/ ·:.]*$")
@@ -97,6 +102,7 @@ class FieldPagesSpanishTests(PersonaTestCase):
     incident: Incident
     session: TrainingSession
     record: TrainingRecord
+    site_audit: SiteAudit
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -150,6 +156,11 @@ class FieldPagesSpanishTests(PersonaTestCase):
         today = datetime.date.today()
         cls.session = factories.session(course, today)
         cls.record = factories.record(worker, course, today, session=cls.session)
+        make_catalogue()
+        partner = make_partner(company, name="Textiles Lerma")
+        cls.site_audit = plan(company, partner, user)
+        first = cls.site_audit.items.get(position=1)
+        siteaudits.record_item(first, result="not_met", severity="major", notes="gate", by=user)
 
     def pages(self) -> dict[str, str]:
         c = self.company.pk
@@ -167,6 +178,7 @@ class FieldPagesSpanishTests(PersonaTestCase):
             "incident": reverse("incidents:incident-detail", args=[c, self.incident.pk]),
             "training session": reverse("training:session-detail", args=[c, self.session.pk]),
             "training sign-in": reverse("training:record-sign", args=[c, self.record.pk]),
+            "site audit": reverse("siteaudits:audit-detail", args=[c, self.site_audit.pk]),
         }
 
     def data_of_the_world(self) -> set[str]:
@@ -183,6 +195,10 @@ class FieldPagesSpanishTests(PersonaTestCase):
             "TRLU7788990 floor",
             "R. Soto",
             "Reporting suspicious activity",
+            "Textiles Lerma",
+            "gate",
+            *(f"Criterion {ref} summary" for ref in ("1.1", "1.2", "3.8", "4.1")),
+            *("1.1", "1.2", "3.8", "4.1"),
             *(u.email for u in self.users.values()),
         }
 

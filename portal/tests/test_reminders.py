@@ -33,6 +33,8 @@ KINDS = [
     "corrective_action",
     "evidence_expiry",
     "trade_compliance_anl",
+    "site_audit_due",
+    "site_audit_visit",
     "training_course",
 ]
 
@@ -63,7 +65,15 @@ class RegistryTests(TestCase):
         owners = {p.parent.name: imported(p) for p in ROOT.glob("*/reminders.py")}
         self.assertEqual(
             sorted(owners),
-            ["actions", "certification", "core", "profiles", "tradecompliance", "training"],
+            [
+                "actions",
+                "certification",
+                "core",
+                "profiles",
+                "siteaudits",
+                "tradecompliance",
+                "training",
+            ],
         )
         for app, uses in owners.items():
             reminder_apps = {a for a in uses if a in owners and a not in (app, "core")}
@@ -224,7 +234,7 @@ class TasksForTests(TestCase):
         self.assertGreater(large, small)
         self.assertEqual(few, many)
         # memberships 1, annual review 2, evidence 1, actions 1, training 6, certification 4,
-        # trade compliance letters 1 (a person's own list needs no look-up of each company's
-        # managers)
-        with self.assertNumQueries(16):
+        # trade compliance letters 1, site audits 2 (partners due, planned visits); a person's
+        # own list needs no look-up of each company's managers
+        with self.assertNumQueries(18):
             reminders.tasks_for(self.person)
