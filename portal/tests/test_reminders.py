@@ -32,9 +32,9 @@ KINDS = [
     "certification_deadline",
     "corrective_action",
     "evidence_expiry",
-    "trade_compliance_anl",
     "site_audit_due",
     "site_audit_visit",
+    "trade_compliance_anl",
     "training_course",
 ]
 
