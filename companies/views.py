@@ -30,6 +30,7 @@ from companies.choices import Role
 from companies.context_processors import remember_company
 from companies.models import Address, Company, Contact, Identifier, Membership, ProgramParticipation
 from core import idempotency, refusals
+from core.documents import resolve_related_records
 from core.http import AuthenticatedHttpRequest
 from core.refusals import Refused
 from core.siteurl import site_url
@@ -319,6 +320,8 @@ def audit_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         .order_by("-timestamp")
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    resolve_related_records(page.object_list)
     return render(request, "companies/audit_log.html", {"company": company, "page": page})
 
 

@@ -122,6 +122,9 @@ class TenantViewSet(idempotency.IdempotentPostMixin, viewsets.ModelViewSet):  # 
 
     def get_queryset(self) -> Any:
         queryset: Any = type(self).queryset
+        if self.action == "list" and hasattr(queryset, "for_user_listing"):
+            company = self.request.query_params.get("company")
+            return queryset.for_user_listing(self.request.user, self.tenant_action(), company)
         return queryset.for_user(self.request.user, self.tenant_action())
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:

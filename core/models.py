@@ -197,3 +197,17 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.day} on {self.host}"
+
+
+class RateCounter(models.Model):
+    """One client's requests in its current window under one scope (`core.ratelimit`): the
+    shared count behind every rate limit when the cache is the database, kept apart from
+    the cache table so that one statement counts a request (no read, cull and rewrite)."""
+
+    name = models.CharField(max_length=250, primary_key=True)
+    hits = models.PositiveIntegerField()
+    # Seconds since the epoch at which the window ends and the count starts again.
+    resets_at = models.FloatField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.hits}"

@@ -67,6 +67,39 @@ class TenantQuerySet(models.QuerySet[_M]):
         field = getattr(self.model, "tenant_field", "company")
         return self.filter(**{f"{field}__in": company_ids_for(user, action)})
 
+    def for_user_listing(
+        self,
+        user: AbstractBaseUser | AnonymousUser,
+        action: str = "view",
+        company: object = None,
+    ) -> TenantQuerySet[_M]:
+        """`for_user()` for a large list: the same rows, but the user's companies are read
+        first (one small query) and the list is filtered by their ids as values, by the
+        one id when the user has one company or `company` names one of theirs. A
+        `company = %s` condition lets the (company, …) indexes deliver the rows in order
+        and stop at the page; `company IN (subquery)` made the planner sort every row of
+        the table first (660–900 ms at 200,000 inspections)."""
+        scoped = self.for_user(user, action)
+        if not user.is_authenticated or (
+            action in PROGRAM_OFFICE_ACTIONS and getattr(user, "is_program_office", False)
+        ):
+            return scoped  # nothing, or every company's rows (the filters narrow them)
+        ids = list(company_ids_for(user, action).order_by().values_list("company_id", flat=True))
+        named = _as_id(company)
+        if named is not None and named in ids:
+            ids = [named]
+        field = getattr(self.model, "tenant_field", "company")
+        if len(ids) == 1:
+            return self.filter(**{field: ids[0]})
+        return self.filter(**{f"{field}__in": ids})
+
+
+def _as_id(value: object) -> int | None:
+    try:
+        return int(str(value)) if value not in (None, "") else None
+    except ValueError:
+        return None
+
 
 def get_for_user_or_404(
     queryset: models.QuerySet[_M] | type[_M],

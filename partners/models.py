@@ -215,6 +215,9 @@ class BusinessPartner(TenantModel):
                 fields=["company", "normalised_name", "country"], name="unique_partner_per_company"
             )
         ]
+        # The partner list (page and API) shows one company's partners by name: this index
+        # hands them over in order, so a page stops after its rows instead of sorting all.
+        indexes = [models.Index(fields=["company", "name"], name="partner_company_name")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.country.code})"

@@ -94,6 +94,9 @@ urlpatterns = [
     # Uploaded files, only through the permission check: nothing is ever served from
     # MEDIA_URL, not even with DEBUG (core/files.py).
     path("files/", include("core.urls")),
-    path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
 ]
+# The API first: Django tries the patterns in order, and the public status look-up (the
+# busiest route, answered from the cache) would otherwise be matched against every page
+# route above. No page route starts with "api/", so the order changes no answer.
+urlpatterns.insert(0, path("api/v1/", include((api_v1, "api"))))

@@ -8,12 +8,15 @@ import json
 
 import time_machine
 from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.tokens import issue_token
-from companies.models import Address
+from companies.models import Address, Membership
 from core.testing import PersonaTestCase
 
 FAST = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
@@ -172,3 +175,59 @@ class AuditTrailTests(PersonaTestCase):
         self.assertIn("No → Yes", body)
         self.assertNotIn("None →", body)
         self.assertNotIn("→ None", body)
+
+
+@FAST
+class AuditTrailQueryTests(PersonaTestCase):
+    """The records a change points to are named with one query per kind of record, so a
+    page costs the same number of queries whatever its entries changed."""
+
+    def record(self, n: int) -> None:
+        kind = ContentType.objects.get_for_model(Membership)
+        people = [self.users[role] for role in ("admin", "user", "viewer", "consultant")]
+        LogEntry.objects.bulk_create(
+            LogEntry(
+                content_type=kind,
+                object_pk=str(i),
+                object_repr=f"membership {i}",
+                action=LogEntry.Action.UPDATE,
+                changes={"user": [str(people[i % 4].pk), str(people[(i + 1) % 4].pk)]},
+                actor=people[i % 4],
+                additional_data={"company_id": self.company.pk},
+            )
+            for i in range(n)
+        )
+
+    def queries_for_the_page(self) -> tuple[int, str]:
+        url = reverse("companies:audit-log", args=[self.company.pk])
+        with CaptureQueriesContext(connection) as queries:
+            body = self.client.get(url).content.decode()
+        return len(queries), body
+
+    def test_a_page_costs_the_same_queries_whatever_it_shows(self) -> None:
+        self.login("admin")
+        self.record(50)  # a full page of changes that name people
+        for _ in range(2):  # the first pages after signing in also settle the session
+            self.queries_for_the_page()
+        few, body = self.queries_for_the_page()
+        self.assertIn("admin@acme.test → user@acme.test", body)
+        self.record(100)
+        many, body = self.queries_for_the_page()
+        self.assertEqual(few, many)
+        # session, user, MFA and officer checks, company, memberships; the page's own:
+        # count, entries, and the people its changes name (one query for all of them)
+        self.assertEqual(many, 9)
+        self.assertIn("consultant@acme.test → admin@acme.test", body)
+
+    def test_a_record_deleted_since_reads_as_deleted(self) -> None:
+        LogEntry.objects.create(
+            content_type=ContentType.objects.get_for_model(Membership),
+            object_pk="1",
+            object_repr="membership 1",
+            action=LogEntry.Action.UPDATE,
+            changes={"user": ["999999", str(self.users["admin"].pk)]},
+            additional_data={"company_id": self.company.pk},
+        )
+        self.login("admin")
+        body = self.queries_for_the_page()[1]
+        self.assertIn("Deleted &#x27;User&#x27; (999999) → admin@acme.test", body)
