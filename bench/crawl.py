@@ -299,6 +299,7 @@ def get_cases(only: str = "") -> list[tuple[str, Any]]:
     return found
 
 
+GET_FORM = re.compile(r"<form([^>]*method=\"get\"[^>]*)>(.*?)</form>", re.S | re.I)
 PAGE_LINK = re.compile(r"[?&]page=(\d+)")
 SELECT = re.compile(r"<select[^>]*name=\"([^\"]+)\"[^>]*>(.*?)</select>", re.S)
 OPTION = re.compile(r"<option[^>]*value=\"([^\"]+)\"")
@@ -329,7 +330,13 @@ def variants(url: str, response: Any) -> list[tuple[str, str]]:
     if not content_type.startswith("text/html"):
         return found
     html = response.content.decode("utf-8", "replace")
-    forms = re.findall(r"<form[^>]*method=\"get\"[^>]*>(.*?)</form>", html, re.S | re.I)
+    path = url.split("?")[0]
+    forms = [
+        body
+        for attrs, body in GET_FORM.findall(html)
+        # The page's own filters: no action, or its own path (not the site search).
+        if 'action="' not in attrs or f'action="{path}"' in attrs or 'action=""' in attrs
+    ]
     params: dict[str, str] = {}
     for form in forms:
         text = TEXT_Q.search(form)
@@ -450,7 +457,9 @@ def print_report(rows: list[Row], bare: harness.Measurement, load: str, title: s
     print(f"{'p50 ms':>8} {'p95 ms':>8} {'q':>5}  status  url")
     for r in measured:
         assert r.m is not None
-        print(f"{r.m.cells}  {r.m.status:>5}  {r.url}  [{r.name}{' ' + r.label if r.label else ''}]")
+        print(
+            f"{r.m.cells}  {r.m.status:>5}  {r.url}  [{r.name}{' ' + r.label if r.label else ''}]"
+        )
     for r in rows:
         if r.m is None:
             print(f"{'':>24}  skip   {r.name}: {r.note}")
@@ -484,7 +493,9 @@ def main() -> int:
             before = query_counts(world, args.only)
             grow(world, SMALL_PLUS, start=1000)
             after = query_counts(world, args.only)
-            grown = {k: (before[k], after[k]) for k in before if k in after and before[k] != after[k]}
+            grown = {
+                k: (before[k], after[k]) for k in before if k in after and before[k] != after[k]
+            }
             for (name, label), (a, b) in sorted(grown.items()):
                 print(f"{a:4d} -> {b:4d}  {name} {label}")
             print(f"{len(grown)} of {len(before)} URLs issue more queries with more data")

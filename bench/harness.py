@@ -48,17 +48,16 @@ def setup_django() -> None:
 @contextmanager
 def throwaway_database() -> Iterator[None]:
     """Create the test database(s), yield, and drop them again."""
+    import shutil
+    import tempfile
+
+    from django.conf import settings
     from django.test.utils import (
         setup_databases,
         setup_test_environment,
         teardown_databases,
         teardown_test_environment,
     )
-
-    import shutil
-    import tempfile
-
-    from django.conf import settings
 
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["*"]
