@@ -190,11 +190,15 @@ def grow(world: Any, sizes: Sizes, seed: int = SEED, start: int = 0) -> None:
         batch_size=1000,
     )
 
+    # Codes of their own, so the permission cases' set-ups (which add "guard" and the
+    # standard courses) do not clash with the tenant's.
     guard, _ = SecurityRole.objects.get_or_create(
-        company=company, code="guard", defaults={"name_en": "Guard", "name_es": "Guardia"}
+        company=company,
+        code="yard_guard",
+        defaults={"name_en": "Yard guard", "name_es": "Guardia de patio"},
     )
     courses = []
-    for code in ("threat_awareness", "seals", "cyber"):
+    for code in ("yard_threats", "yard_seals", "yard_cyber"):
         course, created = Course.objects.get_or_create(
             company=company,
             code=code,
@@ -416,7 +420,10 @@ def walk(
                     case.setup(world)
                 url = case.url(world)
             except Exception as error:  # noqa: BLE001  # a case whose set-up clashes
-                yield Row(app, case.name, "", "", None, f"set-up failed: {error!r:.80}")
+                row = Row(app, case.name, "", "", None, f"set-up failed: {error!r:.80}")
+                if progress:
+                    progress(row)
+                yield row
                 continue
             queries, first = harness.count_queries(client, url)
             targets = [("", url)] + variants(url, first)
@@ -513,7 +520,9 @@ def main() -> int:
                 args.rounds,
                 args.only,
                 progress=lambda r: print(
-                    f"  {r.m.cells if r.m else ''}  {r.url}", file=sys.stderr, flush=True
+                    f"  {r.m.cells if r.m else ''}  {r.url or r.name}  {r.note}",
+                    file=sys.stderr,
+                    flush=True,
                 ),
             )
         )
