@@ -298,7 +298,7 @@ def get_cases(only: str = "") -> list[tuple[str, Any]]:
         for case in cases_of(app):
             if case.method != "get" or "officer" not in case.allow:
                 continue
-            if only and only not in case.name and only != app:
+            if only and not any(part in case.name or part == app for part in only.split(",")):
                 continue
             found.append((app, case))
     return found
@@ -500,7 +500,9 @@ def print_report(rows: list[Row], bare: harness.Measurement, load: str, title: s
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=10)
-    parser.add_argument("--only", default="", help="an app label or part of a URL name")
+    parser.add_argument(
+        "--only", default="", help="app labels or parts of URL names, separated by commas"
+    )
     parser.add_argument("--small", action="store_true", help="query counts at two small tenants")
     parser.add_argument("--scale", type=float, default=1.0, help="multiply the large sizes")
     args = parser.parse_args()
