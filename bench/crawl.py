@@ -517,7 +517,7 @@ def main() -> int:
             grow(world, SMALL_PLUS, start=1000)
             after = query_counts(world, args.only)
             grown = {
-                k: (before[k], after[k]) for k in before if k in after and before[k] != after[k]
+                k: (before[k], after[k]) for k in before if k in after and after[k] > before[k]
             }
             for (name, label), (a, b) in sorted(grown.items()):
                 print(f"{a:4d} -> {b:4d}  {name} {label}")

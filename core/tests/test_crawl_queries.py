@@ -47,7 +47,8 @@ class QueryCountsDoNotGrowWithDataTests(TestCase):
         grown = {
             f"{name} {label}".strip(): (before[key], after[key])
             for key in before
-            if key in after and before[key] != after[key]
+            # Fewer is fine: a cache the first walk filled (the published catalogue).
+            if key in after and after[key] > before[key]
             for name, label in [key]
             if name.split()[0] not in KNOWN_TO_GROW
         }
