@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from companies.models import Company
 from core.testing import PersonaTestCase
 from partners.models import BusinessPartner
 from risk.models import Node
 from risk.tests.factories import make_assessment, make_chain
 
 
-def partners(company: object, start: int, n: int) -> None:
+def partners(company: Company, start: int, n: int) -> None:
     BusinessPartner.objects.bulk_create(
         BusinessPartner(company=company, name=f"Proveedor {i:04d}", role="manufacturer", country="MX")
         for i in range(start, start + n)
