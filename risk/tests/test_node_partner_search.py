@@ -13,7 +13,9 @@ from risk.tests.factories import make_assessment, make_chain
 
 def partners(company: Company, start: int, n: int) -> None:
     BusinessPartner.objects.bulk_create(
-        BusinessPartner(company=company, name=f"Proveedor {i:04d}", role="manufacturer", country="MX")
+        BusinessPartner(
+            company=company, name=f"Proveedor {i:04d}", role="manufacturer", country="MX"
+        )
         for i in range(start, start + n)
     )
 
