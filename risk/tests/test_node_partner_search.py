@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from companies.models import Company
 from core.testing import PersonaTestCase
-from partners.models import BusinessPartner
+from partners.models import BusinessPartner, normalise_name
 from risk.models import Node
 from risk.tests.factories import make_assessment, make_chain
 
@@ -14,7 +14,11 @@ from risk.tests.factories import make_assessment, make_chain
 def partners(company: Company, start: int, n: int) -> None:
     BusinessPartner.objects.bulk_create(
         BusinessPartner(
-            company=company, name=f"Proveedor {i:04d}", role="manufacturer", country="MX"
+            company=company,
+            name=f"Proveedor {i:04d}",
+            normalised_name=normalise_name(f"Proveedor {i:04d}"),
+            role="manufacturer",
+            country="MX",
         )
         for i in range(start, start + n)
     )
