@@ -35,7 +35,7 @@ class NodePartnerSearchTests(PersonaTestCase):
         self.client.get(self.create_url)  # the session's first request writes once
         for n in (3, 300):
             partners(self.company, 1000 * n, n)
-            with self.subTest(partners=n), self.assertNumQueries(9):
+            with self.subTest(partners=n), self.assertNumQueries(7):
                 response = self.client.get(self.create_url)
             self.assertNotContains(response, "Proveedor")
             self.assertContains(response, f'hx-get="{self.lookup_url}"')
