@@ -143,10 +143,20 @@ def matrix_page(request: HttpRequest, company: Company) -> tuple[Matrix, Any, Pa
     filters, employees, courses, state = _matrix_filters(request, company)
     today = timezone.localdate()
     course_list = list(courses.prefetch_related("roles"))
-    annotated, names = state_columns(employees, course_list, today)
-    wanted = Q(pk__in=[])
-    for name in names:
-        wanted |= Q(**{name: state}) if state else Q(**{f"{name}__isnull": False})
+    if state:
+        annotated, names = state_columns(employees, course_list, today)
+        wanted = Q(pk__in=[])
+        for name in names:
+            wanted |= Q(**{name: state})
+    else:
+        # Someone with a role one of the courses requires: no state needs computing.
+        annotated = employees
+        roles = {role.pk for course in course_list for role in course.roles.all()}
+        wanted = Q(
+            pk__in=Employee.roles.through.objects.filter(securityrole_id__in=roles).values(
+                "employee_id"
+            )
+        )
     people = (
         annotated.filter(wanted)
         .order_by("last_name", "first_name", "pk")
