@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.validators import validate_email
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from companies.models import Company
 from core.signatures import SignatureField
 from core.uploads import IMAGE_KINDS, check_upload
+from core.widgets import search_select
 from inspections.checklists import Checklist
 from inspections.choices import Result
 from inspections.models import GATE_ENTRY_FIELDS, ChecklistTemplate, GateEntry, Inspection
@@ -255,9 +257,14 @@ class GateEntryForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"client_key": uuid.uuid4()})
         super().__init__(*args, **kwargs)
-        inspection: Any = self.fields["inspection"]
+        # Found by typing the container / trailer number: a busy yard inspects hundreds a
+        # day, too many for a select.
         since = timezone.now() - datetime.timedelta(days=3)
-        inspection.queryset = company.inspections.filter(performed_at__gte=since)
+        search_select(
+            self.fields["inspection"],
+            reverse("inspections:inspection-lookup", args=[company.pk]),
+            company.inspections.filter(performed_at__gte=since),
+        )
 
     def record_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.partner_list, name="partner-list"),
     path("dashboard/", dashboard.partner_dashboard, name="partner-dashboard"),
     path("new/", views.partner_create, name="partner-create"),
+    path("lookup/", views.partner_lookup, name="partner-lookup"),
     path("export.csv", views.partner_export, name="partner-export"),
     path("<int:pk>/", views.partner_detail, name="partner-detail"),
     path("<int:pk>/edit/", views.partner_edit, name="partner-edit"),

@@ -26,6 +26,7 @@ from core.lists import Listing, ListSpec, col, list_page, render_list
 from core.pdf import pdf_response
 from core.refusals import Refused, show
 from core.tenancy import get_for_user_or_404
+from core.widgets import LOOKUP_LIMIT
 from partners import evidence, explain, importing, workflow
 from partners.filters import AlertFilter, PartnerFilter
 from partners.forms import (
@@ -547,3 +548,20 @@ def screening_evidence_export(
     small directory, else in the background with a progress page."""
     company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
     return export_jobs.start(request, "partners.screening-evidence", company)
+
+
+@login_required
+def partner_lookup(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    """The partners whose name contains what was typed, for a form's partner box (HTMX)."""
+    company = get_for_user_or_404(Company, request.user, "view", pk=company_pk)
+    query = request.GET.get("q", "").strip()
+    found = (
+        BusinessPartner.objects.for_user(request.user, "view")
+        .filter(company=company, name__icontains=query)
+        .order_by("name", "pk")
+        .values_list("pk", "name", "country")[:LOOKUP_LIMIT]
+        if query
+        else []
+    )
+    matches = [(pk, f"{name} ({country})" if country else name) for pk, name, country in found]
+    return render(request, "core/search_matches.html", {"found": matches, "q": query})

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Address, Company
+from core.widgets import search_select
 from personnel.models import (
     ConductAcknowledgement,
     Employee,
@@ -89,7 +91,12 @@ class ScreeningForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.company = company
-        self.fields["employee"].queryset = Employee.objects.filter(company=company)  # type: ignore[attr-defined]
+        # Chosen by search-as-you-type: a company may employ thousands of people.
+        search_select(
+            self.fields["employee"],
+            reverse("personnel:employee-lookup", args=[company.pk]),
+            Employee.objects.filter(company=company),
+        )
 
 
 class AcknowledgementForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -8,6 +8,7 @@ app_name = "personnel"
 urlpatterns = [
     path("employees/", views.employee_list, name="employee-list"),
     path("employees/import/", views.employee_import, name="employee-import"),
+    path("employees/lookup/", views.employee_lookup, name="employee-lookup"),
     path(
         "employees/import/template.<str:kind>",
         views.employee_import_template,

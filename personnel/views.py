@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -24,6 +25,7 @@ from core.http import AuthenticatedHttpRequest
 from core.importing import ImportForm, ImportRefused, template_response
 from core.lists import ListSpec, col, render_list
 from core.tenancy import get_for_user_or_404
+from core.widgets import LOOKUP_LIMIT
 from personnel import forms
 from personnel.filters import EmployeeFilter
 from personnel.importers import EmployeeImporter, import_employees
@@ -329,3 +331,28 @@ def access_log(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespon
         entries = entries.filter(employee_id=int(employee))
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     return render(request, "personnel/access_log.html", {"company": company, "page": page})
+
+
+@login_required
+def employee_lookup(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+    """The employees whose name or number contains what was typed, for a form's person box
+    (HTMX)."""
+    company = _company(request, company_pk, "view")
+    query = request.GET.get("q", "").strip()
+    found = (
+        Employee.objects.for_user(request.user, "view")
+        .filter(company=company)
+        .filter(
+            Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(employee_number__icontains=query)
+        )
+        .order_by("last_name", "first_name", "pk")[:LOOKUP_LIMIT]
+        if query
+        else []
+    )
+    matches = [
+        (e.pk, f"{e.full_name} · {e.employee_number}" if e.employee_number else e.full_name)
+        for e in found
+    ]
+    return render(request, "core/search_matches.html", {"found": matches, "q": query})

@@ -123,14 +123,23 @@ def partner_section(company: Any, user: Any) -> dict[str, Any]:
 
 
 def training_section(company: Any) -> dict[str, Any]:
-    from training.matrix import build_matrix
+    from django.db.models import Q
 
-    matrix = build_matrix(company)
-    matrix.rows = [r for r in matrix.rows if r.required()]
+    from training.matrix import course_summaries, state_columns, totals_of
+
+    summaries = course_summaries(company)
+    courses = [s.course for s in summaries if s.course]
+    annotated, names = state_columns(
+        company.employees.filter(active=True), courses, timezone.localdate()
+    )
+    anyone = Q(pk__in=[])
+    for name in names:
+        anyone |= Q(**{f"{name}__isnull": False})
     return {
-        "summaries": matrix.summaries(),
-        "totals": matrix.totals(),
-        "employees": len(matrix.rows),
+        "summaries": summaries,
+        "totals": totals_of(summaries),
+        # People with at least one required course.
+        "employees": annotated.filter(anyone).count(),
     }
 
 

@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from actions.forms import ActionForm
+from core.widgets import search_select
 from partners.models import BusinessPartner
 from risk.choices import Level
 from risk.models import Assessment, Node, RiskSettings, SupplyChain, VulnerabilityRating
@@ -92,8 +94,13 @@ class NodeForm(forms.ModelForm):  # type: ignore[type-arg]
         for name in ("comes_from", "goes_to"):
             field: Any = self.fields[name]
             field.queryset = others
-        partner: Any = self.fields["partner"]
-        partner.queryset = BusinessPartner.objects.filter(company=chain.assessment.company_id)
+        # Chosen by search-as-you-type: a company may have tens of thousands of partners.
+        company_id = chain.assessment.company_id
+        search_select(
+            self.fields["partner"],
+            reverse("partners:partner-lookup", args=[company_id]),
+            BusinessPartner.objects.filter(company=company_id),
+        )
         self.fields["country"].error_messages["required"] = _(
             "Every node needs a country: threats are rated per country."
         )

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from companies.models import Company
 from personnel import coverage
 from training.effectiveness import effectiveness
-from training.matrix import CourseSummary, build_matrix
+from training.matrix import CourseSummary, course_summaries, totals_of
 from training.models import CULTURE_CRITERIA, Course, CultureRecord, Retraining, TrainingSession
 
 
@@ -70,7 +70,7 @@ def _courses(company: Company, criterion_id: str) -> list[EvidenceItem]:
     ]
     if not courses:
         return []
-    matrix = build_matrix(company, courses=courses)
+    summaries = course_summaries(company, courses=courses)
     matrix_url = reverse("training:matrix", args=[company.pk])
     return [
         EvidenceItem(
@@ -78,19 +78,19 @@ def _courses(company: Company, criterion_id: str) -> list[EvidenceItem]:
             _rate(s),
             f"{matrix_url}?course={s.course.pk}",
         )
-        for s in matrix.summaries()
+        for s in summaries
         if s.course
     ]
 
 
 def _programme(company: Company) -> list[EvidenceItem]:
-    matrix = build_matrix(company)
+    totals = totals_of(course_summaries(company))
     year_ago = timezone.localdate() - datetime.timedelta(days=365)
     sessions = TrainingSession.objects.filter(company=company, held_on__gte=year_ago).count()
     return [
         EvidenceItem(
             _("Security training, all required courses"),
-            _rate(matrix.totals()),
+            _rate(totals),
             reverse("training:dashboard", args=[company.pk]),
         ),
         EvidenceItem(

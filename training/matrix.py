@@ -134,12 +134,7 @@ class Matrix:
         return result
 
     def totals(self) -> CourseSummary:
-        total = CourseSummary(course=None)
-        for summary in self.summaries():
-            total.required += summary.required
-            for state, count in summary.counts.items():
-                total.counts[state] += count
-        return total
+        return totals_of(self.summaries())
 
 
 def _pks(objects: Iterable[Any]) -> Any:
@@ -292,3 +287,124 @@ def person_course_state(
             matrix.today,
         )
     return cell
+
+
+# --- The same states in SQL -----------------------------------------------------------
+# A company with thousands of people cannot build the whole matrix in Python for a page:
+# the summaries are counted and the matrix page filtered and paged by the database, with
+# the rules of `judge` written as SQL. A refresher period becomes two date thresholds (a
+# completion before the first is overdue today, before the second due soon), since
+# adding months to a date is not portable SQL but is monotonic.
+
+
+def _first_day_due_after(months: int, limit: datetime.date, *, strictly: bool) -> datetime.date:
+    """The earliest completion date whose due date (completion + `months`) is on or after
+    `limit` (after it when `strictly`)."""
+    day = add_months(limit, -months) - datetime.timedelta(days=4)
+    while True:
+        due = add_months(day, months)
+        if due > limit or (due == limit and not strictly):
+            return day
+        day += datetime.timedelta(days=1)
+
+
+def _state_expression(course: Course, role_ids: set[int], today: datetime.date) -> Any:
+    """A CASE giving, for an Employee row, the state of `course` (NULL: not required)."""
+    from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
+
+    soon_day = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    records = TrainingRecord.objects.filter(employee=OuterRef("pk"), course=course)
+    # `judge`'s open requests: retraining asked after the last completion, i.e. with no
+    # completion on or after the request.
+    open_requests = Retraining.objects.filter(employee=OuterRef("pk"), course=course).exclude(
+        Exists(
+            TrainingRecord.objects.filter(
+                employee=OuterRef("employee"),
+                course=course,
+                completed_on__gte=OuterRef("requested_on"),
+            )
+        )
+    )
+    overdue = Q(Exists(open_requests.filter(requested_on__lt=today)))
+    due_soon = Q(Exists(open_requests.filter(requested_on__lte=soon_day)))
+    if course.refresher_months:
+        # The last completion is before a day when no completion is on or after it.
+        months = course.refresher_months
+        overdue_before = _first_day_due_after(months, today, strictly=False)
+        soon_before = _first_day_due_after(months, soon_day, strictly=True)
+        overdue |= ~Q(Exists(records.filter(completed_on__gte=overdue_before)))
+        due_soon |= ~Q(Exists(records.filter(completed_on__gte=soon_before)))
+    required = Exists(
+        Employee.roles.through.objects.filter(
+            employee_id=OuterRef("pk"), securityrole_id__in=sorted(role_ids) or [0]
+        )
+    )
+    return Case(
+        When(~Q(required), then=Value(None)),
+        When(~Q(Exists(records)), then=Value(State.MISSING.value)),
+        When(overdue, then=Value(State.OVERDUE.value)),
+        When(due_soon, then=Value(State.DUE_SOON.value)),
+        default=Value(State.DONE.value),
+        output_field=CharField(),
+    )
+
+
+def state_columns(
+    employees: models.QuerySet[Employee], courses: list[Course], today: datetime.date
+) -> tuple[models.QuerySet[Employee], list[str]]:
+    """`employees` annotated with one state column per course (`prefetch_related("roles")`
+    must have been done on the courses), and the columns' names."""
+    names = [f"state_{course.pk}" for course in courses]
+    annotated = employees.annotate(
+        **{
+            name: _state_expression(course, {r.pk for r in course.roles.all()}, today)
+            for name, course in zip(names, courses, strict=True)
+        }
+    )
+    return annotated, names
+
+
+def course_summaries(
+    company: Company,
+    *,
+    employees: models.QuerySet[Employee] | None = None,
+    courses: Iterable[Course] | None = None,
+    today: datetime.date | None = None,
+) -> list[CourseSummary]:
+    """The summaries `build_matrix(...).summaries()` gives, counted by the database in one
+    query whatever the number of people."""
+    from django.db.models import Count, Q
+
+    today = today or timezone.localdate()
+    course_qs = Course.objects.filter(company=company, active=True)
+    if courses is not None:
+        course_qs = course_qs.filter(pk__in=_pks(courses))
+    course_list = list(course_qs.prefetch_related("roles"))
+    people = employees if employees is not None else Employee.objects.all()
+    people = people.filter(company=company, active=True)
+    if not course_list:
+        return []
+    annotated, names = state_columns(people, course_list, today)
+    counts = annotated.aggregate(
+        **{
+            f"{name}__{state}": Count("pk", filter=Q(**{name: state}))
+            for name in names
+            for state in State.values
+        }
+    )
+    result = []
+    for course, name in zip(course_list, names, strict=True):
+        summary = CourseSummary(course)
+        summary.counts = {state: counts[f"{name}__{state}"] or 0 for state in State.values}
+        summary.required = sum(summary.counts.values())
+        result.append(summary)
+    return result
+
+
+def totals_of(summaries: Iterable[CourseSummary]) -> CourseSummary:
+    total = CourseSummary(course=None)
+    for summary in summaries:
+        total.required += summary.required
+        for state, count in summary.counts.items():
+            total.counts[state] += count
+    return total

@@ -243,6 +243,12 @@ class TrainingRecord(TenantModel):
                 name="one_record_per_attendee",
             )
         ]
+        # The matrix's states are read per (person, course) by date (training.matrix).
+        indexes = [
+            models.Index(
+                fields=["employee", "course", "completed_on"], name="record_person_course_day"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.employee} — {self.course} ({self.completed_on})"

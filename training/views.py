@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -30,7 +31,14 @@ from training import forms
 from training.effectiveness import effectiveness
 from training.filters import CourseFilter, SessionFilter
 from training.importers import AttendanceImporter, import_attendance
-from training.matrix import Matrix, build_matrix
+from training.matrix import (
+    CourseSummary,
+    Matrix,
+    build_matrix,
+    course_summaries,
+    state_columns,
+    totals_of,
+)
 from training.models import (
     Course,
     CultureEvidence,
@@ -54,9 +62,8 @@ def dashboard(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespons
     # The first visit by someone who may edit gives the company the standard programme.
     if not is_seeded(company) and company_allows(request.user, company, "edit"):
         seed_company(company)
-    matrix = build_matrix(company)
-    summaries = matrix.summaries()
-    measures = effectiveness(matrix.courses)
+    summaries = course_summaries(company)
+    measures = effectiveness([s.course for s in summaries if s.course])
     culture = {
         kind: CultureRecord.objects.filter(company=company, kind=kind).first()
         for kind in CultureKind.values
@@ -64,11 +71,11 @@ def dashboard(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespons
     context = {
         "company": company,
         "summaries": [(s, measures[s.course.pk]) for s in summaries if s.course],
-        "totals": matrix.totals(),
-        "employees": len(matrix.rows),
+        "totals": totals_of(summaries),
+        "employees": Employee.objects.filter(company=company, active=True).count(),
         "culture": [(CultureKind(k).label, r) for k, r in culture.items()],
         "seeded": is_seeded(company),
-        "today": matrix.today,
+        "today": timezone.localdate(),
     }
     return render(request, "training/dashboard.html", context)
 
@@ -87,7 +94,8 @@ def programme_load(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRe
     return redirect("training:dashboard", company_pk=company.pk)
 
 
-def filtered_matrix(request: HttpRequest, company: Company) -> tuple[Matrix, Any]:
+def _matrix_filters(request: HttpRequest, company: Company) -> tuple[Any, Any, Any, str]:
+    """The filter form and what it keeps: active employees, active courses, a state."""
     filters = forms.MatrixFilterForm(request.GET or None, company=company)
     employees = Employee.objects.filter(company=company, active=True)
     courses = Course.objects.filter(company=company, active=True)
@@ -103,10 +111,20 @@ def filtered_matrix(request: HttpRequest, company: Company) -> tuple[Matrix, Any
         if data["facility"]:
             employees = employees.filter(facility=data["facility"])
         if data["role"]:
-            employees = employees.filter(roles=data["role"])
+            employees = employees.filter(
+                pk__in=Employee.roles.through.objects.filter(securityrole=data["role"]).values(
+                    "employee_id"
+                )
+            )
         if data["course"]:
             courses = courses.filter(pk=data["course"].pk)
         state = data["state"]
+    return filters, employees, courses, state
+
+
+def filtered_matrix(request: HttpRequest, company: Company) -> tuple[Matrix, Any]:
+    """The whole filtered matrix (the exports)."""
+    filters, employees, courses, state = _matrix_filters(request, company)
     matrix = build_matrix(company, employees=employees, courses=courses)
     if state:
         matrix.rows = [r for r in matrix.rows if any(c.state == state for c in r.required())]
@@ -115,10 +133,51 @@ def filtered_matrix(request: HttpRequest, company: Company) -> tuple[Matrix, Any
     return matrix, filters
 
 
+MATRIX_PAGE_SIZE = 50
+
+
+def matrix_page(request: HttpRequest, company: Company) -> tuple[Matrix, Any, Page[Any]]:
+    """One page of the filtered matrix. The database finds the people on the page (those
+    with a required course, in the chosen state) and counts them; only the page's people
+    are judged in Python."""
+    filters, employees, courses, state = _matrix_filters(request, company)
+    today = timezone.localdate()
+    course_list = list(courses.prefetch_related("roles"))
+    if state:
+        annotated, names = state_columns(employees, course_list, today)
+        wanted = Q(pk__in=[])
+        for name in names:
+            wanted |= Q(**{name: state})
+    else:
+        # Someone with a role one of the courses requires: no state needs computing.
+        annotated = employees
+        roles = {role.pk for course in course_list for role in course.roles.all()}
+        wanted = Q(
+            pk__in=Employee.roles.through.objects.filter(securityrole_id__in=roles).values(
+                "employee_id"
+            )
+        )
+    people = (
+        annotated.filter(wanted)
+        .order_by("last_name", "first_name", "pk")
+        .values_list("pk", flat=True)
+    )
+    page = Paginator(people, MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    matrix = build_matrix(
+        company, employees=Employee.objects.filter(pk__in=ids), courses=course_list, today=today
+    )
+    position = {pk: n for n, pk in enumerate(ids)}
+    matrix.rows.sort(key=lambda row: position[row.employee.pk])
+    return matrix, filters, page
+
+
 @login_required
 def matrix_view(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
     company = _company(request, company_pk, "view")
-    matrix, filters = filtered_matrix(request, company)
+    matrix, filters, page = matrix_page(request, company)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "training/matrix.html",
@@ -126,7 +185,8 @@ def matrix_view(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespo
             "company": company,
             "matrix": matrix,
             "filters": filters,
-            "query": request.GET.urlencode(),
+            "page": page,
+            "query": query.urlencode(),
         },
     )
 
@@ -175,7 +235,7 @@ def course_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespo
 @login_required
 def course_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
     course = get_for_user_or_404(Course, request.user, "view", pk=pk, company_id=company_pk)
-    summary = build_matrix(course.company, courses=[course]).summaries()[0]
+    (summary,) = course_summaries(course.company, courses=[course]) or [CourseSummary(course)]
     sessions = course.sessions.annotate(attendees=Count("records")).order_by("-held_on", "-pk")[:20]
     return render(
         request,

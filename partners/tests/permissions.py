@@ -83,6 +83,12 @@ CASES = [
     C("partners:partner-export", _url("partners:partner-export", company), VIEWERS),
     C("partners:partner-create", _url("partners:partner-create", company), EDITORS),
     C(
+        "partners:partner-lookup",
+        lambda t: reverse("partners:partner-lookup", args=[company(t)]) + "?q=maquila",
+        VIEWERS,
+        setup=_make,
+    ),
+    C(
         "partners:partner-create",
         _url("partners:partner-create", company),
         EDITORS,

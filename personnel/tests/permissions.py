@@ -33,6 +33,11 @@ P = make_people
 CASES = [
     C("personnel:employee-list", _url("personnel:employee-list", company), VIEWERS),
     C(
+        "personnel:employee-lookup",
+        lambda t: reverse("personnel:employee-lookup", args=[t.company.pk]) + "?q=a",
+        VIEWERS,
+    ),
+    C(
         "personnel:employee-list",
         _url("personnel:employee-list", company),
         EDITORS,

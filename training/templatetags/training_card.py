@@ -9,17 +9,17 @@ from django import template
 
 from companies.models import Company
 from training.effectiveness import effectiveness
-from training.matrix import build_matrix
+from training.matrix import course_summaries, totals_of
 
 register = template.Library()
 
 
 @register.inclusion_tag("training/_card.html")
 def training_card(company: Company) -> dict[str, Any]:
-    matrix = build_matrix(company)
-    measures = effectiveness(matrix.courses)
+    summaries = course_summaries(company)
+    measures = effectiveness([s.course for s in summaries if s.course])
     return {
         "company": company,
-        "summaries": [(s, measures[s.course.pk]) for s in matrix.summaries() if s.course],
-        "totals": matrix.totals(),
+        "summaries": [(s, measures[s.course.pk]) for s in summaries if s.course],
+        "totals": totals_of(summaries),
     }

@@ -93,8 +93,19 @@
     if (!combo) { return; }
     var input = combo.querySelector("input[data-lookup]");
     input.value = choice.getAttribute("data-combo-value");
+    // A search select keeps the chosen object's key in its hidden input.
+    var key = combo.querySelector("input[data-combo-key]");
+    if (key) { key.value = choice.getAttribute("data-combo-pk") || ""; }
     combo.querySelector(".matches").textContent = "";
     input.focus();
+  });
+  // Typing again forgets the choice until a match is picked (an empty box: none).
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.hasAttribute("data-lookup")) { return; }
+    var combo = input.closest("[data-combo]");
+    var key = combo ? combo.querySelector("input[data-combo-key]") : null;
+    if (key) { key.value = ""; }
   });
 
   // A table wider than a phone scrolls inside its own box, not the whole page. A box that

@@ -1,0 +1,50 @@
+"""A choice among many (partners, employees) picked by search-as-you-type.
+
+A `<select>` that lists every partner of a company with 50,000 of them costs seconds to
+build and megabytes to send. `search_select(field, url)` turns a `ModelChoiceField` into
+a text box that asks `url?q=<typed>` for at most `LOOKUP_LIMIT` matches (rendered with
+`core/search_matches.html`) and keeps the chosen object's primary key in a hidden input,
+so the form still receives and validates the key against the field's queryset. Only the
+chosen object is read to show its name again; the choices are never listed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+# At most this many matches under a search box.
+LOOKUP_LIMIT = 20
+# A form field with more choices than this must not be a plain select.
+MAX_SELECT_OPTIONS = 100
+
+
+class SearchSelect(forms.Widget):
+    template_name = "core/search_select.html"
+
+    def __init__(self, url: str, queryset: QuerySet[Any], attrs: dict[str, Any] | None = None):
+        super().__init__(attrs)
+        self.url = url
+        self.queryset = queryset
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        chosen = None
+        if value not in (None, ""):
+            try:
+                chosen = self.queryset.filter(pk=value).first()
+            except (TypeError, ValueError):
+                chosen = None
+        context["widget"].update({"url": self.url, "label": str(chosen) if chosen else ""})
+        return context
+
+    def format_value(self, value: Any) -> str:
+        return "" if value is None else str(value)
+
+
+def search_select(field: Any, url: str, queryset: QuerySet[Any]) -> None:
+    """Let `field` (a ModelChoiceField) choose among `queryset` by searching `url`."""
+    field.queryset = queryset
+    field.widget = SearchSelect(url, queryset, attrs=field.widget.attrs)

@@ -1,0 +1,64 @@
+"""The training pages cost the same queries for three people as for sixty, and the matrix
+is shown a page of people at a time."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.urls import reverse
+
+from core.testing import PersonaTestCase
+from training.tests import factories as f
+
+D = datetime.date
+# Session, user, MFA and membership checks, the company, the page's own queries.
+PINNED = {"matrix": 17, "course": 13, "dashboard": 15}
+
+
+class TrainingPageQueryTests(PersonaTestCase):
+    def setUp(self) -> None:
+        guard = f.role(self.company, "guard")
+        self.courses = [
+            f.course(self.company, code, roles=[guard], refresher_months=12)
+            for code in ("seals", "threats", "cyber")
+        ]
+        self.guard = guard
+        self.added = 0
+        self.login("officer")
+
+    def add_people(self, n: int) -> None:
+        for i in range(self.added, self.added + n):
+            person = f.employee(self.company, f"P{i:03d}", "Ruiz", roles=[self.guard])
+            f.record(person, self.courses[i % 3], D(2025, 1, 1))
+        self.added += n
+
+    def urls(self) -> dict[str, str]:
+        pk = self.company.pk
+        return {
+            "matrix": reverse("training:matrix", args=[pk]),
+            "course": reverse("training:course-detail", args=[pk, self.courses[0].pk]),
+            "dashboard": reverse("training:dashboard", args=[pk]),
+        }
+
+    def test_query_counts_are_pinned_and_do_not_grow_with_people(self) -> None:
+        self.client.get(self.urls()["matrix"])  # the session's first request writes once
+        for n in (3, 57):
+            self.add_people(n)
+            for name, url in self.urls().items():
+                with self.subTest(people=self.added, page=name):
+                    with self.assertNumQueries(PINNED[name]):
+                        self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_the_matrix_shows_fifty_people_a_page_and_links_the_last(self) -> None:
+        self.add_people(60)
+        url = self.urls()["matrix"]
+        first = self.client.get(url)
+        self.assertEqual(first.content.count(b'<tr><th scope="row">'), 50)
+        self.assertContains(first, "Page 1 of 2 (60 rows)")
+        self.assertContains(first, "page=2")
+        second = self.client.get(url + "?page=2")
+        self.assertEqual(second.content.count(b'<tr><th scope="row">'), 10)
+        self.assertContains(second, "P059 Ruiz")
+        # The state filter is applied by the database and the count follows it.
+        missing = self.client.get(url + f"?course={self.courses[0].pk}&state=missing")
+        self.assertEqual(missing.content.count(b'<tr><th scope="row">'), 40)
