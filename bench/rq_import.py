@@ -19,6 +19,8 @@ same names (one process, file in, file out, no database writes; start-up include
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import os
 import random
@@ -26,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -81,6 +84,14 @@ def partner_names(count: int) -> list[tuple[str, str]]:
     return rows
 
 
+def csv_text(header: list[str], rows: Iterable[Iterable[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     worker_counts = [int(n) for n in sys.argv[2:]] or [1, 2, 4]
@@ -115,17 +126,19 @@ def main() -> None:
             flush=True,
         )
         rows = partner_names(count)
-        upload = "name,role,country\n" + "".join(
-            f"{name},{ROLES[i % len(ROLES)]},{country}\n" for i, (name, country) in enumerate(rows)
+        # Listed names can hold commas ("…, S.L."): the csv module quotes them.
+        upload = csv_text(
+            ["name", "role", "country"],
+            ((name, ROLES[i % len(ROLES)], country) for i, (name, country) in enumerate(rows)),
         )
         (tmp / "screen.csv").write_text(
-            "id,name,country\n" + "".join(f"{i},{n},{c}\n" for i, (n, c) in enumerate(rows))
+            csv_text(["id", "name", "country"], ((i, n, c) for i, (n, c) in enumerate(rows)))
         )
         company = Company.objects.create(
             legal_name="Bench Importer", business_type="importer", country="US"
         )
         start = time.perf_counter()
-        checked = importing.check_file(company, __import__("io").BytesIO(upload.encode()), "b.csv")
+        checked = importing.check_file(company, io.BytesIO(upload.encode()), "b.csv")
         assert not checked.errors, checked.errors[:5]
         created = importing.write_rows(company, checked.rows)
         ids = [p.pk for p in created]
