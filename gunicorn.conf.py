@@ -24,3 +24,8 @@ def child_exit(server: object, worker: object) -> None:
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined,no-untyped-call]
+
+
+# gunicorn 25+ opens a control socket under the home directory of the user it runs as; the
+# portal does not use that interface, and in the image that home (/app) is read-only.
+control_socket_disable = True
