@@ -18,6 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.idempotency import IdempotentPostMixin
 from notices import workflow
 from notices.models import Notice, NoticeSettings
 from notices.views import task_count, unread_count
@@ -92,7 +93,12 @@ class NoticeFilter(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["company", "kind"]
 
 
-class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+class NoticeViewSet(
+    IdempotentPostMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,  # type: ignore[type-arg]
+):
     """Your notices, newest first. Filter with `unread=true`, `company` and `kind`. Reading
     one here does not mark it read: `POST …/read/` does (as opening it on its page), and
     `POST read-all/` marks every one."""

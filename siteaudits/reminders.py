@@ -40,6 +40,7 @@ def partners_due(scope: Scope) -> Iterator[Task]:
         scope.companies(BusinessPartner.objects.filter(completed))
         .annotate(last=Max("site_audits__completed_at", filter=completed))
         .filter(~Exists(open_audit))
+        .filter(scope.waiting_on_user("relationship_owner", "company"))
         .select_related("relationship_owner")
         .only("pk", "company_id", "name", "tier", "relationship_owner__email")
         .order_by()
@@ -69,6 +70,8 @@ def planned_visits(scope: Scope) -> Iterator[Task]:
         .only("pk", "company_id", "planned_on", "auditor__email", "partner__name")
         .order_by()
     )
+    if scope.personal:  # a visit waits on its auditor
+        audits = audits.filter(auditor_id=scope.user.pk)
     for audit in audits:
         yield Task(
             VISIT,

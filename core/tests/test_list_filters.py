@@ -28,6 +28,7 @@ from core.testing import PersonaTestCase
 from profiles.models import Evidence
 from profiles.tests.factories import make_catalogue, start_profile
 from recognition.tests.factories import partner
+from siteaudits.models import SiteAudit
 from training.tests import factories as training
 
 
@@ -82,7 +83,12 @@ class ListFilterWorld(PersonaTestCase):
             course = training.course(company, roles=[role])
             training.session(course, datetime.date(2026, 1, 5))
             training.employee(company, roles=[role], facility=training.facility(company))
-            partner(company)
+            SiteAudit.objects.create(
+                company=company,
+                partner=partner(company),
+                planned_on=datetime.date(2026, 3, 2),
+                auditor=cls.users[user],
+            )
         assert catalogue.pk
 
 
