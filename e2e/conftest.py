@@ -153,6 +153,21 @@ def serious_accessibility_problems(page: Page) -> list[str]:
     ]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache(request: pytest.FixtureRequest) -> None:
+    """Rate limits and cached cards live in the cache, which a transactional test's flush
+    does not empty: without this, a journey that signs up the same address as an earlier
+    test on the same worker within minutes gets no confirmation e-mail (allauth's limit)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
+    from django.core.cache import caches
+
+    for alias in caches:
+        caches[alias].clear()
+
+
 @pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:
     if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
