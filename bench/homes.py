@@ -29,7 +29,18 @@ inspections; CPU ms per request, p95 wall ms, queries:
     field         24.4 (12 q)     16.9 /  96 / 12     19.2 /  58 / 12
     office        6.1  (4 q)      7.2 /  50 / 4       8.0 /  31 / 4
 
-What is left above the goal is Django's own work per query and per template node (no
+On the same machine idle (load average 0.9, the portal as merged with the Trade
+Compliance and site-audit task kinds), p50 / p95 wall ms and queries:
+
+                  SQLite              PostgreSQL
+    bare view      3.5 /  4.1 / 5      4.6 /  5.2 / 5
+    member/admin  38.4 / 40.0 / 22    36.4 / 41.6 / 22
+    viewer         8.9 /  9.5 / 10    11.3 / 13.9 / 10
+    consultant    30.8 / 33.0 / 19    36.5 / 41.6 / 19
+    field         12.5 / 14.0 / 12    15.9 / 23.9 / 12
+    office         3.8 /  4.4 / 4      4.4 /  7.4 / 4
+
+Under load, what was left above the goal is Django's own work per query and per template node (no
 single query dominates on SQLite); on PostgreSQL the open-alert count of a company holding
 every partner is a hash join over its partners (tens of ms under that load).
 """
