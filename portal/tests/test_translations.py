@@ -4,6 +4,9 @@ Spanish, so an untranslated string is a bug)."""
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 from django.conf import settings
@@ -45,6 +48,33 @@ class TranslationTests(SimpleTestCase):
         for po in catalogues():
             with self.subTest(catalogue=str(po.relative_to(ROOT))):
                 self.assertEqual(problems(po), [])
+
+    def test_plural_entries_give_every_form_the_header_declares(self) -> None:
+        """Spanish declares three plural forms (one, many as in "1 millón", other); an entry
+        with two leaves gettext to print the English for the third."""
+        for po in catalogues():
+            text = po.read_text(encoding="utf-8")
+            declared = re.search(r"nplurals=(\d+)", text)
+            assert declared is not None
+            with self.subTest(catalogue=str(po.relative_to(ROOT))):
+                for block in text.split("\n\n"):
+                    if "msgid_plural" in block and not block.lstrip().startswith("#~"):
+                        forms = len(re.findall(r"^msgstr\[\d+\]", block, re.M))
+                        self.assertEqual(forms, int(declared.group(1)), block)
+
+    def test_msgfmt_check_passes(self) -> None:
+        """The strict check translators' tools run (format strings, headers, plurals)."""
+        msgfmt = shutil.which("msgfmt")
+        if msgfmt is None:
+            self.skipTest("msgfmt (gettext) is not installed")
+        for po in catalogues():
+            with self.subTest(catalogue=str(po.relative_to(ROOT))):
+                done = subprocess.run(
+                    [msgfmt, "--check-format", "--check-domain", "-o", "/dev/null", str(po)],
+                    capture_output=True,
+                    text=True,
+                )
+                self.assertEqual(done.returncode, 0, done.stderr)
 
     def test_compiled_files_are_current(self) -> None:
         for po in catalogues():
