@@ -23,6 +23,7 @@ from allauth.mfa.utils import decrypt, encrypt
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import User
@@ -39,13 +40,14 @@ from companies.models import (
     hash_invitation_token,
 )
 from companies.workflow import invitation_path
-from demo import cases
+from demo import cases, operations
 from eligibility.workflow import applicable_questions, run_check
 
 DEMO_DOMAIN = "demo.openctpat.test"
 DEMO_PASSWORD = "openctpat-demo"  # noqa: S105 - published on purpose, see the module docstring
 # Base32 of the 20 bytes "openctpat-demo-totp!"; any authenticator app accepts it.
 DEMO_TOTP_SECRET = "N5YGK3TDORYGC5BNMRSW23ZNORXXI4BB"
+NO_MAIL = "django.core.mail.backends.dummy.EmailBackend"
 
 
 @dataclass(frozen=True)
@@ -427,7 +429,10 @@ class Command(BaseCommand):
                 "DEBUG is off: this looks like a production site, and the demo accounts have a "
                 "published password. Use --force if you really want them here."
             )
-        with transaction.atomic():
+        # The demo's partners have invented addresses: the questionnaire links and copies
+        # the workflow e-mails once the transaction commits go nowhere, not to the console
+        # (or, with --force on a site that has SMTP, out of the building).
+        with override_settings(EMAIL_BACKEND=NO_MAIL), transaction.atomic():
             companies = {demo.key: self.load_company(demo) for demo in COMPANIES}
             companies |= {demo.key: self.load_company(demo) for demo in STAGE_COMPANIES}
             rows = [row for demo in USERS for row in self.load_user(demo, companies)]
@@ -438,6 +443,7 @@ class Command(BaseCommand):
             specialist = User.objects.get(email=f"specialist@{DEMO_DOMAIN}")
             supervisor = User.objects.get(email=f"supervisor@{DEMO_DOMAIN}")
             cases.load(companies, specialist, supervisor)
+            operations.load(companies)
         if options["verbosity"] > 0:
             self.print_logins(rows)
             if invitation:
@@ -446,6 +452,7 @@ class Command(BaseCommand):
                     f"chooses a password here, then sets up the authenticator: {invitation}"
                 )
             self.print_cases(companies)
+            self.print_operations()
 
     def load_company(self, demo: DemoCompany) -> Company:
         fields = dict(demo.fields)
@@ -566,6 +573,13 @@ class Command(BaseCommand):
             f"member and a suspension clock; supervisor@{DEMO_DOMAIN} finds a validation report "
             "to approve and an appeal to decide."
         )
+
+    def print_operations(self) -> None:
+        out = self.stdout
+        out.write("")
+        out.write(self.style.SUCCESS("Day-to-day operations (demo/operations.py):"))
+        for line in operations.SUMMARY:
+            out.write(f"  {line}")
 
     def give_demo_totp(self, user: User) -> None:
         authenticator = Authenticator.objects.filter(
