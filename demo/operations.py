@@ -416,13 +416,13 @@ SEAL_PREFIX = "TFB"
 
 
 def _seals(carrier: Company) -> bool:
-    """A box of 20 high-security seals received today, three issued to drivers."""
+    """A box of ten high-security seals received today, three issued to drivers."""
     if Seal.objects.filter(company=carrier).exists():
         return False
     custodian = _member(carrier, "user")
     seals.receive_range(
         carrier,
-        numbers=seals.range_numbers(SEAL_PREFIX, 4501, 4520, 7),
+        numbers=seals.range_numbers(SEAL_PREFIX, 4501, 4510, 7),
         manufacturer="TydenBrooks",
         iso_class="H",
         certificate_ref="ISO 17712:2013 cert. TB-2025-0917",
