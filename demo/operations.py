@@ -62,7 +62,7 @@ from recognition.workflow import record_status
 from risk import workflow as risk
 from risk.choices import NodeKind, TransportMode
 from risk.forms import SupplyChainForm
-from risk.models import Node
+from risk.models import Assessment, Node
 from seals import workflow as seals
 from seals.models import Seal
 from siteaudits.models import SiteAudit
@@ -272,10 +272,11 @@ def _questionnaires(importer: Company, partners: dict[str, BusinessPartner]) -> 
 
 
 def _risk(importer: Company, partners: dict[str, BusinessPartner]) -> bool:
-    """This year's assessment, in progress, with two supply chains mapped."""
-    assessment = risk.start_assessment(importer)
-    if assessment.chains.exists():
+    """This year's assessment, in progress, with two supply chains mapped. Once: a run in
+    a later year leaves the demo's assessment alone rather than start that year's."""
+    if Assessment.objects.filter(company=importer).exists():
         return False
+    assessment = risk.start_assessment(importer)
     chains = [
         (
             "Kitchenware from Ningbo by ocean",
@@ -368,7 +369,7 @@ EMPLOYEES = [
 def _personnel(carrier: Company) -> bool:
     """The carrier's training programme, four employees (saved by the form the personnel
     page uses) and their training; the guard's threat-awareness refresher is overdue."""
-    from demo.management.commands.load_demo import DEMO_DOMAIN
+    from demo.management.commands.load_demo import DEMO_DOMAIN  # it imports this module
 
     if Employee.objects.filter(company=carrier).exists():
         return False
