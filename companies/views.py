@@ -68,9 +68,8 @@ def company_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             claimed = idempotency.claim(request)
             if isinstance(claimed, HttpResponse):
                 return claimed
-            company = form.save()
-            Membership.objects.create(
-                company=company, user=request.user, role=form.cleaned_data["my_role"]
+            company = workflow.create_company(
+                form.save(commit=False), by=request.user, role=form.cleaned_data["my_role"]
             )
             idempotency.done(claimed, company.get_absolute_url())
         messages.success(request, _("Company created. Next: check your eligibility."))
