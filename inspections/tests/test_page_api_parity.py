@@ -6,37 +6,19 @@ either side."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.urls import reverse
 
 from core.testing import PersonaTestCase, written
 from incidents.models import Incident
 from inspections.models import Inspection, InspectionResult
-from inspections.tests.test_api import POINTS
+from inspections.tests.test_api import POINTS, api_payload
 from inspections.tests.test_inspections import MediaMixin, form_data
 
 TABLES = (Inspection, InspectionResult, Incident)
 
 
 class InspectionParityTests(MediaMixin, PersonaTestCase):
-    def api_payload(self, client_key: str) -> dict[str, Any]:
-        return {
-            "company": self.company.pk,
-            "checklist": "container",
-            "client_key": client_key,
-            "iit_number": "MSCU1234565",
-            "direction": "outbound",
-            "performed_at": "2026-03-02T10:30:00Z",
-            "pest_checked": True,
-            "seal_number": "MX0000001",
-            "vvtt_view": True,
-            "vvtt_verify": True,
-            "vvtt_tug": True,
-            "vvtt_twist": True,
-            "results": [{"key": key, "result": "pass"} for key in POINTS],
-        }
-
     def test_an_inspection_writes_the_same_from_the_page_and_the_api(self) -> None:
         self.login("user")
         url = reverse("inspections:inspection-create", args=[self.company.pk, "container"])
@@ -47,7 +29,9 @@ class InspectionParityTests(MediaMixin, PersonaTestCase):
         api_key = str(uuid.uuid4())
         with written(*TABLES) as by_api:
             answer = api.post(
-                reverse("api:inspection-list"), self.api_payload(api_key), format="json"
+                reverse("api:inspection-list"),
+                api_payload(self.company.pk, client_key=api_key),
+                format="json",
             )
             self.assertEqual(answer.status_code, 201, answer.content)
         self.assertEqual(page.rows["inspections.Inspection"], 1)
@@ -57,7 +41,9 @@ class InspectionParityTests(MediaMixin, PersonaTestCase):
             self.client.post(url, page_data)
         with written(*TABLES) as api_again:
             again = api.post(
-                reverse("api:inspection-list"), self.api_payload(api_key), format="json"
+                reverse("api:inspection-list"),
+                api_payload(self.company.pk, client_key=api_key),
+                format="json",
             )
             self.assertEqual(again.status_code, 200, again.content)
         self.assertFalse(page_again)
