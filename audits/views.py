@@ -30,7 +30,6 @@ from core.http import AuthenticatedHttpRequest
 from core.lists import ListSpec, col, render_list
 from core.refusals import Refused
 from core.tenancy import get_for_user_or_404
-from core.uploads import attach, store_file
 from profiles.models import Response
 
 
@@ -227,15 +226,13 @@ def photo_upload(
         for error in form.errors.get("file", []):
             messages.error(request, str(error))
         return redirect(target)
-
-    def write(stored: str, checked: Any) -> FindingPhoto:
-        finding, _created = Finding.objects.get_or_create(audit=audit, criterion=criterion)
-        photo = FindingPhoto(finding=finding)
-        attach(photo, stored, checked, uploaded_by=request.user)
-        photo.save()
-        return photo
-
-    photo = store_file(form.cleaned_data["file"], f"audits/{company_pk}", write)
+    try:
+        photo = workflow.add_photo(
+            audit, criterion, upload=form.cleaned_data["file"], by=request.user
+        )
+    except Refused as refusal:
+        refusals.show(request, refusal)
+        return redirect(target)
     messages.success(request, _("“%(name)s” uploaded.") % {"name": photo.original_name})
     return redirect(target)
 

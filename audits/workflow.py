@@ -13,12 +13,15 @@ from django.utils.translation import gettext as _
 
 from actions.models import CorrectiveAction
 from audits.choices import AuditStatus, FindingResult
-from audits.models import Finding, MockAudit
+from audits.models import Finding, FindingPhoto, MockAudit
 from catalogue.models import Criterion
 from core.refusals import NotAllowed
+from core.uploads import CheckedFile, attach, store_file
 from profiles.models import Response, SecurityProfile
 
 if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
     from accounts.models import User
 
 # Days the company gets to fix a failure, or to act on an observation.
@@ -62,6 +65,26 @@ def record_result(
         finding.checked_by = by
         finding.save()
     return finding
+
+
+def add_photo(
+    audit: MockAudit, criterion: Criterion, *, upload: UploadedFile[bytes], by: User
+) -> FindingPhoto:
+    """Attach a photo to the audit's finding on `criterion` (made if the criterion has no
+    result yet). Refused once the audit is completed, checked under the audit's lock; the
+    stored file is removed again if anything fails."""
+
+    def write(stored: str, checked: CheckedFile) -> FindingPhoto:
+        locked = MockAudit.objects.select_for_update().get(pk=audit.pk)
+        if not locked.is_open:
+            raise AuditClosed(locked)
+        finding, _created = Finding.objects.get_or_create(audit=locked, criterion=criterion)
+        photo = FindingPhoto(finding=finding)
+        attach(photo, stored, checked, uploaded_by=by)
+        photo.save()
+        return photo
+
+    return store_file(upload, f"audits/{audit.company_id}", write)
 
 
 def complete_audit(audit: MockAudit, by: User, summary: str = "") -> list[CorrectiveAction]:

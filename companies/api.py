@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
-from django.db import transaction
 from django_countries import countries
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -89,10 +88,9 @@ class CompanySerializer(ValidatedModelSerializer):
 
     def create(self, validated_data: dict[str, Any]) -> Company:
         role = validated_data.pop("my_role", Role.ADMIN)
-        with transaction.atomic():
-            company: Company = super().create(validated_data)
-            Membership.objects.create(company=company, user=self.context["request"].user, role=role)
-        return company
+        return workflow.create_company(
+            Company(**validated_data), by=self.context["request"].user, role=role
+        )
 
     def update(self, instance: Company, validated_data: dict[str, Any]) -> Company:
         validated_data.pop("my_role", None)

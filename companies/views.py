@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -28,10 +29,12 @@ from companies import forms as company_forms
 from companies import workflow
 from companies.choices import Role
 from companies.context_processors import remember_company
+from companies.filters import AuditLogFilter
 from companies.models import Address, Company, Contact, Identifier, Membership, ProgramParticipation
 from core import idempotency, refusals
 from core.documents import resolve_related_records
 from core.http import AuthenticatedHttpRequest
+from core.lists import Listing, ListSpec, col, list_page
 from core.refusals import Refused
 from core.siteurl import site_url
 from core.tenancy import get_for_user_or_404
@@ -68,9 +71,8 @@ def company_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             claimed = idempotency.claim(request)
             if isinstance(claimed, HttpResponse):
                 return claimed
-            company = form.save()
-            Membership.objects.create(
-                company=company, user=request.user, role=form.cleaned_data["my_role"]
+            company = workflow.create_company(
+                form.save(commit=False), by=request.user, role=form.cleaned_data["my_role"]
             )
             idempotency.done(claimed, company.get_absolute_url())
         messages.success(request, _("Company created. Next: check your eligibility."))
@@ -311,18 +313,42 @@ def member_remove(request: AuthenticatedHttpRequest, pk: int, membership_pk: int
     return redirect("companies:member-list", pk=company.pk)
 
 
+AUDIT_TRAIL = ListSpec(
+    AuditLogFilter,
+    [
+        col("timestamp", gettext_lazy("When")),
+        col("actor", gettext_lazy("Who"), "actor__email"),
+        col("action", gettext_lazy("Action")),
+        col("record", gettext_lazy("Record"), "object_repr"),
+        col("changes", gettext_lazy("Changes"), sortable=False),
+    ],
+    default_sort=("-timestamp", "-pk"),
+    csv=[
+        "timestamp",
+        ("who", "actor.email"),
+        "action",
+        ("record_type", "content_type.model"),
+        ("record", "object_repr"),
+        "changes",
+    ],
+    empty_text=gettext_lazy("Nothing recorded yet."),
+    count=False,  # the trail only grows: older / newer links, never a COUNT
+    hide=(),
+)
+
+
 @login_required
-def audit_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def audit_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     company = get_for_user_or_404(Company, request.user, "manage", pk=pk)
-    entries = (
-        LogEntry.objects.filter(additional_data__company_id=company.pk)
-        .select_related("actor", "content_type")
-        .order_by("-timestamp")
+    entries = LogEntry.objects.filter(additional_data__company_id=company.pk).select_related(
+        "actor", "content_type"
     )
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    resolve_related_records(page.object_list)
-    return render(request, "companies/audit_log.html", {"company": company, "page": page})
+    listing = list_page(request, AUDIT_TRAIL, entries, filename=f"audit-trail-{company.pk}.csv")
+    if not isinstance(listing, Listing):
+        return listing  # the CSV
+    # The people and records the page's changes name, in one query for all of them.
+    resolve_related_records(listing.page.rows)  # type: ignore[union-attr]
+    return render(request, "companies/audit_log.html", {"company": company, "listing": listing})
 
 
 @dataclass(frozen=True)

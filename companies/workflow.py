@@ -1,4 +1,5 @@
-"""Membership verbs: invite a person by e-mail, accept, revoke, resend, change a role.
+"""Creating a company with its first member, and the membership verbs: invite a person by
+e-mail, accept, revoke, resend, change a role.
 
 People join an existing company only by accepting an invitation sent to their e-mail
 address: the link's secret (256 bits, only its SHA-256 stored) proves they read that
@@ -85,6 +86,16 @@ class InvitationClosed(InvitationNotFound):
                 "to send it again."
             ) % {"date": f"{invitation.expires_at:%Y-%m-%d}"}
         super().__init__(message)
+
+
+def create_company(company: Company, *, by: User, role: str) -> Company:
+    """Save a new company (checked by the caller's form or serializer) and make its creator
+    its first member with `role`, in one transaction: the page and `POST /api/v1/companies/`
+    both come here, so a company never exists without the person who created it."""
+    with transaction.atomic():
+        company.save()
+        Membership.objects.create(company=company, user=by, role=role)
+    return company
 
 
 def normalise_email(email: str) -> str:

@@ -1,8 +1,10 @@
-"""A compliance user filters, sorts and empties two list pages (partners, seal log) in a
-real browser; both pages pass axe-core with no critical or serious finding."""
+"""A compliance user filters, sorts and empties list pages (partners, seal log, personnel
+screening) in a real browser; each page passes axe-core with no critical or serious
+finding."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
@@ -12,6 +14,7 @@ from playwright.sync_api import Locator, Page, expect
 from core.testing import add_member, make_company, make_user
 from e2e.conftest import artifact_path, serious_accessibility_problems, sign_in
 from partners.models import BusinessPartner
+from personnel.models import Employee, Screening
 from seals.models import Seal
 
 
@@ -80,5 +83,49 @@ def test_filter_sort_and_empty_two_lists(page: Page, live_server: Any, broken: l
     page.get_by_label("Status").select_option(value="voided")
     page.get_by_role("button", name="Filter").click()
     expect(page.get_by_test_id("list-empty")).to_contain_text("No results for these filters.")
+    assert serious_accessibility_problems(page) == []
+    assert broken == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_officer_filters_sorts_and_empties_the_screening_list(
+    page: Page, live_server: Any, broken: list[str]
+) -> None:
+    """The personnel screening list (core.lists since it was converted): the person who
+    manages personnel checks filters by outcome, sorts by date and empties the list."""
+    company = make_company("Acme Imports LLC")
+    add_member(company, make_user("hr@acme.test"), "admin")
+    for i, (last, outcome) in enumerate(
+        [("Ruiz", "clear"), ("Lopez", "adverse"), ("Soto", "clear")]
+    ):
+        employee = Employee.objects.create(
+            company=company, first_name="Ana", last_name=last, employee_number=f"E-{i}"
+        )
+        Screening.objects.create(
+            company=company,
+            employee=employee,
+            kind="background",
+            checked_on=datetime.date(2025, 1, 1 + i),
+            outcome=outcome,
+        )
+    sign_in(page, "hr@acme.test")
+
+    page.goto(f"/companies/{company.pk}/personnel/screenings/")
+    page.get_by_label("Outcome").select_option(value="clear")
+    page.get_by_role("button", name="Filter").click()
+    expect(_first_cells(page, "screening-table")).to_have_text(["Ana Soto", "Ana Ruiz"])
+    page.get_by_role("link", name="Checked on").click()
+    expect(page.locator("th[aria-sort=ascending]")).to_have_text(re.compile("Checked on"))
+    expect(_first_cells(page, "screening-table")).to_have_text(["Ana Ruiz", "Ana Soto"])
+    page.screenshot(path=artifact_path("list-screenings-sorted.png"), full_page=True)
+    assert serious_accessibility_problems(page) == []
+    page.get_by_label("Employee name or number").fill("nobody")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_test_id("list-empty")).to_contain_text("No results for these filters.")
+    assert serious_accessibility_problems(page) == []
+
+    page.goto(f"/companies/{company.pk}/personnel/access-log/")
+    expect(page.get_by_test_id("access-log")).to_contain_text("Nobody has viewed them yet.")
+    page.screenshot(path=artifact_path("list-access-log.png"), full_page=True)
     assert serious_accessibility_problems(page) == []
     assert broken == []

@@ -19,9 +19,10 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from companies.models import Company
-from core import files, idempotency, uploads
+from core import files, idempotency, refusals, uploads
 from core.http import AuthenticatedHttpRequest
 from core.lists import ListSpec, col, render_list
+from core.refusals import Refused
 from core.tenancy import get_for_user_or_404
 from incidents import report
 from incidents.choices import IncidentKind
@@ -218,6 +219,8 @@ def incident_action_create(
                     return claimed
                 raise_action(incident, by=request.user, **form.cleaned_data)
                 idempotency.done(claimed, incident.get_absolute_url())
+        except Refused as refusal:
+            refusals.show(request, refusal, form)
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for name, errors in exc.message_dict.items():

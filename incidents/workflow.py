@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from actions.models import CorrectiveAction
 from companies.models import Company
+from core.refusals import NotAllowed
 from incidents.choices import IncidentKind, IncidentStatus, Party
 from incidents.models import Incident, Notification
 
@@ -68,6 +68,15 @@ SUGGESTED_CRITERION = {
 }
 
 
+class IncidentClosed(NotAllowed):
+    """A closed incident takes no new corrective actions (API 409)."""
+
+    code = "incident_closed"
+    default_message = gettext_lazy(
+        "The incident is closed; reopen it before raising a corrective action."
+    )
+
+
 def raise_action(
     incident: Incident,
     *,
@@ -83,9 +92,7 @@ def raise_action(
     with transaction.atomic():
         locked = Incident.objects.select_for_update().get(pk=incident.pk)
         if locked.status == IncidentStatus.CLOSED:
-            raise ValidationError(
-                _("The incident is closed; reopen it before raising a corrective action.")
-            )
+            raise IncidentClosed
         action = CorrectiveAction(
             company_id=locked.company_id,
             title=title[:200],

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from companies.models import Company
 from core.api import TenantViewSet, ValidatedModelSerializer
-from personnel.filters import EmployeeFilter
+from personnel.filters import EmployeeFilter, ScreeningFilter
 from personnel.models import Employee, Screening
 from personnel.sensitive import SENSITIVE_ACTION, log_sensitive_view
 
@@ -108,7 +108,7 @@ class ScreeningViewSet(TenantViewSet):
 
     queryset = Screening.objects.select_related("employee")
     serializer_class = ScreeningSerializer
-    filterset_fields = ["company", "employee", "kind", "outcome"]
+    filterset_class = ScreeningFilter
     action_permissions = {
         **TenantViewSet.action_permissions,
         "create": SENSITIVE_ACTION,

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
@@ -27,7 +26,7 @@ from core.lists import ListSpec, col, render_list
 from core.tenancy import get_for_user_or_404
 from core.widgets import LOOKUP_LIMIT
 from personnel import forms
-from personnel.filters import EmployeeFilter
+from personnel.filters import AccessLogFilter, EmployeeFilter, ScreeningFilter
 from personnel.importers import EmployeeImporter, import_employees
 from personnel.models import (
     ConductAcknowledgement,
@@ -262,15 +261,46 @@ def role_edit(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> Ht
     )
 
 
+SCREENINGS = ListSpec(
+    ScreeningFilter,
+    [
+        col("employee", _l("Employee"), "employee__last_name", "employee__first_name"),
+        col("kind", _l("Type")),
+        col("checked_on", _l("Checked on")),
+        col("outcome", _l("Outcome")),
+        col("recheck_due", _l("Re-check due")),
+    ],
+    default_sort=("-checked_on", "-pk"),
+    # Never the sensitive fields (outcome details, notes): those are shown one check at a
+    # time, to officers and admins, and each view is logged.
+    csv=[
+        ("employee_number", "employee.employee_number"),
+        ("employee", "employee.full_name"),
+        "kind",
+        "checked_on",
+        "provider",
+        "outcome",
+        "recheck_due",
+    ],
+    empty_text=_l("No checks recorded."),
+    per_page=100,
+    hide=("company", "employee"),
+)
+
+
 @login_required
-def screening_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+def screening_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
     company = _company(request, company_pk, "view")
-    screenings = Screening.objects.filter(company=company).select_related("employee")
-    page = Paginator(screenings, 100).get_page(request.GET.get("page"))
-    return render(
+    return render_list(
         request,
+        SCREENINGS,
+        Screening.objects.for_user(request.user, "view")
+        .filter(company=company)
+        .select_related("employee"),
         "personnel/screening_list.html",
-        {"company": company, "page": page, "sensitive": can_see_sensitive(request.user, company)},
+        {"company": company, "sensitive": can_see_sensitive(request.user, company)},
+        company=company,
+        filename=f"screenings-{company.pk}.csv",
     )
 
 
@@ -322,15 +352,41 @@ def screening_edit(request: AuthenticatedHttpRequest, company_pk: int, pk: int) 
     )
 
 
+ACCESS_LOG = ListSpec(
+    AccessLogFilter,
+    [
+        col("created_at", _l("When")),
+        col("user_email", _l("Who")),
+        col("employee", _l("Employee"), "employee__last_name", "employee__first_name"),
+        col("channel", _l("Seen through")),
+    ],
+    default_sort=("-created_at", "-pk"),
+    csv=[
+        "created_at",
+        "user_email",
+        ("employee_number", "employee.employee_number"),
+        ("employee", "employee.full_name"),
+        "channel",
+        "path",
+    ],
+    empty_text=_l("Nobody has viewed them yet."),
+    per_page=100,
+    count=False,  # a log only grows: no COUNT over it
+)
+
+
 @login_required
-def access_log(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponse:
+def access_log(request: AuthenticatedHttpRequest, company_pk: int) -> HttpResponseBase:
     company = _company(request, company_pk, "manage")
-    entries = SensitiveAccessLog.objects.filter(company=company).select_related("employee")
-    employee = request.GET.get("employee")
-    if employee and employee.isdigit():
-        entries = entries.filter(employee_id=int(employee))
-    page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    return render(request, "personnel/access_log.html", {"company": company, "page": page})
+    return render_list(
+        request,
+        ACCESS_LOG,
+        SensitiveAccessLog.objects.filter(company=company).select_related("employee"),
+        "personnel/access_log.html",
+        {"company": company},
+        company=company,
+        filename=f"sensitive-access-{company.pk}.csv",
+    )
 
 
 @login_required

@@ -5,7 +5,9 @@ whether a status meets the status requirement today (recognised program, current
 on file). A status is created with its proof, as on the page (`recognition.workflow.
 record_status`): multipart, the fields plus `file`. Further proofs go to
 `/api/v1/partner-statuses/<id>/proof/` as multipart `file`, checked like every evidence
-file. `/api/v1/arrangements/`: the arrangements.
+file. `.../verify/` and `.../revoke/` (`revoked_on`, `reason`) are the page's verbs
+(`recognition.workflow.verify_status` / `revoke_status`). `/api/v1/arrangements/`: the
+arrangements.
 """
 
 from __future__ import annotations
@@ -99,6 +101,11 @@ class PartnerStatusCreateSerializer(PartnerStatusSerializer):
         fields = [*PartnerStatusSerializer.Meta.fields, "file"]
 
 
+class RevokeSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    revoked_on = serializers.DateField()
+    reason = serializers.CharField()
+
+
 class PartnerStatusViewSet(TenantViewSet):
     """Program statuses of your companies' partners. Filter by `partner`, `program`."""
 
@@ -107,7 +114,12 @@ class PartnerStatusViewSet(TenantViewSet):
     filterset_fields = ["partner", "program"]
     # A status that ends is revoked (kept as evidence), never deleted.
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-    action_permissions = {**TenantViewSet.action_permissions, "proof": "edit"}
+    action_permissions = {
+        **TenantViewSet.action_permissions,
+        "proof": "edit",
+        "verify": "edit",
+        "revoke": "edit",
+    }
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
         serializer = super().get_serializer(*args, **kwargs)
@@ -155,6 +167,30 @@ class PartnerStatusViewSet(TenantViewSet):
         except ValidationError as exc:
             return Response({"file": exc.messages}, 400)
         return Response({"id": proof.pk, "name": proof.original_name, "sha256": proof.sha256}, 201)
+
+    @extend_schema(request=None, responses=PartnerStatusSerializer)
+    @action(detail=True, methods=["post"])
+    def verify(self, request: Request, pk: str | None = None) -> Response:
+        """Record that you checked the proof with the issuing customs administration (as the
+        page's "Mark verified"); 409 `proof_missing` while no proof is on file."""
+        item = workflow.verify_status(self.get_object(), by=cast(Any, request.user))
+        return Response(PartnerStatusSerializer(item, context={"request": request}).data)
+
+    @extend_schema(request=RevokeSerializer, responses=PartnerStatusSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request: Request, pk: str | None = None) -> Response:
+        """Record that the status was revoked (`revoked_on`, `reason`), as the page does; the
+        status is kept as evidence of the time it held."""
+        item = self.get_object()
+        body = RevokeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        item = workflow.revoke_status(
+            item,
+            revoked_on=body.validated_data["revoked_on"],
+            reason=body.validated_data["reason"],
+            by=cast(Any, request.user),
+        )
+        return Response(PartnerStatusSerializer(item, context={"request": request}).data)
 
 
 @extend_schema(

@@ -8,19 +8,18 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certification.choices import State
 from companies.models import Company
-from core import files, idempotency
+from core import files, idempotency, refusals
 from core.http import AuthenticatedHttpRequest
+from core.refusals import Refused
 from core.tenancy import get_for_user_or_404
 from partners.models import BusinessPartner
 from recognition import workflow
@@ -32,7 +31,7 @@ from recognition.forms import (
     ProofForm,
     RevokeForm,
 )
-from recognition.models import MemberLink, PartnerStatus, StatusProof
+from recognition.models import PartnerStatus, StatusProof
 from verification import workflow as verification
 
 
@@ -135,12 +134,11 @@ def proof_upload(request: AuthenticatedHttpRequest, company_pk: int, pk: int) ->
 def status_verify(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
     """Record that someone checked the proof (with the issuing customs administration)."""
     item = _status(request, company_pk, pk, "edit")
-    if not item.has_proof():
-        messages.error(request, _("Upload the proof document before marking it verified."))
+    try:
+        workflow.verify_status(item, by=request.user)
+    except Refused as refusal:
+        refusals.show(request, refusal)
     else:
-        item.verified_by = request.user
-        item.verified_at = timezone.now()
-        item.save(update_fields=["verified_by", "verified_at", "updated_at"])
         messages.success(request, _("Status marked as verified."))
     return redirect(item.partner)
 
@@ -150,18 +148,20 @@ def status_verify(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -
 def status_revoke(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
     item = _status(request, company_pk, pk, "edit")
     form = RevokeForm(request.POST)
-    if form.is_valid():
-        item.revoked_on = form.cleaned_data["revoked_on"]
-        item.revoked_reason = form.cleaned_data["reason"]
-        try:
-            item.full_clean()
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect(item.partner)
-        item.save(update_fields=["revoked_on", "revoked_reason", "updated_at"])
-        messages.success(request, _("Status recorded as revoked."))
-    else:
+    if not form.is_valid():
         messages.error(request, _errors(form))
+        return redirect(item.partner)
+    try:
+        workflow.revoke_status(
+            item,
+            revoked_on=form.cleaned_data["revoked_on"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+    except Refused as refusal:
+        refusals.show(request, refusal)
+    else:
+        messages.success(request, _("Status recorded as revoked."))
     return redirect(item.partner)
 
 
@@ -188,9 +188,7 @@ def member_link(
             # consent: nothing is revealed about members who cannot be found.
             messages.error(request, _("No participating member with that id."))
         else:
-            MemberLink.objects.update_or_create(
-                partner=partner, defaults={"member": member, "linked_by": request.user}
-            )
+            workflow.link_member(partner, member, by=request.user)
             messages.success(
                 request,
                 _("%(partner)s linked to the member %(member)s.")
@@ -221,6 +219,6 @@ def member_unlink(
     request: AuthenticatedHttpRequest, company_pk: int, partner_pk: int
 ) -> HttpResponse:
     partner = _partner(request, company_pk, partner_pk, "edit")
-    MemberLink.objects.filter(partner=partner).delete()
+    workflow.unlink_member(partner)
     messages.success(request, _("Member link removed."))
     return redirect(partner)

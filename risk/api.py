@@ -183,8 +183,7 @@ class SupplyChainViewSet(TenantViewSet):
     serializer_class = SupplyChainSerializer
 
     def perform_destroy(self, instance: Any) -> None:
-        _editable(instance.assessment)
-        instance.delete()
+        workflow.remove_chain(instance)
 
 
 class NodeViewSet(TenantViewSet):
@@ -192,5 +191,4 @@ class NodeViewSet(TenantViewSet):
     serializer_class = NodeSerializer
 
     def perform_destroy(self, instance: Any) -> None:
-        _editable(instance.chain.assessment)
-        instance.delete()
+        workflow.remove_node(instance)

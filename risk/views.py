@@ -451,9 +451,11 @@ def chain_edit(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> H
 def chain_delete(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
     chain = _chain(request, company_pk, pk, "edit")
     assessment = chain.assessment
-    if _editable_or_back(request, assessment):
-        with transaction.atomic():
-            chain.delete()
+    try:
+        workflow.remove_chain(chain)
+    except AssessmentRefused as refusal:
+        refusals.show(request, refusal)
+    else:
         messages.success(request, _("Supply chain removed."))
     return redirect(assessment)
 
@@ -521,9 +523,11 @@ def node_delete(
 ) -> HttpResponse:
     chain = _chain(request, company_pk, pk, "edit")
     node = get_for_user_or_404(Node, request.user, "edit", chain=chain, pk=node_pk)
-    if _editable_or_back(request, chain.assessment):
-        with transaction.atomic():
-            node.delete()
+    try:
+        workflow.remove_node(node)
+    except AssessmentRefused as refusal:
+        refusals.show(request, refusal)
+    else:
         messages.success(request, _("Node removed."))
     return redirect(chain)
 

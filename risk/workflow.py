@@ -137,6 +137,23 @@ def _copy_chains(source: Assessment, target: Assessment) -> None:
         )
 
 
+def remove_chain(chain: SupplyChain) -> None:
+    """Remove a supply chain (with its nodes and ratings) from an assessment that is still
+    open; the assessment row is locked so a parallel completion cannot slip between the
+    check and the delete (`AssessmentCompleted` otherwise)."""
+    with transaction.atomic():
+        Assessment.objects.select_for_update().get(pk=chain.assessment_id).ensure_editable()
+        chain.delete()
+
+
+def remove_node(node: Node) -> None:
+    """Remove one node of a chain of an open assessment (locked as `remove_chain`)."""
+    with transaction.atomic():
+        chain = SupplyChain.objects.only("assessment_id").get(pk=node.chain_id)
+        Assessment.objects.select_for_update().get(pk=chain.assessment_id).ensure_editable()
+        node.delete()
+
+
 def save_node(node: Node, comes_from: Iterable[Node], goes_to: Iterable[Node]) -> Node:
     """Save a node with the links into and out of it; refuses a link that closes a loop."""
     node.chain.assessment.ensure_editable()

@@ -29,7 +29,6 @@ from core.pdf import pdf_response
 from core.refusals import Refused
 from core.siteurl import site_url
 from core.tenancy import get_for_user_or_404
-from core.uploads import IMAGE_KINDS, attach, store_file
 from partners.models import BusinessPartner
 from siteaudits import checklists, schedule, workflow
 from siteaudits.choices import AuditStatus, ItemResult, ReportLanguage, Severity
@@ -210,7 +209,7 @@ def item_edit(
                 by=request.user,
             )  # fmt: skip
             if data["photo"] is not None:
-                _store_photo(request, audit, item, data["photo"])
+                workflow.add_item_photo(item, upload=data["photo"], by=request.user)
     except Refused as refusal:
         messages.error(request, f"{item.position}. {refusal}")
     except ValidationError as exc:
@@ -218,18 +217,6 @@ def item_edit(
     else:
         messages.success(request, _("Item %(n)d saved.") % {"n": item.position})
     return redirect(target)
-
-
-def _store_photo(
-    request: AuthenticatedHttpRequest, audit: SiteAudit, item: AuditItem, upload: Any
-) -> ItemPhoto:
-    def write(stored: str, checked: Any) -> ItemPhoto:
-        photo = ItemPhoto(item=item)
-        attach(photo, stored, checked, uploaded_by=request.user)
-        photo.save()
-        return photo
-
-    return store_file(upload, f"siteaudits/{audit.company_id}", write, IMAGE_KINDS)
 
 
 @login_required

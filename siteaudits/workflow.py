@@ -23,12 +23,15 @@ from actions.choices import ActionStatus
 from actions.models import CorrectiveAction, CorrectiveActionQuerySet
 from companies.models import Membership
 from core.refusals import Invalid, NotAllowed
+from core.uploads import IMAGE_KINDS, CheckedFile, attach, store_file
 from notices.workflow import notify, recipients
 from siteaudits import checklists
 from siteaudits.choices import AuditStatus, ChecklistSource, ItemResult, Severity
-from siteaudits.models import AuditItem, PartnerReply, SiteAudit
+from siteaudits.models import AuditItem, ItemPhoto, PartnerReply, SiteAudit
 
 if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
     from accounts.models import User
 
 # Days the partner gets to correct an item not met, by severity (our choice: CBP sets no
@@ -124,6 +127,24 @@ def record_item(item: AuditItem, *, result: str, severity: str, notes: str, by: 
             audit.status = AuditStatus.IN_PROGRESS
             audit.save(update_fields=["status", "updated_at"])
     return locked
+
+
+def add_item_photo(item: AuditItem, *, upload: UploadedFile[bytes], by: User) -> ItemPhoto:
+    """Attach a photo (PNG or JPEG) to one item of an open audit; refused once the audit is
+    completed, checked under the audit's lock. The stored file is removed again if
+    anything fails."""
+
+    def write(stored: str, checked: CheckedFile) -> ItemPhoto:
+        audit = SiteAudit.objects.select_for_update().get(pk=item.audit_id)
+        if not audit.is_open:
+            raise AuditCompleted(audit)
+        photo = ItemPhoto(item=item)
+        attach(photo, stored, checked, uploaded_by=by)
+        photo.save()
+        return photo
+
+    folder = f"siteaudits/{item.audit.company_id}"
+    return store_file(upload, folder, write, IMAGE_KINDS)
 
 
 def complete_audit(

@@ -73,7 +73,7 @@ def consent_settings(request: AuthenticatedHttpRequest, company_pk: int) -> Http
     company = get_for_user_or_404(Company, request.user, "manage", pk=company_pk)
     form = f.SettingsForm(request.POST)
     if form.is_valid():
-        Consent.objects.filter(company=company).update(auto_accept=form.cleaned_data["auto_accept"])
+        workflow.set_auto_accept(company, accept=form.cleaned_data["auto_accept"])
     return redirect(_home(company))
 
 

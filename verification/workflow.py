@@ -72,6 +72,18 @@ def sign_consent(company: Company, *, by: User, name: str, title: str) -> Consen
     return consent
 
 
+def set_auto_accept(company: Company, *, accept: bool) -> Consent | None:
+    """Whether the company accepts partners' monitoring requests without a decision each
+    time. Saved through the row (not a bulk update), so the audit trail records who changed
+    it; a company that has not consented has nothing to change (None)."""
+    with transaction.atomic():
+        consent = Consent.objects.select_for_update().filter(company=company).first()
+        if consent is not None and consent.auto_accept != accept:
+            consent.auto_accept = accept
+            consent.save(update_fields=["auto_accept", "updated_at"])
+    return consent
+
+
 def search(company: Company, text: str) -> list[Company]:
     text = text.strip()
     if len(text) < 2:

@@ -4,9 +4,11 @@ raising corrective actions (once)."""
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 from typing import Any
 
 import time_machine
+from django.conf import settings
 from django.urls import reverse
 
 from actions.models import CorrectiveAction
@@ -107,6 +109,18 @@ class ChecklistTests(AuditTestCase):
             reverse("audits:photo-download", args=[self.company.pk, photo.pk])
         )
         self.assertEqual(download["Content-Type"], "image/jpeg")
+
+    def test_a_completed_audit_takes_no_photo_and_keeps_no_file(self) -> None:
+        workflow.complete_audit(self.audit, self.users["admin"])
+        point = criterion(self.catalogue, "3.1")
+        folder = Path(settings.MEDIA_ROOT)
+        files_before = sorted(p for p in folder.rglob("*") if p.is_file())
+        with self.assertRaises(workflow.AuditClosed):
+            workflow.add_photo(
+                self.audit, point, upload=upload("late.jpg", JPEG_BYTES), by=self.users["admin"]
+            )
+        self.assertFalse(FindingPhoto.objects.exists())
+        self.assertEqual(sorted(p for p in folder.rglob("*") if p.is_file()), files_before)
 
 
 class CompletionTests(AuditTestCase):

@@ -1,16 +1,18 @@
-"""Membership steps done once through the page and once through the API write the same
-rows and audit entries (both call `companies.workflow`); a refusal is a page message and an
-API answer with its code."""
+"""Creating a company, and the membership steps, done once through the page and once
+through the API write the same rows and audit entries (both call `companies.workflow`); a
+refusal is a page message and an API answer with its code."""
 
 from __future__ import annotations
+
+import uuid
 
 from django.urls import reverse
 
 from accounts.models import APIToken
 from accounts.tokens import issue_token
-from companies.models import Invitation, Membership
+from companies.models import Company, Invitation, Membership
 from companies.tests.test_invitations import FAST, InvitationWorld
-from core.testing import add_member, make_user, written
+from core.testing import PersonaTestCase, add_member, make_user, written
 
 TABLES = (Invitation, Membership, APIToken)
 
@@ -69,3 +71,48 @@ class MembershipParityTests(InvitationWorld):
                                      "accounts.APIToken": -1})  # fmt: skip
         self.assertEqual(page, api)
         self.assertFalse(APIToken.objects.filter(user__in=leaving).exists())
+
+
+class CompanyCreateParityTests(PersonaTestCase):
+    """Both go through `companies.workflow.create_company`: the company and its creator's
+    membership, in one transaction."""
+
+    # (An officer must set up two-factor sign-in first, so the creator takes "admin" here.)
+    FIELDS = {"business_type": "importer", "country": "US", "my_role": "admin"}
+
+    def test_a_company_writes_the_same_rows_and_membership_from_the_page_and_the_api(self) -> None:
+        newcomer = make_user("new@startup.test")
+        self.client.force_login(newcomer)
+        page_data = {**self.FIELDS, "legal_name": "Page Freight LLC", "language": "en"}
+        with written(Company, Membership) as page:
+            self.client.post(
+                reverse("companies:company-create"),
+                {**page_data, "submission_key": str(uuid.uuid4())},
+            )
+        api_data = {**self.FIELDS, "legal_name": "API Freight LLC"}
+        with written(Company, Membership) as api:
+            answer = self.client.post(
+                reverse("api:company-list"), api_data, content_type="application/json"
+            )
+            self.assertEqual(answer.status_code, 201, answer.content)
+        self.assertEqual(page.rows, {"companies.Company": 1, "companies.Membership": 1})
+        self.assertEqual(page, api)
+        for name in ("Page Freight LLC", "API Freight LLC"):
+            self.assertEqual(Company.objects.get(legal_name=name).role_of(newcomer), "admin")
+
+    def test_neither_side_creates_a_company_that_does_not_hold(self) -> None:
+        self.login("user")
+        bad = {**self.FIELDS, "legal_name": "Odd Co", "business_subtype": "us_canada"}
+        with written(Company, Membership) as page:
+            shown = self.client.post(
+                reverse("companies:company-create"),
+                {**bad, "language": "en", "submission_key": str(uuid.uuid4())},
+            )
+        self.assertEqual(shown.status_code, 200)
+        with written(Company, Membership) as api:
+            answer = self.client.post(
+                reverse("api:company-list"), bad, content_type="application/json"
+            )
+        self.assertEqual(answer.status_code, 400)
+        self.assertFalse(page)
+        self.assertFalse(api)

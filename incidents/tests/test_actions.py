@@ -6,13 +6,12 @@ import datetime
 import uuid
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from actions.models import CorrectiveAction
 from core.testing import PersonaTestCase
 from incidents.models import Incident
-from incidents.workflow import open_incident, raise_action
+from incidents.workflow import IncidentClosed, open_incident, raise_action
 
 
 class IncidentActionTests(PersonaTestCase):
@@ -111,7 +110,7 @@ class IncidentActionTests(PersonaTestCase):
 
         # Once closed it takes no new actions, but its lessons stay editable even if an
         # action is reopened later.
-        with self.assertRaisesRegex(ValidationError, "reopen it"):
+        with self.assertRaisesRegex(IncidentClosed, "reopen it"):
             raise_action(
                 self.incident,
                 by=self.users["user"],

@@ -161,5 +161,6 @@ class IncidentApiTests(PersonaTestCase):
         closed = self.client.post(
             url, {**data, "criterion_ref": "5.4", "due_date": "2026-05-01"}, format="json"
         )
-        self.assertEqual(closed.status_code, 400)
-        self.assertIn("reopen it", str(closed.json()))
+        self.assertEqual(closed.status_code, 409)
+        self.assertEqual(closed.json()["code"], "incident_closed")
+        self.assertIn("reopen it", closed.json()["detail"])

@@ -23,27 +23,32 @@ POINTS = [
 ]
 
 
+def api_payload(company_pk: int, **extra: Any) -> dict[str, Any]:
+    """A complete container inspection with every point passed, as the API takes it."""
+    data: dict[str, Any] = {
+        "company": company_pk,
+        "checklist": "container",
+        "client_key": str(uuid.uuid4()),
+        "iit_number": "MSCU1234565",
+        "direction": "outbound",
+        "performed_at": "2026-03-02T10:30:00Z",
+        "pest_checked": True,
+        "seal_number": "MX0000001",
+        "vvtt_view": True,
+        "vvtt_verify": True,
+        "vvtt_tug": True,
+        "vvtt_twist": True,
+        "results": [{"key": key, "result": "pass"} for key in POINTS],
+    }
+    data.update(extra)
+    return data
+
+
 class InspectionApiTests(PersonaTestCase):
     client_class = APIClient
 
     def payload(self, **extra: Any) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "company": self.company.pk,
-            "checklist": "container",
-            "client_key": str(uuid.uuid4()),
-            "iit_number": "MSCU1234565",
-            "direction": "outbound",
-            "performed_at": "2026-03-02T10:30:00Z",
-            "pest_checked": True,
-            "seal_number": "MX0000001",
-            "vvtt_view": True,
-            "vvtt_verify": True,
-            "vvtt_tug": True,
-            "vvtt_twist": True,
-            "results": [{"key": key, "result": "pass"} for key in POINTS],
-        }
-        data.update(extra)
-        return data
+        return api_payload(self.company.pk, **extra)
 
     def post(self, data: dict[str, Any], **headers: Any) -> Any:
         return self.client.post(reverse("api:inspection-list"), data, format="json", **headers)

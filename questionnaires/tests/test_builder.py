@@ -147,7 +147,7 @@ class DocumentTests(BuilderTestCase):
     def test_syntax_errors_and_unknown_fields_are_refused_with_the_fix(self) -> None:
         with self.assertRaises(builder.SetFileError) as caught:
             builder.parse_text("[template.x\n", "toml", source="x.toml")
-        self.assertIn("x.toml: not valid TOML", str(caught.exception))
+        self.assertIn("x.toml, line 1, column 12: not valid TOML", str(caught.exception))
         with self.assertRaises(builder.SetFileError) as caught:
             builder.parse_text(GATES_TOML.replace("weight = 3", "wieght = 3"), "toml")
         self.assertIn("unknown field wieght", caught.exception.problems[0])

@@ -173,4 +173,21 @@ CASES = [
         setup=_make,
         ok=(400,),
     ),
+    C(
+        "api:partner-status-verify",
+        _url("api:partner-status-verify", status_pk),
+        EDITORS,
+        api=True,
+        method="post",
+        setup=_make,
+    ),
+    C(
+        "api:partner-status-revoke",
+        _url("api:partner-status-revoke", status_pk),
+        EDITORS,
+        api=True,
+        method="post",
+        setup=_make,
+        data=lambda t: {"revoked_on": "2026-01-01", "reason": "Withdrawn by customs"},
+    ),
 ]

@@ -97,3 +97,74 @@ class StatusCreateParityTests(PersonaTestCase):
             self.assertIn("file", answer.json())  # type: ignore[attr-defined]
             self.assertFalse(page)
             self.assertFalse(api)
+
+
+@override_settings(MEDIA_ROOT=MEDIA_ROOT)
+class VerifyRevokeParityTests(PersonaTestCase):
+    """Verifying and revoking a status: the page's buttons and the API's actions both go
+    through `recognition.workflow.verify_status` / `revoke_status`."""
+
+    def setUp(self) -> None:
+        self.seoul = partner(self.company, "Seoul Electronics", country="KR")
+        self.on_page = status(self.seoul, number="KRAEO-1")
+        self.by_api = status(self.seoul, number="KRAEO-2")
+
+    def page(self, verb: str, item: PartnerStatus, data: dict[str, str] | None = None) -> object:
+        self.login("user")
+        url = reverse(f"recognition:status-{verb}", args=[self.company.pk, item.pk])
+        return self.client.post(url, data or {}, follow=True)
+
+    def api(self, verb: str, item: PartnerStatus, data: dict[str, str] | None = None) -> object:
+        url = reverse(f"api:partner-status-{verb}", args=[item.pk])
+        return self.api_as("user").post(url, data or {}, format="json")
+
+    def test_verifying_writes_the_same_from_the_page_and_the_api(self) -> None:
+        with written(*TABLES) as page:
+            self.page("verify", self.on_page)
+        with written(*TABLES) as api:
+            answer = self.api("verify", self.by_api)
+            self.assertEqual(answer.status_code, 200, answer.content)  # type: ignore[attr-defined]
+        self.assertEqual(page, api)
+        self.assertEqual(page.audit, {"recognition.partnerstatus:update": 1})
+        for item in (self.on_page, self.by_api):
+            item.refresh_from_db()
+            self.assertEqual(item.verified_by, self.users["user"])
+            self.assertIsNotNone(item.verified_at)
+
+    def test_neither_side_verifies_a_status_without_its_proof(self) -> None:
+        bare = status(self.seoul, number="KRAEO-3", proof=False)
+        with written(*TABLES) as page:
+            shown = self.page("verify", bare)
+        self.assertContains(shown, "Upload the proof document before marking it verified")  # type: ignore[arg-type]
+        with written(*TABLES) as api:
+            answer = self.api("verify", bare)
+        self.assertEqual(answer.status_code, 409)  # type: ignore[attr-defined]
+        self.assertEqual(answer.json()["code"], "proof_missing")  # type: ignore[attr-defined]
+        self.assertFalse(page)
+        self.assertFalse(api)
+
+    def test_revoking_writes_the_same_and_a_reasonless_revocation_is_refused(self) -> None:
+        data = {"revoked_on": "2025-06-01", "reason": "Suspended by the program"}
+        with written(*TABLES) as page:
+            self.page("revoke", self.on_page, data)
+        with written(*TABLES) as api:
+            answer = self.api("revoke", self.by_api, data)
+            self.assertEqual(answer.status_code, 200, answer.content)  # type: ignore[attr-defined]
+        self.assertEqual(page, api)
+        self.assertEqual(page.audit, {"recognition.partnerstatus:update": 1})
+        for item in (self.on_page, self.by_api):
+            item.refresh_from_db()
+            self.assertEqual(str(item.revoked_on), "2025-06-01")
+            self.assertFalse(item.counts())
+        # A row that no longer holds (an unnamed "other" program) cannot be revoked either
+        # way until it is corrected; the refusal names what to fix and writes nothing.
+        broken = status(self.seoul, "other", "KR", number="KRAEO-3", program_name="")
+        with written(*TABLES) as page:
+            shown = self.page("revoke", broken, data)
+        self.assertContains(shown, "Name the program.")  # type: ignore[arg-type]
+        with written(*TABLES) as api:
+            answer = self.api("revoke", broken, data)
+        self.assertEqual(answer.status_code, 400)  # type: ignore[attr-defined]
+        self.assertEqual(answer.json()["code"], "revocation_invalid")  # type: ignore[attr-defined]
+        self.assertFalse(page)
+        self.assertFalse(api)

@@ -15,12 +15,12 @@ from core.models import SentReminder
 from core.refusals import Invalid, NotAllowed
 from core.testing import PersonaTestCase
 from notices.models import Notice
-from profiles.tests.factories import load_msc, make_catalogue
+from profiles.tests.factories import MEDIA_ROOT, load_msc, make_catalogue
 from siteaudits import checklists, evidence, schedule, workflow
 from siteaudits.choices import AuditStatus
 from siteaudits.models import OwnChecklist, PartnerReply, SiteAudit
 from siteaudits.reminders import DUE, VISIT
-from siteaudits.tests.world import make_partner, plan, record_all
+from siteaudits.tests.world import make_partner, photo_upload, plan, record_all
 
 # The first criterion of the shipped Spanish table (catalogue/data/criteria-es.csv).
 SUMMARY_EN = (
@@ -181,6 +181,17 @@ class RecordAndCompleteTests(PersonaTestCase):
             workflow.complete_audit(self.audit, by=self.auditor)
         with self.assertRaises(workflow.AuditCompleted):
             workflow.record_item(item, result="met", severity="", notes="", by=self.auditor)
+
+    def test_a_photo_goes_on_an_open_audit_only(self) -> None:
+        item = self.audit.items.get(position=1)
+        with override_settings(MEDIA_ROOT=MEDIA_ROOT):
+            photo = workflow.add_item_photo(item, upload=photo_upload(), by=self.auditor)
+            self.assertEqual((photo.item, photo.uploaded_by), (item, self.auditor))
+            record_all(self.audit, self.auditor, fail=0)
+            workflow.complete_audit(self.audit, by=self.auditor)
+            with self.assertRaises(workflow.AuditCompleted):
+                workflow.add_item_photo(item, upload=photo_upload("late.png"), by=self.auditor)
+        self.assertEqual(item.photos.count(), 1)
 
     def test_an_audit_with_everything_met_gives_no_link(self) -> None:
         record_all(self.audit, self.auditor, fail=0)

@@ -110,9 +110,12 @@ class ReminderTests(TestCase):
         with at(D(2025, 7, 20)):
             self.assertIn("0 reminder(s) queued", self.run_command())
 
-    def test_the_old_command_name_still_works_and_sends_nothing_twice(self) -> None:
+    def test_one_reminder_run_is_left_and_a_second_run_sends_nothing(self) -> None:
+        from django.core.management import get_commands
+
+        self.assertNotIn("send_training_reminders", get_commands())
+        self.assertNotIn("send_deadline_reminders", get_commands())
         with at(D(2025, 6, 5)):
-            self.run_command("send_training_reminders")
-            self.run_command("send_deadline_reminders")
+            self.run_command()
             self.run_command()
         self.assertEqual(len(mail.outbox), 1)

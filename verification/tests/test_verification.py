@@ -17,7 +17,7 @@ from certification.choices import State
 from certification.models import Certification
 from certification.tests.factories import certification_in
 from certification.workflow import perform
-from core.testing import PersonaTestCase, make_company
+from core.testing import PersonaTestCase, make_company, written
 from verification import workflow
 from verification.models import Consent, MonitoringRequest, StatusNotice
 from verification.tests.factories import participating
@@ -152,6 +152,18 @@ class MonitoringTests(PersonaTestCase):
             self.company, self.other_company.pk, by=self.users["admin"]
         )
         self.assertEqual(request.status, MonitoringRequest.Status.ACCEPTED)
+
+    def test_the_auto_accept_setting_is_saved_with_an_audit_entry(self) -> None:
+        participating(self.company, self.users["officer"])
+        self.login("admin")
+        url = reverse("verification:consent-settings", args=[self.company.pk])
+        with written(Consent) as changed:
+            self.client.post(url, {"auto_accept": "on"})
+        self.assertEqual(changed.audit, {"verification.consent:update": 1})
+        self.assertTrue(Consent.objects.get(company=self.company).auto_accept)
+        with written(Consent) as unchanged:
+            self.client.post(url, {"auto_accept": "on"})
+        self.assertFalse(unchanged)
 
     def test_requests_need_our_consent_and_a_participating_partner(self) -> None:
         participating(self.other_company, self.users["other"])
