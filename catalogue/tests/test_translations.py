@@ -4,7 +4,9 @@ shipped criterion, and English kept where a catalogue's wording is its own."""
 from __future__ import annotations
 
 import csv
+import io
 
+from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import translation
@@ -29,6 +31,26 @@ class ShippedTranslationTests(TestCase):
             if not translations.spanish_name(name)
         }
         self.assertEqual(unnamed, set())
+
+
+class LoadedCatalogueTests(TestCase):
+    def test_load_catalogue_writes_the_spanish_text_of_every_criterion_of_every_version(
+        self,
+    ) -> None:
+        call_command("load_catalogue", stdout=io.StringIO())
+        versions = Catalogue.objects.all()
+        self.assertEqual(sorted(c.version for c in versions), ["2019", "2023"])
+        for catalogue in versions:
+            criteria = list(catalogue.criteria.all())
+            self.assertEqual(len(criteria), 100)
+            empty = [c.ref_id for c in criteria if not c.text_es.strip()]
+            self.assertEqual(empty, [], f"{catalogue}: criteria without text_es")
+            # Per business type too: a Mexican carrier's checklist reads wholly in Spanish.
+            for business_type in {t for c in criteria for t in c.entity_types}:
+                mine = [c for c in criteria if business_type in c.entity_types]
+                self.assertTrue(all(c.text_es for c in mine), business_type)
+        criterion = Catalogue.objects.get(version="2019").criteria.get(ref_id="6.7")
+        self.assertIn("Revisar cada sello de perno o de cable", criterion.text_es)
 
 
 class SpanishPageTests(TestCase):
