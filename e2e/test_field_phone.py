@@ -83,11 +83,12 @@ def _fits_and_is_accessible(page: Page, name: str) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_an_inspector_works_the_field_pages_on_a_phone(browser: Browser, live_server: Any) -> None:
+    from core.testing import give_totp
     from incidents.models import Incident
     from inspections.models import Inspection
     from training.tests import factories
 
-    company, inspector, _officer, seal = mexican_carrier_with_seals()
+    company, inspector, officer, seal = mexican_carrier_with_seals()
     course = factories.course(company, title_en="Threat awareness", title_es="Amenazas")
     worker = factories.employee(company, "Luis", "Pérez")
     today = datetime.date.today()
@@ -176,5 +177,17 @@ def test_an_inspector_works_the_field_pages_on_a_phone(browser: Browser, live_se
             response = page.goto(url)
             assert response is not None and response.status == 200, name
             _fits_and_is_accessible(page, name)
+    finally:
+        context.close()
+
+    # The inventory audit is the manager's: the officer (second factor passed) counts the
+    # seals on a phone.
+    give_totp(officer)
+    context = phone_in_spanish(browser, live_server, officer)
+    page = context.new_page()
+    try:
+        page.goto(f"{base}/seals/audit/")
+        expect(page).to_have_url(re.compile(r"/seals/audit/$"))
+        _fits_and_is_accessible(page, "seal-audit")
     finally:
         context.close()

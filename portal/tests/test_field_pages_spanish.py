@@ -238,6 +238,14 @@ class FieldPagesSpanishTests(PersonaTestCase):
                     self.untranslated(english, spanish), [], f"untranslated on the {name} page"
                 )
 
+    def test_the_managers_seal_audit_reads_in_spanish(self) -> None:
+        """The inventory audit is a manager's field page (the inspector does not see it)."""
+        self.login("admin")
+        url = reverse("seals:seal-audit", args=[self.company.pk])
+        english = visible_text(self.render(url, "en"))
+        spanish = visible_text(self.render(url, "es"))
+        self.assertEqual(self.untranslated(english, spanish), [])
+
     def refused_forms(self) -> dict[str, str]:
         """Each field form, for a post with nothing filled in."""
         c = self.company.pk
