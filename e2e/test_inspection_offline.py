@@ -10,7 +10,8 @@ raises an incident with the seal chosen by its number.
 A second journey lets the session lapse while an inspection waits: the page asks the
 inspector to sign in again instead of posting into the login page, and sends it afterwards.
 A third fills the phone's store: the page says so, keeps the form as typed, and keeps the
-inspection once there is room.
+inspection once there is room. A fourth sends one the server refuses: it stays in the
+queue, marked refused, with the reason in Spanish.
 
 The measures of the field issue are taken here and held to their budgets: the form's first
 load in compressed bytes (at most 150 kB of HTML, CSS and JS) and the time the kept copy
@@ -367,5 +368,43 @@ def test_a_full_phone_store_is_reported_and_the_form_kept_as_typed(
         context.set_offline(False)
         expect(page.get_by_test_id("offline-queue")).to_be_hidden()
         assert Inspection.objects.filter(iit_number="MSCU1234565").count() == 1
+    finally:
+        context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_inspection_stays_in_the_queue_with_the_reason_in_spanish(
+    browser: Browser, live_server: Any
+) -> None:
+    from inspections.models import Inspection
+
+    company, inspector, _officer, _seal = mexican_carrier_with_seals()
+    context = phone_in_spanish(browser, live_server, inspector)
+    page = context.new_page()
+    try:
+        page.goto(f"/companies/{company.pk}/inspections/new/container/")
+        _wait_until_kept(page)
+        context.set_offline(True)
+        page.get_by_label("Número de contenedor / remolque").fill("MSCU7654321")
+        page.get_by_label("Movimiento").select_option("inbound")
+        points = page.locator("fieldset.point")
+        for index in range(points.count()):
+            points.nth(index).get_by_label("Cumple", exact=True).check()
+        # A failed point with no note: the server will refuse it.
+        points.first.get_by_label("No cumple", exact=True).check()
+        page.get_by_label("Revisado por plagas visibles").check()
+        page.get_by_role("button", name="Enviar inspección").click()
+        queue = page.get_by_test_id("offline-queue")
+        expect(queue).to_contain_text("esperando envío")
+
+        context.set_offline(False)
+        expect(page.get_by_test_id("offline-status")).to_contain_text("El servidor rechazó")
+        expect(queue).to_contain_text("MSCU7654321")
+        expect(queue).to_contain_text("rechazado")
+        expect(queue).to_contain_text("Indique qué falló")
+        page.screenshot(path=artifact_path("field-offline-refused.png"), full_page=True)
+        assert serious_accessibility_problems(page) == []
+        assert Inspection.objects.count() == 0
+        assert _queue_length(page) == 1
     finally:
         context.close()
