@@ -88,6 +88,26 @@ class SpanishPageTests(TestCase):
         self.assertIn("12. Educación, capacitación y concientización", text)
 
 
+class CatalogueNotesTests(TestCase):
+    def test_the_internal_notes_are_for_the_program_office_not_members(self) -> None:
+        from core.testing import give_totp, sign_in
+
+        catalogue = load_msc()
+        criterion = catalogue.criteria.get(ref_id="6.1")
+        self.assertIn("verified_for", criterion.notes)
+        url = reverse("catalogue:criterion-detail", args=[criterion.pk])
+        member = User.objects.create_user("miembro@example.test", None)
+        office = User.objects.create_user("oficina@cbp.test", None, program_role="specialist")
+        self.client.force_login(member)
+        page = self.client.get(url, headers={"accept-language": "es"}).content.decode()
+        self.assertNotIn("verified_for", page)
+        self.assertIn("Seguridad de sellos", page)
+        give_totp(office)  # the program office signs in with a second factor
+        sign_in(self.client, office)
+        page = self.client.get(url, headers={"accept-language": "es"}).content.decode()
+        self.assertIn("verified_for", page)
+
+
 class OwnWordingTests(TestCase):
     def test_a_catalogue_of_ones_own_keeps_its_english_or_its_own_spanish(self) -> None:
         catalogue = make_catalogue(
