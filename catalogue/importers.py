@@ -6,8 +6,11 @@ Every file has the columns of the shipped `shared/data/msc/criteria.csv`:
     source, requirement_overrides, verified_for, evidence, msc_documents, notes
 
 plus the optional `guidance`, and `text_es` / `guidance_es` (the summary and the guidance in
-Spanish). The columns are declared once in `CriteriaImporter` (core.importing), which also
-accepts their Spanish headers. Conventions inside a cell:
+Spanish). A row without `text_es` whose English summary is exactly one the project has
+translated (catalogue/data/criteria-es.csv) is written with that translation, so the
+shipped criteria carry their Spanish text as data. The columns are declared once in
+`CriteriaImporter` (core.importing), which also accepts their Spanish headers. Conventions
+inside a cell:
 
 - `id` is `category.sequence` (`3.1`, `7.37`) and its first part equals `category_number`.
 - `requirement` is `Must` or `Should` (any letter case).
@@ -48,6 +51,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
+from catalogue import translations
 from catalogue.choices import Requirement
 from catalogue.models import Applicability, Catalogue, Criterion
 from companies.choices import BusinessType
@@ -475,7 +479,7 @@ class CriteriaImporter(Importer[CriterionRow]):
                 verified_for=r.verified_for,
                 summary=r.summary,
                 guidance=r.guidance,
-                text_es=r.text_es,
+                text_es=r.text_es or translations.spanish_summary(r.summary) or "",
                 guidance_es=r.guidance_es,
                 sources=r.sources,
                 evidence=r.evidence,

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import add_never_cache_headers
 
 
@@ -32,3 +33,23 @@ class SecurityHeadersMiddleware:
             add_never_cache_headers(response)
             response["Cache-Control"] = "private, no-store, no-cache, must-revalidate, max-age=0"
         return response
+
+
+class CompressTextMiddleware(GZipMiddleware):
+    """gzip for the pages, API answers and CSV files, when the browser accepts it.
+
+    A phone in a yard loads the inspection form over a weak signal: compressed, its HTML is
+    a fifth of the bytes (docs/performance.md). Static files never reach this middleware
+    (it sits below WhiteNoise, which serves them already compressed, gzip and Brotli, from
+    the files `collectstatic` wrote). Only text is compressed: PDFs, images and Excel files
+    are compressed already. Django's GZipMiddleware pads each answer with random bytes
+    (since Django 4.2), which blunts BREACH against the CSRF token in the pages.
+    """
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        kind = response.get("Content-Type", "").partition(";")[0].strip().lower()
+        if not (kind.startswith("text/") or kind.endswith("json")):
+            return response
+        return super().process_response(request, response)

@@ -242,12 +242,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 def phone_in_spanish(browser: Browser, live_server: Any, user: Any) -> BrowserContext:
     """A 390×844 touch phone in Spanish, already signed in as `user` (a session made by the
-    test client, so no sign-in page and no second factor): how field staff see the portal."""
+    test client, so no sign-in page; a user with an authenticator app has passed the second
+    factor in it): how field staff see the portal."""
     from django.conf import settings
     from django.test import Client
 
+    from core.testing import sign_in as open_session
+
     client = Client()
-    client.force_login(user)
+    open_session(client, user)  # with the second factor passed, for one who has an app
     context = browser.new_context(
         base_url=live_server.url,
         locale="es-MX",

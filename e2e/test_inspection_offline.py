@@ -9,9 +9,13 @@ raises an incident with the seal chosen by its number.
 
 A second journey lets the session lapse while an inspection waits: the page asks the
 inspector to sign in again instead of posting into the login page, and sends it afterwards.
+A third fills the phone's store: the page says so, keeps the form as typed, and keeps the
+inspection once there is room. A fourth sends one the server refuses: it stays in the
+queue, marked refused, with the reason in Spanish.
 
-The measures of the field issue are taken here: the form's first load in bytes as a server
-compressing its answers would send them, and the time the kept copy takes to open offline.
+The measures of the field issue are taken here and held to their budgets: the form's first
+load in compressed bytes (at most 150 kB of HTML, CSS and JS) and the time the kept copy
+takes to open offline (load event at most 1 s after the navigation starts).
 """
 
 from __future__ import annotations
@@ -69,7 +73,13 @@ def _queue_length(page: Page) -> int:
 
 
 def _first_load_bytes(browser: Browser, live_server: Any, user: Any, path: str) -> int:
-    """HTML, CSS and JS of one page load as a compressing server sends them (gzip -6)."""
+    """HTML, CSS and JS of one page load, in bytes on the wire, compressed as served.
+
+    The page itself comes gzipped (core.middleware.CompressTextMiddleware), so its bytes are
+    the ones the browser received. The test server hands out static files as they are on
+    disk, whereas in production WhiteNoise serves the gzip (or Brotli) copies that
+    `collectstatic` wrote: those are counted gzipped at level 9, as WhiteNoise makes them.
+    """
     context = browser.new_context(base_url=live_server.url, service_workers="block", viewport=PHONE)
     client = Client()
     client.force_login(user)
@@ -83,17 +93,45 @@ def _first_load_bytes(browser: Browser, live_server: Any, user: Any, path: str) 
         ]
     )
     page = context.new_page()
-    bodies: list[bytes] = []
+    loaded: list[Any] = []
 
     def keep(response: Any) -> None:
         if response.request.resource_type in ("document", "stylesheet", "script"):
-            bodies.append(response.body())
+            loaded.append(response)
 
     page.on("response", keep)
     page.goto(path)
     page.wait_for_load_state("networkidle")
+    total = 0
+    for response in loaded:
+        encoding = response.headers.get("content-encoding", "")
+        if encoding:
+            size = response.request.sizes()["responseBodySize"]
+        else:
+            size = len(gzip.compress(response.body(), 9))
+        kind = response.request.resource_type
+        print(f"  {kind:10} {encoding or 'gzip -9':7} {size / 1024:6.1f} kB  {response.url}")
+        total += size
     context.close()
-    return sum(len(gzip.compress(body, 6)) for body in bodies)
+    assert loaded and loaded[0].headers.get("content-encoding") == "gzip", "page not gzipped"
+    return total
+
+
+def _offline_load_ms(page: Page) -> float:
+    """Navigation start to the end of the load event of the page shown, as the browser
+    timed it (Navigation Timing)."""
+    return float(
+        page.evaluate(
+            """() => new Promise((resolve) => {
+                const done = () => {
+                  const nav = performance.getEntriesByType('navigation')[0];
+                  if (nav && nav.loadEventEnd > 0) { resolve(nav.loadEventEnd); }
+                  else { setTimeout(done, 20); }
+                };
+                done();
+            })"""
+        )
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -131,9 +169,13 @@ def test_a_17_point_inspection_taken_with_no_connection_is_sent_once(
         started = time.perf_counter()
         response = page.goto(form_path)
         expect(page.get_by_role("heading", name=re.compile("17 puntos"))).to_be_visible()
-        opened = time.perf_counter() - started
-        print(f"kept 17-point form opened offline in {opened * 1000:.0f} ms")
-        assert opened <= OFFLINE_OPEN_BUDGET_S * 3, opened  # budget ×3 for a loaded CI machine
+        waited = time.perf_counter() - started
+        opened = _offline_load_ms(page) / 1000
+        print(
+            f"kept 17-point form opened offline: load event at {opened * 1000:.0f} ms "
+            f"(test waited {waited * 1000:.0f} ms)"
+        )
+        assert opened <= OFFLINE_OPEN_BUDGET_S, opened
         # The page is the kept copy, and the phone made the inspection's own key.
         assert response is not None and response.from_service_worker
         assert f'name="client_key" value="{kept_key}"' in response.text()
@@ -274,5 +316,95 @@ def test_a_lapsed_session_asks_to_sign_in_and_keeps_the_inspection(
         expect(page.get_by_test_id("offline-status")).to_contain_text("enviada")
         expect(page.get_by_test_id("offline-queue")).to_be_hidden()
         assert Inspection.objects.filter(iit_number="MSCU1234565").count() == 1
+    finally:
+        context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_full_phone_store_is_reported_and_the_form_kept_as_typed(
+    browser: Browser, live_server: Any
+) -> None:
+    from inspections.models import Inspection
+
+    company, inspector, _officer, _seal = mexican_carrier_with_seals()
+    context = phone_in_spanish(browser, live_server, inspector)
+    page = context.new_page()
+    try:
+        page.goto(f"/companies/{company.pk}/inspections/new/container/")
+        _wait_until_kept(page)
+        # The phone's store is full: the browser grants this site no more than it uses.
+        devtools = context.new_cdp_session(page)
+        used = page.evaluate("navigator.storage.estimate().then((e) => e.usage)")
+        devtools.send(
+            "Storage.overrideQuotaForOrigin", {"origin": live_server.url, "quotaSize": used}
+        )
+        context.set_offline(True)
+        page.get_by_label("Número de contenedor / remolque").fill("MSCU1234565")
+        page.get_by_label("Movimiento").select_option("inbound")
+        points = page.locator("fieldset.point")
+        for index in range(points.count()):
+            points.nth(index).get_by_label("Cumple", exact=True).check()
+        points.first.locator("input[type=file]").set_input_files(
+            {"name": "puerta.jpg", "mimeType": "image/jpeg", "buffer": _photo()}
+        )
+        page.get_by_label("Revisado por plagas visibles").check()
+        page.get_by_role("button", name="Enviar inspección").click()
+
+        status = page.get_by_test_id("offline-status")
+        expect(status).to_contain_text("no tiene espacio")
+        expect(status).to_contain_text("no se perdió nada")
+        page.screenshot(path=artifact_path("field-offline-full.png"), full_page=True)
+        # Nothing went into the queue, and the form is as the inspector typed it.
+        assert _queue_length(page) == 0
+        expect(page.get_by_label("Número de contenedor / remolque")).to_have_value("MSCU1234565")
+        expect(points.first.get_by_label("Cumple", exact=True)).to_be_checked()
+        expect(points.first.locator(".photo-button")).to_have_attribute("data-has-photo", "")
+
+        # Space freed: the same tap keeps it, and it goes when the connection returns.
+        devtools.send("Storage.overrideQuotaForOrigin", {"origin": live_server.url})
+        page.get_by_role("button", name="Enviar inspección").click()
+        expect(page.get_by_test_id("offline-queue")).to_contain_text("esperando envío")
+        assert _queue_length(page) == 1
+        context.set_offline(False)
+        expect(page.get_by_test_id("offline-queue")).to_be_hidden()
+        assert Inspection.objects.filter(iit_number="MSCU1234565").count() == 1
+    finally:
+        context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_inspection_stays_in_the_queue_with_the_reason_in_spanish(
+    browser: Browser, live_server: Any
+) -> None:
+    from inspections.models import Inspection
+
+    company, inspector, _officer, _seal = mexican_carrier_with_seals()
+    context = phone_in_spanish(browser, live_server, inspector)
+    page = context.new_page()
+    try:
+        page.goto(f"/companies/{company.pk}/inspections/new/container/")
+        _wait_until_kept(page)
+        context.set_offline(True)
+        page.get_by_label("Número de contenedor / remolque").fill("MSCU7654321")
+        page.get_by_label("Movimiento").select_option("inbound")
+        points = page.locator("fieldset.point")
+        for index in range(points.count()):
+            points.nth(index).get_by_label("Cumple", exact=True).check()
+        # A failed point with no note: the server will refuse it.
+        points.first.get_by_label("No cumple", exact=True).check()
+        page.get_by_label("Revisado por plagas visibles").check()
+        page.get_by_role("button", name="Enviar inspección").click()
+        queue = page.get_by_test_id("offline-queue")
+        expect(queue).to_contain_text("esperando envío")
+
+        context.set_offline(False)
+        expect(page.get_by_test_id("offline-status")).to_contain_text("El servidor rechazó")
+        expect(queue).to_contain_text("MSCU7654321")
+        expect(queue).to_contain_text("rechazado")
+        expect(queue).to_contain_text("Indique qué falló")
+        page.screenshot(path=artifact_path("field-offline-refused.png"), full_page=True)
+        assert serious_accessibility_problems(page) == []
+        assert Inspection.objects.count() == 0
+        assert _queue_length(page) == 1
     finally:
         context.close()

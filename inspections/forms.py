@@ -27,7 +27,7 @@ RESULT_CHOICES = [("", gettext_lazy("Not checked yet")), *Result.choices]
 
 
 class InspectionForm(forms.ModelForm):  # type: ignore[type-arg]
-    client_key = forms.UUIDField(widget=forms.HiddenInput)
+    client_key = forms.UUIDField(widget=forms.HiddenInput, label=gettext_lazy("Form key"))
     inspector_signature = SignatureField(
         required=False, label=gettext_lazy("Inspector's signature")
     )
@@ -244,7 +244,7 @@ class ChecklistTemplateForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class GateEntryForm(forms.ModelForm):  # type: ignore[type-arg]
-    client_key = forms.UUIDField(widget=forms.HiddenInput)
+    client_key = forms.UUIDField(widget=forms.HiddenInput, label=gettext_lazy("Form key"))
 
     class Meta:
         model = GateEntry

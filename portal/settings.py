@@ -101,6 +101,8 @@ MIDDLEWARE = [
     # /healthz, /readyz, /metrics: answered before the Host check (internal names).
     "portal.observability.OperationsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (static files come precompressed): gzip for pages, JSON and CSV.
+    "core.middleware.CompressTextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -4,7 +4,9 @@ shipped criterion, and English kept where a catalogue's wording is its own."""
 from __future__ import annotations
 
 import csv
+import io
 
+from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import translation
@@ -29,6 +31,26 @@ class ShippedTranslationTests(TestCase):
             if not translations.spanish_name(name)
         }
         self.assertEqual(unnamed, set())
+
+
+class LoadedCatalogueTests(TestCase):
+    def test_load_catalogue_writes_the_spanish_text_of_every_criterion_of_every_version(
+        self,
+    ) -> None:
+        call_command("load_catalogue", stdout=io.StringIO())
+        versions = Catalogue.objects.all()
+        self.assertEqual(sorted(c.version for c in versions), ["2019", "2023"])
+        for catalogue in versions:
+            criteria = list(catalogue.criteria.all())
+            self.assertEqual(len(criteria), 100)
+            empty = [c.ref_id for c in criteria if not c.text_es.strip()]
+            self.assertEqual(empty, [], f"{catalogue}: criteria without text_es")
+            # Per business type too: a Mexican carrier's checklist reads wholly in Spanish.
+            for business_type in {t for c in criteria for t in c.entity_types}:
+                mine = [c for c in criteria if business_type in c.entity_types]
+                self.assertTrue(all(c.text_es for c in mine), business_type)
+        criterion = Catalogue.objects.get(version="2019").criteria.get(ref_id="6.7")
+        self.assertIn("Revisar cada sello de perno o de cable", criterion.text_es)
 
 
 class SpanishPageTests(TestCase):
@@ -64,6 +86,26 @@ class SpanishPageTests(TestCase):
         text = html.decode()
         self.assertIn("Capacitar al personal para reportar incidentes", text)
         self.assertIn("12. Educación, capacitación y concientización", text)
+
+
+class CatalogueNotesTests(TestCase):
+    def test_the_internal_notes_are_for_the_program_office_not_members(self) -> None:
+        from core.testing import give_totp, sign_in
+
+        catalogue = load_msc()
+        criterion = catalogue.criteria.get(ref_id="6.1")
+        self.assertIn("verified_for", criterion.notes)
+        url = reverse("catalogue:criterion-detail", args=[criterion.pk])
+        member = User.objects.create_user("miembro@example.test", None)
+        office = User.objects.create_user("oficina@cbp.test", None, program_role="specialist")
+        self.client.force_login(member)
+        page = self.client.get(url, headers={"accept-language": "es"}).content.decode()
+        self.assertNotIn("verified_for", page)
+        self.assertIn("Seguridad de sellos", page)
+        give_totp(office)  # the program office signs in with a second factor
+        sign_in(self.client, office)
+        page = self.client.get(url, headers={"accept-language": "es"}).content.decode()
+        self.assertIn("verified_for", page)
 
 
 class OwnWordingTests(TestCase):

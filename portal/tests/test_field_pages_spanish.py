@@ -77,6 +77,10 @@ class VisibleText(HTMLParser):
         for name in SEEN_ATTRIBUTES:
             if values.get(name):
                 self.texts.append(str(values[name]))
+        # The offline queue's messages wait in data-msg-* attributes until a script shows them.
+        for name, value in attrs:
+            if name.startswith("data-msg") and value:
+                self.texts.append(value)
         if tag == "input" and values.get("type") in ("submit", "button") and values.get("value"):
             self.texts.append(str(values["value"]))
 
@@ -166,7 +170,10 @@ class FieldPagesSpanishTests(PersonaTestCase):
         c = self.company.pk
         return {
             "inspection list": reverse("inspections:inspection-list", args=[c]),
-            "inspection form": reverse("inspections:inspection-create", args=[c, "truck17"]),
+            **{
+                f"{key} inspection form": reverse("inspections:inspection-create", args=[c, key])
+                for key in builtin()
+            },
             "inspection": reverse("inspections:inspection-detail", args=[c, self.inspection.pk]),
             "gate log": reverse("inspections:gate-list", args=[c]),
             "seal log": reverse("seals:seal-list", args=[c]),
@@ -208,24 +215,85 @@ class FieldPagesSpanishTests(PersonaTestCase):
         self.assertEqual(response.status_code, 200, url)
         return response.content.decode()
 
+    def untranslated(self, english: list[str], spanish: list[str]) -> list[str]:
+        known = ALLOWED | self.data_of_the_world()
+        return sorted(
+            {
+                text
+                for text in spanish
+                if text in set(english)
+                and text not in known
+                and not NOT_WORDS.match(text)
+                and not any(text.strip(" ·:.,()") == k for k in known)
+            }
+        )
+
     def test_no_field_page_shows_an_english_string_in_spanish(self) -> None:
         self.login("user")
-        known = ALLOWED | self.data_of_the_world()
         for name, url in self.pages().items():
-            english = set(visible_text(self.render(url, "en")))
+            english = visible_text(self.render(url, "en"))
             spanish = visible_text(self.render(url, "es"))
-            untranslated = sorted(
-                {
-                    text
-                    for text in spanish
-                    if text in english
-                    and text not in known
-                    and not NOT_WORDS.match(text)
-                    and not any(text.strip(" ·:.,()") == k for k in known)
-                }
-            )
             with self.subTest(page=name):
-                self.assertEqual(untranslated, [], f"untranslated on the {name} page")
+                self.assertEqual(
+                    self.untranslated(english, spanish), [], f"untranslated on the {name} page"
+                )
+
+    def test_the_managers_seal_audit_reads_in_spanish(self) -> None:
+        """The inventory audit is a manager's field page (the inspector does not see it)."""
+        self.login("admin")
+        url = reverse("seals:seal-audit", args=[self.company.pk])
+        english = visible_text(self.render(url, "en"))
+        spanish = visible_text(self.render(url, "es"))
+        self.assertEqual(self.untranslated(english, spanish), [])
+
+    def refused_forms(self) -> dict[str, str]:
+        """Each field form, for a post with nothing filled in."""
+        c = self.company.pk
+        return {
+            **{
+                f"{key} inspection form": reverse("inspections:inspection-create", args=[c, key])
+                for key in builtin()
+            },
+            "gate entry": reverse("inspections:gate-list", args=[c]),
+            "receive seals": reverse("seals:seal-receive", args=[c]),
+            "incident form": reverse("incidents:incident-create", args=[c]),
+            "training sign-in": reverse("training:record-sign", args=[c, self.record.pk]),
+        }
+
+    def refusal(self, url: str, language: str, accept: str) -> list[str]:
+        self.client.cookies["django_language"] = language
+        response = self.client.post(
+            url, {}, headers={"accept-language": language, "accept": accept}
+        )
+        self.assertIn(response.status_code, (200, 400), url)
+        if "json" in response["Content-Type"]:
+            return json_strings(response.json())
+        return visible_text(response.content.decode())
+
+    def test_every_refusal_of_a_field_form_is_worded_in_spanish(self) -> None:
+        """The page re-shown with its errors, and the JSON the offline queue reads."""
+        self.login("user")
+        for name, url in self.refused_forms().items():
+            for accept in ("text/html", "application/json"):
+                english = self.refusal(url, "en", accept)
+                spanish = self.refusal(url, "es", accept)
+                with self.subTest(form=name, accept=accept):
+                    self.assertNotEqual(english, spanish, "no error was shown")
+                    self.assertEqual(
+                        self.untranslated(english, spanish), [], f"untranslated: {name}"
+                    )
+
+
+def json_strings(value: object) -> list[str]:
+    """Every string a person reads in a JSON refusal: the messages and labels, not the
+    field names and element ids the script links them with."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() if k not in ("field", "id") for s in json_strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in json_strings(v)]
+    return []
 
 
 class VisibleTextTests(TestCase):
