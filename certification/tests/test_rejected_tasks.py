@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalogue.models import Catalogue
+from catalogue.models import Catalogue, Criterion
 from certification import workflow
 from certification.choices import State
 from certification.models import CriterionReview
@@ -48,7 +48,7 @@ class RejectedCriterionTaskTests(PersonaTestCase):
             )
         self.page = reverse("certification_member:profile-review", args=[self.company.pk])
 
-    def review(self, criterion: object) -> CriterionReview:
+    def review(self, criterion: Criterion) -> CriterionReview:
         return CriterionReview.objects.get(criterion=criterion)
 
     def test_each_rejection_waits_on_the_owner_or_the_managers(self) -> None:
@@ -97,7 +97,7 @@ class RejectedCriterionTaskTests(PersonaTestCase):
 
         few = count()
         # A test catalogue grown in place (the plain queryset passes the lock).
-        catalogue = QuerySet(Catalogue).filter(pk=self.first.catalogue_id)
+        catalogue: QuerySet[Catalogue] = QuerySet(Catalogue).filter(pk=self.first.catalogue_id)
         catalogue.update(published=False)
         for ref in ("3.5", "3.6", "3.7"):
             criterion = type(self.first).objects.create(

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from companies.models import Company
 from core.reminders import send_reminders, tasks_for
 from core.testing import PersonaTestCase
 from partners import workflow
@@ -23,7 +24,7 @@ def alerts_of(user: object) -> list[tuple[str, str]]:
 
 
 class ScreeningAlertTaskTests(PersonaTestCase):
-    def alert(self, company: object, name: str, status: str = "alert") -> PartnerScreening:
+    def alert(self, company: Company, name: str, status: str = "alert") -> PartnerScreening:
         partner = BusinessPartner.objects.create(
             company=company, name=name, role="sea_carrier", country="PA"
         )

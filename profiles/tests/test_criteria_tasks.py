@@ -11,7 +11,7 @@ import datetime
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.reminders import send_reminders, tasks_for
 from profiles.models import SecurityProfile
@@ -49,9 +49,13 @@ class NewImporterProfileTests(ProfilesTestCase):
         [task] = [t for t in tasks_for(self.users["officer"]) if t.kind == CRITERIA_UNANSWERED]
         self.assertTrue(task.open_ended)
         self.assertFalse(task.overdue(timezone.localdate()))
+        with translation.override("es"):
+            self.assertEqual(str(task.title), "Responder 96 criterios")
 
 
 class CriteriaTaskTests(ProfilesTestCase):
+    profile: SecurityProfile
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
