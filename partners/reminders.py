@@ -16,8 +16,9 @@ from collections.abc import Iterator
 from django.db.models import Count, Min
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext
 
 from core import reminders
 from core.reminders import Scope, Task
@@ -26,6 +27,15 @@ from partners.models import OPEN_STATUSES, PartnerScreening
 KIND = "screening_alerts"
 # How long an alert may wait for its reviewer before the reminder goes.
 DECIDE_DAYS = 7
+
+
+def _title(n: int) -> str:
+    # Translated when shown or e-mailed (ngettext_lazy's % would translate at once, in the
+    # language of the daily run rather than the reader's).
+    return lazy(
+        lambda: ngettext("%(n)d open screening alert", "%(n)d open screening alerts", n) % {"n": n},
+        str,
+    )()
 
 
 def open_alerts(scope: Scope) -> Iterator[Task]:
@@ -48,8 +58,7 @@ def open_alerts(scope: Scope) -> Iterator[Task]:
                 company_id,
                 email,
                 due,
-                ngettext_lazy("%(n)d open screening alert", "%(n)d open screening alerts", "n")
-                % {"n": n},
+                _title(n),
                 format_lazy(
                     "{}?state=open", reverse_lazy("partners:alert-list", args=[company_id])
                 ),

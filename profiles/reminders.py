@@ -23,9 +23,10 @@ from collections.abc import Iterator
 
 from django.db.models import Count, Exists, F, Min, OuterRef, QuerySet
 from django.urls import reverse, reverse_lazy
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext
 
 from companies.models import Company
 from core import reminders
@@ -130,6 +131,14 @@ def criteria_to_answer(scope: Scope) -> Iterator[Task]:
         )
 
 
+def _answer_title(n: int) -> str:
+    # Translated when shown (ngettext_lazy's % would translate at once, in the language
+    # of the daily run rather than the reader's).
+    return lazy(
+        lambda: ngettext("Answer %(n)d criterion", "Answer %(n)d criteria", n) % {"n": n}, str
+    )()
+
+
 def unowned_criteria(scope: Scope) -> Iterator[Task]:
     """One task per current profile with unanswered criteria nobody owns, for the
     company's officers and administrators."""
@@ -150,7 +159,7 @@ def unowned_criteria(scope: Scope) -> Iterator[Task]:
                 company_id,
                 email,
                 due,
-                ngettext_lazy("Answer %(n)d criterion", "Answer %(n)d criteria", "n") % {"n": n},
+                _answer_title(n),
                 format_lazy(
                     "{}?status=unanswered&owner=none",
                     reverse_lazy("profiles:response-grid", args=[company_id]),

@@ -9,7 +9,7 @@ import datetime
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from companies.models import Company
 from core.reminders import send_reminders, tasks_for
@@ -51,6 +51,8 @@ class ScreeningAlertTaskTests(PersonaTestCase):
         [task] = [t for t in tasks_for(self.users["officer"]) if t.kind == KIND]
         oldest = timezone.localdate(first.screened_at)
         self.assertEqual(task.due, oldest + datetime.timedelta(days=DECIDE_DAYS))
+        with translation.override("es"):  # translated when shown, not when listed
+            self.assertEqual(str(task.title), "2 alertas de verificación abiertas")
 
     def test_deciding_every_alert_ends_the_task(self) -> None:
         screening = self.alert(self.company, "Naviera Oscura")
