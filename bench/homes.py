@@ -40,6 +40,14 @@ Compliance and site-audit task kinds), p50 / p95 wall ms and queries:
     field         12.5 / 14.0 / 12    15.9 / 23.9 / 12
     office         3.8 /  4.4 / 4      4.4 /  7.4 / 4
 
+With the criteria, questionnaire and screening-alert task kinds (five queries more on
+the member and consultant homes: 27 and 24), SQLite, 50,000 partners (49 in 50 with an
+open alert), p50 / p95 wall ms and CPU ms, load average 10.6 falling to 6.9:
+
+    bare view      6.3 /  8.5 / 3.7
+    member/admin  66.2 / 79.9 / 45.9   (the open-alert count: about 9 ms of it)
+    consultant    55.1 / 73.6 / 39.2
+
 Under load, what was left above the goal is Django's own work per query and per template node (no
 single query dominates on SQLite); on PostgreSQL the open-alert count of a company holding
 every partner is a hash join over its partners (tens of ms under that load).

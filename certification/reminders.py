@@ -8,23 +8,32 @@ the validation's required actions; the link opens the member's status page); the
 specialist (or every supervisor while none is assigned) for what the program office must
 do (certification SLA, appeal decisions; the link opens the account). Reminded 30, 7 and
 1 days before and once overdue.
+
+`criterion_rejected`: a criterion of the security profile the specialist rejected and the
+member has not answered yet (`CriterionReview.awaiting_member`) waits on the answer's
+owner, else on the officers and administrators; one task per criterion (they are few),
+due now, linked to its row on the profile-review page. Listed only: the rejection itself
+was told by a notice and its e-mail (`certification.notices`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from certification.choices import State
 from certification.deadlines import LISTED_ONLY, OFFICE_KINDS, deadlines, enforce, with_clocks
-from certification.models import Certification
+from certification.models import Certification, CriterionReview
 from core import reminders
 from core.reminders import Scope, Task
+from profiles.models import Response
 
 KIND = "certification_deadline"
+REJECTED = "criterion_rejected"
 STAGES = (30, 7, 1)
 CLOSED = Q(
     status__in=[State.DRAFT, State.REMOVED, State.WITHDRAWN, State.REJECTED, State.INELIGIBLE]
@@ -77,6 +86,43 @@ def clocks(scope: Scope) -> Iterator[Task]:
             )
 
 
+def rejected_criteria(scope: Scope) -> Iterator[Task]:
+    company = "certification__company"
+    answer = Response.objects.filter(
+        profile__company_id=OuterRef("certification__company_id"),
+        criterion_id=OuterRef("criterion_id"),
+    ).order_by()
+    rows = (
+        scope.companies(
+            CriterionReview.objects.filter(accepted=False, responded_at__isnull=True), company
+        )
+        .exclude(certification__in=Certification.objects.filter(CLOSED))
+        .annotate(
+            owner_id=Subquery(answer.values("owner_id")[:1]),
+            owner_email=Subquery(answer.values("owner__email")[:1]),
+        )
+        .filter(scope.waiting_on_user("owner_id", company))
+    )
+    found: list[tuple[int, int, str, str | None]] = list(
+        scope.first(rows, "reviewed_at", "pk").values_list(
+            "pk", f"{company}_id", "criterion__ref_id", "owner_email"
+        )
+    )
+    for pk, company_id, ref, owner in found:
+        url = reverse("certification_member:profile-review", args=[company_id])
+        for email in scope.people(company_id, owner):
+            yield Task(
+                REJECTED,
+                str(pk),
+                company_id,
+                email,
+                None,
+                format_lazy("{}: {}", _("Answer the rejected criterion"), ref),
+                f"{url}#review-{pk}",
+            )
+
+
 def register() -> None:
     reminders.register(KIND, clocks, stages=STAGES)
+    reminders.register(REJECTED, rejected_criteria, stages=(), email=False)
     reminders.register_daily_step(enforce)

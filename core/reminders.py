@@ -57,7 +57,11 @@ class Task:
     new series of reminders. `due` None means "now" (a course never taken): it sorts and
     reminds as overdue. `title` is translated when it is shown (a lazy string), `url` is
     the path of the page that resolves it (a lazy one, `reverse_lazy`, where a provider
-    answers many rows: only the tasks shown pay for reversing it)."""
+    answers many rows: only the tasks shown pay for reversing it).
+
+    `open_ended`: nobody set a due date and nothing is late (criteria still to answer):
+    such a task is never overdue, lists after the dated ones and is never reminded by
+    e-mail — it is only shown."""
 
     kind: str
     key: str
@@ -66,8 +70,11 @@ class Task:
     due: datetime.date | None
     title: StrOrPromise
     url: StrOrPromise
+    open_ended: bool = False
 
     def overdue(self, today: datetime.date) -> bool:
+        if self.open_ended:
+            return False
         return self.due is None or self.due < today
 
 
@@ -165,14 +172,19 @@ class Kind:
 
     `stages` are days before the due date ("7" is sent from 7 days before, once);
     `overdue_for` is how many days after the due date the one "overdue" reminder may still
-    go (None: whenever, e.g. on the first run after an upgrade)."""
+    go (None: whenever, e.g. on the first run after an upgrade). `email` False: the kind is
+    listed (task list, homes, digest) but never reminded by e-mail — its event already
+    sent a notice, and the same matter is not told twice."""
 
     name: str
     provider: Provider
     stages: tuple[int, ...]
     overdue_for: int | None = None
+    email: bool = True
 
     def stage(self, task: Task, today: datetime.date) -> str | None:
+        if not self.email or task.open_ended:
+            return None
         if task.due is None:
             return OVERDUE
         days_left = (task.due - today).days
@@ -188,12 +200,17 @@ _daily_steps: list[Callable[[datetime.date], object]] = []
 
 
 def register(
-    name: str, provider: Provider, *, stages: tuple[int, ...], overdue_for: int | None = None
+    name: str,
+    provider: Provider,
+    *,
+    stages: tuple[int, ...],
+    overdue_for: int | None = None,
+    email: bool = True,
 ) -> None:
     """Register a kind of task (call from the app's `AppConfig.ready()`)."""
     if name in _kinds and _kinds[name].provider is not provider:
         raise ValueError(f"reminder kind {name!r} is registered twice")
-    _kinds[name] = Kind(name, provider, tuple(sorted(stages)), overdue_for)
+    _kinds[name] = Kind(name, provider, tuple(sorted(stages)), overdue_for, email)
 
 
 def register_daily_step(step: Callable[[datetime.date], object]) -> None:
@@ -220,8 +237,17 @@ def stage_for(days_left: int, stages: tuple[int, ...]) -> str | None:
 
 
 def _ordered(tasks: Iterable[Task]) -> list[Task]:
-    # Overdue first (a missing due date counts as overdue), then by due date.
-    return sorted(tasks, key=lambda t: (t.due or datetime.date.min, t.kind, t.key))
+    # Overdue first (a missing due date counts as overdue), then by due date; open-ended
+    # tasks last.
+    return sorted(
+        tasks,
+        key=lambda t: (
+            t.open_ended,
+            t.due or (datetime.date.max if t.open_ended else datetime.date.min),
+            t.kind,
+            t.key,
+        ),
+    )
 
 
 def tasks(scope: Scope) -> list[Task]:

@@ -307,7 +307,14 @@ def test_a_new_importer_goes_from_sign_up_to_a_submitted_profile_led_by_the_home
     expect(next_step).to_contain_text("Security profile")
     page.screenshot(path=artifact_path("journey-4-profile.png"), full_page=True)
     next_step.get_by_role("link", name="Answer the criteria").click()
-    page.get_by_role("link", name="Answer many at once").click()
+    # The profile started: the home's task list now says what waits, as ONE task for the
+    # officer, which opens the grid on the unanswered criteria nobody owns.
+    _home(page)
+    tasks = page.get_by_test_id("my-tasks")
+    expect(tasks).to_contain_text("Answer 96 criteria")
+    page.screenshot(path=artifact_path("journey-4a-criteria-task.png"), full_page=True)
+    tasks.get_by_role("link", name="Answer 96 criteria").click()
+    expect(page).to_have_url(re.compile(r"/answers/\?status=unanswered&owner=none$"))
     grid = page.get_by_test_id("answers-grid")
     expect(grid.locator("tbody tr")).to_have_count(96)
     bulk = page.get_by_test_id("bulk-form")

@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, expect
 
 from actions.models import CorrectiveAction
 from companies.models import Company, Membership
-from e2e.conftest import docs_screenshot
+from e2e.conftest import artifact_path, docs_screenshot, serious_accessibility_problems
 from partners.models import BusinessPartner
 from questionnaires import workflow
 from questionnaires.models import AnswerEvidence, Status
@@ -45,7 +45,9 @@ def test_partner_answers_in_spanish_and_member_sees_score(
         country="MX",
         contact_email="seguridad@bodegasur.test",
     )
-    questionnaire, token = workflow.send(partner, contact_email="seguridad@bodegasur.test")
+    questionnaire, token = workflow.send(
+        partner, contact_email="seguridad@bodegasur.test", sent_by=member
+    )
     questions = bank().sets[questionnaire.template_key].questions
 
     partner_side = browser.new_context(
@@ -124,5 +126,20 @@ def test_partner_answers_in_spanish_and_member_sees_score(
         page.get_by_test_id("action").click()
         expect(page.locator("main")).to_contain_text("Bodega Sur")
         expect(page.locator("main")).to_contain_text("9.4")
+
+        # The answers wait on the member who sent it: a task until marked reviewed.
+        page.get_by_test_id("header-tasks").click()
+        task = page.get_by_role("link", name="Questionnaire to review: Bodega Sur")
+        task.click()
+        expect(page.get_by_test_id("review-state")).to_contain_text("task list")
+        page.get_by_test_id("mark-reviewed").click()
+        expect(page.locator(".messages")).to_contain_text("Marked as reviewed.")
+        expect(page.get_by_test_id("review-state")).to_contain_text("compliance@acme.test")
+        page.screenshot(path=artifact_path("questionnaire-reviewed.png"), full_page=True)
+        assert serious_accessibility_problems(page) == []
+        page.goto("/me/tasks/")
+        expect(page.get_by_role("link", name="Questionnaire to review: Bodega Sur")).to_have_count(
+            0
+        )
     finally:
         member_side.close()

@@ -76,7 +76,9 @@ def build(today: datetime.date) -> list[Digest]:
     horizon = today + datetime.timedelta(days=SOON)
     for task in reminders.tasks(reminders.Scope(today)):
         digest = digests.get(task.email)
-        if digest is not None and (task.due is None or task.due <= horizon):
+        # Overdue or due within the week; open-ended tasks (criteria nobody dated) are
+        # shown on the pages only.
+        if digest is not None and not task.open_ended and (task.due is None or task.due <= horizon):
             digest.tasks.append(task)
     by_pk = {d.user.pk: d for d in digests.values()}
     for notice in Notice.objects.filter(

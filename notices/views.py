@@ -110,6 +110,7 @@ def _row(task: Task, names: dict[int, str], today: datetime.date) -> dict[str, A
         "title": task.title,
         "url": task.url,
         "due": task.due,
+        "open_ended": task.open_ended,
         "days": days,
         "late": -days if days is not None and days < 0 else None,
         "company": names.get(task.company_id) if task.company_id else None,

@@ -12,10 +12,11 @@ class PartnersConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from core.tasks import register_recoverer
-        from partners import exporting, models, signals  # noqa: F401  (signals connects receivers)
+        from partners import exporting, models, reminders, signals  # noqa: F401  (signals connects receivers)
 
         register_recoverer("partners.workflow.recover_stopped_screenings")
         exporting.register()
+        reminders.register()  # open screening alerts in the task list
 
         auditlog.register(
             models.BusinessPartner, exclude_fields=["created_at", "updated_at", "normalised_name"]

@@ -1,5 +1,6 @@
-"""REST API of partner questionnaires: read-only list and detail with answers and score.
-Sending and answering go through the pages (the link token is shown only once).
+"""REST API of partner questionnaires: list and detail with answers and score, and the
+member's `reviewed` step on a submitted one. Sending and answering go through the pages
+(the link token is shown only once).
 
 Members' own question sets: list and read them with their versions, import one (TOML or
 YAML text, the same file as the page's import), publish its draft as a new version."""
@@ -12,6 +13,7 @@ from django.apps import apps
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -75,6 +77,8 @@ class QuestionnaireSerializer(ValidatedModelSerializer):
             "submitted_by_name",
             "score",
             "band",
+            "reviewed_at",
+            "reviewed_by",
             "answers",
         ]
         read_only_fields = fields
@@ -87,7 +91,27 @@ class QuestionnaireViewSet(TenantViewSet):
     queryset = Questionnaire.objects.prefetch_related("answers__evidence")
     serializer_class = QuestionnaireSerializer
     filterset_class = QuestionnaireFilter
-    http_method_names = ["get", "head", "options"]
+    # POST only for the `reviewed` step; questionnaires are sent from the partner's page.
+    http_method_names = ["get", "post", "head", "options"]
+    action_permissions = {**TenantViewSet.action_permissions, "reviewed": "edit"}
+
+    @extend_schema(exclude=True)
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        raise MethodNotAllowed("POST")
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: QuestionnaireSerializer,
+            404: OpenApiResponse(description="Not found"),
+            409: RefusalSerializer,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def reviewed(self, request: Request, pk: str | None = None) -> Response:
+        """Mark a submitted questionnaire as reviewed (the page's "Mark as reviewed")."""
+        questionnaire = workflow.mark_reviewed(self.get_object(), by=_caller(request))
+        return Response(self.get_serializer(questionnaire).data)
 
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ class QuestionnairesConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from core import files
-        from questionnaires import dashboard, models
+        from questionnaires import dashboard, models, reminders
         from questionnaires.question_sets import bank
 
         bank()  # read and check the question data now: a mistake stops start-up
@@ -24,3 +24,4 @@ class QuestionnairesConfig(AppConfig):
         auditlog.register(models.AnswerEvidence, exclude_fields=["created_at", "updated_at"])
         files.register(models.AnswerEvidence, "file")
         dashboard.register()  # the questionnaire tile of the partners dashboard
+        reminders.register()  # questionnaires out past their date or waiting for review

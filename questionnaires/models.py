@@ -152,6 +152,10 @@ class QuestionnaireQuerySet(TenantQuerySet["Questionnaire"]):
     def submitted(self) -> QuestionnaireQuerySet:
         return self.filter(status=Status.SUBMITTED)
 
+    def to_review(self) -> QuestionnaireQuerySet:
+        """Submitted and not yet reviewed by the member."""
+        return self.submitted().filter(reviewed_at__isnull=True)
+
 
 class Questionnaire(TenantModel):
     """One security questionnaire sent to one business partner, with its magic link."""
@@ -209,6 +213,17 @@ class Questionnaire(TenantModel):
         _("score (%)"), max_digits=5, decimal_places=1, null=True, blank=True
     )
     band = models.CharField(_("band"), max_length=10, blank=True)
+    # The member read the submitted answers (`workflow.mark_reviewed`): until then the
+    # questionnaire waits on whoever sent it (`questionnaires.reminders`).
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
 
     objects: ClassVar[QuestionnaireQuerySet] = QuestionnaireQuerySet.as_manager()  # type: ignore[assignment]
 

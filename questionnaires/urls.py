@@ -42,6 +42,7 @@ urlpatterns = [
     ),
     path("<int:pk>/", views.questionnaire_detail, name="questionnaire-detail"),
     path("<int:pk>/revoke/", views.questionnaire_revoke, name="questionnaire-revoke"),
+    path("<int:pk>/reviewed/", views.questionnaire_reviewed, name="questionnaire-reviewed"),
     path("<int:pk>/new-link/", views.questionnaire_relink, name="questionnaire-relink"),
     path(
         "<int:pk>/files/<int:evidence_pk>/",

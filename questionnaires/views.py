@@ -264,6 +264,22 @@ def questionnaire_revoke(
 
 @login_required
 @require_POST
+def questionnaire_reviewed(
+    request: AuthenticatedHttpRequest, company_pk: int, pk: int
+) -> HttpResponse:
+    """The member has read the submitted answers: the questionnaire leaves the task list."""
+    questionnaire = _questionnaire(request, company_pk, pk, "edit")
+    try:
+        workflow.mark_reviewed(questionnaire, by=request.user)
+    except workflow.QuestionnaireRefused as refusal:
+        refusals.show(request, refusal)
+    else:
+        messages.success(request, _("Marked as reviewed."))
+    return redirect(questionnaire)
+
+
+@login_required
+@require_POST
 def questionnaire_relink(
     request: AuthenticatedHttpRequest, company_pk: int, pk: int
 ) -> HttpResponse:

@@ -345,6 +345,29 @@ def revoke(questionnaire: Questionnaire, now: datetime.datetime | None = None) -
     questionnaire.save(update_fields=["status", "revoked_at", "updated_at"])
 
 
+class NotSubmitted(QuestionnaireRefused):
+    """Only a submitted questionnaire has answers to review."""
+
+    code = "questionnaire_not_submitted"
+
+
+def mark_reviewed(
+    questionnaire: Questionnaire, *, by: User, now: datetime.datetime | None = None
+) -> Questionnaire:
+    """The member read the partner's submitted answers (and the actions they raised): the
+    questionnaire leaves the sender's task list. Marking it again changes nothing."""
+    with transaction.atomic():
+        fresh = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+        if fresh.status != Status.SUBMITTED:
+            raise NotSubmitted(_("Only a submitted questionnaire can be marked as reviewed."))
+        if fresh.reviewed_at is None:
+            fresh.reviewed_at = now or timezone.now()
+            fresh.reviewed_by = by
+            fresh.save(update_fields=["reviewed_at", "reviewed_by", "updated_at"])
+    questionnaire.reviewed_at, questionnaire.reviewed_by = fresh.reviewed_at, fresh.reviewed_by
+    return fresh
+
+
 # --- Answering -----------------------------------------------------------------------
 
 

@@ -17,15 +17,18 @@ from certification.models import Certification
 from companies.models import Company, Membership
 from core.testing import PersonaTestCase, add_member, make_company, make_user, sign_in
 from inspections.models import Inspection
-from partners.models import BusinessPartner
+from partners.models import BusinessPartner, PartnerScreening
 from personnel.models import Employee, SecurityRole
 from portal import homes
+from questionnaires.models import Questionnaire
 from seals.models import Seal, SealEvent
 
 # The member home's queries (session, user, MFA, menu, program path, counts, my tasks —
 # one each for the Trade Compliance letter and the two site-audit kinds, one for training,
-# as the company has no course); pinned: a change here is a decision, not an accident.
-HOME_QUERIES = 20
+# as the company has no course, one each for criteria owned, unowned and rejected,
+# questionnaires and screening alerts); pinned: a change here is a decision, not an
+# accident.
+HOME_QUERIES = 25
 
 
 def _action(company: Company, title: str, days: int) -> CorrectiveAction:
@@ -91,8 +94,19 @@ class MemberHomeTests(PersonaTestCase):
             self.client.get(url)
         for i in range(30):
             _action(self.company, f"Action {i}", i - 15)
-            BusinessPartner.objects.create(
+            partner = BusinessPartner.objects.create(
                 company=self.company, name=f"Partner {i}", role="highway_carrier", country="MX"
+            )
+            # An open screening alert and a questionnaire past its date on each.
+            PartnerScreening.objects.create(partner=partner, threshold=88.0, status="alert")
+            Questionnaire.objects.create(
+                company=self.company,
+                partner=partner,
+                template_key="carrier",
+                template_version="1",
+                contact_email="p@example.test",
+                token_hash=f"{i:064d}",
+                expires_at=timezone.now() - datetime.timedelta(days=i + 1),
             )
         with CaptureQueriesContext(connection) as large:
             self.client.get(url)

@@ -31,7 +31,12 @@ KINDS = [
     "annual_review",
     "certification_deadline",
     "corrective_action",
+    "criteria_unanswered",
+    "criterion_answer",
+    "criterion_rejected",
     "evidence_expiry",
+    "partner_questionnaire",
+    "screening_alerts",
     "site_audit_due",
     "site_audit_visit",
     "trade_compliance_anl",
@@ -69,7 +74,9 @@ class RegistryTests(TestCase):
                 "actions",
                 "certification",
                 "core",
+                "partners",
                 "profiles",
+                "questionnaires",
                 "siteaudits",
                 "tradecompliance",
                 "training",
@@ -158,10 +165,15 @@ class TasksForTests(TestCase):
                 ("certification_deadline", "Validation: Maple Brokers Inc", days(12)),
                 ("evidence_expiry", "Evidence to renew: Partner certificate", days(20)),
                 ("annual_review", "Annual security profile review: Acme Imports LLC", days(65)),
+                # Criteria nobody dated come last, never overdue: 3.1 is pat's own, the
+                # three nobody owns wait on pat as officer (4.1 is lee's).
+                ("criteria_unanswered", "Answer 3 criteria", None),
+                ("criterion_answer", "Answer criterion: 3.1", None),
             ],
         )
         today = timezone.localdate()
         self.assertEqual([t.overdue(today) for t in tasks][:3], [True, True, False])
+        self.assertFalse(tasks[-1].overdue(today))
         unowned = CorrectiveAction.objects.get(title="Unowned")
         self.assertEqual(tasks[2].url, unowned.get_absolute_url())
         self.assertEqual({t.email for t in tasks}, {"pat@acme.test"})
@@ -234,7 +246,8 @@ class TasksForTests(TestCase):
         self.assertGreater(large, small)
         self.assertEqual(few, many)
         # memberships 1, annual review 2, evidence 1, actions 1, training 6, certification 4,
-        # trade compliance letters 1, site audits 2 (partners due, planned visits); a person's
-        # own list needs no look-up of each company's managers
-        with self.assertNumQueries(18):
+        # trade compliance letters 1, site audits 2 (partners due, planned visits), criteria
+        # 3 (owned, unowned, rejected), questionnaires 1, screening alerts 1; a person's own
+        # list needs no look-up of each company's managers
+        with self.assertNumQueries(23):
             reminders.tasks_for(self.person)

@@ -132,6 +132,13 @@ CASES = [
         setup=_make,
     ),
     C(
+        "questionnaires:questionnaire-reviewed",
+        _url("questionnaires:questionnaire-reviewed", company, questionnaire),
+        EDITORS,
+        method="post",
+        setup=_make,
+    ),
+    C(
         "questionnaires:questionnaire-relink",
         _url("questionnaires:questionnaire-relink", company, questionnaire),
         EDITORS,
