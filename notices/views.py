@@ -142,6 +142,11 @@ def _task_count_key(user: Any) -> str:
     return f"notices:task-count:{user.pk}"
 
 
+def forget_task_count(user: Any) -> None:
+    """The next header asks the providers again (`notices.middleware`)."""
+    cache.delete(_task_count_key(user))
+
+
 def task_count(user: Any) -> int:
     """How many tasks wait on `user` (cached a short while)."""
     key = _task_count_key(user)

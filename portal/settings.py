@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # A person's own change shows in the header's task count at once.
+    "notices.middleware.TaskCountMiddleware",
     # Program-office read-only pages read from DATABASE_REPLICA_URL when one is set.
     "core.replica.ReplicaMiddleware",
 ]

@@ -17,6 +17,7 @@ from certification.models import Certification
 from companies.models import Company, Membership
 from core.testing import PersonaTestCase, add_member, make_company, make_user, sign_in
 from inspections.models import Inspection
+from notices.views import task_count
 from partners.models import BusinessPartner, PartnerScreening
 from personnel.models import Employee, SecurityRole
 from portal import homes
@@ -64,6 +65,27 @@ class MemberHomeTests(PersonaTestCase):
         page = self.client.get(reverse("home"))
         self.assertContains(page, "1 overdue corrective action")
         self.assertContains(page, "Replace the broken gate lock")  # in my tasks
+
+    def test_the_header_count_follows_the_persons_own_change_at_once(self) -> None:
+        admin = self.users["admin"]
+        action = _action(self.company, "Replace the broken gate lock", -3)
+        self.login("admin")
+        before = task_count(admin)  # the header asked a moment ago, and keeps its answer
+        self.client.get(reverse("actions:action-list", args=[self.company.pk]))
+        self.assertEqual(task_count(admin), before)
+        done = self.client.post(
+            reverse("actions:action-detail", args=[self.company.pk, action.pk]),
+            {
+                "title": action.title,
+                "due_date": str(action.due_date),
+                "status": "done",
+                "completion_note": "Lock replaced",
+            },
+        )
+        self.assertLess(done.status_code, 400)
+        action.refresh_from_db()
+        self.assertEqual(action.status, "done")
+        self.assertEqual(task_count(admin), before - 1)
 
     def test_the_viewer_sees_status_and_readiness_but_no_tasks(self) -> None:
         self.login("viewer")
