@@ -138,10 +138,10 @@ class Matrix:
 
 
 def _pks(objects: Iterable[Any]) -> Any:
-    """A subquery for a queryset, a list of primary keys otherwise."""
+    """A subquery for a queryset, a list of primary keys otherwise (objects or keys)."""
     if isinstance(objects, models.QuerySet):
         return objects.values("pk")
-    return [o.pk for o in objects]
+    return [o if isinstance(o, int) else o.pk for o in objects]
 
 
 History = tuple[
@@ -214,7 +214,8 @@ def build_matrix(
     today: datetime.date | None = None,
 ) -> Matrix:
     """The matrix of `company` on `today` (the local date by default). `employees` and
-    `courses` narrow it (they must belong to the company); by default all active ones."""
+    `courses` narrow it (they must belong to the company; employees may be given by
+    primary key); by default all active ones."""
     today = today or timezone.localdate()
     course_qs = Course.objects.filter(company=company, active=True)
     if courses is not None:
@@ -224,8 +225,14 @@ def build_matrix(
     if employees is not None:
         employee_qs = employee_qs.filter(pk__in=_pks(employees))
     employee_list = list(employee_qs.select_related("facility").prefetch_related("roles"))
-    # The same filter as a subquery, so no query carries one parameter per person.
-    last_done, retrain = _history(employee_qs.values("pk"))
+    if employees is None or isinstance(employees, models.QuerySet):
+        # The same filter as a subquery, so no query carries one parameter per person.
+        last_done, retrain = _history(employee_qs.values("pk"))
+    else:
+        # A page of people: their keys as values. Nested under the employee filter,
+        # PostgreSQL without fresh statistics walked the whole company once per key
+        # (seconds at 5,000 people).
+        last_done, retrain = _history([e.pk for e in employee_list])
     course_roles = {c.pk: {r.pk for r in c.roles.all()} for c in course_list}
     rows: list[Row] = []
     for employee in employee_list:
@@ -239,6 +246,47 @@ def build_matrix(
             cells.append(judge(course, last_done.get(key), retrain.get(key, ()), today))
         rows.append(Row(employee, cells))
     return Matrix(course_list, rows, today)
+
+
+def people_on_matrix(
+    employees: models.QuerySet[Employee],
+    course_list: list[Course],
+    state: str = "",
+    today: datetime.date | None = None,
+) -> models.QuerySet[Employee]:
+    """The keys of the `employees` the matrix of `course_list` (roles prefetched) lists,
+    in the matrix's order: those with a required course, or with a required course in
+    `state` when one is given. The database filters, orders and pages them; only a
+    page's people are then judged in Python (`build_matrix`)."""
+    if state:
+        annotated, names = state_columns(employees, course_list, today or timezone.localdate())
+        wanted = models.Q(pk__in=[])
+        for name in names:
+            wanted |= models.Q(**{name: state})
+    else:
+        # Someone with a role one of the courses requires: no state needs computing.
+        annotated = employees
+        roles = {role.pk for course in course_list for role in course.roles.all()}
+        wanted = models.Q(
+            pk__in=Employee.roles.through.objects.filter(securityrole_id__in=roles).values(
+                "employee_id"
+            )
+        )
+    return (
+        annotated.filter(wanted)
+        .order_by("last_name", "first_name", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def page_matrix(
+    company: Company, ids: list[int], courses: list[Course], today: datetime.date
+) -> Matrix:
+    """The matrix of the people `ids` (a page of `people_on_matrix`), in that order."""
+    matrix = build_matrix(company, employees=ids, courses=courses, today=today)
+    position = {pk: n for n, pk in enumerate(ids)}
+    matrix.rows.sort(key=lambda row: position[row.employee.pk])
+    return matrix
 
 
 def required_pairs(matrix: Matrix) -> dict[str, list[tuple[Employee, Cell]]]:

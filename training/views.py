@@ -36,7 +36,8 @@ from training.matrix import (
     Matrix,
     build_matrix,
     course_summaries,
-    state_columns,
+    page_matrix,
+    people_on_matrix,
     totals_of,
 )
 from training.models import (
@@ -143,32 +144,10 @@ def matrix_page(request: HttpRequest, company: Company) -> tuple[Matrix, Any, Pa
     filters, employees, courses, state = _matrix_filters(request, company)
     today = timezone.localdate()
     course_list = list(courses.prefetch_related("roles"))
-    if state:
-        annotated, names = state_columns(employees, course_list, today)
-        wanted = Q(pk__in=[])
-        for name in names:
-            wanted |= Q(**{name: state})
-    else:
-        # Someone with a role one of the courses requires: no state needs computing.
-        annotated = employees
-        roles = {role.pk for course in course_list for role in course.roles.all()}
-        wanted = Q(
-            pk__in=Employee.roles.through.objects.filter(securityrole_id__in=roles).values(
-                "employee_id"
-            )
-        )
-    people = (
-        annotated.filter(wanted)
-        .order_by("last_name", "first_name", "pk")
-        .values_list("pk", flat=True)
-    )
+    people = people_on_matrix(employees, course_list, state, today)
     page = Paginator(people, MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))
     ids = list(page.object_list)
-    matrix = build_matrix(
-        company, employees=Employee.objects.filter(pk__in=ids), courses=course_list, today=today
-    )
-    position = {pk: n for n, pk in enumerate(ids)}
-    matrix.rows.sort(key=lambda row: position[row.employee.pk])
+    matrix = page_matrix(company, ids, course_list, today)
     return matrix, filters, page
 
 
