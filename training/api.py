@@ -167,7 +167,11 @@ class MatrixCourseSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class MatrixSummarySerializer(serializers.Serializer):  # type: ignore[type-arg]
     course = serializers.IntegerField()
-    required = serializers.IntegerField(help_text="Active people whose roles require it.")
+    # A declared field shadows `Field.required` only in the type checker's eyes: DRF's
+    # metaclass moves declared fields off the class.
+    required = serializers.IntegerField(  # type: ignore[assignment]
+        help_text="Active people whose roles require it."
+    )
     current = serializers.IntegerField(help_text="Of those, done or due soon.")
     rate = serializers.IntegerField(allow_null=True, help_text="current / required, in %.")
     counts = serializers.DictField(
@@ -240,10 +244,10 @@ class MatrixViewSet(viewsets.ViewSet):
             query.validated_data.get("state", ""),
             today,
         )
-        paginator = api_settings.DEFAULT_PAGINATION_CLASS()
+        paginator = cast(Any, api_settings.DEFAULT_PAGINATION_CLASS)()
         ids = list(paginator.paginate_queryset(people, request, view=self) or [])
         matrix = page_matrix(company, ids, courses, today)
-        response = paginator.get_paginated_response([_row(r) for r in matrix.rows])
+        response: Response = paginator.get_paginated_response([_row(r) for r in matrix.rows])
         # The paging keys as on every list (count, next, previous), the matrix's own
         # keys, and this page's people last as `results`.
         page = {k: v for k, v in response.data.items() if k != "results"}

@@ -209,7 +209,7 @@ def open_cells(
 def build_matrix(
     company: Company,
     *,
-    employees: Iterable[Employee] | None = None,
+    employees: Iterable[Employee | int] | None = None,
     courses: Iterable[Course] | None = None,
     today: datetime.date | None = None,
 ) -> Matrix:
@@ -253,7 +253,7 @@ def people_on_matrix(
     course_list: list[Course],
     state: str = "",
     today: datetime.date | None = None,
-) -> models.QuerySet[Employee]:
+) -> models.QuerySet[Employee, int]:
     """The keys of the `employees` the matrix of `course_list` (roles prefetched) lists,
     in the matrix's order: those with a required course, or with a required course in
     `state` when one is given. The database filters, orders and pages them; only a

@@ -146,7 +146,7 @@ def matrix_page(request: HttpRequest, company: Company) -> tuple[Matrix, Any, Pa
     course_list = list(courses.prefetch_related("roles"))
     people = people_on_matrix(employees, course_list, state, today)
     page = Paginator(people, MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))
-    ids = list(page.object_list)
+    ids: list[int] = list(page.object_list)
     matrix = page_matrix(company, ids, course_list, today)
     return matrix, filters, page
 
