@@ -6,12 +6,14 @@ from typing import Any
 
 from django import forms
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from companies.models import Address, Company
 from core.signatures import signature_file
+from core.widgets import search_select_multiple
 from personnel.models import Employee, SecurityRole
 from training.matrix import State
 from training.models import (
@@ -148,9 +150,17 @@ class MaterialForm(forms.ModelForm):  # type: ignore[type-arg]
         self.instance.session = session
 
 
+def attendee_choices(session: TrainingSession) -> Any:
+    """The people who may be recorded as attending `session`: its company's active
+    employees without a record for it yet."""
+    return Employee.objects.filter(company_id=session.company_id, active=True).exclude(
+        pk__in=session.records.values("employee_id")
+    )
+
+
 class AttendanceForm(forms.Form):
     employees = forms.ModelMultipleChoiceField(
-        label=_("Attendees"), queryset=Employee.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("Attendees"), queryset=Employee.objects.none()
     )
     completed_on = forms.DateField(label=_("Completed on"), widget=DATE)
     quiz_score = forms.IntegerField(
@@ -164,11 +174,12 @@ class AttendanceForm(forms.Form):
         kwargs.setdefault("initial", {"completed_on": session.held_on})
         super().__init__(*args, **kwargs)
         self.session = session
-        attended = session.records.values("employee_id")
-        self.fields["employees"].queryset = (  # type: ignore[attr-defined]
-            Employee.objects.filter(company_id=session.company_id, active=True)
-            .exclude(pk__in=attended)
-            .prefetch_related("roles")
+        # Picked by search-as-you-type: a company may employ thousands of people, and a
+        # box per person took seconds to build (issue 21).
+        search_select_multiple(
+            self.fields["employees"],
+            reverse("training:attendee-lookup", args=[session.company_id, session.pk]),
+            attendee_choices(session),
         )
 
     def clean_completed_on(self) -> Any:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("sessions/<int:pk>/", views.session_detail, name="session-detail"),
     path("sessions/<int:pk>/edit/", views.session_edit, name="session-edit"),
     path("sessions/<int:pk>/attendees/", views.attendance_add, name="attendance-add"),
+    path("sessions/<int:pk>/attendees/lookup/", views.attendee_lookup, name="attendee-lookup"),
     path("sessions/<int:pk>/attendees/import/", views.attendance_import, name="attendance-import"),
     path(
         "attendance/import/template.<str:kind>",

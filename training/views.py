@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -25,6 +25,7 @@ from core.http import AuthenticatedHttpRequest
 from core.importing import ImportForm, ImportRefused, template_response
 from core.lists import ListSpec, col, render_list
 from core.tenancy import get_for_user_or_404
+from core.widgets import LOOKUP_LIMIT
 from personnel.models import Employee
 from personnel.sensitive import company_allows
 from training import forms
@@ -327,19 +328,12 @@ def _session_page(
     material: Any = None,
     status: int = 200,
 ) -> HttpResponse:
-    required_roles = set(session.course.roles.values_list("pk", flat=True))
-    attendance = attendance or forms.AttendanceForm(session=session)
     context = {
         "company": session.company,
         "session": session,
         "records": session.records.select_related("employee"),
         "materials": session.materials.all(),
-        "attendance": attendance,
-        "required_ids": {
-            e.pk
-            for e in attendance.fields["employees"].queryset
-            if required_roles & {r.pk for r in e.roles.all()}
-        },
+        "attendance": attendance or forms.AttendanceForm(session=session),
         "material_form": material or forms.MaterialForm(session=session),
     }
     return render(request, "training/session_detail.html", context, status=status)
@@ -374,6 +368,33 @@ def session_edit(request: AuthenticatedHttpRequest, company_pk: int, pk: int) ->
         "training/session_form.html",
         {"company": session.company, "form": form, "session": session},
     )
+
+
+@login_required
+def attendee_lookup(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    """The people matching what was typed who may still be recorded as attending the
+    session, ★ marking those whose roles require its course (HTMX, for the attendance
+    form's search box)."""
+    session = get_for_user_or_404(
+        TrainingSession, request.user, "edit", pk=pk, company_id=company_pk
+    )
+    query = request.GET.get("q", "").strip()
+    found = (
+        forms.attendee_choices(session)
+        .matching(query)
+        .annotate(
+            required=Exists(
+                Employee.roles.through.objects.filter(
+                    employee_id=OuterRef("pk"),
+                    securityrole_id__in=session.course.roles.values("pk"),
+                )
+            )
+        )[:LOOKUP_LIMIT]
+        if query
+        else []
+    )
+    matches = [(e.pk, f"{e.lookup_label} ★" if e.required else e.lookup_label) for e in found]
+    return render(request, "core/search_matches.html", {"found": matches, "q": query})
 
 
 @login_required

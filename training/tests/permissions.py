@@ -162,6 +162,12 @@ CASES = [
         ok=(400,),
     ),
     C(
+        "training:attendee-lookup",
+        lambda t: reverse("training:attendee-lookup", args=[t.company.pk, t.session.pk]) + "?q=a",
+        EDITORS,
+        setup=W,
+    ),
+    C(
         "training:attendance-import",
         _url("training:attendance-import", company, obj("session")),
         EDITORS,

@@ -56,6 +56,33 @@ class AttendanceTests(TempMedia, PersonaTestCase):
         assert record is not None
         self.assertEqual((record.session, record.recorded_by), (self.session, self.users["user"]))
 
+    def test_the_form_lists_nobody_and_the_lookup_finds_who_may_still_attend(self) -> None:
+        for i in range(30):
+            f.employee(self.company, f"Otro{i}", "Soto")
+        page = self.client.get(self.session.get_absolute_url())
+        self.assertNotContains(page, 'type="checkbox"')
+        self.assertNotContains(page, "Otro1")
+        lookup = reverse("training:attendee-lookup", args=[self.company.pk, self.session.pk])
+        self.client.post(self.url, {"employees": [self.people[0].pk], "completed_on": "2025-06-02"})
+        with self.assertNumQueries(7):
+            found = self.client.get(lookup, {"q": "ruiz"})
+        # Ana attended already; the others need the course (★); Soto does not match.
+        self.assertNotContains(found, "Ana Ruiz")
+        self.assertContains(found, "Luis Ruiz ★")
+        self.assertContains(found, "Eva Ruiz ★")
+        self.assertNotContains(found, "Soto")
+        self.assertContains(self.client.get(lookup, {"q": "Otro1"}), "Otro1 Soto<")
+
+    def test_a_refused_form_shows_the_people_already_picked(self) -> None:
+        response = self.client.post(
+            self.url,
+            {"employees": [self.people[1].pk, self.people[2].pk], "completed_on": "2025-05-01"},
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, f'name="employees" value="{self.people[1].pk}"')
+        self.assertContains(response, f'name="employees" value="{self.people[2].pk}"')
+        self.assertContains(response, "Remove Eva Ruiz")
+
     def test_a_repeated_submission_records_nobody_twice(self) -> None:
         data = {"employees": [self.people[0].pk], "completed_on": "2025-06-02"}
         self.client.post(self.url, data)
