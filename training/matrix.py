@@ -421,7 +421,7 @@ def course_summaries(
 ) -> list[CourseSummary]:
     """The summaries `build_matrix(...).summaries()` gives, counted by the database in one
     query whatever the number of people."""
-    from django.db.models import Count, Q
+    from django.db.models import Count, Exists, OuterRef
 
     today = today or timezone.localdate()
     course_qs = Course.objects.filter(company=company, active=True)
@@ -432,20 +432,25 @@ def course_summaries(
     people = people.filter(company=company, active=True)
     if not course_list:
         return []
-    annotated, names = state_columns(people, course_list, today)
-    counts = annotated.aggregate(
-        **{
-            f"{name}__{state}": Count("pk", filter=Q(**{name: state}))
-            for name in names
-            for state in State.values
-        }
+    # Only people holding a role some course requires can count anywhere.
+    roles = {role.pk for course in course_list for role in course.roles.all()}
+    people = people.filter(
+        Exists(
+            Employee.roles.through.objects.filter(
+                employee_id=OuterRef("pk"), securityrole_id__in=sorted(roles) or [0]
+            )
+        )
     )
-    result = []
-    for course, name in zip(course_list, names, strict=True):
-        summary = CourseSummary(course)
-        summary.counts = {state: counts[f"{name}__{state}"] or 0 for state in State.values}
-        summary.required = sum(summary.counts.values())
-        result.append(summary)
+    annotated, names = state_columns(people, course_list, today)
+    # Grouped by the states, each person's states are worked out once (counting each
+    # state with a FILTER evaluated every CASE four times), giving at most 5^courses rows.
+    groups = annotated.order_by().values(*names).annotate(people=Count("pk"))
+    result = [CourseSummary(course) for course in course_list]
+    for group in groups:
+        for summary, name in zip(result, names, strict=True):
+            if group[name] is not None:
+                summary.counts[group[name]] += group["people"]
+                summary.required += group["people"]
     return result
 
 
