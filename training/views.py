@@ -376,7 +376,11 @@ def attendee_lookup(request: AuthenticatedHttpRequest, company_pk: int, pk: int)
     session, ★ marking those whose roles require its course (HTMX, for the attendance
     form's search box)."""
     session = get_for_user_or_404(
-        TrainingSession, request.user, "edit", pk=pk, company_id=company_pk
+        TrainingSession.objects.select_related("course"),
+        request.user,
+        "edit",
+        pk=pk,
+        company_id=company_pk,
     )
     query = request.GET.get("q", "").strip()
     found = (

@@ -78,10 +78,9 @@ class AttendanceTests(TempMedia, PersonaTestCase):
             self.url,
             {"employees": [self.people[1].pk, self.people[2].pk], "completed_on": "2025-05-01"},
         )
-        self.assertEqual(response.status_code, 400)
-        self.assertContains(response, f'name="employees" value="{self.people[1].pk}"')
-        self.assertContains(response, f'name="employees" value="{self.people[2].pk}"')
-        self.assertContains(response, "Remove Eva Ruiz")
+        for person in self.people[1:]:
+            self.assertContains(response, f'name="employees" value="{person.pk}"', status_code=400)
+        self.assertContains(response, "Remove Eva Ruiz", status_code=400)
 
     def test_a_repeated_submission_records_nobody_twice(self) -> None:
         data = {"employees": [self.people[0].pk], "completed_on": "2025-06-02"}
