@@ -104,19 +104,17 @@ class RetrainForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     employees = forms.ModelMultipleChoiceField(
-        label=_("These people"),
-        queryset=Employee.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+        label=_("These people"), queryset=Employee.objects.none(), required=False
     )
 
     def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["roles"].queryset = course.roles.all()  # type: ignore[attr-defined]
-        self.fields["employees"].queryset = (  # type: ignore[attr-defined]
-            Employee.objects.filter(
-                company_id=course.company_id, active=True, roles__in=course.roles.all()
-            ).distinct()
+        # Picked by search-as-you-type, as the attendees: a course may concern thousands.
+        search_select_multiple(
+            self.fields["employees"],
+            reverse("training:course-people-lookup", args=[course.company_id, course.pk]),
+            course_people(course),
         )
 
     def clean(self) -> dict[str, Any]:
@@ -148,6 +146,15 @@ class MaterialForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         self.instance.company_id = session.company_id
         self.instance.session = session
+
+
+def course_people(course: Course) -> Any:
+    """The active employees holding a role that requires `course`."""
+    return Employee.objects.filter(company_id=course.company_id, active=True).filter(
+        pk__in=Employee.roles.through.objects.filter(securityrole__in=course.roles.all()).values(
+            "employee_id"
+        )
+    )
 
 
 def attendee_choices(session: TrainingSession) -> Any:

@@ -371,6 +371,19 @@ def session_edit(request: AuthenticatedHttpRequest, company_pk: int, pk: int) ->
 
 
 @login_required
+def course_people_lookup(
+    request: AuthenticatedHttpRequest, company_pk: int, pk: int
+) -> HttpResponse:
+    """The people matching what was typed whose roles require the course (HTMX, for the
+    retraining form's search box)."""
+    course = get_for_user_or_404(Course, request.user, "edit", pk=pk, company_id=company_pk)
+    query = request.GET.get("q", "").strip()
+    found = forms.course_people(course).matching(query)[:LOOKUP_LIMIT] if query else []
+    matches = [(e.pk, e.lookup_label) for e in found]
+    return render(request, "core/search_matches.html", {"found": matches, "q": query})
+
+
+@login_required
 def attendee_lookup(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
     """The people matching what was typed who may still be recorded as attending the
     session, ★ marking those whose roles require its course (HTMX, for the attendance

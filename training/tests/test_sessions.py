@@ -229,6 +229,22 @@ class RetrainViewTests(PersonaTestCase):
         self.assertEqual(cells[ana].retraining, "New seal procedure")  # type: ignore[union-attr]
         self.assertEqual(cells[luis].state, State.DONE)  # type: ignore[union-attr]
 
+    def test_people_to_retrain_are_searched_among_those_the_course_concerns(self) -> None:
+        guard = f.role(self.company, "guard")
+        course = f.course(self.company, roles=[guard])
+        ana = f.employee(self.company, "Ana", "Ruiz", roles=[guard])
+        f.employee(self.company, "Eva", "Ruiz")  # no role the course requires
+        self.login("user")
+        url = reverse("training:course-retrain", args=[self.company.pk, course.pk])
+        self.assertNotContains(self.client.get(url), "Ana Ruiz")  # nobody listed up front
+        lookup = reverse("training:course-people-lookup", args=[self.company.pk, course.pk])
+        found = self.client.get(lookup, {"q": "ruiz"})
+        self.assertContains(found, "Ana Ruiz")
+        self.assertNotContains(found, "Eva Ruiz")
+        data = {"trigger": "incident", "reason": "Gate 3", "employees": [ana.pk]}
+        self.assertEqual(self.client.post(url, data).status_code, 302)
+        self.assertEqual(list(Retraining.objects.values_list("employee", flat=True)), [ana.pk])
+
     def test_retraining_needs_someone_to_apply_to(self) -> None:
         course = f.course(self.company)
         self.login("user")
