@@ -48,3 +48,40 @@ def search_select(field: Any, url: str, queryset: QuerySet[Any]) -> None:
     """Let `field` (a ModelChoiceField) choose among `queryset` by searching `url`."""
     field.queryset = queryset
     field.widget = SearchSelect(url, queryset, attrs=field.widget.attrs)
+
+
+class SearchSelectMultiple(SearchSelect):
+    """Several objects picked one at a time from the same search box: each pick is shown
+    as a removable chip holding its key in a hidden input of the field's name, so the
+    form receives the keys as a multiple select would send them."""
+
+    template_name = "core/search_select_multiple.html"
+    allow_multiple_selected = True
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = forms.Widget.get_context(self, name, value, attrs)
+        keys = [v for v in (value or []) if str(v).isdigit()]
+        # Only the picked objects are read (a re-shown form), never the choices.
+        chosen = self.queryset.filter(pk__in=keys) if keys else []
+        context["widget"].update({"url": self.url, "chosen": [(o.pk, str(o)) for o in chosen]})
+        return context
+
+    def format_value(self, value: Any) -> list[str]:  # type: ignore[override]
+        if value is None:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        return [str(v) for v in values if v not in (None, "")]
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        getter = getattr(data, "getlist", None)
+        return getter(name) if getter else data.get(name)
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return False  # nothing picked sends no key at all
+
+
+def search_select_multiple(field: Any, url: str, queryset: QuerySet[Any]) -> None:
+    """Let `field` (a ModelMultipleChoiceField) pick several of `queryset` by searching
+    `url`; the lookup answers with `core/search_matches.html`."""
+    field.queryset = queryset
+    field.widget = SearchSelectMultiple(url, queryset, attrs=field.widget.attrs)

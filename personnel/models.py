@@ -70,6 +70,15 @@ class EmployeeQuerySet(TenantQuerySet["Employee"]):
     def active(self) -> EmployeeQuerySet:
         return self.filter(active=True)
 
+    def matching(self, query: str) -> EmployeeQuerySet:
+        """People whose first or last name or employee number contains `query`, by name
+        (what a person box's search-as-you-type looks up)."""
+        return self.filter(
+            models.Q(first_name__icontains=query)
+            | models.Q(last_name__icontains=query)
+            | models.Q(employee_number__icontains=query)
+        ).order_by("last_name", "first_name", "pk")
+
 
 class Employee(TenantModel):
     """A person whose security training and vetting the company must show (MSC 11, 12).
@@ -128,6 +137,13 @@ class Employee(TenantModel):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def lookup_label(self) -> str:
+        """The name, and the number when there is one (two people may share a name)."""
+        return (
+            f"{self.full_name} · {self.employee_number}" if self.employee_number else self.full_name
+        )
 
     def get_absolute_url(self) -> str:
         return reverse("personnel:employee-detail", args=[self.company_id, self.pk])

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -396,19 +395,11 @@ def employee_lookup(request: AuthenticatedHttpRequest, company_pk: int) -> HttpR
     company = _company(request, company_pk, "view")
     query = request.GET.get("q", "").strip()
     found = (
-        Employee.objects.for_user(request.user, "view")
-        .filter(company=company)
-        .filter(
-            Q(first_name__icontains=query)
-            | Q(last_name__icontains=query)
-            | Q(employee_number__icontains=query)
-        )
-        .order_by("last_name", "first_name", "pk")[:LOOKUP_LIMIT]
+        Employee.objects.matching(query)
+        .for_user(request.user, "view")
+        .filter(company=company)[:LOOKUP_LIMIT]
         if query
         else []
     )
-    matches = [
-        (e.pk, f"{e.full_name} · {e.employee_number}" if e.employee_number else e.full_name)
-        for e in found
-    ]
+    matches = [(e.pk, e.lookup_label) for e in found]
     return render(request, "core/search_matches.html", {"found": matches, "q": query})

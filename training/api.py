@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from companies.models import Company
 from core.api import TenantViewSet, ValidatedModelSerializer
 from core.files import ProtectedFileURLField
 from core.tenancy import get_for_user_or_404
+from personnel.models import Employee
 from training import workflow
 from training.filters import CourseFilter, SessionFilter
-from training.matrix import State, build_matrix
+from training.matrix import Row, State, course_summaries, page_matrix, people_on_matrix
 from training.models import Course, TrainingRecord, TrainingSession
 
 
@@ -155,6 +158,57 @@ class MatrixQuerySerializer(serializers.Serializer):  # type: ignore[type-arg]
     state = serializers.ChoiceField(choices=State.choices, required=False)
 
 
+class MatrixCourseSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    title = serializers.CharField(help_text="In the request's language.")
+    criteria = serializers.ListField(child=serializers.CharField())
+
+
+class MatrixSummarySerializer(serializers.Serializer):  # type: ignore[type-arg]
+    course = serializers.IntegerField()
+    # A declared field shadows `Field.required` only in the type checker's eyes: DRF's
+    # metaclass moves declared fields off the class.
+    required = serializers.IntegerField(  # type: ignore[assignment]
+        help_text="Active people whose roles require it."
+    )
+    current = serializers.IntegerField(help_text="Of those, done or due soon.")
+    rate = serializers.IntegerField(allow_null=True, help_text="current / required, in %.")
+    counts = serializers.DictField(
+        child=serializers.IntegerField(), help_text="People per state: " + ", ".join(State.values)
+    )
+
+
+class MatrixPersonSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    employee_number = serializers.CharField()
+
+
+class MatrixCellSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    course = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=State.choices)
+    completed_on = serializers.DateField(allow_null=True)
+    due_on = serializers.DateField(allow_null=True)
+    retraining = serializers.CharField(help_text="The open retraining request's reason, if any.")
+
+
+class MatrixRowSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    employee = MatrixPersonSerializer()
+    cells = MatrixCellSerializer(many=True, help_text="The courses this person's roles require.")
+
+
+class MatrixPageSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    count = serializers.IntegerField(help_text="People listed, on every page.")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    company = serializers.IntegerField()
+    today = serializers.DateField()
+    courses = MatrixCourseSerializer(many=True)
+    summary = MatrixSummarySerializer(many=True, help_text="Every person, not only this page.")
+    results = MatrixRowSerializer(many=True, help_text="This page's people, by name.")
+
+
 @extend_schema(
     parameters=[
         OpenApiParameter("company", int, required=True),
@@ -164,12 +218,15 @@ class MatrixQuerySerializer(serializers.Serializer):  # type: ignore[type-arg]
             enum=State.values,
             description="Only people with a required course in this state.",
         ),
+        OpenApiParameter("page", int, description="A page number within the results."),
     ],
-    responses={200: dict},
+    responses={200: MatrixPageSerializer},
 )
 class MatrixViewSet(viewsets.ViewSet):
-    """The training matrix of one company (read only): each active person × the courses
-    their roles require, with state done / due_soon / overdue / missing and the due date."""
+    """The training matrix of one company (read only), paged like the other lists: each
+    active person whose roles require a course × those courses, with state done /
+    due_soon / overdue / missing and the due date; the courses and the per-course summary
+    (of everyone) come with every page."""
 
     def list(self, request: Request) -> Response:
         query = MatrixQuerySerializer(data=request.query_params)
@@ -177,51 +234,62 @@ class MatrixViewSet(viewsets.ViewSet):
         company = get_for_user_or_404(
             Company, request.user, "view", pk=query.validated_data["company"]
         )
-        matrix = build_matrix(company)
-        state = query.validated_data.get("state")
-        rows = [
-            r
-            for r in matrix.rows
-            if r.required() and (not state or any(c.state == state for c in r.required()))
-        ]
-        return Response(
-            {
-                "company": company.pk,
-                "today": matrix.today.isoformat(),
-                "courses": [
-                    {"id": c.pk, "code": c.code, "title": c.title, "criteria": c.criteria}
-                    for c in matrix.courses
-                ],
-                "summary": [
-                    {
-                        "course": s.course.pk,
-                        "required": s.required,
-                        "current": s.current,
-                        "rate": s.rate,
-                        "counts": s.counts,
-                    }
-                    for s in matrix.summaries()
-                    if s.course
-                ],
-                "rows": [
-                    {
-                        "employee": {
-                            "id": r.employee.pk,
-                            "name": r.employee.full_name,
-                            "employee_number": r.employee.employee_number,
-                        },
-                        "cells": [
-                            {
-                                "course": c.course.pk,
-                                "state": c.state.value,
-                                "completed_on": c.completed_on,
-                                "due_on": c.due_on,
-                                "retraining": c.retraining,
-                            }
-                            for c in r.required()
-                        ],
-                    }
-                    for r in rows
-                ],
-            }
+        today = timezone.localdate()
+        courses = list(
+            Course.objects.filter(company=company, active=True).prefetch_related("roles")
         )
+        people = people_on_matrix(
+            Employee.objects.filter(company=company, active=True),
+            courses,
+            query.validated_data.get("state", ""),
+            today,
+        )
+        paginator = cast(Any, api_settings.DEFAULT_PAGINATION_CLASS)()
+        ids = list(paginator.paginate_queryset(people, request, view=self) or [])
+        matrix = page_matrix(company, ids, courses, today)
+        response: Response = paginator.get_paginated_response([_row(r) for r in matrix.rows])
+        # The paging keys as on every list (count, next, previous), the matrix's own
+        # keys, and this page's people last as `results`.
+        page = {k: v for k, v in response.data.items() if k != "results"}
+        response.data = {
+            **page,
+            "company": company.pk,
+            "today": matrix.today.isoformat(),
+            "courses": [
+                {"id": c.pk, "code": c.code, "title": c.title, "criteria": c.criteria}
+                for c in matrix.courses
+            ],
+            "summary": [
+                {
+                    "course": s.course.pk,
+                    "required": s.required,
+                    "current": s.current,
+                    "rate": s.rate,
+                    "counts": s.counts,
+                }
+                for s in course_summaries(company, courses=courses, today=today)
+                if s.course
+            ],
+            "results": response.data["results"],
+        }
+        return response
+
+
+def _row(row: Row) -> dict[str, Any]:
+    return {
+        "employee": {
+            "id": row.employee.pk,
+            "name": row.employee.full_name,
+            "employee_number": row.employee.employee_number,
+        },
+        "cells": [
+            {
+                "course": c.course.pk,
+                "state": c.state.value,
+                "completed_on": c.completed_on,
+                "due_on": c.due_on,
+                "retraining": c.retraining,
+            }
+            for c in row.required()
+        ],
+    }

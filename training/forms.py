@@ -6,12 +6,14 @@ from typing import Any
 
 from django import forms
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from companies.models import Address, Company
 from core.signatures import signature_file
+from core.widgets import search_select_multiple
 from personnel.models import Employee, SecurityRole
 from training.matrix import State
 from training.models import (
@@ -102,19 +104,17 @@ class RetrainForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     employees = forms.ModelMultipleChoiceField(
-        label=_("These people"),
-        queryset=Employee.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+        label=_("These people"), queryset=Employee.objects.none(), required=False
     )
 
     def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["roles"].queryset = course.roles.all()  # type: ignore[attr-defined]
-        self.fields["employees"].queryset = (  # type: ignore[attr-defined]
-            Employee.objects.filter(
-                company_id=course.company_id, active=True, roles__in=course.roles.all()
-            ).distinct()
+        # Picked by search-as-you-type, as the attendees: a course may concern thousands.
+        search_select_multiple(
+            self.fields["employees"],
+            reverse("training:course-people-lookup", args=[course.company_id, course.pk]),
+            course_people(course),
         )
 
     def clean(self) -> dict[str, Any]:
@@ -148,9 +148,26 @@ class MaterialForm(forms.ModelForm):  # type: ignore[type-arg]
         self.instance.session = session
 
 
+def course_people(course: Course) -> Any:
+    """The active employees holding a role that requires `course`."""
+    return Employee.objects.filter(company_id=course.company_id, active=True).filter(
+        pk__in=Employee.roles.through.objects.filter(securityrole__in=course.roles.all()).values(
+            "employee_id"
+        )
+    )
+
+
+def attendee_choices(session: TrainingSession) -> Any:
+    """The people who may be recorded as attending `session`: its company's active
+    employees without a record for it yet."""
+    return Employee.objects.filter(company_id=session.company_id, active=True).exclude(
+        pk__in=session.records.values("employee_id")
+    )
+
+
 class AttendanceForm(forms.Form):
     employees = forms.ModelMultipleChoiceField(
-        label=_("Attendees"), queryset=Employee.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("Attendees"), queryset=Employee.objects.none()
     )
     completed_on = forms.DateField(label=_("Completed on"), widget=DATE)
     quiz_score = forms.IntegerField(
@@ -164,11 +181,12 @@ class AttendanceForm(forms.Form):
         kwargs.setdefault("initial", {"completed_on": session.held_on})
         super().__init__(*args, **kwargs)
         self.session = session
-        attended = session.records.values("employee_id")
-        self.fields["employees"].queryset = (  # type: ignore[attr-defined]
-            Employee.objects.filter(company_id=session.company_id, active=True)
-            .exclude(pk__in=attended)
-            .prefetch_related("roles")
+        # Picked by search-as-you-type: a company may employ thousands of people, and a
+        # box per person took seconds to build (issue 21).
+        search_select_multiple(
+            self.fields["employees"],
+            reverse("training:attendee-lookup", args=[session.company_id, session.pk]),
+            attendee_choices(session),
         )
 
     def clean_completed_on(self) -> Any:

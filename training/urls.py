@@ -14,11 +14,13 @@ urlpatterns = [
     path("courses/<int:pk>/", views.course_detail, name="course-detail"),
     path("courses/<int:pk>/edit/", views.course_edit, name="course-edit"),
     path("courses/<int:pk>/retrain/", views.course_retrain, name="course-retrain"),
+    path("courses/<int:pk>/people/", views.course_people_lookup, name="course-people-lookup"),
     path("sessions/", views.session_list, name="session-list"),
     path("sessions/new/", views.session_create, name="session-create"),
     path("sessions/<int:pk>/", views.session_detail, name="session-detail"),
     path("sessions/<int:pk>/edit/", views.session_edit, name="session-edit"),
     path("sessions/<int:pk>/attendees/", views.attendance_add, name="attendance-add"),
+    path("sessions/<int:pk>/attendees/lookup/", views.attendee_lookup, name="attendee-lookup"),
     path("sessions/<int:pk>/attendees/import/", views.attendance_import, name="attendance-import"),
     path(
         "attendance/import/template.<str:kind>",

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -25,6 +25,7 @@ from core.http import AuthenticatedHttpRequest
 from core.importing import ImportForm, ImportRefused, template_response
 from core.lists import ListSpec, col, render_list
 from core.tenancy import get_for_user_or_404
+from core.widgets import LOOKUP_LIMIT
 from personnel.models import Employee
 from personnel.sensitive import company_allows
 from training import forms
@@ -36,7 +37,8 @@ from training.matrix import (
     Matrix,
     build_matrix,
     course_summaries,
-    state_columns,
+    page_matrix,
+    people_on_matrix,
     totals_of,
 )
 from training.models import (
@@ -143,32 +145,10 @@ def matrix_page(request: HttpRequest, company: Company) -> tuple[Matrix, Any, Pa
     filters, employees, courses, state = _matrix_filters(request, company)
     today = timezone.localdate()
     course_list = list(courses.prefetch_related("roles"))
-    if state:
-        annotated, names = state_columns(employees, course_list, today)
-        wanted = Q(pk__in=[])
-        for name in names:
-            wanted |= Q(**{name: state})
-    else:
-        # Someone with a role one of the courses requires: no state needs computing.
-        annotated = employees
-        roles = {role.pk for course in course_list for role in course.roles.all()}
-        wanted = Q(
-            pk__in=Employee.roles.through.objects.filter(securityrole_id__in=roles).values(
-                "employee_id"
-            )
-        )
-    people = (
-        annotated.filter(wanted)
-        .order_by("last_name", "first_name", "pk")
-        .values_list("pk", flat=True)
-    )
+    people = people_on_matrix(employees, course_list, state, today)
     page = Paginator(people, MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))
-    ids = list(page.object_list)
-    matrix = build_matrix(
-        company, employees=Employee.objects.filter(pk__in=ids), courses=course_list, today=today
-    )
-    position = {pk: n for n, pk in enumerate(ids)}
-    matrix.rows.sort(key=lambda row: position[row.employee.pk])
+    ids: list[int] = list(page.object_list)
+    matrix = page_matrix(company, ids, course_list, today)
     return matrix, filters, page
 
 
@@ -348,19 +328,12 @@ def _session_page(
     material: Any = None,
     status: int = 200,
 ) -> HttpResponse:
-    required_roles = set(session.course.roles.values_list("pk", flat=True))
-    attendance = attendance or forms.AttendanceForm(session=session)
     context = {
         "company": session.company,
         "session": session,
         "records": session.records.select_related("employee"),
         "materials": session.materials.all(),
-        "attendance": attendance,
-        "required_ids": {
-            e.pk
-            for e in attendance.fields["employees"].queryset
-            if required_roles & {r.pk for r in e.roles.all()}
-        },
+        "attendance": attendance or forms.AttendanceForm(session=session),
         "material_form": material or forms.MaterialForm(session=session),
     }
     return render(request, "training/session_detail.html", context, status=status)
@@ -395,6 +368,50 @@ def session_edit(request: AuthenticatedHttpRequest, company_pk: int, pk: int) ->
         "training/session_form.html",
         {"company": session.company, "form": form, "session": session},
     )
+
+
+@login_required
+def course_people_lookup(
+    request: AuthenticatedHttpRequest, company_pk: int, pk: int
+) -> HttpResponse:
+    """The people matching what was typed whose roles require the course (HTMX, for the
+    retraining form's search box)."""
+    course = get_for_user_or_404(Course, request.user, "edit", pk=pk, company_id=company_pk)
+    query = request.GET.get("q", "").strip()
+    found = forms.course_people(course).matching(query)[:LOOKUP_LIMIT] if query else []
+    matches = [(e.pk, e.lookup_label) for e in found]
+    return render(request, "core/search_matches.html", {"found": matches, "q": query})
+
+
+@login_required
+def attendee_lookup(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
+    """The people matching what was typed who may still be recorded as attending the
+    session, ★ marking those whose roles require its course (HTMX, for the attendance
+    form's search box)."""
+    session = get_for_user_or_404(
+        TrainingSession.objects.select_related("course"),
+        request.user,
+        "edit",
+        pk=pk,
+        company_id=company_pk,
+    )
+    query = request.GET.get("q", "").strip()
+    found = (
+        forms.attendee_choices(session)
+        .matching(query)
+        .annotate(
+            required=Exists(
+                Employee.roles.through.objects.filter(
+                    employee_id=OuterRef("pk"),
+                    securityrole_id__in=session.course.roles.values("pk"),
+                )
+            )
+        )[:LOOKUP_LIMIT]
+        if query
+        else []
+    )
+    matches = [(e.pk, f"{e.lookup_label} ★" if e.required else e.lookup_label) for e in found]
+    return render(request, "core/search_matches.html", {"found": matches, "q": query})
 
 
 @login_required

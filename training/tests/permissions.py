@@ -119,6 +119,14 @@ CASES = [
         setup=W,
     ),
     C(
+        "training:course-people-lookup",
+        lambda t: (
+            reverse("training:course-people-lookup", args=[t.company.pk, t.course.pk]) + "?q=a"
+        ),
+        EDITORS,
+        setup=W,
+    ),
+    C(
         "training:course-retrain",
         _url("training:course-retrain", company, obj("course")),
         EDITORS,
@@ -160,6 +168,12 @@ CASES = [
         setup=W,
         method="post",
         ok=(400,),
+    ),
+    C(
+        "training:attendee-lookup",
+        lambda t: reverse("training:attendee-lookup", args=[t.company.pk, t.session.pk]) + "?q=a",
+        EDITORS,
+        setup=W,
     ),
     C(
         "training:attendance-import",

@@ -120,8 +120,8 @@ class ApiTests(WithPeople):
         )
         data = self.api("specialist", "get", f"{url}?company={self.company.pk}").json()
         self.assertEqual(data["today"], "2025-06-10")
-        cell = data["rows"][0]["cells"][0]
+        cell = data["results"][0]["cells"][0]
         self.assertEqual((cell["state"], cell["due_on"]), ("due_soon", "2025-06-20"))
         self.assertEqual(data["summary"][0]["rate"], 100)
         empty = self.api("viewer", "get", f"{url}?company={self.company.pk}&state=missing").json()
-        self.assertEqual(empty["rows"], [])
+        self.assertEqual((empty["count"], empty["results"]), (0, []))

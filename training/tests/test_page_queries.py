@@ -12,7 +12,7 @@ from training.tests import factories as f
 
 D = datetime.date
 # Session, user, MFA and membership checks, the company, the page's own queries.
-PINNED = {"matrix": 17, "course": 13, "dashboard": 15}
+PINNED = {"matrix": 17, "course": 13, "dashboard": 15, "api": 16}
 
 
 class TrainingPageQueryTests(PersonaTestCase):
@@ -38,6 +38,7 @@ class TrainingPageQueryTests(PersonaTestCase):
             "matrix": reverse("training:matrix", args=[pk]),
             "course": reverse("training:course-detail", args=[pk, self.courses[0].pk]),
             "dashboard": reverse("training:dashboard", args=[pk]),
+            "api": reverse("api:training-matrix-list") + f"?company={pk}",
         }
 
     def test_query_counts_are_pinned_and_do_not_grow_with_people(self) -> None:
@@ -62,3 +63,25 @@ class TrainingPageQueryTests(PersonaTestCase):
         # The state filter is applied by the database and the count follows it.
         missing = self.client.get(url + f"?course={self.courses[0].pk}&state=missing")
         self.assertEqual(missing.content.count(b'<tr><th scope="row">'), 40)
+
+    def test_the_matrix_api_is_paged_like_the_other_lists(self) -> None:
+        self.add_people(60)
+        url = self.urls()["api"]
+        first = self.client.get(url).json()
+        self.assertEqual(
+            list(first),
+            ["count", "next", "previous", "company", "today", "courses", "summary", "results"],
+        )
+        self.assertEqual((first["count"], len(first["results"])), (60, 50))
+        self.assertIsNone(first["previous"])
+        self.assertIn("page=2", first["next"])
+        self.assertEqual(first["results"][0]["employee"]["name"], "P000 Ruiz")
+        # The summary counts everyone, not only the page.
+        self.assertEqual([s["required"] for s in first["summary"]], [60, 60, 60])
+        second = self.client.get(first["next"]).json()
+        self.assertEqual(len(second["results"]), 10)
+        self.assertEqual(second["results"][-1]["employee"]["name"], "P059 Ruiz")
+        self.assertIsNone(second["next"])
+        missing = self.client.get(f"{url}&state=missing").json()
+        # Each person has one of the three courses: every one misses the other two.
+        self.assertEqual(missing["count"], 60)

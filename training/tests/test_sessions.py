@@ -56,6 +56,32 @@ class AttendanceTests(TempMedia, PersonaTestCase):
         assert record is not None
         self.assertEqual((record.session, record.recorded_by), (self.session, self.users["user"]))
 
+    def test_the_form_lists_nobody_and_the_lookup_finds_who_may_still_attend(self) -> None:
+        for i in range(30):
+            f.employee(self.company, f"Otro{i}", "Soto")
+        page = self.client.get(self.session.get_absolute_url())
+        self.assertNotContains(page, 'type="checkbox"')
+        self.assertNotContains(page, "Otro1")
+        lookup = reverse("training:attendee-lookup", args=[self.company.pk, self.session.pk])
+        self.client.post(self.url, {"employees": [self.people[0].pk], "completed_on": "2025-06-02"})
+        with self.assertNumQueries(7):
+            found = self.client.get(lookup, {"q": "ruiz"})
+        # Ana attended already; the others need the course (★); Soto does not match.
+        self.assertNotContains(found, "Ana Ruiz")
+        self.assertContains(found, "Luis Ruiz ★")
+        self.assertContains(found, "Eva Ruiz ★")
+        self.assertNotContains(found, "Soto")
+        self.assertContains(self.client.get(lookup, {"q": "Otro1"}), "Otro1 Soto<")
+
+    def test_a_refused_form_shows_the_people_already_picked(self) -> None:
+        response = self.client.post(
+            self.url,
+            {"employees": [self.people[1].pk, self.people[2].pk], "completed_on": "2025-05-01"},
+        )
+        for person in self.people[1:]:
+            self.assertContains(response, f'name="employees" value="{person.pk}"', status_code=400)
+        self.assertContains(response, "Remove Eva Ruiz", status_code=400)
+
     def test_a_repeated_submission_records_nobody_twice(self) -> None:
         data = {"employees": [self.people[0].pk], "completed_on": "2025-06-02"}
         self.client.post(self.url, data)
@@ -202,6 +228,22 @@ class RetrainViewTests(PersonaTestCase):
         self.assertEqual(cells[ana].due_on, D(2025, 6, 10))  # type: ignore[union-attr]
         self.assertEqual(cells[ana].retraining, "New seal procedure")  # type: ignore[union-attr]
         self.assertEqual(cells[luis].state, State.DONE)  # type: ignore[union-attr]
+
+    def test_people_to_retrain_are_searched_among_those_the_course_concerns(self) -> None:
+        guard = f.role(self.company, "guard")
+        course = f.course(self.company, roles=[guard])
+        ana = f.employee(self.company, "Ana", "Ruiz", roles=[guard])
+        f.employee(self.company, "Eva", "Ruiz")  # no role the course requires
+        self.login("user")
+        url = reverse("training:course-retrain", args=[self.company.pk, course.pk])
+        self.assertNotContains(self.client.get(url), "Ana Ruiz")  # nobody listed up front
+        lookup = reverse("training:course-people-lookup", args=[self.company.pk, course.pk])
+        found = self.client.get(lookup, {"q": "ruiz"})
+        self.assertContains(found, "Ana Ruiz")
+        self.assertNotContains(found, "Eva Ruiz")
+        data = {"trigger": "incident", "reason": "Gate 3", "employees": [ana.pk]}
+        self.assertEqual(self.client.post(url, data).status_code, 302)
+        self.assertEqual(list(Retraining.objects.values_list("employee", flat=True)), [ana.pk])
 
     def test_retraining_needs_someone_to_apply_to(self) -> None:
         course = f.course(self.company)

@@ -92,12 +92,68 @@
     var combo = choice ? choice.closest("[data-combo]") : null;
     if (!combo) { return; }
     var input = combo.querySelector("input[data-lookup]");
+    if (combo.hasAttribute("data-combo-multiple")) {
+      pickAnother(combo, choice.getAttribute("data-combo-pk"), choice.getAttribute("data-combo-value"));
+      input.value = "";
+      combo.querySelector(".matches").textContent = "";
+      input.focus();
+      return;
+    }
     input.value = choice.getAttribute("data-combo-value");
     // A search select keeps the chosen object's key in its hidden input.
     var key = combo.querySelector("input[data-combo-key]");
     if (key) { key.value = choice.getAttribute("data-combo-pk") || ""; }
     combo.querySelector(".matches").textContent = "";
     input.focus();
+  });
+  // A search select of several: each pick becomes a chip with its key in a hidden input
+  // (skipped when already picked); a chip's button removes it.
+  function pickAnother(combo, key, label) {
+    var picked = combo.querySelector("[data-combo-picked]");
+    var name = combo.getAttribute("data-combo-name");
+    if (!key || picked.querySelector('input[value="' + key + '"]')) { return; }
+    var item = document.createElement("li");
+    var hidden = document.createElement("input");
+    hidden.type = "hidden"; hidden.name = name; hidden.value = key;
+    var text = document.createElement("span");
+    text.textContent = label;
+    var remove = document.createElement("button");
+    remove.type = "button"; remove.className = "secondary"; remove.textContent = "×";
+    remove.setAttribute("data-combo-remove", "");
+    remove.setAttribute("aria-label", combo.getAttribute("data-combo-remove-label") + " " + label);
+    item.append(hidden, text, " ", remove);
+    picked.appendChild(item);
+  }
+  document.addEventListener("click", function (event) {
+    var remove = event.target instanceof Element ? event.target.closest("[data-combo-remove]") : null;
+    if (!remove) { return; }
+    var combo = remove.closest("[data-combo]");
+    remove.closest("li").remove();
+    combo.querySelector("input[data-lookup]").focus();
+  });
+  // From the box, the arrow keys walk the matches; Enter in a box of several picks the
+  // first match instead of sending the form.
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (!(target instanceof Element)) { return; }
+    var combo = target.closest("[data-combo]");
+    if (!combo) { return; }
+    var matches = Array.prototype.slice.call(combo.querySelectorAll(".matches [data-combo-value]"));
+    var at = matches.indexOf(target);
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (!matches.length) { return; }
+      var next = event.key === "ArrowDown" ? at + 1 : at - 1;
+      if (next < 0) { combo.querySelector("input[data-lookup]").focus(); }
+      else { matches[Math.min(next, matches.length - 1)].focus(); }
+      event.preventDefault();
+    } else if (event.key === "Enter" && target.hasAttribute("data-lookup") &&
+               combo.hasAttribute("data-combo-multiple")) {
+      event.preventDefault();
+      if (matches.length) { matches[0].click(); }
+    } else if (event.key === "Escape") {
+      combo.querySelector(".matches").textContent = "";
+      combo.querySelector("input[data-lookup]").focus();
+    }
   });
   // Typing again forgets the choice until a match is picked (an empty box: none).
   document.addEventListener("input", function (event) {
