@@ -6,7 +6,7 @@ statuses whose proof expires within 60 days, questionnaire figures, and a chart 
 portfolio by country and tier.
 
 What the apps above partners know comes through `core.panels` (page `PAGE`), filled from
-their `AppConfig.ready()`: `recognition.dashboard` gives `short_path_ids`, `expiring`,
+their `AppConfig.ready()`: `recognition.dashboard` gives `short_path` (a filter), `expiring`,
 `lapsed` and `warning_days`; `questionnaires.dashboard` gives `questionnaires`.
 """
 
@@ -16,6 +16,7 @@ from collections import Counter
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -56,32 +57,46 @@ SCREENING_GROUP: dict[str, str] = {
 }
 
 
+def latest_status() -> Subquery:
+    """The status of a partner's latest screening (by `screened_at`, then id), for
+    `annotate()` on partners: one seek a partner in `partners_screening_latest`."""
+    return Subquery(
+        PartnerScreening.objects.filter(partner=OuterRef("pk"))
+        .order_by("-screened_at", "-pk")
+        .values("status")[:1]
+    )
+
+
 def figures(company: Company, user: Any, today: Any = None) -> dict[str, Any]:
-    """Every number on the dashboard, for one company as `user` may see it."""
+    """Every number on the dashboard, for one company as `user` may see it. Counted in
+    the database in one grouped query (tier × country × latest screening status, a few
+    hundred rows at most): the page's queries and its Python work do not grow with the
+    partners."""
     today = today or timezone.localdate()
     extra = panels.figures(PAGE, company=company, user=user, today=today)
-    short_ids: set[int] = extra.pop("short_path_ids", set())
+    short_path: Q = extra.pop("short_path", Q(pk__in=[]))
     by_path: Counter[tuple[str, str]] = Counter()
     by_country: Counter[tuple[str, str]] = Counter()
     by_screening: Counter[tuple[str, str]] = Counter()
-    # The latest screening of each partner: one ordered pass, later rows win (cheaper
-    # than a correlated subquery per partner on PostgreSQL).
-    latest: dict[int, str] = dict(
-        PartnerScreening.objects.for_user(user)
-        .filter(partner__company=company)
-        .order_by("partner_id", "screened_at", "pk")
-        .values_list("partner_id", "status")
-    )
     on_hold = 0
-    for pk, tier, country, held in (
+    for row in (
         BusinessPartner.objects.for_user(user)
         .filter(company=company)
-        .values_list("pk", "tier", "country", "on_hold")
+        .order_by()
+        .annotate(latest=latest_status())
+        .values("tier", "country", "latest")
+        .annotate(
+            n=Count("pk"),
+            held=Count("pk", filter=Q(on_hold=True)),
+            short=Count("pk", filter=short_path),
+        )
     ):
-        on_hold += held
-        by_path[(SHORT if pk in short_ids else FULL, tier)] += 1
-        by_country[(str(country), tier)] += 1
-        by_screening[(SCREENING_GROUP.get(latest.get(pk, ""), NOT_SCREENED), tier)] += 1
+        tier, n = row["tier"], row["n"]
+        on_hold += row["held"]
+        by_path[(SHORT, tier)] += row["short"]
+        by_path[(FULL, tier)] += n - row["short"]
+        by_country[(str(row["country"]), tier)] += n
+        by_screening[(SCREENING_GROUP.get(row["latest"] or "", NOT_SCREENED), tier)] += n
     tiers = [(str(t.value), str(t.label)) for t in (Tier.HIGH, Tier.MEDIUM, Tier.LOW)]
     path_rows: list[dict[str, Any]] = [
         {
