@@ -91,7 +91,13 @@ def quick_selects(form: forms.BaseForm, above: int = 30) -> None:
         if isinstance(field, forms.ModelChoiceField) or not isinstance(field, forms.ChoiceField):
             continue  # a model's choices are a query: those pick by search_select
         choices: Any = field.choices
-        if type(widget) is forms.Select and len(list(choices)) > above:
+        plain = (  # drawn by Django's own select templates (a country field's LazySelect)
+            isinstance(widget, forms.Select)
+            and not widget.allow_multiple_selected
+            and widget.template_name == forms.Select.template_name
+            and widget.option_template_name == forms.Select.option_template_name
+        )
+        if plain and len(list(choices)) > above:
             quick = QuickSelect(attrs=widget.attrs, choices=widget.choices)
             quick.is_required = widget.is_required
             field.widget = quick
