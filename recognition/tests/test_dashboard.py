@@ -97,7 +97,7 @@ class DashboardTests(PersonaTestCase):
             PartnerScreening.objects.create(partner=extra, threshold=88.0, status="clear")
         with self.assertNumQueries(len(few.captured_queries)):
             response = self.client.get(url)
-        self.assertEqual(len(few.captured_queries), 14)  # grouped counts, not one per partner
+        self.assertEqual(len(few.captured_queries), 16)  # grouped counts, not one per partner
         self.assertEqual(response.status_code, 200)
 
     def test_partner_list_links_to_the_dashboard(self) -> None:
