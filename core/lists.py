@@ -28,6 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Paginator
 from django.core.paginator import Page as CountedPage
 from django.db.models import QuerySet
@@ -142,7 +143,10 @@ class ListPaginator(Paginator):  # type: ignore[type-arg]
         if not isinstance(self.object_list, QuerySet):
             return None
         queryset = self.object_list.order_by()
-        sql, params = queryset.query.sql_with_params()
+        try:
+            sql, params = queryset.query.sql_with_params()
+        except EmptyResultSet:  # `none()` or `pk__in=[]`: nothing to count or remember
+            return None
         digest = hashlib.sha256(repr((queryset.db, sql, params)).encode()).hexdigest()
         return f"count:{digest}"
 

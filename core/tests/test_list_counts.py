@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.lists import COUNT_CACHE
+from core.lists import COUNT_CACHE, ListPaginator
 from core.testing import PersonaTestCase
 from partners.models import BusinessPartner
 
@@ -88,6 +88,10 @@ class RememberedCountTests(PersonaTestCase):
             html, counts = self.page(1)
             self.assertEqual(len(counts), 1)
             self.assertNotIn("Page 1 of", html)  # one page: no pager
+
+    def test_a_list_that_can_hold_nothing_counts_zero(self) -> None:
+        self.assertEqual(ListPaginator(BusinessPartner.objects.none(), 50).count, 0)
+        self.assertEqual(ListPaginator(BusinessPartner.objects.filter(pk__in=[]), 50).count, 0)
 
     def test_the_api_count_is_remembered_and_next_follows_the_rows(self) -> None:
         api = reverse("api:partner-list")
