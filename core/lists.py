@@ -11,27 +11,36 @@ Guaranteed:
 - sorting only by a declared column; an unknown or malformed `?sort=` is ignored (the
   default order applies), never an error. `pk` always breaks ties so pages do not overlap.
 - a page costs at most one COUNT plus one query for its rows (`count=False` drops the
-  COUNT for long logs: newer / older links instead of "page n of N").
+  COUNT for long logs: newer / older links instead of "page n of N"). A large list's
+  COUNT is remembered for a minute (`ListPaginator`): paging through 50,000 partners
+  counts them once, and a page that disagrees with the remembered total counts again,
+  so "next" and the last page never hide rows.
 - a filter value the form refuses is shown as an error and ignored, never a 500.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import caches
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import EmptyPage, Paginator
 from django.core.paginator import Page as CountedPage
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_filters.filterset import BaseFilterSet
 
 from core.exports import safe_writer
+from core.widgets import quick_selects
 
 SORT = "sort"
 PAGE = "page"
@@ -99,6 +108,94 @@ class CountlessPage:
 
     def previous_page_number(self) -> int:
         return self.number - 1
+
+
+# The cache of large lists' row counts (`ListPaginator`): a memory cache of each process
+# (settings.CACHES["list_counts"]), so reading it costs no query.
+COUNT_CACHE = "list_counts"
+
+
+class ListPaginator(Paginator):  # type: ignore[type-arg]
+    """Django's paginator whose COUNT of a large list is remembered for a while.
+
+    A list of at least `CTPAT_LIST_COUNT_CACHE_FROM` rows (default 5,000) keeps its count
+    in the `list_counts` cache for `CTPAT_LIST_COUNT_SECONDS` (default 60), keyed by the
+    SQL of the count (so by the tenant, the filters and the reader's scope). Smaller lists
+    are counted every time: their COUNT is cheap and they stay exact.
+
+    A remembered count can be stale (rows added or removed since). Each page read with a
+    remembered count fetches one row more than it shows and checks the page against the
+    count: a full page that should have been the last, a short page that should have been
+    full, or a page number past the remembered last one makes it count again and page
+    again. So the pager's "next" and "last" always lead to the rows that exist; only the
+    total shown ("50,000 rows") may lag behind by the cache's lifetime.
+    """
+
+    def __init__(self, object_list: Any, per_page: int, *args: Any, **kwargs: Any) -> None:
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.remembered = False
+
+    @staticmethod
+    def cache_from() -> int:
+        return int(getattr(settings, "CTPAT_LIST_COUNT_CACHE_FROM", 5000))
+
+    def _key(self) -> str | None:
+        if not isinstance(self.object_list, QuerySet):
+            return None
+        queryset = self.object_list.order_by()
+        try:
+            sql, params = queryset.query.sql_with_params()
+        except EmptyResultSet:  # `none()` or `pk__in=[]`: nothing to count or remember
+            return None
+        digest = hashlib.sha256(repr((queryset.db, sql, params)).encode()).hexdigest()
+        return f"count:{digest}"
+
+    @cached_property
+    def count(self) -> int:
+        key = self._key()
+        if key is not None:
+            remembered = caches[COUNT_CACHE].get(key)
+            if remembered is not None:
+                self.remembered = True
+                return int(remembered)
+        return self._count_now(key)
+
+    def _count_now(self, key: str | None) -> int:
+        counted = int(super().count)  # Django's own: `object_list.count()` or `len()`
+        if key is not None and counted >= self.cache_from():
+            seconds = int(getattr(settings, "CTPAT_LIST_COUNT_SECONDS", 60))
+            caches[COUNT_CACHE].set(key, counted, seconds)
+        return counted
+
+    def _recount(self) -> None:
+        """Count again and forget the stale figure and the page total derived from it."""
+        self.remembered = False
+        self.__dict__.pop("num_pages", None)
+        self.__dict__["count"] = self._count_now(self._key())
+
+    def validate_number(self, number: Any) -> int:
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            if not self.remembered:
+                raise
+            self._recount()  # a page past the remembered end: there may be more rows now
+            return super().validate_number(number)
+
+    def page(self, number: Any) -> CountedPage[Any]:
+        page = super().page(number)
+        if not self.remembered:
+            return page
+        bottom = (page.number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        expected = self.per_page if page.has_next() else self.count - bottom
+        if (len(rows) > self.per_page) != page.has_next() or min(
+            len(rows), self.per_page
+        ) != expected:
+            self._recount()
+            return super().page(min(page.number, self.num_pages))
+        page.object_list = rows[: self.per_page]
+        return page
 
 
 def page_number(raw: str | None) -> int:
@@ -214,6 +311,7 @@ def bind(
     for name in hide:
         filterset.filters.pop(name, None)
         filterset.form.fields.pop(name, None)
+    quick_selects(filterset.form)
     if company is not None:
         for form_field in filterset.form.fields.values():
             choices = getattr(form_field, "queryset", None)
@@ -295,7 +393,7 @@ def list_page(
     number = request.GET.get(PAGE)
     page: CountedPage[Any] | CountlessPage
     if spec.count:
-        page = Paginator(rows, spec.per_page).get_page(number)
+        page = ListPaginator(rows, spec.per_page).get_page(number)
     else:
         page = countless_page(rows, number, spec.per_page)
     filter_query = _query(request.GET, CONTROLS)

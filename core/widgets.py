@@ -14,6 +14,9 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 # At most this many matches under a search box.
 LOOKUP_LIMIT = 20
@@ -85,3 +88,53 @@ def search_select_multiple(field: Any, url: str, queryset: QuerySet[Any]) -> Non
     `url`; the lookup answers with `core/search_matches.html`."""
     field.queryset = queryset
     field.widget = SearchSelectMultiple(url, queryset, attrs=field.widget.attrs)
+
+
+class QuickSelect(forms.Select):
+    """A `<select>` whose options are written in Python rather than through one template
+    include each: Django's own widget renders ~250 countries in tens of milliseconds (two
+    template includes an option), this one in about one. The markup is the same."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts: list[str] = [
+            format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))
+        ]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('<optgroup label="{}">', group_name))
+            parts.extend(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    option["value"],
+                    flatatt(option["attrs"]),
+                    option["label"],
+                )
+                for option in options
+            )
+            if group_name:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("\n".join(parts))  # noqa: S308  # every part went through format_html
+
+
+def quick_selects(form: forms.BaseForm, above: int = 30) -> None:
+    """Give every single-choice select of `form` with more than `above` options (a
+    country, a language) the `QuickSelect` rendering."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(field, forms.ModelChoiceField) or not isinstance(field, forms.ChoiceField):
+            continue  # a model's choices are a query: those pick by search_select
+        choices: Any = field.choices
+        plain = (  # drawn by Django's own select templates (a country field's LazySelect)
+            isinstance(widget, forms.Select)
+            and not widget.allow_multiple_selected
+            and widget.template_name == forms.Select.template_name
+            and widget.option_template_name == forms.Select.option_template_name
+        )
+        if plain and len(list(choices)) > above:
+            quick = QuickSelect(attrs=widget.attrs, choices=widget.choices)
+            quick.is_required = widget.is_required
+            field.widget = quick

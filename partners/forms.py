@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from companies.models import Company
+from core.widgets import quick_selects
 from partners.models import BusinessPartner, ScreeningPolicy, ScreeningStatus
 
 
@@ -41,6 +42,7 @@ class PartnerForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["tier_override"].help_text = _(
             "Leave empty to use the computed tier; a tier set by hand needs a reason."
         )
+        quick_selects(self)  # the country select: ~250 options
 
 
 class DecisionForm(forms.Form):

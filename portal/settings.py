@@ -198,7 +198,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # which the login-failure lockout relies on; a Redis cache replaces it by setting REDIS_URL
 # (REDIS_KEY_PREFIX keeps several portals, or test runs, apart on one Redis).
 _redis_url = env_str("REDIS_URL")
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": (
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -207,8 +207,18 @@ CACHES = {
         }
         if _redis_url
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ctpat_cache"}
-    )
+    ),
+    # Row counts of large lists (core.lists.ListPaginator), kept in each process's memory:
+    # reading them costs no query, and a stale one is corrected when a page disagrees.
+    "list_counts": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "ctpat-list-counts",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
+# Lists of at least this many rows remember their COUNT for CTPAT_LIST_COUNT_SECONDS.
+CTPAT_LIST_COUNT_CACHE_FROM = env_int("CTPAT_LIST_COUNT_CACHE_FROM", 5000)
+CTPAT_LIST_COUNT_SECONDS = env_int("CTPAT_LIST_COUNT_SECONDS", 60)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -412,7 +422,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["core.filters.TenantFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     # Our throttles derive from core.throttling.ClientAddressThrottle; this keeps DRF's own

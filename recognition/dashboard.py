@@ -8,15 +8,17 @@ import datetime
 from typing import Any
 
 from companies.models import Company
-from recognition.evidence import partner_ids_with_valid_status
+from partners.models import BusinessPartner
+from recognition.evidence import valid_status_partners
 from recognition.models import EXPIRY_WARNING_DAYS, PartnerStatus
 
 
 def partner_figures(company: Company, user: Any, today: datetime.date) -> dict[str, Any]:
-    """`short_path_ids` (partners with a current, recognised status: the short path),
+    """`short_path` (a filter of the partners with a current, recognised status: the
+    short path; counted in SQL by the dashboard),
     `expiring` (statuses expiring within `warning_days`), `lapsed` (expired in the last
     `warning_days` and leaving their partner on the full questionnaire)."""
-    short_ids = partner_ids_with_valid_status(company, today)
+    short_path = valid_status_partners(company, today)
     statuses = PartnerStatus.objects.filter(
         pk__in=PartnerStatus.objects.for_user(user).filter(partner__company=company).values("pk")
     )
@@ -26,12 +28,12 @@ def partner_figures(company: Company, user: Any, today: datetime.date) -> dict[s
     window = today - datetime.timedelta(days=EXPIRY_WARNING_DAYS)
     lapsed = list(
         statuses.filter(expires_on__gte=window, expires_on__lt=today)
-        .exclude(partner_id__in=short_ids)
+        .exclude(partner__in=BusinessPartner.objects.filter(short_path))
         .select_related("partner")
         .order_by("-expires_on", "partner__name")
     )
     return {
-        "short_path_ids": short_ids,
+        "short_path": short_path,
         "expiring": expiring,
         "lapsed": lapsed,
         "warning_days": EXPIRY_WARNING_DAYS,

@@ -1,6 +1,7 @@
 """What other apps ask about partners' program status (MSC 3.4).
 
-- `partner_ids_with_valid_status(company)`: the company's partners that meet the status
+- `partner_ids_with_valid_status(company)` (or `valid_status_partners`, the same as a
+  filter for counting in SQL): the company's partners that meet the status
   requirement today: a current CTPAT or MRA-recognised status with proof, or a link to an
   OpenCTPAT member that is certified or validated and still consents to be found.
 - `vetting_path(partner)`: "short" (proof + screening) for those partners, "full"
@@ -13,7 +14,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -50,25 +51,35 @@ def _counting_statuses(today: datetime.date) -> Q:
     )
 
 
-def partner_ids_with_valid_status(company: Company, today: datetime.date | None = None) -> set[int]:
-    """Ids of the company's business partners that hold a current, recognised status."""
+def _valid_sources(company: Company, today: datetime.date | None) -> tuple[Any, Any]:
+    """The statuses and member links that put a partner of `company` on the short path."""
     from verification.workflow import findable
 
     today = today or timezone.localdate()
-    ids = set(
-        PartnerStatus.objects.filter(partner__company=company, partner__on_hold=False)
-        .filter(_counting_statuses(today))
-        .values_list("partner_id", flat=True)
-    )
+    statuses = PartnerStatus.objects.filter(
+        partner__company=company, partner__on_hold=False
+    ).filter(_counting_statuses(today))
     certified_members = findable().filter(certification__status__in=CERTIFIED_STATES)
-    ids |= set(
-        MemberLink.objects.filter(
-            partner__company=company,
-            partner__on_hold=False,
-            member__in=certified_members.values("pk"),
-        ).values_list("partner_id", flat=True)
+    links = MemberLink.objects.filter(
+        partner__company=company,
+        partner__on_hold=False,
+        member__in=certified_members.values("pk"),
     )
-    return ids
+    return statuses, links
+
+
+def valid_status_partners(company: Company, today: datetime.date | None = None) -> Q:
+    """A filter of `BusinessPartner` rows: the partners `partner_ids_with_valid_status`
+    names, as subqueries, so a count over them stays in the database."""
+    statuses, links = _valid_sources(company, today)
+    return Q(pk__in=statuses.values("partner_id")) | Q(pk__in=links.values("partner_id"))
+
+
+def partner_ids_with_valid_status(company: Company, today: datetime.date | None = None) -> set[int]:
+    """Ids of the company's business partners that hold a current, recognised status."""
+    statuses, links = _valid_sources(company, today)
+    ids = set(statuses.values_list("partner_id", flat=True))
+    return ids | set(links.values_list("partner_id", flat=True))
 
 
 def member_status(link: MemberLink) -> StatusCard | None:

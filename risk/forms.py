@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from actions.forms import ActionForm
-from core.widgets import search_select
+from core.widgets import quick_selects, search_select
 from partners.models import BusinessPartner
 from risk.choices import Level
 from risk.models import Assessment, Node, RiskSettings, SupplyChain, VulnerabilityRating
@@ -101,6 +101,7 @@ class NodeForm(forms.ModelForm):  # type: ignore[type-arg]
             reverse("partners:partner-lookup", args=[company_id]),
             BusinessPartner.objects.filter(company=company_id),
         )
+        quick_selects(self)  # the country select: ~250 options
         self.fields["country"].error_messages["required"] = _(
             "Every node needs a country: threats are rated per country."
         )

@@ -25,6 +25,7 @@ The reasons are stored as codes with parameters and rendered in the reader's lan
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,13 +47,55 @@ class CategoryFacts:
     total: int
 
 
+class PartnerNames(Mapping[int, str]):
+    """A company's partner names, read only for the partners asked about: a chain names a
+    handful of partners, the company may have 50,000 (reading them all cost 40 ms a page
+    on PostgreSQL). `load(ids)` reads a batch in one query; later look-ups are free."""
+
+    def __init__(self, company_id: int) -> None:
+        self.company_id = company_id
+        self._known: dict[int, str | None] = {}
+
+    def load(self, ids: Iterable[int]) -> None:
+        from partners.models import BusinessPartner
+
+        missing = {pk for pk in ids if pk not in self._known}
+        if not missing:
+            return
+        found = dict(
+            BusinessPartner.objects.filter(company_id=self.company_id, pk__in=missing)
+            .order_by()
+            .values_list("pk", "name")
+        )
+        self._known.update({pk: found.get(pk) for pk in missing})
+
+    def __getitem__(self, pk: int) -> str:
+        self.load([pk])
+        name = self._known[pk]
+        if name is None:
+            raise KeyError(pk)
+        return name
+
+    def __contains__(self, pk: object) -> bool:
+        return isinstance(pk, int) and self.get(pk) is not None
+
+    def __iter__(self) -> Iterator[int]:  # every partner: not on a page's path
+        from partners.models import BusinessPartner
+
+        ids = BusinessPartner.objects.filter(company_id=self.company_id).values_list("pk")
+        return iter([pk for (pk,) in ids])
+
+    def __len__(self) -> int:
+        return sum(1 for _pk in self)
+
+
 @dataclass
 class Evidence:
     """Everything the suggestions read, fetched once per page for the whole company."""
 
     has_profile: bool
     categories: dict[int, CategoryFacts]
-    partner_names: dict[int, str]
+    partner_names: Mapping[int, str]
     with_status: set[int] | None  # None: status proof is not tracked in this installation
     open_questionnaires: set[int] | None
     alerts: set[int]
@@ -67,7 +110,7 @@ def _category_of(criterion_ref: str) -> int | None:
 
 def gather(company: Company, today: datetime.date | None = None) -> Evidence:
     from actions.models import CorrectiveAction
-    from partners.models import OPEN_STATUSES, BusinessPartner, PartnerScreening
+    from partners.models import OPEN_STATUSES, PartnerScreening
     from profiles.models import SecurityProfile
 
     today = today or timezone.localdate()
@@ -93,9 +136,7 @@ def gather(company: Company, today: datetime.date | None = None) -> Evidence:
     return Evidence(
         has_profile=profile is not None,
         categories=categories,
-        partner_names=dict(
-            BusinessPartner.objects.filter(company=company).values_list("pk", "name")
-        ),
+        partner_names=PartnerNames(company.pk),
         with_status=_partners_with_status(company, today),
         open_questionnaires=_partners_with_open_questionnaires(company, today),
         alerts=alerts,
@@ -149,7 +190,9 @@ def suggest(
     elif dues:
         reasons.append(_reason(Level.MEDIUM, "actions_open", count=len(dues)))
 
-    partners = partner_ids & set(evidence.partner_names)
+    if isinstance(evidence.partner_names, PartnerNames):
+        evidence.partner_names.load(partner_ids)  # one query for the chain's partners
+    partners = {pk for pk in partner_ids if pk in evidence.partner_names}
     no_status = partners - evidence.with_status if evidence.with_status is not None else set()
     unanswered = partners & (evidence.open_questionnaires or set())
     if category == PARTNER_CATEGORY:

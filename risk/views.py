@@ -28,10 +28,9 @@ from companies.models import Company
 from core import export_jobs, idempotency, refusals
 from core.http import AuthenticatedHttpRequest
 from core.lists import ListSpec, col, render_list
-from core.pdf import pdf_response
 from core.tenancy import get_for_user_or_404
 from incidents.lessons import Lesson, recent_lessons
-from risk import exporting, suggestions, workflow
+from risk import suggestions, workflow
 from risk.choices import MSC_CATEGORIES, Level
 from risk.filters import AssessmentFilter
 from risk.flow import chain_edges, mermaid_flowchart
@@ -316,19 +315,16 @@ def assessment_compare(request: AuthenticatedHttpRequest, company_pk: int, pk: i
 
 @login_required
 def assessment_pdf(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponseBase:
-    """The assessment as a PDF: at once for a few supply chains, else built in the
-    background (`risk.exporting`) with a progress page."""
+    """The assessment as a PDF, always built in the background (`risk.exporting`): the
+    reader lands on the job's progress page and downloads the file from there."""
     assessment = _assessment(request, company_pk, pk)
-    parameters = {"assessment": assessment.pk}
-    company = assessment.company
-    if export_jobs.in_request("risk.assessment-pdf", company, request.user, parameters):
-        return pdf_response(
-            "risk/assessment_pdf.html",
-            exporting.assessment_context(assessment),
-            request,
-            f"risk-assessment-{assessment.year}.pdf",
-        )
-    return export_jobs.start(request, "risk.assessment-pdf", company, parameters, background=True)
+    return export_jobs.start(
+        request,
+        "risk.assessment-pdf",
+        assessment.company,
+        {"assessment": assessment.pk},
+        background=True,
+    )
 
 
 # -- supply chains and nodes (step 1) --------------------------------------------------------

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 import json
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -83,6 +85,20 @@ class DashboardTests(PersonaTestCase):
         payload = content[start:].split(">", 1)[1].split("</script>", 1)[0]
         chart = json.loads(payload)
         self.assertEqual(sum(sum(d["data"]) for d in chart["datasets"]), 4)
+
+    def test_the_page_costs_the_same_queries_with_many_more_partners(self) -> None:
+        self.login("viewer")
+        url = reverse("partners:partner-dashboard", args=[self.company.pk])
+        self.client.get(url)
+        with CaptureQueriesContext(connection) as few:
+            self.client.get(url)
+        for n in range(30):
+            extra = partner(self.company, f"Proveedor {n:02d}", country=("MX", "GT", "CN")[n % 3])
+            PartnerScreening.objects.create(partner=extra, threshold=88.0, status="clear")
+        with self.assertNumQueries(len(few.captured_queries)):
+            response = self.client.get(url)
+        self.assertEqual(len(few.captured_queries), 16)  # grouped counts, not one per partner
+        self.assertEqual(response.status_code, 200)
 
     def test_partner_list_links_to_the_dashboard(self) -> None:
         self.login("viewer")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+from unittest import mock
 
 import time_machine
 from django.core.exceptions import ValidationError
@@ -17,6 +18,8 @@ from pypdf import PdfReader
 
 from actions.models import CorrectiveAction
 from companies.models import Company
+from core import export_jobs
+from core.models import ExportJob
 from core.testing import PersonaTestCase
 from incidents.models import Incident
 from profiles.linked import linked_records
@@ -347,11 +350,26 @@ class RecordTests(PersonaTestCase):
         )  # fmt: skip
         Assessment.objects.filter(pk=self.assessment.pk).update(method="We assess every March.")
         self.login("specialist")
+        # Always in the background: the request queues a job and lands on its page (the
+        # suite's task backend runs the job at once), which offers the download.
         response = self.client.get(
             reverse("risk:assessment-pdf", args=[self.company.pk, self.assessment.pk])
         )
-        self.assertEqual(response["Content-Type"], "application/pdf")
-        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+        job = ExportJob.objects.get(kind="risk.assessment-pdf")
+        self.assertRedirects(response, reverse("exports:job", args=[self.company.pk, job.pk]))
+        self.assertEqual(
+            (job.state, job.done, job.total, job.requested_by, job.parameters),
+            ("done", 2, 2, self.users["specialist"], {"assessment": self.assessment.pk}),
+        )
+        page = self.client.get(response["Location"])
+        self.assertContains(page, "Your file is ready.")
+        download = self.client.get(reverse("exports:job-download", args=[self.company.pk, job.pk]))
+        self.assertEqual(download["Content-Type"], "application/pdf")
+        self.assertIn(
+            f"risk-assessment-{self.assessment.year}.pdf", download["Content-Disposition"]
+        )
+        body = b"".join(getattr(download, "streaming_content"))  # noqa: B009  # a file answer
+        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
         text = " ".join(text.split())
         for expected in (
             "Monterrey to Dallas",
@@ -365,6 +383,27 @@ class RecordTests(PersonaTestCase):
             "Verify seals at the last stop before the border.",
         ):
             self.assertIn(expected, text)
+
+    def test_the_pdf_waits_for_a_worker_shows_progress_then_the_download(self) -> None:
+        self.login("user")
+        url = reverse("risk:assessment-pdf", args=[self.company.pk, self.assessment.pk])
+        with mock.patch("core.export_tasks.run_export"):  # queued, no worker has taken it
+            response = self.client.get(url)
+        job = ExportJob.objects.get(kind="risk.assessment-pdf")
+        status = reverse("exports:job-status", args=[self.company.pk, job.pk])
+        self.assertEqual(job.state, "queued")
+        self.assertContains(self.client.get(response["Location"]), "Waiting for a background")
+        ExportJob.objects.filter(pk=job.pk).update(state="running", done=1, total=2)
+        self.assertContains(self.client.get(status), "Building: 1 of 2 (50 %).")
+        ExportJob.objects.filter(pk=job.pk).update(state="queued", done=0, total=0)
+        self.assertEqual(export_jobs.run(job.pk), "done")  # what the worker runs
+        fragment = self.client.get(status)
+        self.assertContains(fragment, "Your file is ready.")
+        self.assertContains(fragment, f"risk-assessment-{self.assessment.year}.pdf")
+        download = self.client.get(reverse("exports:job-download", args=[self.company.pk, job.pk]))
+        body = b"".join(getattr(download, "streaming_content"))  # noqa: B009  # a file answer
+        self.assertTrue(body.startswith(b"%PDF"))
+        self.assertIn("Monterrey to Dallas", PdfReader(io.BytesIO(body)).pages[0].extract_text())
 
     def test_the_method_is_generated_from_the_settings_and_editable(self) -> None:
         RiskSettings.objects.create(company=self.company, assessors="Rosa Soto, security manager")
