@@ -1,7 +1,7 @@
 """What the member hears of its case: one notice (inbox + e-mail, `notices.workflow`) at
 each step that concerns it — review started, criterion rejected, vetting outcome,
 certified with its tier, validation planned, report approved with its required actions
-and due date, suspension with its response clock, appeal decision, and the other
+and due date, suspension with its response clock, appeal decision, reinstatement, and the other
 decisions of the lifecycle.
 
 Lifecycle steps come from `certification.signals.status_changed`; the verbs that change
@@ -45,7 +45,19 @@ def on_status_changed(sender: type, certification: Certification, **kwargs: Any)
     key = f"{c.pk}:{c.status}:{_stamp(c.status_changed_at)}"
     url = _status_page(c)
     company = c.company
-    if c.status == State.UNDER_REVIEW:
+    if kwargs.get("transition") == "reinstate":
+        # Back to the state the suspension interrupted: not a new certification or
+        # validation, so it is told as what it is.
+        notify(
+            "reinstated",
+            key,
+            company=company,
+            url=url,
+            title=_("CTPAT benefits reinstated: tier %(tier)s"),
+            params={"tier": c.tier or "—", "date": c.validation_due() or "—"},
+            body=_("Your membership is back in force. The next validation is due by %(date)s."),
+        )
+    elif c.status == State.UNDER_REVIEW:
         notify(
             "review_started",
             key,

@@ -2,9 +2,11 @@
 
 `status_changed` is sent by `certification.workflow.lifecycle.apply` inside the
 transition's transaction, after the status, tier and dates are saved and the event row is
-written, with `certification=` the locked row. Receivers run in that transaction: what
-they write commits or rolls back with the transition. Status verification is the one
-receiver today (notices to monitoring members, the cached public status card); it
+written, with `certification=` the locked row and `transition=` the step's name (so a
+reinstatement is told apart from a first certification). Receivers run in that
+transaction: what they write commits or rolls back with the transition. Status
+verification (notices to monitoring members, the cached public status card) and the
+member's own notices (`certification.notices`) receive it; each
 connects in its `AppConfig.ready()`, so certification imports nothing above it.
 """
 

@@ -496,7 +496,17 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         response["Content-Disposition"] = 'attachment; filename="clocks-at-risk.csv"'
         writer = safe_writer(response)
         writer.writerow(
-            ["account", "company", "status", "tier", "specialist", "clock", "due", "days_left"]
+            [
+                "account",
+                "company",
+                "status",
+                "tier",
+                "specialist",
+                "clock",
+                "what",
+                "due",
+                "days_left",
+            ]
         )
         for case, clock in at_risk:
             writer.writerow(
@@ -507,6 +517,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
                     case.tier or "",
                     case.assigned_to.email if case.assigned_to else "",
                     clock.key,
+                    str(clock.label),
                     clock.due.isoformat(),
                     clock.days_left,
                 ]

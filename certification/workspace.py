@@ -105,12 +105,10 @@ def clocks(
     if status in IN_REVIEW and (due := certification.certification_due()):
         found.append(_clock("certification", _("Certify by (90-day SLA)"), due, today))
     if status in CERTIFIED_STATES and (due := certification.validation_due()):
-        label = (
-            _("Revalidation due (4 years)")
-            if certification.last_validated_at
-            else _("Validation due (1 year)")
-        )
-        found.append(_clock("validation", label, due, today))
+        if certification.last_validated_at:
+            found.append(_clock("revalidation", _("Revalidation due (4 years)"), due, today))
+        else:
+            found.append(_clock("validation", _("Validation due (1 year)"), due, today))
     if due := certification.suspension_response_due():
         if not certification.suspension_response_at:
             found.append(_clock("suspension", _("Suspension response due (90 days)"), due, today))

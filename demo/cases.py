@@ -1,6 +1,8 @@
 """Program-office cases of the demo: one member company at each stage of the CTPAT
 lifecycle, moved there through the real workflow functions (so every case has its events,
-vetting, reviews, reports and appeals as a real one would).
+vetting, reviews, reports and appeals as a real one would). Before applying, each member
+answers the first criteria of its security profile with a narrative and one document, so
+the review and the worksheet show answers beside the decisions.
 
 - applied: applied, not yet assigned (the supervisor assigns it);
 - in_review: under review, one criterion rejected (the member answers it);
@@ -47,7 +49,50 @@ def _officer(company: Company) -> User:
     return membership.user
 
 
+# What the member wrote, so the specialist's review and the worksheet show answers beside
+# the decisions (the first criteria of the catalogue, one of them with a document).
+ANSWERED = 12
+NARRATIVE = (
+    "Written procedure in place since 2024, owned by the security manager and reviewed "
+    "each year; the records are kept at the head office."
+)
+# A one-page PDF: the smallest file the evidence upload accepts as a PDF.
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _answer_profile(company: Company, officer: User) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from profiles import workflow as profiles_workflow
+    from profiles.choices import ResponseStatus
+    from profiles.models import SecurityProfile
+
+    if Catalogue.objects.latest_published() is None:
+        return  # no catalogue loaded: the cases go on without answers
+    profile = SecurityProfile.start(company)
+    responses = list(
+        profile.responses.select_related("criterion").order_by(
+            "criterion__category_number", "criterion__sequence"
+        )[:ANSWERED]
+    )
+    for response in responses:
+        response.save_edit(
+            {"status": ResponseStatus.IMPLEMENTED, "narrative": NARRATIVE},
+            by=officer,
+            base_version=response.version,
+        )
+    if responses and not responses[0].evidence.exists():
+        profiles_workflow.add_evidence(
+            responses[0],
+            title="Security policy statement",
+            expires_on=None,
+            upload=SimpleUploadedFile("security-policy.pdf", PDF, "application/pdf"),
+            by=officer,
+        )
+
+
 def _apply(company: Company, officer: User) -> Certification:
+    _answer_profile(company, officer)
     certification = workflow.certification_for(company)
     return workflow.perform("apply", certification, by=officer)
 

@@ -6,7 +6,9 @@
 - viewer: status and readiness;
 - consultant: a portfolio of every client (status, tier, readiness, next due date,
   overdue count, open alerts);
-- program office: a link to its dashboard and the review queue;
+- program office: what waits on the person (their open cases, applications nobody took,
+  members' answers to rejected criteria, reports and appeals to decide, their next
+  clocks), with links to the queue and the dashboard;
 - field staff (a company user whose employee record holds a field security role: guard,
   driver, inspector, seal custodian, dock): start an inspection, today's seals, recent
   inspections.
@@ -31,8 +33,8 @@ from django_stubs_ext import StrOrPromise
 
 from actions.models import CorrectiveAction
 from applications.models import Application
-from certification.choices import CERTIFIED_STATES, State
-from certification.models import Certification, CriterionReview, ValidationReport
+from certification.choices import CERTIFIED_STATES, AppealOutcome, ReportStatus, State
+from certification.models import Appeal, Certification, CriterionReview, ValidationReport
 from companies.models import Company, Membership
 from core import reminders
 from eligibility.models import EligibilityCheck
@@ -503,3 +505,49 @@ def open_counts(company: Company, today: datetime.date | None = None) -> dict[st
             partner__company=company, status__in=OPEN_STATUSES
         ).count(),
     }
+
+
+@dataclass
+class OfficeWork:
+    """What waits on one program-office person when they sign in: counts of each kind of
+    work (each links to the list that holds it) and their next clocks."""
+
+    mine: int  # open cases assigned to them
+    unassigned: int  # applications no specialist took yet
+    answered: int  # members' answers to rejected criteria, on their cases
+    reports: int  # validation reports awaiting their approval (supervisors; never their own)
+    appeals: int  # appeals awaiting a decision (supervisors)
+    tasks: list[reminders.Task]
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.mine or self.unassigned or self.answered or self.reports or self.appeals)
+
+
+OFFICE_TASKS = 5
+OPEN_CASES = (State.APPLIED, State.UNDER_REVIEW, *CERTIFIED_STATES, State.SUSPENDED)
+
+
+def office_work(user: Any, today: datetime.date | None = None) -> OfficeWork:
+    """The program office's home, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    supervisor = user.program_role == "supervisor"
+    cases = Certification.objects.all()
+    return OfficeWork(
+        mine=cases.filter(assigned_to=user, status__in=OPEN_CASES).count(),
+        unassigned=cases.in_review_queue().filter(assigned_to__isnull=True).count(),
+        answered=CriterionReview.objects.filter(
+            certification__assigned_to=user,
+            accepted=False,
+            responded_at__isnull=False,
+        ).count(),
+        reports=(
+            ValidationReport.objects.filter(status=ReportStatus.SUBMITTED)
+            .exclude(drafted_by=user)
+            .count()
+            if supervisor
+            else 0
+        ),
+        appeals=(Appeal.objects.filter(outcome=AppealOutcome.PENDING).count() if supervisor else 0),
+        tasks=reminders.tasks_for(user, today, limit=OFFICE_TASKS),
+    )

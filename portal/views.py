@@ -66,7 +66,13 @@ def home(request: HttpRequest) -> HttpResponse:
     roles = dict(Membership.objects.filter(user=user).order_by().values_list("company_id", "role"))
     kind = homes.home_kind(user, roles)
     if kind == "program_office":
-        return render(request, "portal/home_program_office.html", {"queue_only": _no_dashboard()})
+        today = timezone.localdate()
+        office = {
+            "queue_only": _no_dashboard(),
+            "work": homes.office_work(user, today),
+            "today": today,
+        }
+        return render(request, "portal/home_program_office.html", office)
     if kind == "none":
         return render(request, "portal/home_none.html")
     if kind == "consultant":

@@ -50,10 +50,75 @@ class DashboardTests(PersonaTestCase):
         self.assertContains(page, "Transportes del Norte")
         csv = self.client.get(reverse("certification:dashboard") + "?export=csv")
         lines = csv.content.decode().strip().splitlines()
-        self.assertEqual(lines[0], "account,company,status,tier,specialist,clock,due,days_left")
+        self.assertEqual(
+            lines[0], "account,company,status,tier,specialist,clock,what,due,days_left"
+        )
         self.assertEqual(len(lines), 3)
         self.assertIn("certification", lines[1])
         self.assertIn("specialist@cbp.test", lines[1])
+
+    def test_every_clock_named_in_the_issue_shows_when_at_risk(self) -> None:
+        """90-day certification, 1-year validation, 4-year revalidation, the suspension
+        response, the 30- and 90-day appeal windows and the 180-day appeal decision: each
+        on the dashboard and in its CSV once it is due within 30 days."""
+        from certification.choices import AppealKind
+        from certification.models import Appeal, CertificationEvent
+
+        now = timezone.now()
+        ago = lambda days: now - datetime.timedelta(days=days)  # noqa: E731
+        certification_in(State.UNDER_REVIEW, make_company("Review Co"), applied_at=ago(80))
+        certification_in(State.CERTIFIED, make_company("Year Co"), certified_at=ago(355))
+        certification_in(
+            State.VALIDATED, make_company("Four Co"), last_validated_at=ago(4 * 365 - 10)
+        )
+        false_info = certification_in(
+            State.SUSPENDED,
+            make_company("Suspended Co"),
+            suspended_at=ago(80),
+            suspension_reason="false_information",
+        )
+        CertificationEvent.objects.filter(
+            pk=CertificationEvent.objects.create(
+                certification=false_info, transition="suspend", to_status=State.SUSPENDED
+            ).pk
+        ).update(created_at=ago(10))
+        rejected = certification_in(State.REJECTED, make_company("Rejected Co"))
+        CertificationEvent.objects.filter(
+            pk=CertificationEvent.objects.create(
+                certification=rejected, transition="reject", to_status=State.REJECTED
+            ).pk
+        ).update(created_at=ago(70))
+        appealed = certification_in(State.SUSPENDED, make_company("Appeal Co"))
+        Appeal.objects.create(
+            certification=appealed,
+            appealed_event=CertificationEvent.objects.create(
+                certification=appealed, transition="suspend", to_status=State.SUSPENDED
+            ),
+            kind=AppealKind.BENEFIT_DENIAL,
+            grounds="We fixed it.",
+            filed_by=self.users["officer"],
+            filed_at=ago(170),
+        )
+        self.login("supervisor")
+        page = self.client.get(reverse("certification:dashboard"))
+        labels = {
+            "certification": "Certify by (90-day SLA)",
+            "validation": "Validation due (1 year)",
+            "revalidation": "Revalidation due (4 years)",
+            "suspension": "Suspension response due (90 days)",
+            "appeal_window": "Appeal window (30 days)",
+            "appeal": "Appeal decision due (180 days)",
+        }
+        for label in [*labels.values(), "Appeal window (90 days)"]:
+            with self.subTest(label=label):
+                self.assertContains(page, label)
+        csv = self.client.get(reverse("certification:dashboard") + "?export=csv")
+        rows = [line.split(",") for line in csv.content.decode().strip().splitlines()[1:]]
+        found = {(row[5], row[6]) for row in rows}
+        for key, label in labels.items():
+            self.assertIn((key, label), found)
+        self.assertIn(("appeal_window", "Appeal window (90 days)"), found)
+        self.assertTrue(all(int(row[-1]) <= 30 for row in rows))
 
     def test_members_get_404(self) -> None:
         self.login("officer")

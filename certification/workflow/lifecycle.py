@@ -197,7 +197,7 @@ def perform(
         )
         # Monitoring members learn of the change and the public card forgets the old
         # status (receivers write in this transaction; see certification/signals.py).
-        status_changed.send(sender=Certification, certification=locked)
+        status_changed.send(sender=Certification, certification=locked, transition=name)
     certification.refresh_from_db()
     return locked
 

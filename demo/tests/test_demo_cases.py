@@ -91,3 +91,21 @@ class DemoCasesTests(TestCase):
         page = self.client.get(reverse("certification:certification-list"))
         self.assertContains(page, "Pacific Rim Apparel Imports LLC")
         self.assertContains(page, "Ferretera Industrial del Norte")
+
+    def test_the_specialist_and_supervisor_find_their_work_on_the_home_page(self) -> None:
+        sign_in(self.client, User.objects.get(email=f"specialist@{DEMO_DOMAIN}"))
+        home = self.client.get(reverse("home"))
+        self.assertContains(home, "5 open cases assigned to you")
+        self.assertContains(home, "1 application waits for a specialist")
+        sign_in(self.client, User.objects.get(email=f"supervisor@{DEMO_DOMAIN}"))
+        home = self.client.get(reverse("home"))
+        self.assertContains(home, "1 validation report awaits your approval")
+        self.assertContains(home, "1 appeal awaits a decision")
+
+    def test_the_review_shows_the_member_s_answers_and_a_document(self) -> None:
+        review = self.case("in_review")
+        sign_in(self.client, User.objects.get(email=f"specialist@{DEMO_DOMAIN}"))
+        page = self.client.get(f"{review.get_absolute_url()}?tab=review")
+        self.assertContains(page, "Written procedure in place since 2024")
+        self.assertContains(page, "security-policy.pdf")
+        self.assertNotContains(page, "The member has not started its security profile")

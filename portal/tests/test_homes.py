@@ -257,3 +257,72 @@ class MembershipIsolationTests(PersonaTestCase):
             self.login(persona)
             self.assertNotContains(self.client.get(reverse("home")), "Norte secret action")
         self.assertTrue(Membership.objects.exists())
+
+
+class ProgramOfficeHomeTests(PersonaTestCase):
+    """A specialist or supervisor finds their work on signing in, not an empty page."""
+
+    def setUp(self) -> None:
+        from certification.choices import ReportStatus, State
+        from certification.models import Appeal, CertificationEvent, ValidationReport
+        from certification.tests.factories import certification_in
+
+        self.mine = certification_in(
+            State.UNDER_REVIEW, self.company, assigned_to=self.users["specialist"]
+        )
+        certification_in(State.APPLIED, self.third_company)  # nobody took it yet
+        suspended = certification_in(State.SUSPENDED, self.other_company)
+        event = CertificationEvent.objects.create(
+            certification=suspended, transition="suspend", to_status=State.SUSPENDED
+        )
+        Appeal.objects.create(
+            certification=suspended,
+            appealed_event=event,
+            kind="benefit_denial",
+            grounds="We fixed it.",
+            filed_by=self.users["other"],
+            filed_at=timezone.now(),
+        )
+        ValidationReport.objects.create(
+            certification=suspended,
+            summary="Visit.",
+            tier_outcome=2,
+            status=ReportStatus.SUBMITTED,
+            drafted_by=self.users["specialist"],
+        )
+
+    def test_the_specialist_sees_its_cases_and_the_unassigned_queue(self) -> None:
+        self.login("specialist")
+        page = self.client.get(reverse("home"))
+        self.assertContains(page, "1 open case assigned to you")
+        self.assertContains(page, "1 application waits for a specialist")
+        self.assertContains(page, reverse("certification:certification-list") + "?mine=true")
+        self.assertNotContains(page, "awaits your approval")  # a supervisor's work
+        self.assertNotContains(page, "appeal awaits a decision")
+
+    def test_the_supervisor_sees_reports_and_appeals_to_decide(self) -> None:
+        self.login("supervisor")
+        page = self.client.get(reverse("home"))
+        self.assertContains(page, "1 validation report awaits your approval")
+        self.assertContains(page, "1 appeal awaits a decision")
+        self.assertNotContains(page, "assigned to you")
+
+    def test_the_query_count_does_not_grow_with_the_cases(self) -> None:
+        from certification.choices import State
+        from certification.tests.factories import certification_in
+
+        self.login("specialist")
+        url = reverse("home")
+        self.client.get(url)
+        with CaptureQueriesContext(connection) as few:
+            self.client.get(url)
+        for n in range(6):
+            certification_in(
+                State.UNDER_REVIEW,
+                make_company(f"Queue {n}"),
+                assigned_to=self.users["specialist"] if n % 2 else None,
+            )
+        with CaptureQueriesContext(connection) as many:
+            page = self.client.get(url)
+        self.assertContains(page, "4 open cases assigned to you")
+        self.assertEqual(len(few), len(many))
