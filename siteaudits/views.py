@@ -63,6 +63,10 @@ AUDITS = ListSpec(
         "completed_at",
     ],
     empty_text=_l("No site audits yet."),
+    # No partner select on the page (a company may have tens of thousands): the search
+    # box finds audits by partner name; the API keeps `?partner=`. On this page
+    # `?partner=` chooses the partner of the visit to plan.
+    hide=("company", "partner"),
 )
 
 
