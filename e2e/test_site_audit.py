@@ -66,7 +66,10 @@ def test_a_site_audit_from_plan_to_pdf(browser: Browser, live_server: Any) -> No
         page.locator("nav.main-nav summary", has_text="Partners").click()
         page.get_by_role("link", name="Site audits").click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("supplier site audits")
-        page.get_by_label("Business partner").select_option(str(partner.pk))
+        # The partner is found by typing (a company may have tens of thousands).
+        page.get_by_label("Business partner").fill("Transportes")
+        page.get_by_role("button", name=f"{partner.name} ({partner.country})").click()
+        expect(page.locator('input[name="partner"]')).to_have_value(str(partner.pk))
         page.get_by_label("Visit date").fill("2026-03-02")
         page.get_by_label("Minimum Security Criteria for the partner's business type").check()
         page.get_by_label("Report language").select_option("es")

@@ -29,6 +29,11 @@ SOON = 7
 # The header shows the task count on every page: kept for a short while so that a page
 # load does not ask every reminder provider.
 TASK_COUNT_SECONDS = 120
+# At most this many rows of each group of the task list (the earliest due first): an
+# officer of a company with thousands of employees has a training task for each of them,
+# and a page of ten thousand rows took seconds to build and is no list to work through.
+# The counts stay whole; the rest are on the pages the tasks link to.
+TASKS_SHOWN = 100
 
 
 @login_required
@@ -89,18 +94,25 @@ def task_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
     )
     soon = today + datetime.timedelta(days=SOON)
-    groups: list[tuple[str, str, list[dict[str, Any]]]] = [
-        ("overdue", _("Overdue"), []),
-        ("soon", _("Due within a week"), []),
-        ("later", _("Later"), []),
-    ]
+    grouped: list[list[Task]] = [[], [], []]
     for task in tasks:
-        index = 0 if task.overdue(today) else 1 if task.due and task.due <= soon else 2
-        groups[index][2].append(_row(task, names, today))
+        grouped[0 if task.overdue(today) else 1 if task.due and task.due <= soon else 2].append(
+            task
+        )
+    headings = [("overdue", _("Overdue")), ("soon", _("Due within a week")), ("later", _("Later"))]
+    groups = [
+        {
+            "code": code,
+            "heading": heading,
+            "count": len(found),
+            "rows": [_row(task, names, today) for task in found[:TASKS_SHOWN]],
+        }
+        for (code, heading), found in zip(headings, grouped, strict=True)
+    ]
     return render(
         request,
         "notices/task_list.html",
-        {"groups": groups, "total": len(tasks), "today": today},
+        {"groups": groups, "total": len(tasks), "today": today, "shown": TASKS_SHOWN},
     )
 
 

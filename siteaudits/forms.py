@@ -3,10 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, Membership
 from core.uploads import IMAGE_KINDS, check_upload
+from core.widgets import search_select
 from partners.models import BusinessPartner
 from siteaudits import checklists
 from siteaudits.choices import ChecklistSource, ItemResult, Severity
@@ -27,7 +29,13 @@ class PlanForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         self.company = company
         fields: Any = self.fields
-        fields["partner"].queryset = BusinessPartner.objects.filter(company=company)
+        # Chosen by search-as-you-type: a company may have tens of thousands of partners
+        # (a select of 50,000 took minutes to build).
+        search_select(
+            fields["partner"],
+            reverse("partners:partner-lookup", args=[company.pk]),
+            BusinessPartner.objects.filter(company=company),
+        )
         fields["own_checklist"].queryset = OwnChecklist.objects.filter(company=company)
         fields["own_checklist"].required = False
         fields["auditor"].queryset = company_people(company)

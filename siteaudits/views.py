@@ -62,6 +62,10 @@ AUDITS = ListSpec(
         "completed_at",
     ],
     empty_text=_l("No site audits yet."),
+    # No partner select on the page (a company may have tens of thousands): the search
+    # box finds audits by partner name; the API keeps `?partner=`. On this page
+    # `?partner=` chooses the partner of the visit to plan.
+    hide=("company", "partner"),
 )
 
 
@@ -69,8 +73,11 @@ def _due_partners(company: Company) -> list[tuple[BusinessPartner, Any]]:
     """Partners audited before, with their next due date, soonest first (those with an
     audit planned are left out: the visit is on its way)."""
     completed = Q(site_audits__status=AuditStatus.COMPLETED)
+    # Driven from the company's completed audits (a few) rather than its partners (tens
+    # of thousands, each looked up in the audits).
+    audited = SiteAudit.objects.filter(company=company, status=AuditStatus.COMPLETED)
     partners = (
-        BusinessPartner.objects.filter(company=company)
+        BusinessPartner.objects.filter(company=company, pk__in=audited.values("partner_id"))
         .filter(completed)
         .annotate(last=Max("site_audits__completed_at", filter=completed))
         .exclude(site_audits__status__in=[AuditStatus.PLANNED, AuditStatus.IN_PROGRESS])

@@ -29,8 +29,11 @@ def training_due(scope: Scope) -> Iterator[Task]:
         employees = employees.filter(
             Q(manager_email__iexact=scope.email) | Q(manager_email="", company_id__in=scope.managed)
         )
+    urls: dict[int, str] = {}  # one matrix per company: reversed once, not once a task
     for employee, cell in open_cells(courses, employees, scope.today):
         company_id = employee.company_id
+        if company_id not in urls:
+            urls[company_id] = reverse("training:matrix", args=[company_id])
         for email in scope.people(company_id, employee.manager_email):
             yield Task(
                 KIND,
@@ -40,7 +43,7 @@ def training_due(scope: Scope) -> Iterator[Task]:
                 cell.due_on,
                 # The course renders its title in the language active when it is shown.
                 format_lazy("{}: {} — {}", _("Training"), employee.full_name, cell.course),
-                reverse("training:matrix", args=[company_id]),
+                urls[company_id],
             )
 
 

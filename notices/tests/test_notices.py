@@ -6,6 +6,7 @@ header's counts, each with a pinned number of queries."""
 from __future__ import annotations
 
 import datetime
+from unittest import mock
 
 from django.core import mail
 from django.core.cache import cache
@@ -181,6 +182,26 @@ class TaskListTests(PersonaTestCase):
             )
         with self.assertNumQueries(QUERIES):
             self.client.get(url)
+
+    def test_a_long_list_shows_the_first_due_and_counts_them_all(self) -> None:
+        consultant = self.users["consultant"]
+        for n in range(8):
+            CorrectiveAction.objects.create(
+                company=self.company,
+                title=f"Late fix {n}",
+                owner=consultant,
+                due_date=datetime.date(2020, 1, 1 + n),
+            )
+        self.login("consultant")
+        with mock.patch("notices.views.TASKS_SHOWN", 5):
+            page = self.client.get(reverse("notices:task-list"))
+        body = page.content.decode()
+        self.assertIn("8 things wait on you", body)
+        self.assertIn('data-testid="tasks-overdue-more"', body)
+        self.assertIn("The 5 due first of 8 are listed", body)
+        self.assertIn("Late fix 0", body)
+        self.assertIn("Late fix 4", body)
+        self.assertNotIn("Late fix 5", body)
 
 
 # The consultant manages no company: the providers of what waits on officers (annual

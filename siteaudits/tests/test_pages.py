@@ -6,9 +6,12 @@ from __future__ import annotations
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.testing import PersonaTestCase, sign_in
+from partners.models import BusinessPartner
 from profiles.tests.factories import PDF_BYTES, make_catalogue
 from siteaudits import workflow
 from siteaudits.models import ItemPhoto, OwnChecklist, PartnerReply, SiteAudit
@@ -68,6 +71,34 @@ class PlanPageTests(PersonaTestCase):
         response = self.client.get(self.url)
         self.assertContains(response, 'data-testid="due-table"')
         self.assertContains(response, 'data-testid="our-rule"')
+
+    def test_the_partner_to_visit_is_found_by_typing_whatever_their_number(self) -> None:
+        # A company may have tens of thousands of partners: neither the plan form nor the
+        # list's filters list them, so the page costs the same with 3 or 150.
+        chosen = f"{self.url}?partner={self.partner.pk}"
+        self.client.get(chosen)  # warm the per-process caches
+        with CaptureQueriesContext(connection) as few:
+            self.client.get(chosen)
+        BusinessPartner.objects.bulk_create(
+            BusinessPartner(
+                company=self.company,
+                name=f"Proveedor {n:03d}",
+                normalised_name=f"proveedor {n:03d}",
+                country="MX",
+            )
+            for n in range(150)
+        )
+        with CaptureQueriesContext(connection) as many:
+            response = self.client.get(chosen)
+        self.assertEqual(len(many), len(few))
+        body = response.content.decode()
+        self.assertNotIn("Proveedor 001", body)
+        self.assertNotIn('<select name="partner"', body)
+        lookup = reverse("partners:partner-lookup", args=[self.company.pk])
+        self.assertIn(f'hx-get="{lookup}"', body)
+        # The due table's link chose this partner: the box shows its name, the form its key.
+        self.assertIn(f'name="partner" value="{self.partner.pk}"', body)
+        self.assertIn('value="Transportes del Norte (MX)"', body)
 
 
 class OnSiteTests(PersonaTestCase):
