@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.choices import Role, TransportMode
 from companies.models import Address, Company, Contact, Identifier, ProgramParticipation
+from core.widgets import quick_selects
 
 
 class CompanyForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -36,6 +37,10 @@ class CompanyForm(forms.ModelForm):  # type: ignore[type-arg]
             "uses_ftz",
             "ftz_numbers",
         ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        quick_selects(self)  # countries and languages: ~250 options each
 
 
 class CompanyCreateForm(CompanyForm):
@@ -108,6 +113,10 @@ class AddressForm(forms.ModelForm):  # type: ignore[type-arg]
         model = Address
         fields = ["kind", "name", "street", "city", "region", "postal_code", "country", "staffed"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        quick_selects(self)  # countries and languages: ~250 options each
+
 
 class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
@@ -137,3 +146,7 @@ class ProgramForm(forms.ModelForm):  # type: ignore[type-arg]
         model = ProgramParticipation
         fields = ["program", "country", "number", "valid_until"]
         widgets = {"valid_until": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        quick_selects(self)  # countries and languages: ~250 options each

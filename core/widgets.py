@@ -90,15 +90,15 @@ def search_select_multiple(field: Any, url: str, queryset: QuerySet[Any]) -> Non
     field.widget = SearchSelectMultiple(url, queryset, attrs=field.widget.attrs)
 
 
-class QuickSelect(forms.Select):
-    """A `<select>` whose options are written in Python rather than through one template
-    include each: Django's own widget renders ~250 countries in tens of milliseconds (two
-    template includes an option), this one in about one. The markup is the same."""
+class _QuickRendering:
+    """Options written in Python rather than through one template include each: Django's
+    own widget renders ~250 countries in tens of milliseconds (two template includes an
+    option), this in about one. The markup is the same."""
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
+        widget = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]
         parts: list[str] = [
             format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))
         ]
@@ -120,9 +120,18 @@ class QuickSelect(forms.Select):
         return mark_safe("\n".join(parts))  # noqa: S308  # every part went through format_html
 
 
+class QuickSelect(_QuickRendering, forms.Select):
+    """A single-choice `<select>` with Python-written options (a country, a language)."""
+
+
+class QuickSelectMultiple(_QuickRendering, forms.SelectMultiple):
+    """A multiple-choice `<select>` with Python-written options (countries of origin)."""
+
+
 def quick_selects(form: forms.BaseForm, above: int = 30) -> None:
-    """Give every single-choice select of `form` with more than `above` options (a
-    country, a language) the `QuickSelect` rendering."""
+    """Give every select of `form` with more than `above` options (a country, a language,
+    countries of origin) the Python-written rendering of `QuickSelect` /
+    `QuickSelectMultiple`."""
     for field in form.fields.values():
         widget = field.widget
         if isinstance(field, forms.ModelChoiceField) or not isinstance(field, forms.ChoiceField):
@@ -130,11 +139,12 @@ def quick_selects(form: forms.BaseForm, above: int = 30) -> None:
         choices: Any = field.choices
         plain = (  # drawn by Django's own select templates (a country field's LazySelect)
             isinstance(widget, forms.Select)
-            and not widget.allow_multiple_selected
+            and not isinstance(widget, _QuickRendering)
             and widget.template_name == forms.Select.template_name
             and widget.option_template_name == forms.Select.option_template_name
         )
         if plain and len(list(choices)) > above:
-            quick = QuickSelect(attrs=widget.attrs, choices=widget.choices)
+            kind = QuickSelectMultiple if widget.allow_multiple_selected else QuickSelect
+            quick = kind(attrs=widget.attrs, choices=widget.choices)
             quick.is_required = widget.is_required
             field.widget = quick

@@ -11,6 +11,7 @@ from django_countries import countries
 
 from companies.choices import BusinessSubtype, BusinessType
 from companies.models import Company
+from core.widgets import quick_selects
 from eligibility.questions import NO, YES, Question
 from eligibility.workflow import clean_profile
 
@@ -29,6 +30,10 @@ class CompanyTypeForm(forms.ModelForm):  # type: ignore[type-arg]
                 "or foreign-based. Leave empty for other types."
             ),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        quick_selects(self)  # countries and languages: ~250 options each
 
 
 class ProfileForm(forms.Form):
@@ -75,6 +80,10 @@ class ProfileForm(forms.Form):
         for field in self.fields.values():
             field.widget = forms.HiddenInput()
         return self
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        quick_selects(self)  # countries and languages: ~250 options each
 
 
 class AnswersForm(forms.Form):

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.uploads import accepted_types_text, check_upload
+from core.widgets import quick_selects
 from recognition.models import PROOF_KINDS, PartnerStatus
 
 
@@ -40,6 +41,7 @@ class PartnerStatusForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["proof"].help_text = _proof_help()
+        quick_selects(self)  # the country select: ~250 options
 
 
 class ProofForm(forms.Form):

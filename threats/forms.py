@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
+from core.widgets import quick_selects
 from threats.models import Level, ThreatRating
 from threats.places import find_region
 
@@ -49,6 +50,7 @@ class ThreatRatingForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        quick_selects(self)  # the country select: ~250 options
         self.company = company
         self.instance.company = company
         level: Any = self.fields["level"]
