@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
@@ -10,6 +10,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from actions import workflow
 from actions.filters import ActionFilter
 from actions.models import CorrectiveAction
 from companies.models import Company
@@ -89,4 +90,11 @@ class CorrectiveActionViewSet(TenantViewSet):
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer: Any) -> None:
-        serializer.save(created_by=self.request.user)
+        action = CorrectiveAction(**serializer.validated_data)
+        serializer.instance = workflow.save_action(action, by=cast(Any, self.request.user))
+
+    def perform_update(self, serializer: Any) -> None:
+        action = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(action, name, value)
+        workflow.save_action(action)

@@ -3,8 +3,6 @@ with its evidence, and the evidence download."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -16,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
+from actions import workflow
 from actions.choices import ActionStatus
 from actions.filters import ActionFilter
 from actions.forms import ActionEvidenceForm, ActionForm
@@ -26,7 +25,6 @@ from core import files, idempotency
 from core.http import AuthenticatedHttpRequest
 from core.lists import ListSpec, col, render_list
 from core.tenancy import get_for_user_or_404
-from core.uploads import attach, store_file
 
 ACTIONS = ListSpec(
     ActionFilter,
@@ -54,8 +52,7 @@ def action_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespo
             claimed = idempotency.claim(request)
             if isinstance(claimed, HttpResponse):
                 return claimed
-            form.instance.created_by = request.user
-            created = form.save()
+            created = workflow.save_action(form.save(commit=False), by=request.user)
             idempotency.done(claimed, created.get_absolute_url())
         messages.success(request, _("Corrective action added."))
         return redirect(created)
@@ -91,7 +88,7 @@ def action_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -
     company = action.company
     form = ActionForm(request.POST or None, instance=action, company=company)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        workflow.save_action(form.save(commit=False))
         messages.success(request, _("Saved."))
         return redirect(action)
     context = {
@@ -122,13 +119,7 @@ def action_evidence_upload(
             messages.error(request, str(error))
         return redirect(action)
 
-    def write(stored: str, checked: Any) -> ActionEvidence:
-        item = ActionEvidence(action=action)
-        attach(item, stored, checked, uploaded_by=request.user)
-        item.save()
-        return item
-
-    item = store_file(form.cleaned_data["file"], f"actions/{company_pk}", write)
+    item = workflow.add_evidence(action, form.cleaned_data["file"], request.user)
     messages.success(request, _("“%(name)s” uploaded.") % {"name": item.original_name})
     return redirect(action)
 

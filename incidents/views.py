@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from companies.models import Company
-from core import files, idempotency, refusals, uploads
+from core import files, idempotency, refusals
 from core.http import AuthenticatedHttpRequest
 from core.lists import ListSpec, col, render_list
 from core.refusals import Refused
@@ -35,7 +34,13 @@ from incidents.forms import (
     NotificationForm,
 )
 from incidents.models import Incident
-from incidents.workflow import SUGGESTED_CRITERION, mark_notified, open_incident, raise_action
+from incidents.workflow import (
+    SUGGESTED_CRITERION,
+    mark_notified,
+    open_incident,
+    raise_action,
+    report_anonymously,
+)
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -301,27 +306,13 @@ def anonymous_report(request: HttpRequest, company_pk: int, token: str) -> HttpR
             )
         if form.is_valid():
             d = form.cleaned_data
-            stored = ""
-            upload = d.get("attachment")
-            if upload:
-                # A random directory: the stored name must not be guessable.
-                stored = default_storage.save(
-                    uploads.random_name(f"incidents/{company.pk}", upload.name), upload
-                )
-            try:
-                open_incident(
-                    company,
-                    kind=d["kind"],
-                    title=_("Anonymous report"),
-                    description=_description(d),
-                    location=d["location"],
-                    anonymous=True,
-                    attachment=stored,
-                )
-            except BaseException:
-                if stored:
-                    default_storage.delete(stored)
-                raise
+            report_anonymously(
+                company,
+                kind=d["kind"],
+                description=_description(d),
+                location=d["location"],
+                upload=d.get("attachment"),
+            )
             return render(request, "incidents/anonymous_report.html", {"sent": True})
         return render(request, "incidents/anonymous_report.html", {"form": form}, status=400)
     return render(request, "incidents/anonymous_report.html", {"form": form})

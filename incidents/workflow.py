@@ -6,13 +6,17 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from actions.models import CorrectiveAction
 from companies.models import Company
+from core import uploads
 from core.refusals import NotAllowed
 from incidents.choices import IncidentKind, IncidentStatus, Party
 from incidents.models import Incident, Notification
@@ -28,6 +32,38 @@ def open_incident(company: Company, *, kind: str, title: str, **fields: Any) -> 
             Notification(incident=incident, party=party) for party in Party.values
         )
     return incident
+
+
+def report_anonymously(
+    company: Company,
+    *,
+    kind: str,
+    description: str,
+    location: str = "",
+    upload: UploadedFile[bytes] | None = None,
+) -> Incident:
+    """Open the incident an anonymous report form sends, storing its file (if any) under a
+    random directory, since the stored name must not be guessable. The file is removed again
+    if the incident cannot be written."""
+    stored = ""
+    if upload:
+        stored = default_storage.save(
+            uploads.random_name(f"incidents/{company.pk}", upload.name or "attachment"), upload
+        )
+    try:
+        return open_incident(
+            company,
+            kind=kind,
+            title=_("Anonymous report"),
+            description=description,
+            location=location,
+            anonymous=True,
+            attachment=stored,
+        )
+    except BaseException:
+        if stored:
+            default_storage.delete(stored)
+        raise
 
 
 def open_seal_discrepancy(seal: Any, *, description: str, reporter: Any) -> Incident:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -41,7 +40,6 @@ from partners.models import (
     PartnerScreening,
     ScreeningPolicy,
     ScreeningStatus,
-    ScreeningTrigger,
     four_eyes_required,
 )
 
@@ -204,52 +202,21 @@ def import_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -
 @require_POST
 def import_confirm(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
     batch = get_for_user_or_404(PartnerImport, request.user, "edit", pk=pk, company_id=company_pk)
-    with transaction.atomic():
-        # The row lock makes a second click wait and then see the import as done.
-        batch = PartnerImport.objects.select_for_update().get(pk=batch.pk)
-        if batch.status != PartnerImport.Status.PREVIEW:
-            messages.info(request, _("This file was already imported or has errors."))
-            return redirect(batch)
-        # Large files are screened by a background task after the write; the import
-        # page then shows its progress.
-        background = len(batch.rows) > settings.PARTNER_IMPORT_BACKGROUND_ROWS
-        try:
-            with transaction.atomic():
-                created = importing.write_rows(batch.company, batch.rows)
-                alerts = 0
-                if not background:
-                    screenings = workflow.screen_partners(created, trigger=ScreeningTrigger.IMPORT)
-                    alerts = sum(1 for x in screenings if x.status == ScreeningStatus.ALERT)
-        except IntegrityError:
-            messages.error(
-                request,
-                _(
-                    "Some partners were added meanwhile; nothing was imported. "
-                    "Upload the file again."
-                ),
-            )
-            return redirect(batch)
-        batch.status = PartnerImport.Status.DONE
-        batch.created_count = len(created)
-        batch.rows = []
-        if not background:
-            batch.screening_finished_at = timezone.now()
-            batch.alert_count = alerts
-        if background:
-            batch.screening_total = len(created)
-            batch.pending_partner_ids = [p.pk for p in created]
-        batch.save()
-        if background:
-            # In the same transaction: with the database queue the task exists exactly
-            # when the imported partners do.
-            workflow.start_import_screening(batch)
+    try:
+        batch, created, background = workflow.confirm_import(batch)
+    except Refused as refusal:
+        if refusal.code == "already_imported":
+            messages.info(request, str(refusal))
+        else:
+            show(request, refusal)
+        return redirect(batch)
     if background:
-        messages.success(request, _("%(n)d partners imported.") % {"n": len(created)})
+        messages.success(request, _("%(n)d partners imported.") % {"n": created})
     else:
         messages.success(
             request,
             _("%(n)d partners imported; screening raised %(alerts)d alerts.")
-            % {"n": len(created), "alerts": batch.alert_count},
+            % {"n": created, "alerts": batch.alert_count},
         )
     # The confirmation page says how many alerts the import raised and links to them.
     return redirect(batch)

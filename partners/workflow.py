@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from core.refusals import Invalid, NotAllowed
 from core.tasks import mark_task_result_lost
+from partners import importing
 from partners.models import (
     BusinessPartner,
     FalsePositive,
@@ -295,6 +296,51 @@ def _save_chunk(batch_pk: int, run: str, screenings: list[PartnerScreening]) -> 
             + sum(1 for s in fresh if s.status == ScreeningStatus.ALERT),
             screening_heartbeat_at=timezone.now(),
         )
+
+
+def confirm_import(batch: PartnerImport) -> tuple[PartnerImport, int, bool]:
+    """Write the checked rows of `batch` and mark it done: the new partners, and their
+    screening (or, for a file larger than `PARTNER_IMPORT_BACKGROUND_ROWS`, a background run
+    whose progress the import page shows). Answers (batch, partners created, background).
+
+    The batch row is locked, so a second click waits and is then refused as already
+    imported. Refuses with nothing written when a partner of the file was added meanwhile."""
+    with transaction.atomic():
+        batch = PartnerImport.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != PartnerImport.Status.PREVIEW:
+            raise NotAllowed(
+                _("This file was already imported or has errors."), code="already_imported"
+            )
+        background = len(batch.rows) > settings.PARTNER_IMPORT_BACKGROUND_ROWS
+        try:
+            with transaction.atomic():
+                created = importing.write_rows(batch.company, batch.rows)
+                alerts = 0
+                if not background:
+                    screenings = screen_partners(created, trigger=ScreeningTrigger.IMPORT)
+                    alerts = sum(1 for x in screenings if x.status == ScreeningStatus.ALERT)
+        except IntegrityError as exc:
+            raise NotAllowed(
+                _(
+                    "Some partners were added meanwhile; nothing was imported. "
+                    "Upload the file again."
+                )
+            ) from exc
+        batch.status = PartnerImport.Status.DONE
+        batch.created_count = len(created)
+        batch.rows = []
+        if background:
+            batch.screening_total = len(created)
+            batch.pending_partner_ids = [p.pk for p in created]
+        else:
+            batch.screening_finished_at = timezone.now()
+            batch.alert_count = alerts
+        batch.save()
+        if background:
+            # In the same transaction: with the database queue the task exists exactly
+            # when the imported partners do.
+            start_import_screening(batch)
+    return batch, len(created), background
 
 
 def start_import_screening(batch: PartnerImport) -> None:

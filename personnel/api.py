@@ -7,7 +7,7 @@ admins); each response that shows them is written to the sensitive-access log.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from companies.models import Company
 from core.api import TenantViewSet, ValidatedModelSerializer
+from personnel import workflow
 from personnel.filters import EmployeeFilter, ScreeningFilter
 from personnel.models import Employee, Screening
 from personnel.sensitive import SENSITIVE_ACTION, log_sensitive_view
@@ -69,6 +70,19 @@ class EmployeeViewSet(TenantViewSet):
     serializer_class = EmployeeSerializer
     filterset_class = EmployeeFilter
 
+    def perform_create(self, serializer: Any) -> None:
+        data = dict(serializer.validated_data)
+        roles = data.pop("roles", [])
+        serializer.instance = workflow.save_employee(Employee(**data), roles=roles)
+
+    def perform_update(self, serializer: Any) -> None:
+        data = dict(serializer.validated_data)
+        roles = data.pop("roles", None)
+        employee = serializer.instance
+        for name, value in data.items():
+            setattr(employee, name, value)
+        workflow.save_employee(employee, roles=roles)
+
     def perform_destroy(self, instance: Employee) -> None:
         instance.deactivate()
 
@@ -116,6 +130,16 @@ class ScreeningViewSet(TenantViewSet):
         "partial_update": SENSITIVE_ACTION,
         "destroy": SENSITIVE_ACTION,
     }
+
+    def perform_create(self, serializer: Any) -> None:
+        screening = Screening(**serializer.validated_data)
+        serializer.instance = workflow.record_screening(screening, by=cast(Any, self.request.user))
+
+    def perform_update(self, serializer: Any) -> None:
+        screening = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(screening, name, value)
+        workflow.record_screening(screening)
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = dict(super().get_serializer_context())

@@ -24,7 +24,7 @@ from core.importing import ImportForm, ImportRefused, template_response
 from core.lists import ListSpec, col, render_list
 from core.tenancy import get_for_user_or_404
 from core.widgets import LOOKUP_LIMIT
-from personnel import forms
+from personnel import forms, workflow
 from personnel.filters import AccessLogFilter, EmployeeFilter, ScreeningFilter
 from personnel.importers import EmployeeImporter, import_employees
 from personnel.models import (
@@ -65,7 +65,16 @@ def employee_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRes
     company = _company(request, company_pk, "edit" if request.method == "POST" else "view")
     form = forms.EmployeeForm(request.POST or None, company=company)
     if request.method == "POST" and form.is_valid():
-        return idempotency.save_once(request, form, lambda e: e.get_absolute_url())
+        with transaction.atomic():
+            claimed = idempotency.claim(request)
+            if isinstance(claimed, HttpResponse):
+                return claimed
+            employee = workflow.save_employee(
+                form.save(commit=False), roles=form.cleaned_data["roles"]
+            )
+            idempotency.done(claimed, employee.get_absolute_url())
+        messages.success(request, _("Saved."))
+        return redirect(employee)
     return render_list(
         request,
         EMPLOYEES,
@@ -105,7 +114,7 @@ def employee_edit(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -
     employee = get_for_user_or_404(Employee, request.user, "edit", pk=pk, company_id=company_pk)
     form = forms.EmployeeForm(request.POST or None, instance=employee, company=employee.company)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        workflow.save_employee(form.save(commit=False), roles=form.cleaned_data["roles"])
         messages.success(request, _("Saved."))
         return redirect(employee)
     return render(
@@ -309,8 +318,14 @@ def screening_create(request: AuthenticatedHttpRequest, company_pk: int) -> Http
     initial = {"employee": request.GET.get("employee")}
     form = forms.ScreeningForm(request.POST or None, company=company, initial=initial)
     if request.method == "POST" and form.is_valid():
-        form.instance.recorded_by = request.user
-        return idempotency.save_once(request, form, lambda s: s.get_absolute_url())
+        with transaction.atomic():
+            claimed = idempotency.claim(request)
+            if isinstance(claimed, HttpResponse):
+                return claimed
+            screening = workflow.record_screening(form.save(commit=False), by=request.user)
+            idempotency.done(claimed, screening.get_absolute_url())
+        messages.success(request, _("Saved."))
+        return redirect(screening)
     return render(request, "personnel/screening_form.html", {"company": company, "form": form})
 
 
@@ -338,7 +353,7 @@ def screening_edit(request: AuthenticatedHttpRequest, company_pk: int, pk: int) 
     screening = get_for_user_or_404(Screening, request.user, "manage", pk=pk, company_id=company_pk)
     form = forms.ScreeningForm(request.POST or None, instance=screening, company=screening.company)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        workflow.record_screening(form.save(commit=False))
         messages.success(request, _("Saved."))
         return redirect(screening)
     if request.method == "GET":

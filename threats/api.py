@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from actions.api import company_or_404
 from core.api import TenantViewSet, ValidatedModelSerializer
+from threats import workflow
 from threats.filters import ThreatRatingFilter
 from threats.models import ThreatRating
 
@@ -61,7 +62,11 @@ class ThreatRatingViewSet(TenantViewSet):
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer: Any) -> None:
-        serializer.save(rated_by=self.request.user)
+        rating = ThreatRating(**serializer.validated_data)
+        serializer.instance = workflow.save_rating(rating, cast(Any, self.request.user))
 
     def perform_update(self, serializer: Any) -> None:
-        serializer.save(rated_by=self.request.user)
+        rating = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(rating, name, value)
+        workflow.save_rating(rating, cast(Any, self.request.user))

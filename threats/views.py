@@ -11,9 +11,8 @@ from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,11 +21,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from companies.models import Company
-from core import idempotency
+from core import idempotency, refusals
 from core.http import AuthenticatedHttpRequest
 from core.importing import template_response, upload_page
+from core.refusals import NotAllowed, Refused
 from core.tenancy import get_for_user_or_404
-from threats import importing
+from threats import importing, workflow
 from threats.forms import ThreatRatingForm
 from threats.models import Category, ThreatImport, ThreatRating
 from threats.places import country_name, find_country, region_name
@@ -124,8 +124,14 @@ def rating_create(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRes
         request.POST if request.method == "POST" else None, company=company, initial=initial
     )
     if request.method == "POST" and form.is_valid():
-        form.instance.rated_by = request.user
-        return idempotency.save_once(request, form, lambda r: r.get_absolute_url())
+        with transaction.atomic():
+            claimed = idempotency.claim(request)
+            if isinstance(claimed, HttpResponse):
+                return claimed
+            rating = workflow.save_rating(form.save(commit=False), request.user)
+            idempotency.done(claimed, rating.get_absolute_url())
+        messages.success(request, _("Saved."))
+        return redirect(rating)
     return render(
         request, "threats/rating_form.html", {"company": company, "form": form, "creating": True}
     )
@@ -140,9 +146,7 @@ def rating_edit(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> 
         company=rating.company,
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.instance.rated_by = request.user
-            rating = form.save()
+        rating = workflow.save_rating(form.save(commit=False), request.user)
         messages.success(request, _("Saved."))
         return redirect(rating)
     return render(
@@ -245,28 +249,15 @@ def import_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -
 def import_confirm(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> HttpResponse:
     batch = get_for_user_or_404(ThreatImport, request.user, "edit", pk=pk, company_id=company_pk)
     try:
-        with transaction.atomic():
-            batch = ThreatImport.objects.select_for_update().get(pk=batch.pk)
-            if batch.status != ThreatImport.Status.PREVIEW:
-                messages.info(request, _("This file was already imported."))
-                return redirect(batch)
-            added, replaced = importing.write_rows(batch.company, batch.rows, request.user)
-            batch.status = ThreatImport.Status.DONE
-            batch.created_count, batch.updated_count = added, replaced
-            batch.save(update_fields=["status", "created_count", "updated_count", "updated_at"])
-    except ValidationError as exc:
-        messages.error(
-            request,
-            _("Nothing was imported: %(problem)s Upload the file again.")
-            % {"problem": " ".join(exc.messages)},
-        )
+        batch = workflow.confirm_import(batch, request.user)
+    except NotAllowed as refusal:
+        if refusal.code == "already_imported":
+            messages.info(request, str(refusal))
+        else:
+            refusals.show(request, refusal)
         return redirect(batch)
-    except IntegrityError:
-        # Someone added one of these ratings after the file was checked.
-        messages.error(
-            request,
-            _("Nothing was imported: ratings changed since the file was checked. Upload it again."),
-        )
+    except Refused as refusal:
+        refusals.show(request, refusal)
         return redirect(batch)
     messages.success(request, _("Ratings imported."))
     return redirect("threats:rating-grid", company_pk=batch.company_id)

@@ -51,7 +51,7 @@ from training.models import (
     TrainingSession,
 )
 from training.programme import is_seeded, seed_company
-from training.workflow import record_attendance, request_retraining
+from training.workflow import record_attendance, request_retraining, sign_record
 
 
 def _company(request: AuthenticatedHttpRequest, company_pk: int, action: str) -> Company:
@@ -569,7 +569,7 @@ def record_sign(request: AuthenticatedHttpRequest, company_pk: int, pk: int) -> 
     )
     form = forms.SignatureForm(request.POST or None, record=record)
     if request.method == "POST" and form.is_valid():
-        record.signature.save(form.cleaned_data["signature"].name, form.cleaned_data["signature"])
+        sign_record(record, form.cleaned_data["signature"])
         messages.success(request, _("Signature saved for %(name)s.") % {"name": record.employee})
         target = (
             record.session.get_absolute_url()

@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +37,14 @@ def record_training(record: TrainingRecord) -> TrainingRecord:
             ).exists():
                 raise AlreadyRecorded(_("This person is already recorded for the session."))
         record.save()
+    return record
+
+
+def sign_record(record: TrainingRecord, signature: File[bytes]) -> TrainingRecord:
+    """Store the attendee's on-screen signature (a checked PNG) on `record`, replacing an
+    earlier one; the record row is saved with it, so its history shows the signing."""
+    with transaction.atomic():
+        record.signature.save(signature.name or f"signature-{record.pk}.png", signature)
     return record
 
 
