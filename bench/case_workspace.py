@@ -81,7 +81,7 @@ def build(n_files: int) -> tuple[object, object, object]:
     from profiles.tests.factories import load_msc
 
     load_msc()
-    from core.testing import make_user
+    from portal.testing import make_user
 
     specialist = make_user("specialist@cbp.test", program_role="specialist", mfa=True)
     assert isinstance(specialist, User)
@@ -207,7 +207,7 @@ def main() -> int:
             f"built the full catalogue, {args.files} evidence files, 96 reviews and worksheet "
             f"rows in {time.perf_counter() - began:.0f} s on {connection.vendor}"
         )
-        from core.testing import sign_in
+        from portal.testing import sign_in
 
         client = Client()
         sign_in(client, specialist)  # type: ignore[arg-type]  # with the second factor

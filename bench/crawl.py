@@ -1,7 +1,7 @@
 """Crawl every URL the permission matrix knows, as the company officer of a large tenant.
 
 The tenant (seeded, so every run builds the same data) is the permission matrix's world
-(core.testing.PersonaTestCase) with, in its company:
+(portal.testing.PersonaTestCase) with, in its company:
 
     50,000 business partners (each screened once)       200,000 inspections
     50,000 seals (1,000 with a discrepancy)              5,000 employees, 3 courses,
@@ -68,7 +68,7 @@ ROLES = ["manufacturer", "highway_carrier", "warehouse", "customs_broker", "cons
 
 def _world() -> Any:
     """An instance of the permission matrix's test case, its world built (class data)."""
-    from core.testing import PersonaTestCase
+    from portal.testing import PersonaTestCase
 
     class World(PersonaTestCase):
         pass
@@ -384,7 +384,7 @@ class Crawl:
 def _client(world: Any) -> Any:
     from django.test import Client
 
-    from core.testing import sign_in
+    from portal.testing import sign_in
 
     client = Client()
     sign_in(client, world.users["officer"])

@@ -134,10 +134,10 @@ def build(partner_count: int, inspection_count: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from actions.models import CorrectiveAction
-    from core.testing import add_member, make_company, make_user
     from inspections.models import Inspection
     from partners.models import BusinessPartner, PartnerScreening, normalise_name
     from personnel.models import Employee, SecurityRole
+    from portal.testing import add_member, make_company, make_user
     from seals.models import Seal, SealEvent
 
     emails = {
@@ -243,7 +243,7 @@ def run(partner_count: int, inspection_count: int, *, profiling: bool = False) -
     from django.db import connection
     from django.test import Client
 
-    from core.testing import sign_in
+    from portal.testing import sign_in
 
     people = build(partner_count, inspection_count)
     print(

@@ -100,10 +100,10 @@ def run(partner_count: int, inspection_count: int) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from core.testing import add_member, make_company, make_user
     from inspections.models import Inspection
     from partners.models import BusinessPartner, normalise_name
     from portal import search
+    from portal.testing import add_member, make_company, make_user
 
     rng = random.Random(20)
     company = make_company("Bench Imports")

@@ -122,7 +122,7 @@ def sign_in(page: Page, email: str, *, fresh: bool = False) -> None:
     """Sign in on the portal's sign-in page with the shared test password (users without a
     second factor). `fresh` first forgets whoever was signed in, as a second person on
     the same browser would."""
-    from core.testing import PASSWORD
+    from portal.testing import PASSWORD
 
     if fresh:
         page.context.clear_cookies()
@@ -247,7 +247,7 @@ def phone_in_spanish(browser: Browser, live_server: Any, user: Any) -> BrowserCo
     from django.conf import settings
     from django.test import Client
 
-    from core.testing import sign_in as open_session
+    from portal.testing import sign_in as open_session
 
     client = Client()
     open_session(client, user)  # with the second factor passed, for one who has an app

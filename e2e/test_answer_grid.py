@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Frame, Page, expect
 
-from core.testing import add_member, make_company, make_user
 from e2e.conftest import artifact_path, serious_accessibility_problems, sign_in
+from portal.testing import add_member, make_company, make_user
 from profiles.models import Response, SecurityProfile
 from profiles.tests.factories import load_msc
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, expect
 
-from core.testing import add_member, make_company, make_user
 from e2e.conftest import artifact_path, phone_in_spanish, serious_accessibility_problems
+from portal.testing import add_member, make_company, make_user
 from training.models import TrainingRecord
 from training.tests import factories as f
 

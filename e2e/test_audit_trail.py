@@ -11,8 +11,8 @@ from django.contrib.contenttypes.models import ContentType
 from playwright.sync_api import Page, expect
 
 from companies.models import Membership
-from core.testing import add_member, make_company, make_user
 from e2e.conftest import artifact_path, serious_accessibility_problems, sign_in
+from portal.testing import add_member, make_company, make_user
 
 
 @pytest.mark.django_db(transaction=True)

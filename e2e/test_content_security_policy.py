@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
-from core.testing import add_member, make_company, make_user
 from e2e.conftest import serious_accessibility_problems, sign_in
 from partners.models import BusinessPartner
+from portal.testing import add_member, make_company, make_user
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from actions.models import ActionEvidence, CorrectiveAction
-from core.testing import add_member, make_company, make_user
 from e2e.conftest import artifact_path, serious_accessibility_problems, sign_in
+from portal.testing import add_member, make_company, make_user
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

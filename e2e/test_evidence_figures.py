@@ -12,8 +12,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from core.testing import add_member, make_company, make_user
 from e2e.conftest import artifact_path, serious_accessibility_problems, sign_in
+from portal.testing import add_member, make_company, make_user
 from profiles.models import SecurityProfile
 from profiles.tests.factories import criterion, load_msc
 from training.tests import factories as training

@@ -83,9 +83,9 @@ def _fits_and_is_accessible(page: Page, name: str) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_an_inspector_works_the_field_pages_on_a_phone(browser: Browser, live_server: Any) -> None:
-    from core.testing import give_totp
     from incidents.models import Incident
     from inspections.models import Inspection
+    from portal.testing import give_totp
     from training.tests import factories
 
     company, inspector, officer, seal = mexican_carrier_with_seals()

@@ -38,8 +38,8 @@ def axe_violations(page: Page) -> list[str]:
 
 
 def _session_page(browser: Browser, base_url: str, user: Any, **options: Any) -> Page:
-    """A browser signed in as `user` (with the second factor, as core.testing.sign_in)."""
-    from core.testing import sign_in as session_sign_in
+    """A browser signed in as `user` (with the second factor, as portal.testing.sign_in)."""
+    from portal.testing import sign_in as session_sign_in
 
     client = Client()
     session_sign_in(client, user)
@@ -60,7 +60,7 @@ def _session_page(browser: Browser, base_url: str, user: Any, **options: Any) ->
 
 @pytest.mark.django_db(transaction=True)
 def test_a_new_member_is_led_from_the_home_to_the_next_step(page: Page, broken: list[str]) -> None:
-    from core.testing import add_member, make_company, make_user
+    from portal.testing import add_member, make_company, make_user
 
     company = make_company("Harbor Goods Inc")
     add_member(company, make_user("kim@harbor.test"), "admin")
@@ -84,7 +84,7 @@ def test_a_consultant_finds_an_overdue_action_across_two_clients(
     page: Page, broken: list[str]
 ) -> None:
     from actions.models import CorrectiveAction
-    from core.testing import add_member, make_company, make_user
+    from portal.testing import add_member, make_company, make_user
 
     consultant = make_user("elena@consult.test")
     acme = make_company("Acme Imports LLC")
@@ -129,8 +129,8 @@ def test_a_consultant_finds_an_overdue_action_across_two_clients(
 def test_an_inspector_starts_an_inspection_from_the_home_on_a_phone(
     browser: Browser, live_server: Any
 ) -> None:
-    from core.testing import add_member, make_company, make_user
     from personnel.models import Employee, SecurityRole
+    from portal.testing import add_member, make_company, make_user
     from seals import workflow as seals
     from seals.models import Seal
 
@@ -190,7 +190,7 @@ def test_an_inspector_starts_an_inspection_from_the_home_on_a_phone(
 
 @pytest.mark.django_db(transaction=True)
 def test_the_other_homes_pass_axe(browser: Browser, live_server: Any) -> None:
-    from core.testing import add_member, make_company, make_user
+    from portal.testing import add_member, make_company, make_user
 
     company = make_company("Harbor Goods Inc")
     viewer = make_user("owen@harbor.test")

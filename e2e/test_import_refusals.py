@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from core.testing import PASSWORD, add_member, make_company, make_user
 from core.tests import bad_files
 from e2e.conftest import artifact_path, serious_accessibility_problems, sign_in
 from partners.models import BusinessPartner
+from portal.testing import PASSWORD, add_member, make_company, make_user
 
 
 @pytest.mark.django_db(transaction=True)

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from core.testing import add_member, make_company, make_user
 from e2e.conftest import TIMEOUT_MS, artifact_path, serious_accessibility_problems, sign_in
 from incidents.models import Incident
+from portal.testing import add_member, make_company, make_user
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"

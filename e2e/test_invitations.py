@@ -12,8 +12,8 @@ import pytest
 from django.core import mail
 from playwright.sync_api import BrowserContext, Page, expect
 
-from core.testing import PASSWORD, add_member, make_company, make_user
 from e2e.conftest import artifact_path, serious_accessibility_problems, sign_in
+from portal.testing import PASSWORD, add_member, make_company, make_user
 
 
 @pytest.mark.django_db(transaction=True)

@@ -14,10 +14,10 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from applications.tests.factories import complete_company
-from core.testing import PASSWORD, add_member, make_company, make_user
 from e2e.conftest import artifact_path, serious_accessibility_problems, sign_in
 from e2e.test_application_flow import set_up_totp
 from eligibility.workflow import applicable_questions, run_check
+from portal.testing import PASSWORD, add_member, make_company, make_user
 
 OFFICER = "dana.price@acme.test"
 SIGNER = "Dana Price"

@@ -12,9 +12,9 @@ from allauth.mfa.models import Authenticator as MFAAuthenticator
 from allauth.mfa.utils import decrypt
 from playwright.sync_api import Page, expect
 
-from core.testing import PASSWORD, add_member, make_company, make_user
 from e2e.conftest import Authenticator, artifact_path, serious_accessibility_problems
 from partners.models import BusinessPartner, PartnerScreening
+from portal.testing import PASSWORD, add_member, make_company, make_user
 
 COUNTRIES = ["MX", "US", "GT", "CN"]
 

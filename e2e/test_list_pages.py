@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from core.testing import add_member, make_company, make_user
 from e2e.conftest import artifact_path, serious_accessibility_problems, sign_in
 from partners.models import BusinessPartner
 from personnel.models import Employee, Screening
+from portal.testing import add_member, make_company, make_user
 from seals.models import Seal
 
 

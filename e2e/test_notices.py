@@ -16,8 +16,8 @@ from actions.models import CorrectiveAction
 from certification import workflow
 from certification.choices import State
 from certification.tests.factories import certification_in
-from core.testing import add_member, make_company, make_user
 from e2e.conftest import artifact_path, serious_accessibility_problems, sign_in
+from portal.testing import add_member, make_company, make_user
 
 
 @pytest.mark.django_db(transaction=True)

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from core.testing import add_member, make_company, make_user
 from e2e.conftest import sign_in
 from partners.models import BusinessPartner
+from portal.testing import add_member, make_company, make_user
 from recognition.tests.factories import PDF_BYTES
 
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from core.testing import add_member, make_company, make_user
 from e2e.conftest import artifact_path, serious_accessibility_problems, sign_in
 from partners.models import BusinessPartner
+from portal.testing import add_member, make_company, make_user
 from profiles.tests.factories import answer, make_catalogue, start_profile, submit
 from verification.tests.factories import participating
 

@@ -30,7 +30,6 @@ from certification import workflow
 from certification.models import Certification
 from certification.tests.factories import load_real_dpl
 from companies.models import Contact
-from core.testing import PASSWORD, add_member, make_company, make_user
 from e2e.conftest import (
     TIMEOUT_MS,
     Authenticator,
@@ -38,6 +37,7 @@ from e2e.conftest import (
     docs_screenshot,
     serious_accessibility_problems,
 )
+from portal.testing import PASSWORD, add_member, make_company, make_user
 from profiles.tests.factories import load_msc
 from verification.models import Consent, MonitoringRequest, StatusNotice
 

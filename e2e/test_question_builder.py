@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from core.testing import add_member, make_company, make_user
 from e2e.conftest import artifact_path, serious_accessibility_problems, sign_in
 from partners.models import BusinessPartner
+from portal.testing import add_member, make_company, make_user
 from questionnaires.models import Questionnaire, Status
 
 QUESTIONS: list[dict[str, Any]] = [

@@ -13,11 +13,11 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Page, expect
 
-from core.testing import add_member, make_company, make_user
 from e2e.conftest import artifact_path, serious_accessibility_problems, sign_in
 from partners import workflow
 from partners.models import BusinessPartner
 from partners.tests.test_adjudication import fake_index
+from portal.testing import add_member, make_company, make_user
 
 
 @pytest.fixture

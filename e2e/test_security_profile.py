@@ -11,8 +11,8 @@ from allauth.mfa.models import Authenticator as MFAAuthenticator
 from allauth.mfa.utils import decrypt
 from playwright.sync_api import Page, expect
 
-from core.testing import PASSWORD, add_member, make_company, make_user
 from e2e.conftest import Authenticator, artifact_path
+from portal.testing import PASSWORD, add_member, make_company, make_user
 from profiles.models import EvidenceFile, Response, Submission
 from profiles.tests.factories import PDF_BYTES, load_msc
 

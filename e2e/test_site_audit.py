@@ -43,7 +43,7 @@ def test_a_site_audit_from_plan_to_pdf(browser: Browser, live_server: Any) -> No
     from pypdf import PdfReader
 
     from accounts.models import User
-    from core.testing import PASSWORD
+    from portal.testing import PASSWORD
 
     make_catalogue()
     member = User.objects.create_user("compliance@acme.test", PASSWORD)

@@ -17,8 +17,8 @@ from oidc_provider_mock import run_server_in_thread  # type: ignore[import-untyp
 from playwright.sync_api import Page, expect
 
 from accounts.tests.test_sso import provider_settings
-from core.testing import add_member, make_company, make_user
 from e2e.conftest import artifact_path, serious_accessibility_problems
+from portal.testing import add_member, make_company, make_user
 
 
 @pytest.mark.django_db(transaction=True)

@@ -12,8 +12,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 
-from core.testing import add_member, make_company, make_user
 from e2e.conftest import artifact_path, phone_in_spanish, serious_accessibility_problems, sign_in
+from portal.testing import add_member, make_company, make_user
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
 

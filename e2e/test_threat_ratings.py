@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from core.testing import PASSWORD, add_member, make_company, make_user
 from e2e.conftest import artifact_path
+from portal.testing import PASSWORD, add_member, make_company, make_user
 from threats.models import ThreatRating
 
 

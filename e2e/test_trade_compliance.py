@@ -19,8 +19,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from accounts.models import User
 from certification.choices import State
 from certification.tests.factories import certification_in
-from core.testing import PASSWORD, add_member, make_company, make_user
 from e2e.conftest import TIMEOUT_MS, Authenticator, artifact_path, serious_accessibility_problems
+from portal.testing import PASSWORD, add_member, make_company, make_user
 from tradecompliance import workflow
 from tradecompliance.catalogue import program
 from tradecompliance.tests.factories import pdf

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from core.testing import PASSWORD, add_member, make_company, make_user
 from e2e.conftest import artifact_path
 from personnel.models import Employee, SecurityRole
+from portal.testing import PASSWORD, add_member, make_company, make_user
 from training.models import Course
 from training.programme import seed_company
 

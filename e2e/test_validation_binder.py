@@ -20,9 +20,9 @@ from pypdf import PdfReader
 
 from core import export_jobs
 from core.models import ExportJob
-from core.testing import add_member, make_company, make_user
 from e2e.conftest import Authenticator, artifact_path, serious_accessibility_problems
 from e2e.test_security_profile import OFFICER, sign_in_with_code
+from portal.testing import add_member, make_company, make_user
 from portal.tests.test_binder import build_world
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.urls import reverse
 
 from accounts.tokens import issue_token
-from core.testing import ANY_USER, PermissionCase
+from portal.testing import ANY_USER, PermissionCase
 
 C = PermissionCase
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.tests.helpers import AccountsTestCase, first_link
-from core.testing import PASSWORD, make_user
+from portal.testing import PASSWORD, make_user
 
 
 class SignInTests(AccountsTestCase):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts.models import APIToken, User
 from accounts.tests.helpers import AccountsTestCase, secret_of, totp_code
 from companies.models import Company
-from core.testing import PASSWORD, add_member, give_totp, make_company, make_user
+from portal.testing import PASSWORD, add_member, give_totp, make_company, make_user
 
 ACTIVATE = "/accounts/2fa/totp/activate/"
 
@@ -203,7 +203,7 @@ class ScriptRequestTests(AccountsTestCase):
     def test_a_pages_script_is_refused_not_sent_to_the_set_up_page(self) -> None:
         """The header's counts, fetched by a script while an officer reads the set-up
         page, must not open that page again (it would draw a new secret)."""
-        from core.testing import add_member, make_company, make_user
+        from portal.testing import add_member, make_company, make_user
 
         officer = make_user("officer@acme.test")
         add_member(make_company(), officer, "officer")

@@ -12,7 +12,7 @@ from django.urls import reverse
 from accounts.models import APIToken, User
 from accounts.tests.helpers import AccountsTestCase, secret_of, totp_code
 from accounts.tokens import issue_token
-from core.testing import PASSWORD, add_member, make_company, make_user, sign_in
+from portal.testing import PASSWORD, add_member, make_company, make_user, sign_in
 
 ADMIN_LOGIN = "/admin/login/"
 

@@ -21,7 +21,7 @@ from oidc_provider_mock import run_server_in_thread  # type: ignore[import-untyp
 from accounts.mfa import session_passed_mfa
 from accounts.models import User
 from companies.models import Membership
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 
 
 def provider_settings(server_url: str) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from accounts.models import APIToken, User
 from accounts.tests.helpers import AccountsTestCase, first_link
 from accounts.tokens import issue_token
 from companies.models import Company, Membership
-from core.testing import PASSWORD, add_member, give_totp, make_company, make_user, sign_in
+from portal.testing import PASSWORD, add_member, give_totp, make_company, make_user, sign_in
 
 
 def api(key: str, keyword: str = "Token") -> APIClient:

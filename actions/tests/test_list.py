@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from actions.models import CorrectiveAction
 from core.listchecks import ListPageChecks
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 
 
 class ActionListTests(ListPageChecks, PersonaTestCase):

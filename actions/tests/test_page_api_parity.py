@@ -10,7 +10,7 @@ import uuid
 from django.urls import reverse
 
 from actions.models import ActionEvidence, CorrectiveAction
-from core.testing import PersonaTestCase, written
+from portal.testing import PersonaTestCase, written
 
 TABLES = (CorrectiveAction, ActionEvidence)
 

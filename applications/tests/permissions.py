@@ -7,7 +7,7 @@ from typing import Any
 from django.urls import reverse
 
 from applications.models import Application, current_agreement
-from core.testing import ANY_USER, EDITORS, SIGNERS, VIEWERS, PermissionCase
+from portal.testing import ANY_USER, EDITORS, SIGNERS, VIEWERS, PermissionCase
 
 C = PermissionCase
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from applications.models import AgreementSignature, Application, ApplicationEvent, current_agreement
 from applications.tests.factories import complete_company, current_code, eligibility
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 
 
 class ApplicationApiTests(PersonaTestCase):

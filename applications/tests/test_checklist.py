@@ -8,7 +8,7 @@ from django.urls import reverse
 from applications.models import Application
 from applications.tests.factories import complete_company, eligibility
 from companies.models import Contact, Identifier
-from core.testing import add_member, make_company, make_user, sign_in
+from portal.testing import add_member, make_company, make_user, sign_in
 
 
 def gaps(application: Application) -> dict[str, str]:

@@ -18,7 +18,7 @@ from applications.tests.factories import (
     eligibility,
     reauthenticate_with_mfa,
 )
-from core.testing import PersonaTestCase, add_member, make_company, written
+from portal.testing import PersonaTestCase, add_member, make_company, written
 
 TABLES = (Application, AgreementSignature, ApplicationEvent)
 

@@ -27,7 +27,7 @@ from applications.tests.factories import (
     reauthenticate_with_mfa,
 )
 from companies.models import Address
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 
 
 def shown_text(response: object) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.testing import ANY_USER, EDITORS, VIEWERS, PermissionCase
+from portal.testing import ANY_USER, EDITORS, VIEWERS, PermissionCase
 from profiles.tests.permissions import api, audit_world, page, pdf
 
 C = PermissionCase

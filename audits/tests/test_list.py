@@ -6,7 +6,7 @@ from typing import Any
 
 from audits.models import MockAudit
 from core.listchecks import ListPageChecks
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 from profiles.models import SecurityProfile
 from profiles.tests.factories import make_catalogue
 

@@ -13,7 +13,7 @@ from audits import workflow
 from audits.models import Finding, MockAudit
 from audits.tests.test_audits import AuditTestCase
 from catalogue.models import CatalogueQuerySet
-from core.testing import written
+from portal.testing import written
 from profiles.tests.factories import criterion
 
 TABLES = (MockAudit, Finding, CorrectiveAction)

@@ -13,7 +13,7 @@ from typing import Any
 from django.urls import reverse
 
 from catalogue.tests.factories import make_catalogue
-from core.testing import ANY_USER, PermissionCase
+from portal.testing import ANY_USER, PermissionCase
 
 C = PermissionCase
 NOBODY: frozenset[str] = frozenset()

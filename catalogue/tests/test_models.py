@@ -9,7 +9,7 @@ from django.test import TestCase
 
 from catalogue.models import Applicability, Catalogue, CatalogueLocked, Criterion
 from catalogue.tests.factories import make_catalogue, row
-from core.testing import make_user
+from portal.testing import make_user
 
 
 class ImmutabilityTests(TestCase):

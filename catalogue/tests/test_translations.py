@@ -90,7 +90,7 @@ class SpanishPageTests(TestCase):
 
 class CatalogueNotesTests(TestCase):
     def test_the_internal_notes_are_for_the_program_office_not_members(self) -> None:
-        from core.testing import give_totp, sign_in
+        from portal.testing import give_totp, sign_in
 
         catalogue = load_msc()
         criterion = catalogue.criteria.get(ref_id="6.1")
@@ -127,7 +127,7 @@ class OwnWordingTests(TestCase):
 
 class SpanishProfileTests(TestCase):
     def test_the_security_profile_and_a_criterion_page_read_in_spanish(self) -> None:
-        from core.testing import add_member, make_company, make_user
+        from portal.testing import add_member, make_company, make_user
         from profiles.tests.factories import start_profile
 
         catalogue = load_msc()

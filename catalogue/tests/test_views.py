@@ -18,7 +18,7 @@ from catalogue import importers
 from catalogue.models import Catalogue, Criterion
 from catalogue.tests.factories import csv_bytes, make_catalogue, metadata, row
 from companies.context_processors import SESSION_KEY
-from core.testing import PersonaTestCase, filled_template
+from portal.testing import PersonaTestCase, filled_template
 
 
 def _user(email: str, **extra: object) -> User:

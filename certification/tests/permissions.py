@@ -13,7 +13,7 @@ from catalogue.models import Criterion
 from certification.choices import ReportStatus, State
 from certification.models import Appeal, CertificationEvent, CriterionReview, ValidationReport
 from certification.tests.factories import certification_in
-from core.testing import (
+from portal.testing import (
     ANY_USER,
     EDITORS,
     MANAGERS,

@@ -18,7 +18,7 @@ from certification.tests.factories import (
 )
 from certification.workflow import TransitionNotAllowed, perform
 from companies.models import Company
-from core.testing import PersonaTestCase, make_company
+from portal.testing import PersonaTestCase, make_company
 
 START = datetime.datetime(2026, 1, 5, 15, 0, tzinfo=datetime.UTC)
 

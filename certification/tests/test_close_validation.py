@@ -11,7 +11,7 @@ from certification import workflow
 from certification.choices import ReportStatus, State
 from certification.models import Certification, ValidationReport
 from certification.tests.factories import clear_vetting
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 
 
 class CloseValidationTests(PersonaTestCase):

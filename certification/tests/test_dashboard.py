@@ -16,7 +16,7 @@ from certification.choices import ReportStatus, State
 from certification.models import Certification, ValidationReport
 from certification.tests.factories import certification_in
 from certification.workspace import TABS
-from core.testing import PersonaTestCase, make_company
+from portal.testing import PersonaTestCase, make_company
 
 
 class DashboardTests(PersonaTestCase):

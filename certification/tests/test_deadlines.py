@@ -17,7 +17,7 @@ from certification.reminders import KIND as CLOCKS
 from certification.tests.factories import certification_in
 from core.models import SentReminder
 from core.reminders import send_reminders
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 
 NOW = datetime.datetime(2026, 6, 1, 12, 0, tzinfo=datetime.UTC)
 

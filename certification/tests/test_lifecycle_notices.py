@@ -16,8 +16,8 @@ from certification.choices import Outcome, VettingItem
 from certification.models import Certification, CertificationEvent, ValidationReport
 from certification.tests.factories import load_real_dpl
 from certification.tests.test_profile_response import _criteria
-from core.testing import PersonaTestCase
 from notices.models import Notice
+from portal.testing import PersonaTestCase
 
 
 class LifecycleNoticeTests(PersonaTestCase):

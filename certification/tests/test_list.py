@@ -11,7 +11,7 @@ from django.utils import timezone
 from certification.choices import State
 from certification.tests.factories import certification_in
 from core.listchecks import ListPageChecks
-from core.testing import PersonaTestCase, make_company
+from portal.testing import PersonaTestCase, make_company
 
 
 class ReviewQueueListTests(ListPageChecks, PersonaTestCase):

@@ -16,7 +16,7 @@ from certification.models import Appeal, Certification
 from certification.reminders import KIND as CLOCKS
 from certification.tests.factories import certification_in
 from core import reminders
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 
 T0 = datetime.datetime(2026, 3, 2, 15, 0, tzinfo=datetime.UTC)
 

@@ -13,8 +13,8 @@ from certification.models import CertificationEvent, ValidationReport
 from certification.tests.factories import certification_in, clear_vetting
 from certification.tests.test_profile_response import _criteria
 from certification.workflow import vetting as vetting_flow
-from core.testing import PersonaTestCase
 from notices.models import Notice
+from portal.testing import PersonaTestCase
 
 
 class CaseNoticeTests(PersonaTestCase):

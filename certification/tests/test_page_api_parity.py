@@ -9,7 +9,7 @@ from django.urls import reverse
 from certification.choices import State
 from certification.models import Certification, CertificationEvent
 from certification.tests.factories import certification_in
-from core.testing import PersonaTestCase, written
+from portal.testing import PersonaTestCase, written
 
 TABLES = (Certification, CertificationEvent)
 

@@ -17,7 +17,7 @@ from certification import workflow
 from certification.choices import ReportStatus, State
 from certification.models import Certification, CertificationEvent, ValidationReport
 from certification.tests.factories import certification_in
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 
 
 def _criterion() -> Criterion:

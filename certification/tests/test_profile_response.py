@@ -14,7 +14,7 @@ from certification.choices import State
 from certification.models import CriterionReview
 from certification.tests.factories import certification_in, clear_vetting
 from certification.workflow import TransitionNotAllowed
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 
 
 def _criteria() -> tuple[Criterion, Criterion]:

@@ -19,7 +19,7 @@ from certification.reminders import REJECTED
 from certification.tests.factories import certification_in
 from certification.tests.test_profile_response import _criteria
 from core.reminders import send_reminders, tasks_for
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 from profiles.models import Response, SecurityProfile
 
 

@@ -11,7 +11,7 @@ from certification.choices import Actor, State
 from certification.models import CertificationEvent
 from certification.tests.factories import approved_report, certification_in, clear_vetting
 from certification.workflow import PRIOR, TABLE, TransitionNotAllowed, perform
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 
 # The persona playing each role; "system" acts with no user.
 ROLE_PERSONA = {

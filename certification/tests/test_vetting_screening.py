@@ -13,7 +13,7 @@ from certification.models import VettingCheck
 from certification.tests.factories import certification_in, load_real_dpl
 from certification.workflow import TransitionNotAllowed
 from companies.models import Contact
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 from screening.models import ListVersion
 
 

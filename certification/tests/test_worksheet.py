@@ -17,7 +17,7 @@ from certification.choices import Finding, ReportStatus, State
 from certification.models import ValidationReport, WorksheetEntry
 from certification.tests.factories import certification_in
 from certification.workflow import TransitionNotAllowed
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 
 
 class WorksheetTests(PersonaTestCase):

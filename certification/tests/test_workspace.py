@@ -25,7 +25,7 @@ from certification.models import (
 )
 from certification.tests.factories import approved_report, certification_in, clear_vetting
 from certification.workspace import TABS
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 from profiles.tests.factories import PDF_BYTES
 
 STATES = [s for s in State.values if s != State.DRAFT]

@@ -16,7 +16,7 @@ from companies.models import (
     ProgramParticipation,
     hash_invitation_token,
 )
-from core.testing import ANY_USER, EDITORS, MANAGERS, PUBLIC, VIEWERS, PermissionCase
+from portal.testing import ANY_USER, EDITORS, MANAGERS, PUBLIC, VIEWERS, PermissionCase
 
 C = PermissionCase
 

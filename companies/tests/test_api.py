@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from companies.models import Company, Identifier, Membership
-from core.testing import PersonaTestCase, make_user
+from portal.testing import PersonaTestCase, make_user
 
 FAST = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 

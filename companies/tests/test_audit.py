@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from accounts.tokens import issue_token
 from companies.models import Address, Membership
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 
 FAST = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 WHEN = datetime.datetime(2026, 3, 4, 15, 30, tzinfo=datetime.UTC)

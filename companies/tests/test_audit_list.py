@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from companies.models import Address
 from core.listchecks import ListPageChecks
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 
 
 class AuditTrailListTests(ListPageChecks, PersonaTestCase):

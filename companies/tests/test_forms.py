@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from companies.models import Address, Company, Identifier, Membership
-from core.testing import PersonaTestCase, make_company
+from portal.testing import PersonaTestCase, make_company
 
 FAST = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 

@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 from accounts.models import User
 from companies import workflow
 from companies.models import Invitation, Membership, hash_invitation_token
-from core.testing import PASSWORD, PersonaTestCase, make_user
+from portal.testing import PASSWORD, PersonaTestCase, make_user
 
 FAST = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 LINK = re.compile(r"/companies/invitations/([^/\s]+)/")

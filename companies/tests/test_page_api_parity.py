@@ -12,7 +12,7 @@ from accounts.models import APIToken
 from accounts.tokens import issue_token
 from companies.models import Company, Invitation, Membership
 from companies.tests.test_invitations import FAST, InvitationWorld
-from core.testing import PersonaTestCase, add_member, make_user, written
+from portal.testing import PersonaTestCase, add_member, make_user, written
 
 TABLES = (Invitation, Membership, APIToken)
 

@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from companies.models import Address
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 
 FAST = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 

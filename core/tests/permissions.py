@@ -10,9 +10,9 @@ from typing import Any
 from django.urls import reverse
 
 from core import files
-from core.testing import ANY_USER, MANAGERS, VIEWERS, PermissionCase
 from incidents.workflow import open_incident
 from personnel.tests.world import PDF, make_people, stored
+from portal.testing import ANY_USER, MANAGERS, VIEWERS, PermissionCase
 
 
 def with_attachment(t: Any) -> None:

@@ -20,8 +20,8 @@ from rest_framework.test import APIClient
 
 from core.idempotency import IdempotentPostMixin
 from core.models import ApiIdempotencyKey
-from core.testing import PersonaTestCase, add_member, make_company, make_user
 from personnel.models import Employee
+from portal.testing import PersonaTestCase, add_member, make_company, make_user
 
 # POST routes that create nothing and so need no key (a pure check of an identifier).
 NOT_WRITES = {"api:identifier-validate"}

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from companies.models import Company
-from core.testing import PersonaTestCase
 from partners.models import BusinessPartner
+from portal.testing import PersonaTestCase
 
 
 def partner(company: Company, name: str) -> BusinessPartner:

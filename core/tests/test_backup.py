@@ -28,10 +28,10 @@ from django.db import connection
 from django.test import TestCase, TransactionTestCase, override_settings
 
 from core.backup import MANIFEST, BackupError, checked_archive, create_backup, restore_archive
-from core.testing import add_member, make_company, make_user
 from incidents.choices import IncidentKind
 from incidents.models import Incident
 from partners.models import BusinessPartner
+from portal.testing import add_member, make_company, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
 PHOTO = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40

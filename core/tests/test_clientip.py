@@ -18,9 +18,9 @@ from django.test import RequestFactory, SimpleTestCase, override_settings
 from django.urls import reverse
 
 from core.clientip import client_address
-from core.testing import PersonaTestCase
 from incidents.models import Incident
 from incidents.report import link_for
+from portal.testing import PersonaTestCase
 from verification.api import LookupThrottle
 
 PROXY = "10.0.0.1"

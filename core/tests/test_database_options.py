@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.replica import ReplicaRouter, reads_from_replica
-from core.testing import PersonaTestCase, shared_database
+from portal.testing import PersonaTestCase, shared_database
 
 
 def ctpat_shell(code: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from companies.models import Membership
 from core.models import ExportJob
-from core.testing import PersonaTestCase
 from partners.models import BusinessPartner
+from portal.testing import PersonaTestCase
 
 
 def read(response: Any) -> bytes:

@@ -18,8 +18,8 @@ from django.utils import timezone
 from core import export_jobs
 from core.export_jobs import ExportContext, Output
 from core.models import ExportJob
-from core.testing import PersonaTestCase
 from partners.models import BusinessPartner
+from portal.testing import PersonaTestCase
 
 
 def failing_exporter(context: ExportContext) -> Output:

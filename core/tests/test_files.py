@@ -21,12 +21,12 @@ from rest_framework.test import APIClient
 
 from accounts.tokens import issue_token
 from core import files
-from core.testing import PersonaTestCase
 from core.uploads import RandomUploadTo, random_name
 from incidents.models import Incident
 from incidents.workflow import open_incident
 from personnel.models import SensitiveAccessLog
 from personnel.tests.world import PDF, PNG, make_people, stored
+from portal.testing import PersonaTestCase
 
 RANDOM_DIR = re.compile(r"^[0-9a-f]{32}$")
 

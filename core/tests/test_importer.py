@@ -16,7 +16,7 @@ from core.importing import (
     RowCheck,
     template_response,
 )
-from core.testing import filled_template
+from portal.testing import filled_template
 
 
 def _score(text: str) -> int:

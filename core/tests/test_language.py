@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.test import override_settings
 from django.urls import reverse
 
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 
 FAST = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 

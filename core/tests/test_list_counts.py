@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.lists import COUNT_CACHE, ListPaginator
-from core.testing import PersonaTestCase
 from partners.models import BusinessPartner
+from portal.testing import PersonaTestCase
 
 
 def add_partners(company: Any, start: int, count: int) -> None:

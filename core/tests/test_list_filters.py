@@ -24,7 +24,7 @@ from accounts.models import User
 from audits.models import MockAudit
 from companies.models import Company
 from core.filters import TenantFilterBackend
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 from profiles.models import Evidence
 from profiles.tests.factories import make_catalogue, start_profile
 from recognition.tests.factories import partner

@@ -26,9 +26,9 @@ from django.urls import reverse
 from moto.server import ThreadedMotoServer
 
 from core import backup
-from core.testing import PersonaTestCase, make_company
 from incidents.models import Incident
 from incidents.report import link_for
+from portal.testing import PersonaTestCase, make_company
 
 EVIDENCE = b"Photo of gate 4: the padlock was cut at 02:10."
 KEY, SECRET, REGION = "ctpat-test-key", "ctpat-test-secret", "us-east-1"

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from core.testing import PERSONAS, PermissionCase, PersonaTestCase, sign_in
+from portal.testing import PERSONAS, PermissionCase, PersonaTestCase, sign_in
 
 OUR_APPS = [
     cfg.name for cfg in apps.get_app_configs() if cfg.path and "site-packages" not in cfg.path

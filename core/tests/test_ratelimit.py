@@ -16,8 +16,8 @@ from django.urls import reverse
 from certification.choices import State
 from core import ratelimit
 from core.models import RateCounter
-from core.testing import PersonaTestCase
 from core.tests.test_redis import ON_REDIS, require_redis
+from portal.testing import PersonaTestCase
 from verification.tests.factories import participating
 
 T0 = datetime.datetime(2026, 5, 1, 12, 0, tzinfo=datetime.UTC)

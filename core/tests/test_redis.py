@@ -26,7 +26,10 @@ from django.test import SimpleTestCase, TransactionTestCase, override_settings
 from django.urls import reverse
 
 from accounts.tests import test_login, test_mfa
-from core.testing import (
+from incidents.tests import test_incidents
+from partners.models import BusinessPartner, PartnerImport
+from partners.tests.test_import_recovery import small_lists
+from portal.testing import (
     PASSWORD,
     PrefixedRedisCache,
     add_member,
@@ -34,9 +37,6 @@ from core.testing import (
     make_user,
     shared_database,
 )
-from incidents.tests import test_incidents
-from partners.models import BusinessPartner, PartnerImport
-from partners.tests.test_import_recovery import small_lists
 from questionnaires.tests import test_questionnaires
 from verification.tests import test_verification
 
@@ -47,7 +47,7 @@ PREFIX = f"ctpat-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 ON_REDIS = override_settings(
     CACHES={
         "default": {
-            "BACKEND": "core.testing.PrefixedRedisCache",
+            "BACKEND": "portal.testing.PrefixedRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": PREFIX,
         }

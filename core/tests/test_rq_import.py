@@ -24,10 +24,10 @@ from django.urls import reverse
 from django_tasks import default_task_backend
 from django_tasks.base import TaskResultStatus
 
-from core.testing import add_member, make_company, make_user, shared_database
 from core.tests.test_redis import require_redis
 from core.tests.test_rq_workers import RQ, stop, worker
 from partners.models import BusinessPartner, PartnerImport, PartnerScreening
+from portal.testing import add_member, make_company, make_user, shared_database
 from screening.index import clear_cache, default_lists_dir
 
 QUEUE_URL = "redis://127.0.0.1:6379/13"

@@ -23,9 +23,9 @@ from django.test import TransactionTestCase, override_settings
 from django_tasks import default_task_backend
 from django_tasks.base import TaskResultStatus
 
-from core.testing import make_company, shared_database
 from core.tests.test_redis import require_redis
 from partners.models import BusinessPartner, PartnerScreening
+from portal.testing import make_company, shared_database
 from screening.index import clear_cache, default_lists_dir
 
 QUEUE_URL = "redis://127.0.0.1:6379/12"

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core.models import ScheduledRun
 from core.scheduler import run_daily
-from core.testing import shared_database
+from portal.testing import shared_database
 
 DAY = datetime.date(2026, 12, 7)
 

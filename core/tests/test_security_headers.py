@@ -18,7 +18,7 @@ from django.conf import settings
 from django.test import SimpleTestCase, TestCase, override_settings
 from django.urls import reverse
 
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 
 ROOT = Path(settings.BASE_DIR)
 # Production settings as the README's "Running in production" sets them, behind the proxy.

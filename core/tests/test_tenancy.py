@@ -11,7 +11,7 @@ from django.test import override_settings
 
 from companies.models import Address, Company, Contact, Identifier, Membership, ProgramParticipation
 from core.tenancy import ACTIONS, ROLE_ACTIONS, get_for_user_or_404
-from core.testing import MEMBER_ROLES, PROGRAM_OFFICE, PersonaTestCase
+from portal.testing import MEMBER_ROLES, PROGRAM_OFFICE, PersonaTestCase
 
 TENANT_MODELS: tuple[type[models.Model], ...] = (
     Company,

@@ -14,9 +14,9 @@ from django.utils import timezone
 from accounts.models import User
 from certification.choices import AppealOutcome, ReportStatus, State
 from certification.models import Certification
-from core.testing import sign_in
 from demo.cases import EXPECTED_STATE, STAGES
 from demo.management.commands.load_demo import DEMO_DOMAIN, STAGE_COMPANIES
+from portal.testing import sign_in
 
 
 class DemoCasesTests(TestCase):

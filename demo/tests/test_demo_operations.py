@@ -16,13 +16,13 @@ from django.utils import timezone
 from accounts.models import User
 from actions.models import CorrectiveAction
 from companies.models import Company
-from core.testing import sign_in
 from demo import operations
 from demo.management.commands.load_demo import DEMO_DOMAIN
 from incidents.models import Incident
 from inspections.models import GateEntry, Inspection, InspectionResult
 from partners.models import OPEN_STATUSES, BusinessPartner, PartnerScreening
 from personnel.models import Employee
+from portal.testing import sign_in
 from questionnaires.models import Answer, Questionnaire
 from recognition.models import PartnerStatus, StatusProof
 from risk.models import Node, SupplyChain

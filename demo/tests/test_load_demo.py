@@ -136,7 +136,7 @@ class LoadDemoTests(TestCase):
         self.assertTrue(TOTP(authenticator).validate_code(code))
 
     def test_demo_totp_refuses_a_user_with_their_own_authenticator(self) -> None:
-        from core.testing import make_user
+        from portal.testing import make_user
 
         make_user("real.officer@example.com", mfa=True)
         with self.assertRaisesMessage(CommandError, "not a demo user"):

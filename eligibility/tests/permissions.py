@@ -6,9 +6,9 @@ from typing import Any
 
 from django.urls import reverse
 
-from core.testing import ANY_USER, EDITORS, VIEWERS, PermissionCase
 from eligibility.models import EligibilityCheck
 from eligibility.workflow import applicable_questions
+from portal.testing import ANY_USER, EDITORS, VIEWERS, PermissionCase
 
 C = PermissionCase
 

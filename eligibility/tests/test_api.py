@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from accounts.tokens import issue_token
 from companies.models import Identifier
-from core.testing import PersonaTestCase
 from eligibility.models import EligibilityCheck
 from eligibility.tests.factories import DefaultLanguage, all_met, make_check
+from portal.testing import PersonaTestCase
 
 
 class ApiTestCase(DefaultLanguage, PersonaTestCase):

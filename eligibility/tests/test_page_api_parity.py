@@ -9,9 +9,9 @@ import uuid
 from django.urls import reverse
 
 from companies.models import Company
-from core.testing import PersonaTestCase, written
 from eligibility.models import EligibilityCheck
 from eligibility.tests.factories import DefaultLanguage, all_met
+from portal.testing import PersonaTestCase, written
 
 TABLES = (EligibilityCheck, Company)
 

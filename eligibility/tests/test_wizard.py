@@ -8,9 +8,9 @@ from typing import Any
 from django.urls import reverse
 
 from companies.models import Company, Identifier
-from core.testing import PersonaTestCase
 from eligibility.models import EligibilityCheck
 from eligibility.tests.factories import DefaultLanguage, all_met, make_check
+from portal.testing import PersonaTestCase
 
 
 class StartPageTests(DefaultLanguage, PersonaTestCase):

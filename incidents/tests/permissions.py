@@ -9,9 +9,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from core.testing import ANY_USER, EDITORS, MANAGERS, PUBLIC, VIEWERS, PermissionCase
 from incidents.report import link_for
 from incidents.workflow import open_incident
+from portal.testing import ANY_USER, EDITORS, MANAGERS, PUBLIC, VIEWERS, PermissionCase
 
 C = PermissionCase
 

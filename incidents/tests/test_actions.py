@@ -9,9 +9,9 @@ from typing import Any
 from django.urls import reverse
 
 from actions.models import CorrectiveAction
-from core.testing import PersonaTestCase
 from incidents.models import Incident
 from incidents.workflow import IncidentClosed, open_incident, raise_action
+from portal.testing import PersonaTestCase
 
 
 class IncidentActionTests(PersonaTestCase):

@@ -10,9 +10,9 @@ from typing import Any
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from core.testing import PersonaTestCase
 from incidents.models import Incident
 from incidents.workflow import open_incident, raise_action
+from portal.testing import PersonaTestCase
 from seals.models import Seal
 
 

@@ -9,10 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from core.testing import PersonaTestCase
 from incidents.models import Incident
 from incidents.report import link_for
 from incidents.workflow import mark_notified, open_incident
+from portal.testing import PersonaTestCase
 
 T0 = datetime.datetime(2026, 3, 2, 8, 0, tzinfo=datetime.UTC)
 

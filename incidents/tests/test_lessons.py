@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime
 
-from core.testing import PersonaTestCase
 from incidents.lessons import recent_lessons
 from incidents.workflow import open_incident
+from portal.testing import PersonaTestCase
 
 UTC = datetime.UTC
 

@@ -10,9 +10,9 @@ import uuid
 from django.urls import reverse
 
 from actions.models import CorrectiveAction
-from core.testing import PersonaTestCase, written
 from incidents.models import Incident, Notification
 from incidents.workflow import open_incident
+from portal.testing import PersonaTestCase, written
 
 TABLES = (Incident, Notification, CorrectiveAction)
 REPORT = {"kind": "tampering", "description": "Found at the 06:00 yard round."}

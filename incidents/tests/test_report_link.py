@@ -11,9 +11,9 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.testing import PersonaTestCase
 from incidents.models import Incident, ReportLink
 from incidents.report import link_for
+from portal.testing import PersonaTestCase
 
 REPORT = {"kind": "other", "description": "The back gate is left open at night."}
 

@@ -8,8 +8,8 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from core.testing import ANY_USER, EDITORS, MANAGERS, VIEWERS, PermissionCase
 from inspections.models import GateEntry, Inspection
+from portal.testing import ANY_USER, EDITORS, MANAGERS, VIEWERS, PermissionCase
 
 C = PermissionCase
 

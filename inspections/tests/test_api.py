@@ -9,8 +9,8 @@ from typing import Any
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from core.testing import PersonaTestCase
 from inspections.models import Inspection
+from portal.testing import PersonaTestCase
 
 POINTS = [
     "front_wall",

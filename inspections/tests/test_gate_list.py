@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.listchecks import ListPageChecks
-from core.testing import PersonaTestCase
 from inspections.models import GateEntry
+from portal.testing import PersonaTestCase
 
 
 class GateLogListTests(ListPageChecks, PersonaTestCase):

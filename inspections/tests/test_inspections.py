@@ -19,10 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from core.testing import PersonaTestCase
 from inspections.evidence import evidence_for
 from inspections.kpis import monthly
 from inspections.models import GateEntry, Inspection
+from portal.testing import PersonaTestCase
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"

@@ -8,8 +8,8 @@ from typing import Any
 from django.utils import timezone
 
 from core.listchecks import ListPageChecks
-from core.testing import PersonaTestCase
 from inspections.models import Inspection
+from portal.testing import PersonaTestCase
 
 
 class InspectionListTests(ListPageChecks, PersonaTestCase):

@@ -9,11 +9,11 @@ import uuid
 
 from django.urls import reverse
 
-from core.testing import PersonaTestCase, written
 from incidents.models import Incident
 from inspections.models import Inspection, InspectionResult
 from inspections.tests.test_api import POINTS, api_payload
 from inspections.tests.test_inspections import MediaMixin, form_data
+from portal.testing import PersonaTestCase, written
 
 TABLES = (Inspection, InspectionResult, Incident)
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.urls import reverse
 
-from core.testing import ANY_USER, PermissionCase
 from notices.models import Notice
+from portal.testing import ANY_USER, PermissionCase
 
 
 def officers_notice(t: Any) -> None:

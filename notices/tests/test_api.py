@@ -8,9 +8,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
-from core.testing import PersonaTestCase
 from notices.models import Notice
 from notices.workflow import notify
+from portal.testing import PersonaTestCase
 
 
 class NoticeAPITests(PersonaTestCase):

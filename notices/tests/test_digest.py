@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from actions.models import CorrectiveAction
 from companies.models import Membership
-from core.testing import PersonaTestCase, add_member, make_company, make_user
 from notices.digest import send_digest
 from notices.models import DigestSent, Notice
 from notices.tests.test_notices import emit
 from notices.workflow import save_settings
+from portal.testing import PersonaTestCase, add_member, make_company, make_user
 
 
 class DigestTests(PersonaTestCase):

@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy
 
 from actions.models import CorrectiveAction
 from companies.models import Company
-from core.testing import PersonaTestCase
 from notices.models import Notice
 from notices.workflow import notify, save_settings
+from portal.testing import PersonaTestCase
 
 
 def emit(company: Company, key: str = "1") -> list[Notice]:

@@ -7,9 +7,9 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
-from core.testing import PersonaTestCase, written
 from notices.models import Notice
 from notices.workflow import notify
+from portal.testing import PersonaTestCase, written
 
 TABLES = (Notice,)
 

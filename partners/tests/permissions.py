@@ -7,8 +7,8 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.testing import ANY_USER, EDITORS, MANAGERS, VIEWERS, PermissionCase
 from partners.models import BusinessPartner, PartnerImport, PartnerScreening
+from portal.testing import ANY_USER, EDITORS, MANAGERS, VIEWERS, PermissionCase
 
 C = PermissionCase
 

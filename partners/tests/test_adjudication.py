@@ -11,10 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.testing import PersonaTestCase, written
 from partners import workflow
 from partners.explain import read_hit
 from partners.models import BusinessPartner, PartnerScreening
+from portal.testing import PersonaTestCase, written
 from recognition.evidence import vetting_path
 from screening_engine import Entity, ScreeningIndex
 

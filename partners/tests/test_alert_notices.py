@@ -8,10 +8,10 @@ from unittest import mock
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.testing import PersonaTestCase
 from notices.models import Notice
 from partners.models import PartnerImport
 from partners.tests.test_screening import fake_index
+from portal.testing import PersonaTestCase
 
 
 @mock.patch("partners.workflow.active_index", fake_index)

@@ -6,8 +6,8 @@ import uuid
 
 from django.urls import reverse
 
-from core.testing import PersonaTestCase
 from partners.models import BusinessPartner, compute_tier, normalise_name
+from portal.testing import PersonaTestCase
 
 
 class TierTests(PersonaTestCase):

@@ -12,9 +12,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
-from core.testing import PersonaTestCase
 from partners import workflow
 from partners.models import BusinessPartner, ScreeningPolicy
+from portal.testing import PersonaTestCase
 from screening.index import clear_cache, default_lists_dir
 from screening.models import ListVersion
 

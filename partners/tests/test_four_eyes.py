@@ -8,7 +8,6 @@ from unittest import mock
 from django.test import override_settings
 from django.urls import reverse
 
-from core.testing import PersonaTestCase
 from partners import workflow
 from partners.models import (
     BusinessPartner,
@@ -17,6 +16,7 @@ from partners.models import (
     ScreeningPolicy,
     four_eyes_required,
 )
+from portal.testing import PersonaTestCase
 from screening_engine import Entity, ScreeningIndex
 
 LISTED = Entity(

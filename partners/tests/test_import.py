@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from core.testing import PersonaTestCase, filled_template
 from partners.importing import PartnerImporter
 from partners.models import BusinessPartner, PartnerImport
+from portal.testing import PersonaTestCase, filled_template
 
 
 class ImportTests(PersonaTestCase):

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from core.testing import PersonaTestCase
 from partners import workflow
 from partners.models import BusinessPartner, PartnerImport, PartnerScreening
+from portal.testing import PersonaTestCase
 from screening_engine import Entity, ScreeningIndex
 
 INDEX = ScreeningIndex(

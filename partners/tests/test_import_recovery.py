@@ -22,9 +22,9 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from core.testing import PersonaTestCase
 from partners import importing, workflow
 from partners.models import BusinessPartner, PartnerImport, PartnerScreening
+from portal.testing import PersonaTestCase
 from screening.index import clear_cache
 
 SMALL_LISTS = ("bis_dpl_2022-09-07", "ofac_consolidated_2025-12-19")

@@ -12,10 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from core.testing import PersonaTestCase
 from core.tests import bad_files
 from partners import importing
 from partners.models import BusinessPartner, PartnerImport
+from portal.testing import PersonaTestCase
 
 HEADER = ("name", "role", "country")
 ROW = ("Fletes Rápidos", "highway_carrier", "MX")

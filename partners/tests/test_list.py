@@ -7,8 +7,8 @@ from typing import Any
 from django.urls import reverse
 
 from core.listchecks import ListPageChecks
-from core.testing import PersonaTestCase
 from partners.models import BusinessPartner
+from portal.testing import PersonaTestCase
 
 
 class PartnerListTests(ListPageChecks, PersonaTestCase):

@@ -9,9 +9,9 @@ from unittest import mock
 
 from django.urls import reverse
 
-from core.testing import PersonaTestCase, written
 from partners.models import BusinessPartner, PartnerScreening
 from partners.tests.test_screening import fake_index
+from portal.testing import PersonaTestCase, written
 
 FIELDS = {"role": "sea_carrier", "country": "PA", "yearly_volume": 1}
 TABLES = (BusinessPartner, PartnerScreening)

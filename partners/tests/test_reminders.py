@@ -13,10 +13,10 @@ from django.utils import timezone, translation
 
 from companies.models import Company
 from core.reminders import send_reminders, tasks_for
-from core.testing import PersonaTestCase
 from partners import workflow
 from partners.models import BusinessPartner, PartnerScreening
 from partners.reminders import DECIDE_DAYS, KIND
+from portal.testing import PersonaTestCase
 
 
 def alerts_of(user: object) -> list[tuple[str, str]]:

@@ -12,9 +12,9 @@ from unittest import mock
 from django.core.management import call_command
 from django.urls import reverse
 
-from core.testing import PersonaTestCase
 from partners import workflow
 from partners.models import BusinessPartner, FalsePositive, PartnerScreening
+from portal.testing import PersonaTestCase
 from screening.index import clear_cache, default_lists_dir
 from screening_engine import ScreeningIndex
 

@@ -9,8 +9,8 @@ from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.testing import PersonaTestCase
 from partners.models import BusinessPartner, FalsePositive, PartnerImport, PartnerScreening
+from portal.testing import PersonaTestCase
 from screening_engine import Entity, ScreeningIndex
 
 LISTED = Entity(

@@ -23,8 +23,8 @@ from django.urls import reverse
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from core.testing import add_member, make_company, make_user, shared_database
 from partners.models import BusinessPartner, PartnerImport, PartnerScreening
+from portal.testing import add_member, make_company, make_user, shared_database
 
 PARTNERS = 1500
 CHUNK = 10  # small chunks: many heartbeats, so the kill lands in the middle

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.urls import reverse
 
-from core.testing import ANY_USER, EDITORS, MANAGERS, VIEWERS, PermissionCase
 from personnel.tests.world import make_people
+from portal.testing import ANY_USER, EDITORS, MANAGERS, VIEWERS, PermissionCase
 
 C = PermissionCase
 

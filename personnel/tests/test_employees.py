@@ -11,10 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from core.testing import PersonaTestCase, filled_template
 from personnel.importers import EmployeeImporter
 from personnel.models import ConductAcknowledgement, Employee, SecurityRole, Separation
 from personnel.tests.world import PDF, WithPeople
+from portal.testing import PersonaTestCase, filled_template
 from training.models import TrainingRecord
 from training.tests import factories as f
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from core.testing import PersonaTestCase
 from core.tests.bad_files import RefusedFileChecks
 from personnel.models import Employee
+from portal.testing import PersonaTestCase
 
 
 class RefusedEmployeeFileTests(RefusedFileChecks, PersonaTestCase):

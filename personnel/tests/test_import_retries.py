@@ -13,8 +13,8 @@ from django.db import connection
 from django.test import Client, TransactionTestCase
 from django.urls import reverse
 
-from core.testing import PersonaTestCase, add_member, make_company, make_user
 from personnel.models import Employee
+from portal.testing import PersonaTestCase, add_member, make_company, make_user
 
 WITH_NUMBERS = (
     "employee_number,first_name,last_name\nE-10,Ana,Ruiz\nE-11,Luis,Gómez\nE-12,Eva,Luna\n"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from core.listchecks import ListPageChecks
-from core.testing import PersonaTestCase
 from personnel.models import Employee, SecurityRole
+from portal.testing import PersonaTestCase
 
 
 class EmployeeListTests(ListPageChecks, PersonaTestCase):

@@ -9,8 +9,8 @@ import uuid
 
 from django.urls import reverse
 
-from core.testing import PersonaTestCase, written
 from personnel.models import Employee, Screening, SecurityRole
+from portal.testing import PersonaTestCase, written
 
 TABLES = (Employee, Employee.roles.through, Screening)
 

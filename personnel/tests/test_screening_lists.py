@@ -9,8 +9,8 @@ from typing import Any
 from django.urls import reverse
 
 from core.listchecks import ListPageChecks
-from core.testing import PersonaTestCase
 from personnel.models import Employee, Screening, SensitiveAccessLog
+from portal.testing import PersonaTestCase
 
 
 def _employee(company: Any, i: int) -> Employee:

@@ -9,8 +9,8 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from core.testing import PersonaTestCase
 from personnel.models import ConductAcknowledgement, Employee, Screening, SecurityRole
+from portal.testing import PersonaTestCase
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = (

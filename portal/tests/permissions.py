@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from core.testing import VIEWERS, PermissionCase
+from portal.testing import VIEWERS, PermissionCase
 
 CASES = [
     PermissionCase(

@@ -32,7 +32,7 @@ from schemathesis.specs.openapi.checks import (
 
 from accounts.models import User
 from companies.models import Address, Contact, Identifier, ProgramParticipation
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 
 # Generated requests per operation, and more per seeded object a detail operation can name.
 EXAMPLES = 6

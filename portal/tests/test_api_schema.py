@@ -9,8 +9,8 @@ from django.test import TestCase
 from django.urls import reverse
 
 from companies.models import Company
-from core.testing import PersonaTestCase
 from personnel.models import SecurityRole
+from portal.testing import PersonaTestCase
 
 METHODS = ("get", "post", "put", "patch", "delete")
 

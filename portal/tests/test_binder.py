@@ -24,8 +24,8 @@ from pypdf import PdfReader
 
 from applications.models import Application
 from core.models import ExportJob
-from core.testing import add_member, make_company, make_user, shared_database
 from partners.models import BusinessPartner
+from portal.testing import add_member, make_company, make_user, shared_database
 from profiles.tests.factories import (
     ProfilesTestCase,
     add_evidence,

@@ -18,12 +18,12 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from core.testing import PersonaTestCase
 from incidents.models import Incident
 from incidents.workflow import open_incident
 from inspections.checklists import builtin
 from inspections.models import Inspection
 from inspections.workflow import PointAnswer, record_inspection
+from portal.testing import PersonaTestCase
 from profiles.tests.factories import make_catalogue
 from seals import workflow as seals
 from seals.models import Seal

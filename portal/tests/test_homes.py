@@ -15,12 +15,12 @@ from django.utils import timezone
 from actions.models import CorrectiveAction
 from certification.models import Certification
 from companies.models import Company, Membership
-from core.testing import PersonaTestCase, add_member, make_company, make_user, sign_in
 from inspections.models import Inspection
 from notices.views import task_count
 from partners.models import BusinessPartner, PartnerScreening
 from personnel.models import Employee, SecurityRole
 from portal import homes
+from portal.testing import PersonaTestCase, add_member, make_company, make_user, sign_in
 from questionnaires.models import Questionnaire
 from seals.models import Seal, SealEvent
 

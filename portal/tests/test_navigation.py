@@ -8,9 +8,9 @@ import re
 
 from django.urls import resolve, reverse
 
-from core.testing import PERSONAS, PersonaTestCase
 from core.tests.test_permission_matrix import all_cases
 from portal.navigation import GROUPS
+from portal.testing import PERSONAS, PersonaTestCase
 
 
 def _menu(html: str) -> str:

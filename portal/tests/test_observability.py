@@ -17,8 +17,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from prometheus_client.parser import text_string_to_metric_families
 
-from core.testing import add_member, make_company, make_user
 from partners.models import BusinessPartner, PartnerScreening
+from portal.testing import add_member, make_company, make_user
 from screening.models import ListVersion
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -238,7 +238,7 @@ RQ_TEST_URL = "redis://127.0.0.1:6379/15"
     RQ_QUEUES={"default": {"URL": RQ_TEST_URL}},
     CACHES={
         "default": {
-            "BACKEND": "core.testing.PrefixedRedisCache",
+            "BACKEND": "portal.testing.PrefixedRedisCache",
             "LOCATION": RQ_TEST_URL,
             "KEY_PREFIX": f"ctpat-readyz-{os.getpid()}",
         }

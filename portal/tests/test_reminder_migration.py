@@ -15,7 +15,7 @@ from certification.choices import State
 from certification.tests.factories import certification_in
 from core.models import SentReminder
 from core.reminders import due_today
-from core.testing import add_member, make_company, make_user
+from portal.testing import add_member, make_company, make_user
 from training.matrix import add_months
 from training.tests import factories as f
 

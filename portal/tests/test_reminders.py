@@ -21,7 +21,7 @@ from certification.choices import State
 from certification.tests.factories import certification_in
 from companies.models import Company
 from core import reminders
-from core.testing import add_member, make_company, make_user
+from portal.testing import add_member, make_company, make_user
 from profiles.models import SecurityProfile
 from profiles.tests.factories import add_evidence, answer, make_catalogue
 from training.tests import factories as f

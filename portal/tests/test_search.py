@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import CorrectiveAction
-from core.testing import PersonaTestCase
 from incidents.workflow import open_incident
 from partners.models import BusinessPartner
+from portal.testing import PersonaTestCase
 
 
 class SearchTests(PersonaTestCase):

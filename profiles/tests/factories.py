@@ -23,7 +23,7 @@ from django.utils import timezone
 from catalogue import importers
 from catalogue.models import Applicability, Catalogue, Criterion
 from companies.models import Company
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 from profiles.models import Evidence, EvidenceFile, Response, SecurityProfile, Submission
 from profiles.readiness import compute_readiness
 from profiles.snapshots import build_snapshot

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from actions.models import ActionEvidence, CorrectiveAction
 from audits.models import Finding, FindingPhoto, MockAudit
-from core.testing import ANY_USER, EDITORS, SIGNERS, VIEWERS, PermissionCase
+from portal.testing import ANY_USER, EDITORS, SIGNERS, VIEWERS, PermissionCase
 from profiles.models import EvidenceFile, SecurityProfile
 from profiles.tests.factories import PDF_BYTES, add_evidence, answer, make_catalogue, submit
 

@@ -135,7 +135,7 @@ class GridTests(ProfileTestCase):
 
 class BulkPageApiParityTests(ProfileTestCase):
     def test_the_page_and_the_api_write_the_same(self) -> None:
-        from core.testing import written
+        from portal.testing import written
 
         picked = [criterion(self.catalogue, r).pk for r in ("1.1", "4.2")]
         owner = self.users["admin"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from core.testing import written
+from portal.testing import written
 from profiles.models import Evidence, EvidenceFile, SecurityProfile
 from profiles.tests.factories import (
     EXE_BYTES,

@@ -9,8 +9,8 @@ from typing import Any
 
 from django.urls import reverse
 
-from core.testing import ANY_USER, EDITORS, PUBLIC, VIEWERS, PermissionCase
 from partners.models import BusinessPartner
+from portal.testing import ANY_USER, EDITORS, PUBLIC, VIEWERS, PermissionCase
 from questionnaires import workflow
 from questionnaires.models import AnswerEvidence
 

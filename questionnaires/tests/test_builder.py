@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from actions.models import CorrectiveAction
-from core.testing import PersonaTestCase
 from partners.models import BusinessPartner
+from portal.testing import PersonaTestCase
 from questionnaires import builder, workflow
 from questionnaires.models import MemberQuestionSet, Questionnaire, Status
 from questionnaires.question_sets import bank

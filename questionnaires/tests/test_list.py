@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from core.listchecks import ListPageChecks
-from core.testing import PersonaTestCase
 from partners.models import BusinessPartner
+from portal.testing import PersonaTestCase
 from questionnaires import workflow
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.core import mail
 
-from core.testing import PersonaTestCase
 from notices.models import Notice
+from portal.testing import PersonaTestCase
 from questionnaires import workflow
 from questionnaires.tests.test_questionnaires import all_answers, make_partner
 

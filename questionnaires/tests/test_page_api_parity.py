@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.testing import PersonaTestCase, written
+from portal.testing import PersonaTestCase, written
 from questionnaires.models import MemberQuestionSet, QuestionSetVersion
 from questionnaires.tests.test_builder import GATES_TOML
 

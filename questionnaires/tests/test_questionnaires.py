@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import CorrectiveAction
-from core.testing import PersonaTestCase, add_member, make_company, make_user
 from partners.models import BusinessPartner, PartnerRole
+from portal.testing import PersonaTestCase, add_member, make_company, make_user
 from questionnaires import dashboard, evidence, schedule, workflow
 from questionnaires.models import Answer, AnswerEvidence, Questionnaire, Status
 from questionnaires.question_sets import bank, parse

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core.refusals import Invalid, NotAllowed
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 from questionnaires import workflow
 from questionnaires.models import Status
 from questionnaires.tests.test_questionnaires import all_answers, link, make_partner

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.reminders import send_reminders, tasks_for
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 from questionnaires import workflow
 from questionnaires.models import Questionnaire
 from questionnaires.reminders import KIND, REVIEW_DAYS

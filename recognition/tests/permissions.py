@@ -7,7 +7,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.testing import ANY_USER, EDITORS, VIEWERS, PermissionCase, make_company
+from portal.testing import ANY_USER, EDITORS, VIEWERS, PermissionCase, make_company
 from recognition.tests.factories import PDF_BYTES, partner, status
 from verification.tests.factories import participating
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 from recognition.models import PartnerStatus
 from recognition.tests.factories import PDF_BYTES, partner
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.test import SimpleTestCase
 from django.urls import reverse
 
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 from recognition.arrangements import (
     ArrangementFileError,
     is_recognised,

@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core.testing import PersonaTestCase
 from partners.dashboard import figures
 from partners.models import PartnerScreening
+from portal.testing import PersonaTestCase
 from questionnaires.models import Questionnaire
 from recognition.tests.factories import partner, status
 

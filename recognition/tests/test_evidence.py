@@ -7,7 +7,7 @@ import datetime
 
 from django.test import override_settings
 
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 from profiles.tests.factories import MEDIA_ROOT
 from recognition.evidence import partner_ids_with_valid_status, vetting_path
 from recognition.tests.factories import partner, status

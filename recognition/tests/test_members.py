@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from certification.choices import State
 from certification.tests.factories import certification_in
-from core.testing import PersonaTestCase, make_company, make_user
+from portal.testing import PersonaTestCase, make_company, make_user
 from recognition.evidence import partner_ids_with_valid_status, vetting_path
 from recognition.models import MemberLink
 from recognition.tests.factories import partner

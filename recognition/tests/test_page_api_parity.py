@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from core.testing import PersonaTestCase, written
+from portal.testing import PersonaTestCase, written
 from profiles.tests.factories import MEDIA_ROOT
 from recognition.models import PartnerStatus, StatusProof
 from recognition.tests.factories import PDF_BYTES, partner, status

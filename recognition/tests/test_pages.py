@@ -8,7 +8,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 from recognition.models import PartnerStatus, StatusProof
 from recognition.tests.factories import PDF_BYTES, partner, status
 

@@ -20,8 +20,8 @@ from actions.models import CorrectiveAction
 from companies.models import Company
 from core import export_jobs
 from core.models import ExportJob
-from core.testing import PersonaTestCase
 from incidents.models import Incident
+from portal.testing import PersonaTestCase
 from profiles.linked import linked_records
 from risk import workflow
 from risk.flow import find_cycle, mermaid_flowchart

@@ -9,7 +9,7 @@ from typing import Any
 from django.urls import reverse
 
 from core.listchecks import ListPageChecks
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 from risk.models import Assessment
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 
 from companies.models import Company
-from core.testing import PersonaTestCase
 from partners.models import BusinessPartner, normalise_name
+from portal.testing import PersonaTestCase
 from risk.models import Node
 from risk.tests.factories import make_assessment, make_chain
 

@@ -9,7 +9,7 @@ import datetime
 import time_machine
 from django.urls import reverse
 
-from core.testing import PersonaTestCase, written
+from portal.testing import PersonaTestCase, written
 from risk.models import Assessment, Node, SupplyChain
 from risk.tests.factories import make_assessment, make_chain
 

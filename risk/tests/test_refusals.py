@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from core.testing import PersonaTestCase, written
+from portal.testing import PersonaTestCase, written
 from risk import workflow
 from risk.models import Assessment, AssessmentRefused, Node, SupplyChain
 from risk.tests.factories import make_assessment, make_chain

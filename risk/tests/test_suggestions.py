@@ -7,8 +7,8 @@ import datetime
 from django.urls import reverse
 
 from actions.models import CorrectiveAction
-from core.testing import PersonaTestCase
 from partners.models import BusinessPartner, PartnerScreening
+from portal.testing import PersonaTestCase
 from profiles.models import SecurityProfile
 from profiles.tests.factories import answer, make_catalogue
 from risk import suggestions

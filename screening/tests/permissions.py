@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from core.testing import ANY_USER, PermissionCase
+from portal.testing import ANY_USER, PermissionCase
 
 C = PermissionCase
 

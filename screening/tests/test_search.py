@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.test import TestCase
 from django.urls import reverse
 
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 
 
 class SearchApiTests(PersonaTestCase):

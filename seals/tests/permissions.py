@@ -6,7 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from core.testing import ANY_USER, EDITORS, MANAGERS, VIEWERS, PermissionCase
+from portal.testing import ANY_USER, EDITORS, MANAGERS, VIEWERS, PermissionCase
 from seals.models import Seal
 
 C = PermissionCase

@@ -10,11 +10,11 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from core.testing import PersonaTestCase
 from incidents.models import Incident
 from inspections.checklists import builtin
 from inspections.models import Inspection
 from inspections.workflow import PointAnswer, record_inspection
+from portal.testing import PersonaTestCase
 from seals import workflow
 from seals.models import Seal
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.listchecks import ListPageChecks
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 from seals.models import Seal
 
 

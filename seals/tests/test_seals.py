@@ -10,8 +10,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from core.testing import PersonaTestCase
 from incidents.models import Incident
+from portal.testing import PersonaTestCase
 from seals import workflow
 from seals.models import Seal, SealEvent
 from training.tests import factories

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from core.testing import ANY_USER, EDITORS, MANAGERS, VIEWERS, PermissionCase
+from portal.testing import ANY_USER, EDITORS, MANAGERS, VIEWERS, PermissionCase
 from sharing.models import Share
 from verification.tests.factories import participating
 

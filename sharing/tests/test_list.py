@@ -9,7 +9,7 @@ from typing import Any
 from django.urls import reverse
 
 from core.listchecks import ListPageChecks
-from core.testing import PersonaTestCase, make_company
+from portal.testing import PersonaTestCase, make_company
 from sharing.models import Share
 
 

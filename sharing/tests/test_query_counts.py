@@ -9,7 +9,7 @@ from typing import Any
 from django.urls import reverse
 
 from companies.models import Company
-from core.testing import make_company
+from portal.testing import make_company
 from sharing.models import Share
 from sharing.tests.test_sharing import SharingTestCase
 

@@ -19,9 +19,9 @@ from accounts.models import User
 from certification.choices import State
 from certification.tests.factories import certification_in
 from companies.models import Company
-from core.testing import add_member, make_user, sign_in
 from notices.models import Notice
 from partners.models import BusinessPartner
+from portal.testing import add_member, make_user, sign_in
 from profiles.models import Submission
 from profiles.tests.factories import ProfilesTestCase, answer, make_catalogue, start_profile, submit
 from sharing import workflow

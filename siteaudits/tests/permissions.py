@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from core.testing import ANY_USER, EDITORS, PUBLIC, VIEWERS, PermissionCase
+from portal.testing import ANY_USER, EDITORS, PUBLIC, VIEWERS, PermissionCase
 from profiles.tests.permissions import api, page
 from siteaudits.tests.world import world
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.urls import reverse
 
 from actions.models import CorrectiveAction
-from core.testing import PersonaTestCase, sign_in, written
+from portal.testing import PersonaTestCase, sign_in, written
 from profiles.tests.factories import make_catalogue
 from siteaudits.models import AuditItem, SiteAudit
 from siteaudits.tests.world import make_partner

@@ -6,8 +6,8 @@ import datetime
 from typing import Any
 
 from core.listchecks import ListPageChecks
-from core.testing import PersonaTestCase
 from partners.models import BusinessPartner
+from portal.testing import PersonaTestCase
 from siteaudits.models import SiteAudit
 from siteaudits.tests.world import make_partner
 

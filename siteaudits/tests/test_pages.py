@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.testing import PersonaTestCase, sign_in
 from partners.models import BusinessPartner
+from portal.testing import PersonaTestCase, sign_in
 from profiles.tests.factories import PDF_BYTES, make_catalogue
 from siteaudits import workflow
 from siteaudits.models import ItemPhoto, OwnChecklist, PartnerReply, SiteAudit

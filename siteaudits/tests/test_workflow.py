@@ -13,8 +13,8 @@ from actions.choices import ActionStatus
 from core import reminders
 from core.models import SentReminder
 from core.refusals import Invalid, NotAllowed
-from core.testing import PersonaTestCase
 from notices.models import Notice
+from portal.testing import PersonaTestCase
 from profiles.tests.factories import MEDIA_ROOT, load_msc, make_catalogue
 from siteaudits import checklists, evidence, schedule, workflow
 from siteaudits.choices import AuditStatus

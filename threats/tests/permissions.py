@@ -8,7 +8,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.testing import ANY_USER, EDITORS, VIEWERS, PermissionCase
+from portal.testing import ANY_USER, EDITORS, VIEWERS, PermissionCase
 from threats.models import ThreatImport, ThreatRating
 
 C = PermissionCase

@@ -9,7 +9,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.testing import PersonaTestCase, filled_template
+from portal.testing import PersonaTestCase, filled_template
 from threats.importing import ThreatImporter
 from threats.models import ThreatImport, ThreatRating
 

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from core.testing import PersonaTestCase
 from core.tests import bad_files
+from portal.testing import PersonaTestCase
 from threats.models import ThreatImport, ThreatRating
 from threats.tests.test_import import NOW
 

@@ -10,7 +10,7 @@ import datetime
 import time_machine
 from django.urls import reverse
 
-from core.testing import PersonaTestCase, written
+from portal.testing import PersonaTestCase, written
 from threats.models import ThreatRating
 from threats.tests.test_pages import NOW, form
 

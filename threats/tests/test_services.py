@@ -7,7 +7,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 from threats.models import Category, ThreatRating
 from threats.services import country_threats
 

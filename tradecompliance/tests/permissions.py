@@ -6,7 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from core.testing import (
+from portal.testing import (
     ANY_USER,
     EDITORS,
     MANAGERS,

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.tests.factories import current_code, reauthenticate_with_mfa
-from core.testing import PersonaTestCase, add_member, make_company, written
+from portal.testing import PersonaTestCase, add_member, make_company, written
 from tradecompliance import workflow
 from tradecompliance.catalogue import program
 from tradecompliance.models import (

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from core import reminders
 from core.models import SentReminder
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 from tradecompliance import workflow
 from tradecompliance.models import Status, anniversary
 from tradecompliance.reminders import KIND

@@ -14,8 +14,8 @@ from certification.choices import State
 from certification.models import Certification
 from certification.tests.factories import certification_in
 from core.refusals import Invalid, NotAnOfficer, NotFound
-from core.testing import PersonaTestCase, make_company
 from notices.models import Notice
+from portal.testing import PersonaTestCase, make_company
 from tradecompliance import eligibility, workflow
 from tradecompliance.catalogue import program
 from tradecompliance.models import (

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.urls import reverse
 
-from core.testing import ANY_USER, EDITORS, VIEWERS, PermissionCase
 from personnel.tests.world import PDF, PNG, make_people, stored
+from portal.testing import ANY_USER, EDITORS, VIEWERS, PermissionCase
 from training.models import (
     Course,
     CultureEvidence,

@@ -7,8 +7,8 @@ import datetime
 import time_machine
 from django.test import TestCase
 
-from core.testing import make_company
 from personnel.models import ConductAcknowledgement, Screening, Separation
+from portal.testing import make_company
 from training.evidence import EvidenceItem, criteria_with_evidence, evidence_for
 from training.models import CultureRecord, Retraining
 from training.tests import factories as f

@@ -10,7 +10,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.testing import PersonaTestCase, filled_template
+from portal.testing import PersonaTestCase, filled_template
 from training.effectiveness import effectiveness
 from training.importers import AttendanceImporter
 from training.models import TrainingRecord

@@ -8,8 +8,8 @@ import datetime
 
 from django.urls import reverse
 
-from core.testing import PersonaTestCase
 from core.tests.bad_files import RefusedFileChecks
+from portal.testing import PersonaTestCase
 from training.models import TrainingRecord
 from training.tests import factories as f
 

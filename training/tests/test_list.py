@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from core.listchecks import ListPageChecks
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 from training.tests import factories as f
 
 

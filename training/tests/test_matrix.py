@@ -7,7 +7,7 @@ import datetime
 import time_machine
 from django.test import TestCase
 
-from core.testing import make_company
+from portal.testing import make_company
 from training.matrix import State, add_months, build_matrix
 from training.models import Retraining
 from training.tests import factories as f

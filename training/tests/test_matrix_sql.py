@@ -8,7 +8,7 @@ import random
 from django.test import TestCase
 
 from companies.models import Company
-from core.testing import make_company
+from portal.testing import make_company
 from training.matrix import build_matrix, course_summaries, state_columns
 from training.models import Course, Retraining
 from training.tests import factories as f

@@ -9,8 +9,8 @@ import datetime
 import time_machine
 from django.urls import reverse
 
-from core.testing import PersonaTestCase, written
 from personnel.tests.world import TempMedia
+from portal.testing import PersonaTestCase, written
 from training import workflow
 from training.models import TrainingRecord
 from training.tests import factories as f

@@ -7,7 +7,7 @@ import datetime
 
 from django.urls import reverse
 
-from core.testing import PersonaTestCase
+from portal.testing import PersonaTestCase
 from training.tests import factories as f
 
 D = datetime.date

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.utils import translation
 
-from core.testing import make_company
 from personnel.models import SecurityRole
+from portal.testing import make_company
 from training.models import Course
 from training.programme import ProgrammeFileError, load_programme, parse_programme, seed_company
 

@@ -13,7 +13,7 @@ from django.test import TestCase
 
 from core.models import SentReminder
 from core.reminder_mail import send_reminder_email
-from core.testing import add_member, make_company, make_user
+from portal.testing import add_member, make_company, make_user
 from training.tests import factories as f
 
 D = datetime.date

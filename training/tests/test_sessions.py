@@ -11,8 +11,8 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.testing import PersonaTestCase
 from personnel.tests.world import PDF, PNG, TempMedia
+from portal.testing import PersonaTestCase
 from training.matrix import State, build_matrix
 from training.models import Retraining, SessionMaterial, TrainingRecord, TrainingSession
 from training.tests import factories as f

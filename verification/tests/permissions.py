@@ -6,7 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from core.testing import EDITORS, MANAGERS, PUBLIC, SIGNERS, VIEWERS, PermissionCase
+from portal.testing import EDITORS, MANAGERS, PUBLIC, SIGNERS, VIEWERS, PermissionCase
 from verification.models import MonitoringRequest
 from verification.tests.factories import participating
 from verification.workflow import certificate_link

@@ -17,7 +17,7 @@ from certification.choices import State
 from certification.models import Certification
 from certification.tests.factories import certification_in
 from certification.workflow import perform
-from core.testing import PersonaTestCase, make_company, written
+from portal.testing import PersonaTestCase, make_company, written
 from verification import workflow
 from verification.models import Consent, MonitoringRequest, StatusNotice
 from verification.tests.factories import participating
