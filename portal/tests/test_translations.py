@@ -4,9 +4,11 @@ Spanish, so an untranslated string is a bug)."""
 
 from __future__ import annotations
 
+import gettext
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -75,6 +77,23 @@ class TranslationTests(SimpleTestCase):
                     text=True,
                 )
                 self.assertEqual(done.returncode, 0, done.stderr)
+
+    def test_each_compiled_file_holds_its_catalogue(self) -> None:
+        """A .mo that lags its .po (one side of a merge checked out, a forgotten compile)
+        shows English where the .po has Spanish."""
+        msgfmt = shutil.which("msgfmt")
+        if msgfmt is None:
+            self.skipTest("msgfmt (gettext) is not installed")
+        with tempfile.TemporaryDirectory() as tmp:
+            for po in catalogues():
+                fresh = Path(tmp) / "fresh.mo"
+                subprocess.run([msgfmt, "-o", str(fresh), str(po)], check=True)
+                with self.subTest(catalogue=str(po.relative_to(ROOT))):
+                    with fresh.open("rb") as a, po.with_suffix(".mo").open("rb") as b:
+                        expected = gettext.GNUTranslations(a)._catalog  # type: ignore[attr-defined]
+                        found = gettext.GNUTranslations(b)._catalog  # type: ignore[attr-defined]
+                    stale = sorted(str(k) for k in expected if found.get(k) != expected[k])
+                    self.assertEqual(stale, [], f"{po.with_suffix('.mo')}: run make messages")
 
     def test_compiled_files_are_current(self) -> None:
         for po in catalogues():

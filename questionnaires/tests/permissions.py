@@ -44,6 +44,15 @@ def _make(t: Any) -> None:
     t.questionnaire, t.token = workflow.send(t.partner, contact_email="seguridad@bodegasur.test")
 
 
+def _make_submitted(t: Any) -> None:
+    from questionnaires.tests.test_questionnaires import all_answers
+
+    _make(t)
+    answers = {k[7:]: (v, "") for k, v in all_answers(t.questionnaire).items()}
+    workflow.save_answers(t.questionnaire, "Ana", answers)
+    workflow.submit(t.questionnaire, "Ana")
+
+
 def _make_with_file(t: Any) -> None:
     _make(t)
     workflow.save_answers(t.questionnaire, "Ana", {"perimeter": ("yes", "")})
@@ -287,5 +296,13 @@ CASES = [
         VIEWERS,
         api=True,
         setup=_make,
+    ),
+    C(
+        "api:questionnaire-reviewed",
+        _url("api:questionnaire-reviewed", questionnaire),
+        EDITORS,
+        method="post",
+        api=True,
+        setup=_make_submitted,
     ),
 ]
