@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from companies import workflow
 from companies.choices import Role, TransportMode
+from companies.filters import CompanyFilter
 from companies.models import (
     Address,
     Company,
@@ -105,7 +106,7 @@ class CompanyViewSet(TenantViewSet):
     queryset = Company.objects.all()
     serializer_class = CompanySerializer
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-    filterset_fields = ["business_type", "country"]
+    filterset_class = CompanyFilter
 
     def get_queryset(self) -> Any:
         if self.action == "create":

@@ -11,7 +11,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -29,7 +28,7 @@ from companies import forms as company_forms
 from companies import workflow
 from companies.choices import Role
 from companies.context_processors import remember_company
-from companies.filters import AuditLogFilter
+from companies.filters import AuditLogFilter, CompanyFilter
 from companies.models import Address, Company, Contact, Identifier, Membership, ProgramParticipation
 from core import idempotency, refusals
 from core.documents import resolve_related_records
@@ -46,19 +45,41 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
+# The program office's list of every company (members see only their own, above it).
+EVERY_COMPANY = ListSpec(
+    CompanyFilter,
+    [
+        col("account", gettext_lazy("Account"), "pk"),
+        col("legal_name", gettext_lazy("Company")),
+        col("business_type", gettext_lazy("Business type")),
+        col("country", gettext_lazy("Country")),
+        col("created_at", gettext_lazy("Registered")),
+    ],
+    default_sort=("legal_name",),
+    csv=[
+        "account_number",
+        "legal_name",
+        "dba",
+        "business_type",
+        ("country", "country.code"),
+        "created_at",
+    ],
+    hide=(),
+)
+
+
 @login_required
-def company_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+def company_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     memberships = Membership.objects.filter(user=request.user).select_related("company")
-    everyone: Any = None
+    context: dict[str, Any] = {"memberships": memberships}
     if request.user.is_program_office:
-        everyone = Paginator(Company.objects.for_user(request.user), 50).get_page(
-            request.GET.get("page")
+        listing = list_page(
+            request, EVERY_COMPANY, Company.objects.for_user(request.user), filename="companies.csv"
         )
-    return render(
-        request,
-        "companies/company_list.html",
-        {"memberships": memberships, "all_companies": everyone},
-    )
+        if not isinstance(listing, Listing):
+            return listing  # the CSV of the filtered rows
+        context["listing"] = listing
+    return render(request, "companies/company_list.html", context)
 
 
 @login_required
