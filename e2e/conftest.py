@@ -71,6 +71,14 @@ def totp_code(secret: str, *, at: float | None = None) -> str:
     return f"{value % 10**TOTP_DIGITS:0{TOTP_DIGITS}d}"
 
 
+def fresh_totp_code(secret: str) -> str:
+    """The code an app shows now, unless it has under 4 seconds to live: then the next
+    one (the portal allows no drift, and a slow browser would post a code already gone)."""
+    if TOTP_PERIOD - time.time() % TOTP_PERIOD < 4:
+        time.sleep(TOTP_PERIOD - time.time() % TOTP_PERIOD + 0.2)
+    return totp_code(secret)
+
+
 class Authenticator:
     """The user's phone app for codes the portal spends (sign-in, MFA re-check).
 
@@ -83,9 +91,7 @@ class Authenticator:
         self._used_steps: set[int] = set()
 
     def code(self) -> str:
-        # A code about to expire may be stale when the slow browser posts it: wait for the next.
-        if TOTP_PERIOD - time.time() % TOTP_PERIOD < 4:
-            time.sleep(TOTP_PERIOD - time.time() % TOTP_PERIOD + 0.2)
+        fresh_totp_code(self.secret)  # past the edge of a step about to end
         step = int(time.time() // TOTP_PERIOD)
         if step in self._used_steps:
             time.sleep((step + 1) * TOTP_PERIOD - time.time() + 0.2)

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import Authenticator, artifact_path, totp_code
+from e2e.conftest import Authenticator, artifact_path, fresh_totp_code, totp_code
 
 EMAIL = "maria.lopez@acme-imports.test"
 PASSWORD = "Tr4ilers-and-Seals-2026"
@@ -72,7 +72,7 @@ def set_up_totp(page: Page) -> Authenticator:
     secret = (shown.input_value() if is_field else shown.inner_text()).strip()
     # Activation only checks the code; it does not spend it, so a sign-in or re-check in
     # the same 30 seconds may use it again and the Authenticator need not remember it.
-    page.get_by_label("Authenticator code").fill(totp_code(secret))
+    page.get_by_label("Authenticator code").fill(fresh_totp_code(secret))
     page.get_by_role("button", name="Activate").click()
     expect(page).to_have_url(re.compile(r"/accounts/2fa/recovery-codes/"))
     return Authenticator(secret)
