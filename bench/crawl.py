@@ -555,6 +555,9 @@ def main() -> int:
         began = time.perf_counter()
         world = build(sizes)
         print(f"built {sizes} on {connection.vendor} in {time.perf_counter() - began:.0f} s")
+        from portal.startup import settle
+
+        settle()  # as a web process does before its first request (portal/wsgi.py)
         client = _client(world)
         bare = harness.measure(client, harness.BARE_URL, args.rounds)
         load = harness.loadavg()

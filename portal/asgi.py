@@ -8,3 +8,7 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 application = get_asgi_application()
+
+from portal.startup import settle  # noqa: E402  # portal/startup.py
+
+settle()

@@ -14,3 +14,9 @@ application = get_wsgi_application()
 from screening.index import warm_in_background  # noqa: E402
 
 warm_in_background()
+
+# Out of the cycle collector's way (portal/startup.py): no request pays for walking the
+# loaded portal.
+from portal.startup import settle  # noqa: E402
+
+settle()
