@@ -386,6 +386,7 @@ class Row:
     m: harness.Measurement | None
     note: str = ""
     file: bool = False  # the answer is a file (a PDF, a CSV...), not a page or an API answer
+    select: tuple[str, int] = ("", 0)  # the page's longest <select>: its name, its options
 
 
 @dataclass
@@ -457,26 +458,51 @@ def _walk_case(
         return
     queries, first = harness.count_queries(client, url)
     for label, target in [("", url), *variants(url, first)]:
+        answer = first
         if rounds:
             m = harness.measure(client, target, rounds)
         else:
             if target != url:
-                queries, first = harness.count_queries(client, target)
-            m = harness.Measurement(target, 0.0, 0.0, queries, first.status_code)
-        row = Row(app, case.name, label, target, m, file=_is_file(first))
+                queries, answer = harness.count_queries(client, target)
+            m = harness.Measurement(target, 0.0, 0.0, queries, answer.status_code)
+        row = Row(
+            app, case.name, label, target, m, file=_is_file(first), select=longest_select(answer)
+        )
         if progress:
             progress(row)
         yield row
 
 
-def query_counts(world: Any, only: str = "") -> dict[tuple[str, str], int]:
-    """(case name, variant) → query count of one request; every case, rounds=0. When a
-    case has several GET entries the last one wins (they differ by set-up only)."""
-    counts: dict[tuple[str, str], int] = {}
+@dataclass(frozen=True)
+class Survey:
+    queries: int  # of one request
+    options: int  # of the page's longest <select>
+
+
+def survey(world: Any, only: str = "") -> dict[tuple[str, str], Survey]:
+    """(case name, variant) → its query count and longest select, one request each; every
+    case, rounds=0. When a case has several GET entries the last one wins (they differ by
+    set-up only)."""
+    found: dict[tuple[str, str], Survey] = {}
     for row in walk(world, 0, only):
         if row.m is not None and row.m.status < 400:
-            counts[(row.name + _shape(row.url), row.label)] = row.m.queries
-    return counts
+            found[(row.name + _shape(row.url), row.label)] = Survey(row.m.queries, row.select[1])
+    return found
+
+
+def query_counts(world: Any, only: str = "") -> dict[tuple[str, str], int]:
+    """(case name, variant) → query count of one request (`survey`)."""
+    return {key: found.queries for key, found in survey(world, only).items()}
+
+
+def longest_select(response: Any) -> tuple[str, int]:
+    """The name and option count of the longest <select> of an HTML answer: large sets
+    (partners, people) are chosen by searching, so no list of them is written out."""
+    if "html" not in response.get("Content-Type", "") or getattr(response, "streaming", False):
+        return ("", 0)
+    html = response.content.decode(errors="replace")
+    sizes = [(name, len(OPTION.findall(body))) for name, body in SELECT.findall(html)]
+    return max(sizes, key=lambda size: size[1], default=("", 0))
 
 
 def _is_file(response: Any) -> bool:
@@ -519,6 +545,10 @@ def print_report(rows: list[Row], bare: harness.Measurement, load: str, title: s
     for r in over + files_over:
         assert r.m is not None
         print(f"  over: {r.m.cells}  {r.url}  [{r.name}{' ' + r.label if r.label else ''}]")
+    wide = sorted({(r.select[1], r.select[0], r.name) for r in measured if r.select[1] > 100})
+    print(f"{len({name for _, _, name in wide})} pages with a select of over 100 options")
+    for options, field, name in wide:
+        print(f"  {options:6d} options  {field}  [{name}]")
     print("slowest 20 (p95):")
     for r in sorted(measured, key=lambda r: -(r.m.p95 if r.m else 0))[:20]:
         assert r.m is not None
@@ -541,16 +571,23 @@ def main() -> int:
         harness.install_bare_view()
         if args.small:
             world = build(SMALL)
-            before = query_counts(world, args.only)
+            before = survey(world, args.only)
             grow(world, SMALL_PLUS, start=1000)
-            after = query_counts(world, args.only)
-            grown = {
-                k: (before[k], after[k]) for k in before if k in after and after[k] > before[k]
+            after = survey(world, args.only)
+            grown = {k: (before[k], after[k]) for k in before if k in after}
+            more = {
+                k: (a.queries, b.queries) for k, (a, b) in grown.items() if b.queries > a.queries
             }
-            for (name, label), (a, b) in sorted(grown.items()):
-                print(f"{a:4d} -> {b:4d}  {name} {label}")
-            print(f"{len(grown)} of {len(before)} URLs issue more queries with more data")
-            return 1 if grown else 0
+            wider = {
+                k: (a.options, b.options) for k, (a, b) in grown.items() if b.options > a.options
+            }
+            for (name, label), (a, b) in sorted(more.items()):
+                print(f"{a:4d} -> {b:4d} queries  {name} {label}")
+            for (name, label), (a, b) in sorted(wider.items()):
+                print(f"{a:4d} -> {b:4d} options  {name} {label}")
+            print(f"{len(more)} of {len(before)} URLs issue more queries with more data")
+            print(f"{len(wider)} of {len(before)} URLs list more options with more data")
+            return 1 if more or wider else 0
         sizes = Sizes(*(max(1, int(v * args.scale)) for v in vars(LARGE).values()))
         began = time.perf_counter()
         world = build(sizes)
