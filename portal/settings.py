@@ -95,6 +95,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: the request id every later log line carries, and the request metrics.
     "portal.observability.RequestIdMiddleware",
+    # What the first requests load lazily, out of the cycle collector's walks too.
+    "portal.startup.RefreezeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.SecurityHeadersMiddleware",

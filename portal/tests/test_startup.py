@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -54,3 +55,25 @@ class StartUpTests(SimpleTestCase):
         self.assertGreater(frozen, 50_000)  # the views, models and libraries are all in
         self.assertLess(walked, frozen / 10)  # a full collection walks a few thousand at most
         self.assertLess(ms, 50)
+
+    def test_a_settled_process_freezes_again_after_its_first_requests_only(self) -> None:
+        from django.http import HttpRequest, HttpResponse
+
+        from portal import startup
+
+        self.addCleanup(setattr, startup, "_served", startup._served)
+        middleware = startup.RefreezeMiddleware(lambda request: HttpResponse("ok"))
+
+        def frozen_by_one_request() -> bool:
+            gc.unfreeze()
+            middleware(HttpRequest())
+            return gc.get_freeze_count() > 0
+
+        startup._served = None  # a test run or a command: never
+        self.assertFalse(any(frozen_by_one_request() for _ in range(12)))
+        startup._served = 0  # after settle()
+        served = [frozen_by_one_request() for _ in range(100)]
+        self.assertEqual([n + 1 for n, frozen in enumerate(served) if frozen], [1, 10, 100])
+
+    def test_the_portal_runs_the_middleware(self) -> None:
+        self.assertIn("portal.startup.RefreezeMiddleware", settings.MIDDLEWARE)
