@@ -489,6 +489,8 @@ class OpenCourse:
 
 # Compound SELECTs per statement: SQLite refuses more than 500.
 OPEN_COURSES_PER_QUERY = 100
+# Stands for "never taken" among the last completions (earlier than any real one).
+NEVER_TAKEN = datetime.date(1, 1, 1)
 
 
 def open_by_course(
@@ -497,43 +499,61 @@ def open_by_course(
     """For each course of `active_courses` that some of the active `employees` (of any
     number of companies) have not done, how many and the earliest due date — counted by
     the database in one query for every hundred courses, whatever the number of people
-    (what `open_cells` gives, grouped by course, without judging each person in Python)."""
-    from django.db.models import Count, Exists, Min, OuterRef, Subquery, Value
+    (what `open_cells` gives, grouped by course, without judging each person in Python).
 
+    Not done is `judge`'s rule turned round: no completion on or after the day whose
+    refresher falls due within `DUE_SOON_DAYS` (any completion, for a course that never
+    expires), or a retraining asked by then and not completed since. The required people
+    and the current ones are subqueries read once (PostgreSQL hashes them; a CASE of the
+    four states a person cost twice as long), and each person's last completion is read
+    once: its minimum, with a person who never took the course counted as year 1, gives
+    both whether anyone is missing and the earliest refresher due date."""
+    from django.db.models import Count, DateField, Exists, Min, OuterRef, Q, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    soon_day = today + datetime.timedelta(days=DUE_SOON_DAYS)
     pieces = []
     for course in course_list:
-        last_completion = Subquery(
-            TrainingRecord.objects.filter(employee=OuterRef("pk"), course=course)
-            .order_by("-completed_on")
-            .values("completed_on")[:1]
-        )
-        first_open_request = (
-            Retraining.objects.filter(employee=OuterRef("pk"), course=course)
-            .exclude(
-                Exists(
-                    TrainingRecord.objects.filter(
-                        employee=OuterRef("employee"),
-                        course=course,
-                        completed_on__gte=OuterRef("requested_on"),
-                    )
+        records = TrainingRecord.objects.filter(course=course)
+        open_requests = Retraining.objects.filter(course=course).exclude(
+            Exists(
+                records.filter(
+                    employee=OuterRef("employee"), completed_on__gte=OuterRef("requested_on")
                 )
             )
-            .order_by("requested_on")
-            .values("requested_on")[:1]
         )
-        state = _state_expression(course, {r.pk for r in course.roles.all()}, today)
+        current = records
+        if course.refresher_months:
+            current = records.filter(
+                completed_on__gte=_first_day_due_after(
+                    course.refresher_months, soon_day, strictly=True
+                )
+            )
+        required = Employee.roles.through.objects.filter(
+            securityrole_id__in=sorted(r.pk for r in course.roles.all())
+        )
+        last = records.filter(employee=OuterRef("pk")).order_by("-completed_on")
+        first_request = open_requests.filter(employee=OuterRef("pk")).order_by("requested_on")
         pieces.append(
-            employees.filter(company_id=course.company_id, active=True)
-            .annotate(state=state)
-            .filter(state__in=sorted(OPEN))
+            employees.filter(
+                ~Q(pk__in=current.values("employee_id"))
+                | Q(pk__in=open_requests.filter(requested_on__lte=soon_day).values("employee_id")),
+                company_id=course.company_id,
+                active=True,
+                pk__in=required.values("employee_id"),
+            )
             .order_by()
             .values(course_pk=Value(course.pk))
             .annotate(
                 people=Count("pk"),
-                # Never taken: no completion at all (the last is NULL).
-                taken=Count(last_completion),
-                last=Min(last_completion),
-                request=Min(Subquery(first_open_request)),
+                last=Min(
+                    Coalesce(
+                        Subquery(last.values("completed_on")[:1]),
+                        Value(NEVER_TAKEN),
+                        output_field=DateField(),
+                    )
+                ),
+                request=Min(Subquery(first_request.values("requested_on")[:1])),
             )
         )
     rows: dict[int, dict[str, Any]] = {}
@@ -547,9 +567,9 @@ def open_by_course(
         if not row or not row["people"]:
             continue
         due: datetime.date | None = None
-        if row["taken"] == row["people"]:
+        if row["last"] != NEVER_TAKEN:
             candidates = [row["request"]] if row["request"] else []
-            if course.refresher_months and row["last"]:
+            if course.refresher_months:
                 candidates.append(add_months(row["last"], course.refresher_months))
             due = min(candidates)
         result.append(OpenCourse(course, row["people"], due))
