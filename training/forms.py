@@ -274,13 +274,13 @@ class MatrixFilterForm(forms.Form):
         choices=[
             ("", "—"),
             *State.choices,
-            (OPEN_FILTER, _("Not done (due soon, overdue or missing)")),
+            (OPEN_FILTER, _("Not done")),
         ],
         required=False,
     )
     manager = forms.ChoiceField(
         label=_("Manager"),
-        choices=[("", "—"), (NO_MANAGER, _("None (the officers and administrators remind them)"))],
+        choices=[("", "—"), (NO_MANAGER, _("Nobody"))],
         required=False,
     )
 
