@@ -88,7 +88,9 @@ class Scope:
     queries with `waiting_on_user()` (owned by the user, or owned by nobody in a company
     in `managed`, where the user is an officer or administrator) instead of building
     everyone's tasks and throwing most away. `limit`: at most that many tasks per
-    provider, the earliest due first (`first()`), for a page that shows a few."""
+    provider, the earliest due first (`first()`), for a page that shows a few. A
+    provider may gather in a personal scope what the daily run tells person by person
+    (training: the people nobody manages, one task per course instead of one each)."""
 
     today: datetime.date
     company_ids: frozenset[int] | None = None

@@ -351,3 +351,57 @@ def test_a_new_importer_goes_from_sign_up_to_a_submitted_profile_led_by_the_home
     assert axe_violations(page) == []
     assert Submission.objects.filter(profile__company_id=company_pk).count() == 1
     assert not broken, "\n".join(sorted(set(broken)))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_officer_finds_the_training_of_people_nobody_manages_as_one_task(
+    browser: Browser, live_server: Any
+) -> None:
+    """The people without a manager make one task per course on the officer's task list,
+    which opens the matrix of exactly those people; on a phone in Spanish too."""
+    from portal.testing import add_member, make_company, make_user
+    from training.tests import factories as f
+
+    company = make_company("Harbor Goods Inc")
+    officer = make_user("ines@harbor.test", mfa=True)
+    add_member(company, officer, "officer")
+    guard = f.role(company, "guard")
+    course = f.course(
+        company, "seals", roles=[guard], title_en="Seal handling", title_es="Manejo de sellos"
+    )
+    today = datetime.date.today()
+    late = [f.employee(company, name, "Ruiz", roles=[guard]) for name in ("Ana", "Bea", "Ciro")]
+    f.record(late[0], course, today - datetime.timedelta(days=400))  # overdue
+    done = f.employee(company, "Dora", "Vega", roles=[guard])
+    f.record(done, course, today - datetime.timedelta(days=10))
+    f.employee(company, "Eva", "Luna", roles=[guard], manager_email="boss@harbor.test")
+
+    page = _session_page(browser, live_server.url, officer, viewport={"width": 1280, "height": 900})
+    page.goto("/me/tasks/")
+    overdue = page.get_by_test_id("tasks-overdue")
+    task = overdue.get_by_role("link", name="Training: Seal handling — 3 people due or overdue")
+    expect(task).to_be_visible()
+    expect(overdue).not_to_contain_text("Eva Luna")  # hers wait on her manager
+    page.screenshot(path=artifact_path("tasks-training-group.png"), full_page=True)
+    assert axe_violations(page) == []
+    task.click()
+    rows = page.locator("table tbody tr")
+    expect(rows).to_have_count(3)
+    for name in ("Ana Ruiz", "Bea Ruiz", "Ciro Ruiz"):
+        expect(page.locator("table tbody")).to_contain_text(name)
+    expect(page.get_by_label("State")).to_have_value("open")
+    expect(page.get_by_label("Manager")).to_have_value("none")
+    page.screenshot(path=artifact_path("tasks-training-matrix.png"), full_page=True)
+    assert axe_violations(page) == []
+    page.context.close()
+
+    phone = _session_page(browser, live_server.url, officer, viewport=PHONE, locale="es-MX")
+    phone.goto("/me/tasks/")
+    expect(phone.get_by_test_id("tasks-overdue")).to_contain_text(
+        "Capacitación: Manejo de sellos — 3 personas por vencer o vencidas"
+    )
+    phone.screenshot(path=artifact_path("tasks-training-group-es-phone.png"), full_page=True)
+    assert axe_violations(phone) == []
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], width
+    phone.context.close()

@@ -155,6 +155,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: it pays off on long reports, not on a web request. A page's
+    # query with a correlated subquery a row (the training counts over 5,000 people) is
+    # estimated costly enough to be compiled, and compiling took 40 ms to 2 s of a query
+    # that runs in 30 ms (docs/performance.md).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 # Keeping connections open spares SQLite its file open and WAL pragmas on every request
 # (the status look-up benchmark found it the largest cost) and PostgreSQL its handshake.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)

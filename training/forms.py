@@ -15,7 +15,7 @@ from companies.models import Address, Company
 from core.signatures import signature_file
 from core.widgets import search_select_multiple
 from personnel.models import Employee, SecurityRole
-from training.matrix import State
+from training.matrix import NO_MANAGER, OPEN_FILTER, State
 from training.models import (
     CRITERION_ID,
     Course,
@@ -269,7 +269,20 @@ class MatrixFilterForm(forms.Form):
     course = forms.ModelChoiceField(
         label=_("Course"), queryset=Course.objects.none(), required=False
     )
-    state = forms.ChoiceField(label=_("State"), choices=[("", "—"), *State.choices], required=False)
+    state = forms.ChoiceField(
+        label=_("State"),
+        choices=[
+            ("", "—"),
+            *State.choices,
+            (OPEN_FILTER, _("Not done")),
+        ],
+        required=False,
+    )
+    manager = forms.ChoiceField(
+        label=_("Manager"),
+        choices=[("", "—"), (NO_MANAGER, _("Nobody"))],
+        required=False,
+    )
 
     def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -41,6 +41,17 @@ class State(models.TextChoices):
 
 
 CURRENT = frozenset({State.DONE, State.DUE_SOON})
+# Not done: what a reminder is about. The matrix filters on it as the state "open".
+OPEN = frozenset({State.DUE_SOON, State.OVERDUE, State.MISSING})
+OPEN_FILTER = "open"
+# The matrix's `manager` filter for the people nobody manages (their reminders go to the
+# company's officers and administrators).
+NO_MANAGER = "none"
+
+
+def states_of(wanted: str) -> frozenset[str]:
+    """The cell states a state filter keeps: one state, or every state not done ("open")."""
+    return frozenset(OPEN) if wanted == OPEN_FILTER else frozenset({wanted})
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -163,21 +174,22 @@ def _history(employee_ids: Any) -> History:
     return last_done, retrain
 
 
+def active_courses(courses: models.QuerySet[Course]) -> list[Course]:
+    """The active `courses` that some role requires, their roles prefetched: what
+    `open_cells` and `open_by_course` judge (one query, two when there is a course)."""
+    return [c for c in courses.filter(active=True).prefetch_related("roles") if c.roles.all()]
+
+
 def open_cells(
-    courses: models.QuerySet[Course], employees: models.QuerySet[Employee], today: datetime.date
+    course_list: list[Course], employees: models.QuerySet[Employee], today: datetime.date
 ) -> Iterator[tuple[Employee, Cell]]:
     """Every required cell that is not done — due soon, overdue or never taken — of the
-    active `employees` and active `courses` of any number of companies, in at most five
-    queries whatever their number (one when no course is active, three when nobody holds
-    a role a course requires): only the people a course requires are read."""
-    course_list = list(courses.filter(active=True))
+    active `employees` and the courses of `active_courses` of any number of companies, in
+    at most four queries whatever their number (one when nobody holds a role a course
+    requires): only the people a course requires are read."""
     if not course_list:
         return
-    course_roles: dict[int, set[int]] = defaultdict(set)
-    for course_id, role_id in Course.roles.through.objects.filter(
-        course_id__in=[c.pk for c in course_list]
-    ).values_list("course_id", "securityrole_id"):
-        course_roles[course_id].add(role_id)
+    course_roles = {c.pk: {r.pk for r in c.roles.all()} for c in course_list}
     by_company: dict[int, list[tuple[Course, set[int]]]] = defaultdict(list)
     for course in course_list:
         by_company[course.company_id].append((course, course_roles[course.pk]))
@@ -256,13 +268,14 @@ def people_on_matrix(
 ) -> models.QuerySet[Employee, int]:
     """The keys of the `employees` the matrix of `course_list` (roles prefetched) lists,
     in the matrix's order: those with a required course, or with a required course in
-    `state` when one is given. The database filters, orders and pages them; only a
-    page's people are then judged in Python (`build_matrix`)."""
+    `state` when one is given ("open": any state but done, `states_of`). The database
+    filters, orders and pages them; only a page's people are then judged in Python
+    (`build_matrix`)."""
     if state:
         annotated, names = state_columns(employees, course_list, today or timezone.localdate())
         wanted = models.Q(pk__in=[])
         for name in names:
-            wanted |= models.Q(**{name: state})
+            wanted |= models.Q(**{f"{name}__in": sorted(states_of(state))})
     else:
         # Someone with a role one of the courses requires: no state needs computing.
         annotated = employees
@@ -461,3 +474,103 @@ def totals_of(summaries: Iterable[CourseSummary]) -> CourseSummary:
         for state, count in summary.counts.items():
             total.counts[state] += count
     return total
+
+
+@dataclass(frozen=True)
+class OpenCourse:
+    """How many of the people a course requires are not done with it (due soon, overdue
+    or never taken), and the earliest due date among them (None when one never took it,
+    which counts as overdue)."""
+
+    course: Course
+    people: int
+    due_on: datetime.date | None
+
+
+# Compound SELECTs per statement: SQLite refuses more than 500.
+OPEN_COURSES_PER_QUERY = 100
+# Stands for "never taken" among the last completions (earlier than any real one).
+NEVER_TAKEN = datetime.date(1, 1, 1)
+
+
+def open_by_course(
+    course_list: list[Course], employees: models.QuerySet[Employee], today: datetime.date
+) -> list[OpenCourse]:
+    """For each course of `active_courses` that some of the active `employees` (of any
+    number of companies) have not done, how many and the earliest due date — counted by
+    the database in one query for every hundred courses, whatever the number of people
+    (what `open_cells` gives, grouped by course, without judging each person in Python).
+
+    Not done is `judge`'s rule turned round: no completion on or after the day whose
+    refresher falls due within `DUE_SOON_DAYS` (any completion, for a course that never
+    expires), or a retraining asked by then and not completed since. The required people
+    and the current ones are subqueries read once (PostgreSQL hashes them; a CASE of the
+    four states a person cost twice as long), and each person's last completion is read
+    once: its minimum, with a person who never took the course counted as year 1, gives
+    both whether anyone is missing and the earliest refresher due date."""
+    from django.db.models import Count, DateField, Exists, Min, OuterRef, Q, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    soon_day = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    pieces = []
+    for course in course_list:
+        records = TrainingRecord.objects.filter(course=course)
+        open_requests = Retraining.objects.filter(course=course).exclude(
+            Exists(
+                records.filter(
+                    employee=OuterRef("employee"), completed_on__gte=OuterRef("requested_on")
+                )
+            )
+        )
+        current = records
+        if course.refresher_months:
+            current = records.filter(
+                completed_on__gte=_first_day_due_after(
+                    course.refresher_months, soon_day, strictly=True
+                )
+            )
+        required = Employee.roles.through.objects.filter(
+            securityrole_id__in=sorted(r.pk for r in course.roles.all())
+        )
+        last = records.filter(employee=OuterRef("pk")).order_by("-completed_on")
+        first_request = open_requests.filter(employee=OuterRef("pk")).order_by("requested_on")
+        pieces.append(
+            employees.filter(
+                ~Q(pk__in=current.values("employee_id"))
+                | Q(pk__in=open_requests.filter(requested_on__lte=soon_day).values("employee_id")),
+                company_id=course.company_id,
+                active=True,
+                pk__in=required.values("employee_id"),
+            )
+            .order_by()
+            .values(course_pk=Value(course.pk))
+            .annotate(
+                people=Count("pk"),
+                last=Min(
+                    Coalesce(
+                        Subquery(last.values("completed_on")[:1]),
+                        Value(NEVER_TAKEN),
+                        output_field=DateField(),
+                    )
+                ),
+                request=Min(Subquery(first_request.values("requested_on")[:1])),
+            )
+        )
+    rows: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(pieces), OPEN_COURSES_PER_QUERY):
+        first, *rest = pieces[start : start + OPEN_COURSES_PER_QUERY]
+        for counted in first.union(*rest, all=True) if rest else first:
+            rows[counted["course_pk"]] = dict(counted)
+    result = []
+    for course in course_list:
+        row = rows.get(course.pk)
+        if not row or not row["people"]:
+            continue
+        due: datetime.date | None = None
+        if row["last"] != NEVER_TAKEN:
+            candidates = [row["request"]] if row["request"] else []
+            if course.refresher_months:
+                candidates.append(add_months(row["last"], course.refresher_months))
+            due = min(candidates)
+        result.append(OpenCourse(course, row["people"], due))
+    return result

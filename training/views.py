@@ -33,12 +33,14 @@ from training.effectiveness import effectiveness
 from training.filters import CourseFilter, SessionFilter
 from training.importers import AttendanceImporter, import_attendance
 from training.matrix import (
+    NO_MANAGER,
     CourseSummary,
     Matrix,
     build_matrix,
     course_summaries,
     page_matrix,
     people_on_matrix,
+    states_of,
     totals_of,
 )
 from training.models import (
@@ -118,6 +120,8 @@ def _matrix_filters(request: HttpRequest, company: Company) -> tuple[Any, Any, A
                     "employee_id"
                 )
             )
+        if data["manager"] == NO_MANAGER:
+            employees = employees.filter(manager_email="")
         if data["course"]:
             courses = courses.filter(pk=data["course"].pk)
         state = data["state"]
@@ -129,7 +133,8 @@ def filtered_matrix(request: HttpRequest, company: Company) -> tuple[Matrix, Any
     filters, employees, courses, state = _matrix_filters(request, company)
     matrix = build_matrix(company, employees=employees, courses=courses)
     if state:
-        matrix.rows = [r for r in matrix.rows if any(c.state == state for c in r.required())]
+        states = states_of(state)
+        matrix.rows = [r for r in matrix.rows if any(c.state in states for c in r.required())]
     # People none of the chosen courses applies to add nothing to the page.
     matrix.rows = [r for r in matrix.rows if r.required()]
     return matrix, filters

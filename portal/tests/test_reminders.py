@@ -21,9 +21,11 @@ from certification.choices import State
 from certification.tests.factories import certification_in
 from companies.models import Company
 from core import reminders
+from personnel.models import Employee
 from portal.testing import add_member, make_company, make_user
 from profiles.models import SecurityProfile
 from profiles.tests.factories import add_evidence, answer, make_catalogue
+from training.models import Course
 from training.tests import factories as f
 
 ROOT = Path(settings.BASE_DIR)
@@ -158,7 +160,8 @@ class TasksForTests(TestCase):
         self.assertEqual(
             [(t.kind, str(t.title), t.due) for t in tasks],
             [
-                ("training_course", "Training: Eva Luna — Seal handling", None),
+                # Eva has no manager: she counts in the course's one task for pat.
+                ("training_course", "Training: Seal handling — 1 person due or overdue", None),
                 ("corrective_action", "Corrective action: Fix the fence", days(-10)),
                 ("corrective_action", "Corrective action: Unowned", days(5)),
                 ("annual_review", "Annual security profile review: Maple Brokers Inc", days(12)),
@@ -216,8 +219,34 @@ class TasksForTests(TestCase):
             return [(t.kind, t.key, t.email, str(t.url)) for t in tasks]
 
         mine_tasks = [t for t in everyone if t.email == "pat@acme.test"]
-        mine = seen(mine_tasks)
-        self.assertEqual(seen(reminders.tasks_for(self.person, today)), mine)
+        # Except that the training of the people nobody manages, one task a person in the
+        # daily run, is one task per course in the person's own list: how many, and the
+        # earliest due date (none when someone never took it).
+        unmanaged = set(Employee.objects.filter(manager_email="").values_list("pk", flat=True))
+
+        def nobodys(task: reminders.Task) -> bool:
+            return task.kind == "training_course" and int(task.key.split(":")[0]) in unmanaged
+
+        grouped: dict[int, list[datetime.date | None]] = {}
+        for task in filter(nobodys, mine_tasks):
+            grouped.setdefault(int(task.key.split(":")[1]), []).append(task.due)
+        mine = seen([t for t in mine_tasks if not nobodys(t)])
+        personal = reminders.tasks_for(self.person, today)
+        self.assertEqual(seen([t for t in personal if not t.key.startswith("course:")]), mine)
+        courses = {c.pk: c for c in Course.objects.filter(pk__in=grouped)}
+        self.assertEqual(
+            sorted((t.key, t.due, str(t.title)) for t in personal if t.key.startswith("course:")),
+            sorted(
+                (
+                    f"course:{pk}:{min(dues) if None not in dues else 'never'}",  # type: ignore[type-var]
+                    None if None in dues else min(dues),  # type: ignore[type-var]
+                    f"Training: {courses[pk]} — {len(dues)} "
+                    f"{'person' if len(dues) == 1 else 'people'} due or overdue",
+                )
+                for pk, dues in grouped.items()
+            ),
+        )
+        self.assertGreater(len(grouped), 2)  # seal2 of each company, and Ana's dock safety
         self.assertGreater(len(everyone), len(mine))  # others' tasks were there to leave out
         self.assertIn("Evidence to renew: Unowned certificate", [str(t.title) for t in mine_tasks])
 
@@ -245,9 +274,11 @@ class TasksForTests(TestCase):
         many, large = self.queries()
         self.assertGreater(large, small)
         self.assertEqual(few, many)
-        # memberships 1, annual review 2, evidence 1, actions 1, training 6, certification 4,
+        # memberships 1, annual review 2, evidence 1, actions 1, training 4 (courses, their
+        # roles, the counts of the people nobody manages, the roles of those pat manages:
+        # none, so no records), certification 4,
         # trade compliance letters 1, site audits 2 (partners due, planned visits), criteria
         # 3 (owned, unowned, rejected), questionnaires 1, screening alerts 1; a person's own
         # list needs no look-up of each company's managers
-        with self.assertNumQueries(23):
+        with self.assertNumQueries(21):
             reminders.tasks_for(self.person)

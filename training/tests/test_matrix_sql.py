@@ -8,8 +8,17 @@ import random
 from django.test import TestCase
 
 from companies.models import Company
+from personnel.models import Employee
 from portal.testing import make_company
-from training.matrix import build_matrix, course_summaries, state_columns
+from training.matrix import (
+    OpenCourse,
+    active_courses,
+    build_matrix,
+    course_summaries,
+    open_by_course,
+    open_cells,
+    state_columns,
+)
 from training.models import Course, Retraining
 from training.tests import factories as f
 
@@ -28,7 +37,7 @@ class SqlStatesAgreeWithJudgeTests(TestCase):
         cls.courses = [
             f.course(cls.company, "seals", roles=[guard], refresher_months=12),
             f.course(cls.company, "threats", roles=[guard, driver], refresher_months=1),
-            f.course(cls.company, "conduct", roles=[driver]),  # never expires
+            f.course(cls.company, "conduct", roles=[driver], refresher_months=0),  # never expires
             f.course(cls.company, "cyber", roles=[guard], refresher_months=24),
         ]
         rng = random.Random(7)
@@ -76,3 +85,64 @@ class SqlStatesAgreeWithJudgeTests(TestCase):
     def test_summaries_take_one_query_for_the_courses_and_one_for_the_counts(self) -> None:
         with self.assertNumQueries(3):  # courses, their roles, the counts
             course_summaries(self.company, today=D(2025, 3, 31))
+
+    def test_the_open_people_counted_by_course_are_those_judged_one_by_one(self) -> None:
+        """`open_by_course` (the officer's one task per course) gives, per course, the
+        number of cells `open_cells` yields and the earliest of their due dates (None as
+        soon as one person never took it)."""
+        courses = active_courses(Course.objects.filter(company=self.company))
+        employees = Employee.objects.filter(company=self.company)
+        for today in (D(2025, 3, 31), D(2025, 2, 28), D(2024, 2, 29), D(2025, 1, 1)):
+            with self.subTest(today=today):
+                expected: dict[int, tuple[int, list[D | None]]] = {}
+                for _person, cell in open_cells(courses, employees, today):
+                    n, dues = expected.get(cell.course.pk, (0, []))
+                    expected[cell.course.pk] = (n + 1, [*dues, cell.due_on])
+                wanted = [
+                    OpenCourse(
+                        course,
+                        expected[course.pk][0],
+                        None if None in expected[course.pk][1] else min(expected[course.pk][1]),  # type: ignore[type-var]
+                    )
+                    for course in self.courses
+                    if course.pk in expected
+                ]
+                self.assertEqual(
+                    sorted(wanted, key=lambda o: o.course.pk),
+                    sorted(open_by_course(courses, employees, today), key=lambda o: o.course.pk),
+                )
+                self.assertTrue(all(o.people for o in wanted))
+
+    def test_the_earliest_due_date_is_given_when_everyone_took_the_course(self) -> None:
+        """The random world has someone who never took each course: a small one where
+        everyone took it once, one overdue and one due soon, and a retraining asked."""
+        other = make_company("Other Co")
+        guard = f.role(other, "guard")
+        course = f.course(other, "seals", roles=[guard], refresher_months=12)
+        never = f.course(other, "conduct", roles=[guard], refresher_months=0)  # never expires
+        today = D(2025, 3, 31)
+        late, soon, fine = (f.employee(other, n, "X", roles=[guard]) for n in ("A", "B", "C"))
+        f.record(late, course, D(2024, 3, 1))  # due 2025-03-01: overdue
+        f.record(soon, course, D(2024, 4, 20))  # due 2025-04-20: due soon
+        f.record(fine, course, D(2025, 1, 1))
+        for person in (late, soon, fine):
+            f.record(person, never, D(2020, 1, 1))
+        employees = Employee.objects.filter(company=other)
+        courses = active_courses(Course.objects.filter(company=other))
+        self.assertEqual(
+            open_by_course(courses, employees, today), [OpenCourse(course, 2, D(2025, 3, 1))]
+        )
+        Retraining.objects.create(
+            company=other,
+            course=never,
+            employee=fine,
+            trigger="incident",
+            reason="Gate 3",
+            requested_on=D(2025, 2, 1),
+        )
+        with self.assertNumQueries(1):  # the counts of every course
+            found = open_by_course(courses, employees, today)
+        self.assertEqual(
+            sorted(found, key=lambda o: o.course.pk),
+            [OpenCourse(course, 2, D(2025, 3, 1)), OpenCourse(never, 1, D(2025, 2, 1))],
+        )

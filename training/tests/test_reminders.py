@@ -10,10 +10,17 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.test import TestCase
+from django.urls import reverse
+from django.utils import translation
 
+from accounts.models import User
+from companies.models import Company
 from core.models import SentReminder
 from core.reminder_mail import send_reminder_email
-from portal.testing import add_member, make_company, make_user
+from core.reminders import due_today, tasks_for
+from personnel.models import Employee
+from portal.testing import add_member, make_company, make_user, sign_in
+from training.models import Course
 from training.tests import factories as f
 
 D = datetime.date
@@ -119,3 +126,126 @@ class ReminderTests(TestCase):
             self.run_command()
             self.run_command()
         self.assertEqual(len(mail.outbox), 1)
+
+
+class OfficersOwnListTests(TestCase):
+    """A person's own list (`tasks_for`): the people nobody manages become one task per
+    course for the officers and administrators; the people someone manages stay one task
+    a person for that manager; the daily e-mails still name each person."""
+
+    company: Company
+    boss: User
+    jefe: User
+    seals: Course
+    cyber: Course
+    people: dict[str, Employee]
+    managed: Employee
+    own: Employee
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.company = make_company()
+        cls.boss = make_user("boss@acme.test", mfa=True)
+        cls.jefe = make_user("jefe@acme.test")
+        add_member(cls.company, cls.boss, "officer")
+        add_member(cls.company, cls.jefe, "user")
+        guard = f.role(cls.company, "guard")
+        cls.seals = f.course(
+            cls.company,
+            "seals",
+            roles=[guard],
+            title_en="Seal handling",
+            title_es="Manejo de sellos",
+        )
+        cls.cyber = f.course(cls.company, "cyber", roles=[guard], title_en="Cyber")
+        people = {
+            name: f.employee(cls.company, name, "Ruiz", roles=[guard])
+            for name in ("Ana", "Bea", "Cruz", "Dora")
+        }
+        cls.people = people
+        f.record(people["Ana"], cls.seals, D(2024, 3, 1))  # due 2025-03-01: overdue
+        f.record(people["Ana"], cls.cyber, D(2025, 1, 1))
+        f.record(people["Bea"], cls.seals, D(2024, 4, 20))  # due 2025-04-20: due soon
+        # Bea never took cyber
+        f.record(people["Cruz"], cls.seals, D(2025, 1, 1))
+        f.record(people["Cruz"], cls.cyber, D(2025, 1, 1))
+        f.employee(cls.company, "Eloy", "Gone", roles=[guard]).deactivate()  # nothing at all
+        f.record(people["Dora"], cls.seals, D(2025, 2, 1))
+        f.record(people["Dora"], cls.cyber, D(2025, 2, 1))
+        cls.managed = f.employee(
+            cls.company, "Mia", "Jefe", roles=[guard], manager_email="Jefe@Acme.test"
+        )
+        f.record(cls.managed, cls.cyber, D(2025, 1, 1))  # seals never taken
+        cls.own = f.employee(
+            cls.company, "Omar", "Boss", roles=[guard], manager_email="boss@acme.test"
+        )
+        f.record(cls.own, cls.seals, D(2025, 1, 1))
+        f.record(cls.own, cls.cyber, D(2024, 1, 1))  # due 2025-01-01: overdue
+
+    def training(self, user: object) -> list[tuple[str, D | None]]:
+        with at(D(2025, 3, 31)):
+            found = tasks_for(user)  # type: ignore[arg-type]
+        return [(str(t.title), t.due) for t in found if t.kind == "training_course"]
+
+    def test_the_officer_sees_one_task_per_course_for_the_people_nobody_manages(self) -> None:
+        self.assertEqual(
+            self.training(self.boss),
+            [
+                ("Training: Cyber — 1 person due or overdue", None),  # Bea never took it
+                ("Training: Omar Boss — Cyber", D(2025, 1, 1)),  # the officer's own
+                ("Training: Seal handling — 2 people due or overdue", D(2025, 3, 1)),
+            ],
+        )
+        with at(D(2025, 3, 31)):
+            [task] = [t for t in tasks_for(self.boss) if t.due == D(2025, 3, 1)]
+        with translation.override("es"):
+            self.assertEqual(
+                str(task.title), "Capacitación: Manejo de sellos — 2 personas por vencer o vencidas"
+            )
+
+    def test_a_manager_still_sees_each_person(self) -> None:
+        self.assertEqual(self.training(self.jefe), [("Training: Mia Jefe — Seal handling", None)])
+
+    def test_the_daily_emails_still_name_each_person(self) -> None:
+        with at(D(2025, 3, 31)):
+            due = [d for d in due_today(D(2025, 3, 31)) if d.task.kind == "training_course"]
+        ana, bea = self.people["Ana"], self.people["Bea"]
+        self.assertEqual(
+            sorted((d.task.email, str(d.task.title)) for d in due),
+            [
+                ("boss@acme.test", "Training: Ana Ruiz — Seal handling"),
+                ("boss@acme.test", "Training: Bea Ruiz — Cyber"),
+                ("boss@acme.test", "Training: Bea Ruiz — Seal handling"),
+                ("boss@acme.test", "Training: Omar Boss — Cyber"),
+                ("jefe@acme.test", "Training: Mia Jefe — Seal handling"),
+            ],
+        )
+        self.assertIn(f"{ana.pk}:{self.seals.pk}:2025-03-01", [d.task.key for d in due])
+        self.assertIn(f"{bea.pk}:{self.cyber.pk}:never", [d.task.key for d in due])
+
+    def test_the_link_opens_the_matrix_of_exactly_those_people(self) -> None:
+        sign_in(self.client, self.boss)
+        with at(D(2025, 3, 31)):
+            tasks = [t for t in tasks_for(self.boss) if t.key.startswith("course:")]
+            shown = {}
+            for task in tasks:
+                page = self.client.get(str(task.url))
+                self.assertEqual(page.status_code, 200)
+                matrix = page.context["matrix"]
+                shown[str(task.title)] = (
+                    [c.code for c in matrix.courses],
+                    sorted(r.employee.full_name for r in matrix.rows),
+                )
+            listed = self.client.get(reverse("notices:task-list"))
+        self.assertEqual(
+            shown,
+            {
+                "Training: Seal handling — 2 people due or overdue": (
+                    ["seals"],
+                    ["Ana Ruiz", "Bea Ruiz"],
+                ),
+                "Training: Cyber — 1 person due or overdue": (["cyber"], ["Bea Ruiz"]),
+            },
+        )
+        self.assertContains(listed, "Training: Seal handling — 2 people due or overdue")
+        self.assertContains(listed, "state=open&amp;manager=none")
