@@ -280,8 +280,15 @@ def grow(world: Any, sizes: Sizes, seed: int = SEED, start: int = 0) -> None:
 
 
 def build(sizes: Sizes, seed: int = SEED) -> Any:
+    from django.db import connection
+
     world = _world()
     grow(world, sizes, seed)
+    if connection.vendor == "postgresql":
+        # As autovacuum would soon after such a load: the planner needs the tables'
+        # statistics to choose an index (this server runs with autovacuum off).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return world
 
 
