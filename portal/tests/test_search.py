@@ -15,6 +15,7 @@ from actions.models import CorrectiveAction
 from incidents.workflow import open_incident
 from partners.models import BusinessPartner
 from portal.testing import PersonaTestCase
+from seals.models import Seal
 
 
 class SearchTests(PersonaTestCase):
@@ -113,6 +114,17 @@ class TrigramSearchTests(PersonaTestCase):
         self.assertNotIn("Transportes Norte", page)
         self.assertIn("Replace the padlock", self.search("padlok dock"))
         self.assertIn("Nothing found for", self.search("zebra"))
+
+    def test_a_number_matches_only_where_it_is_contained(self) -> None:
+        # On PostgreSQL too: a seal one digit off is another seal, not a typo.
+        Seal.objects.create(
+            company=self.company, number="MX00012345", manufacturer="Acme",
+            certificate_ref="C-1", storage_location="Safe",
+        )  # fmt: skip
+        self.assertIn("MX00012345", self.search("00012345"))
+        self.assertIn("MX00012345", self.search("mx0001"))
+        self.assertIn("Nothing found for", self.search("MX00012346"))
+        self.assertIn("Nothing found for", self.search("00012354"))
 
     @skipUnless(connection.vendor == "postgresql", "pg_trgm is PostgreSQL's")
     def test_the_closest_hit_comes_first(self) -> None:
