@@ -258,4 +258,4 @@ def sqlite_trigram_index(name: str, table: str, columns: Iterable[str]) -> RunOn
         f'DROP TRIGGER IF EXISTS "{on_update}"',
         f'DROP TABLE IF EXISTS "{name}"',
     ]
-    return RunOnSQLiteWithFTS(forwards, backwards)
+    return RunOnSQLiteWithFTS(tuple(forwards), tuple(backwards))
