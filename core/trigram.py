@@ -159,12 +159,12 @@ def contains_all(fields: Iterable[str], words: Iterable[str], index: str = "") -
     return reduce(lambda a, b: a & b, conditions)
 
 
-def word_matches(fields: Iterable[str], word: str, index: str = "") -> models.Q:
-    """`word` is in, or close to a word of, one of `fields` (trigram on PostgreSQL;
-    elsewhere contained, through the search index `index` where SQLite has one)."""
+def word_matches(fields: Iterable[str], word: str) -> models.Q:
+    """`word` is in, or close to a word of, one of `fields` (trigram on PostgreSQL, LIKE
+    elsewhere; `contains_all` reads SQLite's search index)."""
     names = list(fields)
     if not is_postgresql():
-        return contains_all(names, [word], index)
+        return contains_all(names, [word])
     from django.contrib.postgres.lookups import TrigramWordSimilar
 
     conditions = [_ilike(names, word)]
