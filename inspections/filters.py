@@ -26,7 +26,11 @@ STATUSES = [
 class InspectionFilter(DateRangeFilterSet):
     date_field = "performed_at"
 
-    q = Search("iit_number", label=_("Container / trailer number contains"))
+    q = Search(
+        "iit_number",
+        index="inspection_search_trgm",
+        label=_("Container / trailer number contains"),
+    )
     iit_number = django_filters.CharFilter(
         lookup_expr="iexact", label=_("Container / trailer number")
     )

@@ -6,8 +6,9 @@ company is ever found. Every word of the query must match some field of the row,
 order. On PostgreSQL a word matches as part of a field or as a word close to one
 (pg_trgm, `core.trigram`: "trasnportes" finds "Transportes"), both answered by a GIN
 trigram index on the source's table, and the closest rows come first; on SQLite a word
-matches as part of a field (LIKE). At most `LIMIT` hits per source: a fixed number of
-queries whatever the data.
+matches as part of a field, answered by the source's FTS5 trigram table (LIKE for words
+under three characters). At most `LIMIT` hits per source: a fixed number of queries
+whatever the data.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ class Source:
     hit: Callable[[Any], Hit]
     company_path: str = "company"
     related: tuple[str, ...] = ()
+    # The trigram index over `fields` (core.trigram; its migration names it).
+    index: str = ""
     # Narrows the company's rows further (the criteria: only the current profile's).
     narrow: Callable[[Any, Company], Any] | None = None
 
@@ -79,6 +82,7 @@ SOURCES: tuple[Source, ...] = (
         ("name", "city", "tax_id", "contact_name"),
         ("name",),
         lambda p: Hit(p.name, f"{p.get_role_display()} · {p.city}", p.get_absolute_url()),
+        index="partner_search_trgm",
     ),
     Source(
         _("Criteria"),
@@ -100,6 +104,7 @@ SOURCES: tuple[Source, ...] = (
             f"{i.performed_at:%Y-%m-%d %H:%M}",
             i.get_absolute_url(),
         ),
+        index="inspection_search_trgm",
     ),
     Source(
         _("Seals"),
@@ -107,6 +112,7 @@ SOURCES: tuple[Source, ...] = (
         ("number", "iit_number", "holder_name"),
         ("number",),
         lambda s: Hit(s.number, s.get_status_display(), s.get_absolute_url()),
+        index="seal_search_trgm",
     ),
     Source(
         _("Incidents"),
@@ -114,6 +120,7 @@ SOURCES: tuple[Source, ...] = (
         ("title", "description", "location"),
         ("-occurred_at",),
         lambda i: Hit(i.title, i.get_status_display(), i.get_absolute_url()),
+        index="incident_search_trgm",
     ),
     Source(
         _("Corrective actions"),
@@ -125,6 +132,7 @@ SOURCES: tuple[Source, ...] = (
             f"{a.get_status_display()}{f' · {a.due_date}' if a.due_date else ''}",
             a.get_absolute_url(),
         ),
+        index="action_search_trgm",
     ),
 )
 
@@ -142,6 +150,8 @@ def _words(query: str) -> list[str]:
 
 def _matches(source: Source, query: str) -> models.Q:
     """Every word found in (or, on PostgreSQL, close to a word of) some field."""
+    if not trigram.is_postgresql():
+        return trigram.contains_all(source.fields, _words(query), source.index)
     return reduce(
         lambda a, b: a & b,
         (trigram.word_matches(source.fields, word) for word in _words(query)),

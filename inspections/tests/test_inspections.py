@@ -463,3 +463,9 @@ class ListTests(PersonaTestCase):
         found = self.client.get(url, {"q": "0000042"})
         self.assertContains(found, "MSCU0000042")
         self.assertNotContains(found, "MSCU0000041")
+        # Any case, through the search index on SQLite, and as the number is now.
+        Inspection.objects.filter(iit_number="MSCU0000041").update(iit_number="TGHU7000041")
+        found = self.client.get(url, {"q": "ghu70"})
+        self.assertContains(found, "TGHU7000041")
+        self.assertNotContains(found, "MSCU0000042")
+        self.assertNotContains(self.client.get(url, {"q": "mscu0000041"}), "TGHU7000041")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from unittest import skipUnless
+from unittest.mock import patch
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,6 +15,7 @@ from actions.models import CorrectiveAction
 from incidents.workflow import open_incident
 from partners.models import BusinessPartner
 from portal.testing import PersonaTestCase
+from seals.models import Seal
 
 
 class SearchTests(PersonaTestCase):
@@ -113,6 +115,17 @@ class TrigramSearchTests(PersonaTestCase):
         self.assertIn("Replace the padlock", self.search("padlok dock"))
         self.assertIn("Nothing found for", self.search("zebra"))
 
+    def test_a_number_matches_only_where_it_is_contained(self) -> None:
+        # On PostgreSQL too: a seal one digit off is another seal, not a typo.
+        Seal.objects.create(
+            company=self.company, number="MX00012345", manufacturer="Acme",
+            certificate_ref="C-1", storage_location="Safe",
+        )  # fmt: skip
+        self.assertIn("MX00012345", self.search("00012345"))
+        self.assertIn("MX00012345", self.search("mx0001"))
+        self.assertIn("Nothing found for", self.search("MX00012346"))
+        self.assertIn("Nothing found for", self.search("00012354"))
+
     @skipUnless(connection.vendor == "postgresql", "pg_trgm is PostgreSQL's")
     def test_the_closest_hit_comes_first(self) -> None:
         BusinessPartner.objects.create(
@@ -135,3 +148,84 @@ class TrigramSearchTests(PersonaTestCase):
             plan = BusinessPartner.objects.filter(matches).explain()
         self.assertIn("partner_search_trgm", plan)
         self.assertNotIn("Seq Scan", plan)
+
+
+class SearchIndexTests(PersonaTestCase):
+    """The search follows every change of the rows (on SQLite through the FTS5 trigram
+    tables that triggers keep), and a word of three or more characters is answered by the
+    index, not by LIKE over every row."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.partner = BusinessPartner.objects.create(
+            company=self.company, name="Transportes Lobo SA", role="highway_carrier"
+        )
+        self.login("viewer")
+
+    def search(self, q: str) -> str:
+        url = reverse("search", args=[self.company.pk])
+        return self.client.get(url, {"q": q}).content.decode()
+
+    def test_a_renamed_or_deleted_row_is_found_as_it_is_now(self) -> None:
+        self.partner.name = "Fletes Zorro SA"
+        self.partner.save()
+        self.assertIn("Nothing found for", self.search("lobo"))
+        self.assertIn("Fletes Zorro SA", self.search("zorro fletes"))
+        BusinessPartner.objects.filter(pk=self.partner.pk).update(city="Saltillo")
+        self.assertIn("Fletes Zorro SA", self.search("saltillo zorro"))
+        self.partner.delete()
+        self.assertIn("Nothing found for", self.search("zorro"))
+
+    def test_a_short_word_and_any_case_are_found(self) -> None:
+        self.assertIn("Transportes Lobo SA", self.search("sa LOBO"))
+        self.assertIn("Nothing found for", self.search("sa zorro"))
+
+    @skipUnless(connection.vendor == "sqlite", "the FTS5 tables are SQLite's")
+    def test_a_long_word_is_answered_by_the_index_on_sqlite(self) -> None:
+        from core.trigram import sqlite_has_fts_trigram
+
+        if not sqlite_has_fts_trigram():
+            self.skipTest("this SQLite has no FTS5 trigram tokenizer")
+        with CaptureQueriesContext(connection) as queries:
+            page = self.search("lobo")
+        self.assertIn("Transportes Lobo SA", page)
+        sql = [q["sql"] for q in queries]
+        self.assertTrue(any('FROM "partner_search_trgm" WHERE' in q for q in sql))
+        partner_rows = [q for q in sql if q.startswith('SELECT "partners_businesspartner"')]
+        self.assertEqual(len(partner_rows), 1)
+        self.assertIn(f'"partners_businesspartner"."id" IN ({self.partner.pk})', partner_rows[0])
+        self.assertNotIn("LIKE", partner_rows[0])
+
+    @skipUnless(connection.vendor == "sqlite", "the FTS5 tables are SQLite's")
+    def test_a_word_many_rows_hold_is_read_in_the_lists_order_on_sqlite(self) -> None:
+        # Past FTS_PROBE matches, LIKE walks the list in its order and stops at the page.
+        from core import trigram
+
+        BusinessPartner.objects.create(
+            company=self.company, name="Almacenes Lobo", role="warehouse"
+        )
+        with patch.object(trigram, "FTS_PROBE", 1):
+            with CaptureQueriesContext(connection) as queries:
+                page = self.search("lobo")
+        self.assertLess(page.index("Almacenes Lobo"), page.index("Transportes Lobo SA"))
+        partner_rows = [q["sql"] for q in queries if q["sql"].startswith('SELECT "partners_')]
+        self.assertIn("LIKE", partner_rows[0])
+
+    @skipUnless(connection.vendor == "sqlite", "the FTS5 tables are SQLite's")
+    def test_every_search_index_has_its_table_and_triggers_on_sqlite(self) -> None:
+        # A migration that rebuilds a searched table (some AlterFields on SQLite) drops
+        # its triggers; it must run `sqlite_trigram_index` again.
+        from core.trigram import sqlite_has_fts_trigram, sqlite_trigram_triggers
+        from portal.search import SOURCES
+
+        if not sqlite_has_fts_trigram():
+            self.skipTest("this SQLite has no FTS5 trigram tokenizer")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'")
+            triggers = dict(cursor.fetchall())
+        indexed = [s for s in SOURCES if s.index]
+        self.assertEqual(len(indexed), 5)
+        for source in indexed:
+            self.assertIn(source.index, connection.introspection.table_names())
+            for trigger in sqlite_trigram_triggers(source.index):
+                self.assertEqual(triggers.get(trigger), source.model._meta.db_table, trigger)
