@@ -140,7 +140,7 @@ def _choices_of(field: Any, language: str | None) -> dict[Any, Any] | None:
     if getattr(field, "choices", []):
         found = dict(field.choices)
     base = getattr(field, "base_field", None)
-    if getattr(base, "choices", []):
+    if base is not None and getattr(base, "choices", []):
         found = dict(base.choices)
     return found or None
 
@@ -164,13 +164,14 @@ def _parse_moment(value: str) -> datetime.datetime:
     try:
         return datetime.datetime.fromisoformat(value)
     except (TypeError, ValueError):
-        from dateutil import parser
+        from dateutil import parser  # type: ignore[import-untyped]
 
-        return parser.parse(value)
+        parsed: datetime.datetime = parser.parse(value)
+        return parsed
 
 
 def _moment_display(value: Any, field_type: str) -> Any:
-    from dateutil.tz import gettz
+    from dateutil.tz import gettz  # type: ignore[import-untyped]
 
     try:
         moment: Any = _parse_moment(value)
@@ -197,9 +198,10 @@ def changes_display(entry: Any) -> dict[Any, list[Any]]:
     model_fields = auditlog.get_model_fields(model) if auditlog.contains(model) else None
     mapping = model_fields["mapping_fields"] if model_fields else {}
     changes = entry.changes_dict
-    if settings.AUDITLOG_STORE_JSON_CHANGES:
+    # django-auditlog's settings, with the defaults it sets when it loads.
+    if getattr(settings, "AUDITLOG_STORE_JSON_CHANGES", False):
         changes = {name: [str(v) for v in values] for name, values in changes.items()}
-    truncate_at = settings.AUDITLOG_CHANGE_DISPLAY_TRUNCATE_LENGTH
+    truncate_at = getattr(settings, "AUDITLOG_CHANGE_DISPLAY_TRUNCATE_LENGTH", 140)
     language = get_language()
     shown: dict[Any, list[Any]] = {}
     for name, values in changes.items():
