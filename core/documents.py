@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import datetime
 import functools
+import html
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -65,6 +66,22 @@ def readable_changes(entry: Any) -> list[tuple[str, str, str]]:
             continue
         rows.append((label[:1].upper() + label[1:], before, after))
     return rows
+
+
+def changes_html(entry: Any) -> SafeString:
+    """An audit-trail cell: one line per change, "<strong>Field</strong>: before → after"
+    (a creation shows the value set only), written in one pass: as a template loop, the
+    thousand changes of a page of 50 entries cost as much as reading them."""
+    created = entry.action == 0  # django-auditlog's LogEntry.Action.CREATE
+
+    def escape(text: str) -> str:  # what Django's escape does, without its lazy wrapper
+        return html.escape(str(text))
+
+    lines = []
+    for field, before, after in readable_changes(entry):
+        value = escape(after) if created else f"{escape(before)} → {escape(after)}"
+        lines.append(f"<div><strong>{escape(field)}</strong>: {value}</div>")
+    return mark_safe("".join(lines))  # noqa: S308 - every value above is escaped
 
 
 _RELATION_TYPES = ("ForeignKey", "OneToOneField")

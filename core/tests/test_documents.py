@@ -10,7 +10,7 @@ from django.test import SimpleTestCase, TestCase
 from django.utils import translation
 
 from accounts.models import User
-from core.documents import changes_display, markdown_html, readable_value
+from core.documents import changes_display, changes_html, markdown_html, readable_value
 from inspections.models import Inspection
 from partners.models import BusinessPartner
 from personnel.models import Employee
@@ -92,3 +92,11 @@ class ChangesDisplayTests(TestCase):
                     }
                     self.assertEqual(shown, expected)
         self.assertIn("someone@acme.test", str(changes_display(entries[1])))
+
+    def test_the_trail_cell_escapes_and_shows_a_creation_without_before(self) -> None:
+        changed = self.entry(BusinessPartner, {"name": ["Old <b>", "New & co"]})
+        self.assertEqual(
+            changes_html(changed), "<div><strong>Name</strong>: Old &lt;b&gt; → New &amp; co</div>"
+        )
+        changed.action = LogEntry.Action.CREATE
+        self.assertEqual(changes_html(changed), "<div><strong>Name</strong>: New &amp; co</div>")
