@@ -123,6 +123,13 @@ class Employee(TenantModel):
     class Meta:
         verbose_name = _("employee")
         ordering = ["last_name", "first_name"]
+        # The employee list and the training matrix page a company's people by name: in
+        # this order the database reads a page instead of sorting 5,000 people each time.
+        indexes = [
+            models.Index(
+                fields=["company", "last_name", "first_name", "id"], name="employee_company_name"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["company", "employee_number"],

@@ -4,6 +4,7 @@ submission with its history and differences, and the annual review."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import ngettext
@@ -587,8 +589,16 @@ def submission_detail(
         company_id=company_pk,
         number=number,
     )
+    # A submission may list thousands of evidence files: their cells are written here in
+    # one pass with the download address reversed once, not by a template loop reversing
+    # it per file (1,000 files took 100 ms to render).
+    download = reverse("profiles:evidence-download", args=[company_pk, 0]).removesuffix("0/")
     criteria = [
-        {**entry, "status_label": status_label(entry.get("status", ""))}
+        {
+            **entry,
+            "status_label": status_label(entry.get("status", "")),
+            "evidence_cell": _evidence_cell(download, entry.get("evidence", [])),
+        }
         for entry in submission.snapshot.get("criteria", [])
     ]
     context = {
@@ -598,6 +608,22 @@ def submission_detail(
         "criteria": criteria,
     }
     return render(request, "profiles/submission_detail.html", context)
+
+
+def _evidence_cell(download: str, entries: list[dict[str, Any]]) -> SafeString:
+    """A snapshot criterion's evidence: each item's title (a link to its file when it has
+    one) and version, one a line. Escaped with the standard library's `html.escape`, as
+    Django's `escape` does, without `format_html`'s per-call overhead (4,000 calls were
+    60 % of the page)."""
+    lines = []
+    for e in entries:
+        title, version = html.escape(str(e["title"])), html.escape(str(e["version"]))
+        if e.get("file_id"):
+            href = html.escape(f"{download}{e['file_id']}/")
+            lines.append(f'<a href="{href}">{title}</a> v{version}<br>')
+        else:
+            lines.append(f"{title} v{version}<br>")
+    return mark_safe("".join(lines))  # noqa: S308 - every value above is escaped
 
 
 @login_required

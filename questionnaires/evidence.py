@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.db.models import Max
 from django.utils import timezone
@@ -14,18 +15,21 @@ from questionnaires.schedule import reassessment_due
 
 
 def partner_ids_with_open_questionnaires(
-    company: Company, today: datetime.date | None = None
+    company: Company, today: datetime.date | None = None, *, among: Iterable[int] | None = None
 ) -> set[int]:
     """Partners of `company` with a questionnaire sent and not yet submitted, or whose
-    re-assessment (by tier, from the last submitted questionnaire) is past due."""
+    re-assessment (by tier, from the last submitted questionnaire) is past due (only
+    those `among` the given ids when given)."""
     today = today or timezone.localdate()
-    ids = set(
-        Questionnaire.objects.filter(company=company)
-        .awaiting()
-        .values_list("partner_id", flat=True)
-    )
+    awaiting = Questionnaire.objects.filter(company=company).awaiting()
+    partners = BusinessPartner.objects.filter(company=company)
+    if among is not None:
+        wanted = sorted(set(among))
+        awaiting = awaiting.filter(partner_id__in=wanted)
+        partners = partners.filter(pk__in=wanted)
+    ids = set(awaiting.values_list("partner_id", flat=True))
     assessed = (
-        BusinessPartner.objects.filter(company=company, questionnaires__status=Status.SUBMITTED)
+        partners.filter(questionnaires__status=Status.SUBMITTED)
         .annotate(last=Max("questionnaires__submitted_at"))
         .values_list("pk", "tier", "last")
     )

@@ -108,7 +108,16 @@ def _category_of(criterion_ref: str) -> int | None:
     return int(head) if head.isdigit() else None
 
 
-def gather(company: Company, today: datetime.date | None = None) -> Evidence:
+def gather(
+    company: Company,
+    today: datetime.date | None = None,
+    *,
+    partner_ids: Iterable[int] | None = None,
+) -> Evidence:
+    """The evidence for suggestions about the chains naming `partner_ids` (every partner of
+    the company when None): the partner facts (alerts, status proof, questionnaires) are
+    read for those partners only, so a chain's page does not read 50,000 partners' worth
+    of rows to judge three."""
     from actions.models import CorrectiveAction
     from partners.models import OPEN_STATUSES, PartnerScreening
     from profiles.models import SecurityProfile
@@ -128,33 +137,37 @@ def gather(company: Company, today: datetime.date | None = None) -> Evidence:
         number = _category_of(ref)
         if number is not None:
             open_actions.setdefault(number, []).append(due)
-    alerts = set(
-        PartnerScreening.objects.filter(
-            partner__company=company, status__in=OPEN_STATUSES
-        ).values_list("partner_id", flat=True)
-    )
+    among = None if partner_ids is None else sorted(set(partner_ids))
+    screenings = PartnerScreening.objects.filter(partner__company=company, status__in=OPEN_STATUSES)
+    if among is not None:
+        screenings = screenings.filter(partner_id__in=among)
+    alerts = set(screenings.values_list("partner_id", flat=True))
     return Evidence(
         has_profile=profile is not None,
         categories=categories,
         partner_names=PartnerNames(company.pk),
-        with_status=_partners_with_status(company, today),
-        open_questionnaires=_partners_with_open_questionnaires(company, today),
+        with_status=_partners_with_status(company, today, among),
+        open_questionnaires=_partners_with_open_questionnaires(company, today, among),
         alerts=alerts,
         open_actions=open_actions,
         today=today,
     )
 
 
-def _partners_with_status(company: Company, today: datetime.date) -> set[int] | None:
+def _partners_with_status(
+    company: Company, today: datetime.date, among: list[int] | None
+) -> set[int] | None:
     from recognition.evidence import partner_ids_with_valid_status
 
-    return set(partner_ids_with_valid_status(company, today))
+    return set(partner_ids_with_valid_status(company, today, among=among))
 
 
-def _partners_with_open_questionnaires(company: Company, today: datetime.date) -> set[int] | None:
+def _partners_with_open_questionnaires(
+    company: Company, today: datetime.date, among: list[int] | None
+) -> set[int] | None:
     from questionnaires.evidence import partner_ids_with_open_questionnaires
 
-    return set(partner_ids_with_open_questionnaires(company, today))
+    return set(partner_ids_with_open_questionnaires(company, today, among=among))
 
 
 def _reason(level: str, code: str, **params: Any) -> dict[str, Any]:

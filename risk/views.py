@@ -385,10 +385,12 @@ def chain_detail(request: AuthenticatedHttpRequest, company_pk: int, pk: int) ->
 def _vulnerability_rows(chain: SupplyChain) -> list[dict[str, Any]]:
     """One row per MSC category: the saved rating, and for a draft the live suggestion."""
     saved = {v.category: v for v in chain.vulnerabilities.all()}
-    evidence = (
-        None if chain.assessment.is_completed else suggestions.gather(chain.assessment.company)
-    )
     partner_ids = workflow.chain_partner_ids(chain)
+    evidence = (
+        None
+        if chain.assessment.is_completed
+        else suggestions.gather(chain.assessment.company, partner_ids=partner_ids)
+    )
     rows = []
     for number in MSC_CATEGORIES:
         rating = saved.get(number)
@@ -540,8 +542,9 @@ def vulnerability_rate(
         raise Http404
     if not _editable_or_back(request, chain.assessment):
         return redirect(chain)
-    evidence = suggestions.gather(chain.assessment.company)
-    suggested, reasons = suggestions.suggest(evidence, workflow.chain_partner_ids(chain), category)
+    partner_ids = workflow.chain_partner_ids(chain)
+    evidence = suggestions.gather(chain.assessment.company, partner_ids=partner_ids)
+    suggested, reasons = suggestions.suggest(evidence, partner_ids, category)
     rating = VulnerabilityRating.objects.filter(chain=chain, category=category).first()
     initial = {
         "level": rating.level if rating else suggested,

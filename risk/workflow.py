@@ -193,8 +193,9 @@ def rate_vulnerability(
 ) -> VulnerabilityRating:
     """Record the assessor's level for one category, with the suggestion as it stands now."""
     chain.assessment.ensure_editable()
-    evidence = evidence or suggestions.gather(chain.assessment.company)
-    suggested, reasons = suggestions.suggest(evidence, chain_partner_ids(chain), category)
+    partner_ids = chain_partner_ids(chain)
+    evidence = evidence or suggestions.gather(chain.assessment.company, partner_ids=partner_ids)
+    suggested, reasons = suggestions.suggest(evidence, partner_ids, category)
     with transaction.atomic():
         rating = (
             VulnerabilityRating.objects.select_for_update()

@@ -100,6 +100,17 @@ class SubmitTests(SubmissionTestCase):
         page = self.client.get(reverse("profiles:profile-detail", args=[self.company.pk]))
         self.assertContains(page, "draft: changed since")
 
+    def test_the_submission_links_each_evidence_file_with_its_version(self) -> None:
+        response = answer(self.profile, "1.1", status="implemented", narrative="Kept.")
+        evidence = add_evidence(response, "Gate <log>")
+        self.sign_in_officer()
+        self.submit()
+        page = self.client.get(Submission.objects.get().get_absolute_url())
+        download = reverse(
+            "profiles:evidence-download", args=[self.company.pk, evidence.files.get().pk]
+        )
+        self.assertContains(page, f'<a href="{download}">Gate &lt;log&gt;</a> v1<br>', html=False)
+
     def test_a_submission_cannot_be_changed_or_deleted(self) -> None:
         self.sign_in_officer()
         self.submit()

@@ -497,6 +497,19 @@ class ReassessmentTests(TestCase):
             evidence.partner_ids_with_open_questionnaires(self.company, D(2026, 3, 11)),
             {fresh.pk, self.partners["high"].pk},
         )
+        # Asked about some partners only, it answers for those.
+        self.assertEqual(
+            evidence.partner_ids_with_open_questionnaires(
+                self.company, D(2026, 3, 11), among=[self.partners["high"].pk]
+            ),
+            {self.partners["high"].pk},
+        )
+        self.assertEqual(
+            evidence.partner_ids_with_open_questionnaires(
+                self.company, D(2026, 3, 11), among=[fresh.pk, self.partners["low"].pk]
+            ),
+            {fresh.pk},
+        )
         with at(utc(2027, 3, 11)):
             self.assertEqual(
                 evidence.partner_ids_with_open_questionnaires(self.company),

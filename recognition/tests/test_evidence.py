@@ -62,3 +62,17 @@ class StatusRuleTests(PersonaTestCase):
         status(mine)
         status(theirs)
         self.assertEqual(partner_ids_with_valid_status(self.company, TODAY), {mine.pk})
+        self.assertEqual(
+            partner_ids_with_valid_status(self.company, TODAY, among=[mine.pk, theirs.pk]),
+            {mine.pk},
+        )
+
+    def test_asked_about_some_partners_it_answers_for_those(self) -> None:
+        one, two, three = (partner(self.company, f"Partner {n}") for n in range(3))
+        status(one)
+        status(two)
+        self.assertEqual(
+            partner_ids_with_valid_status(self.company, TODAY, among=[two.pk, three.pk]),
+            {two.pk},
+        )
+        self.assertEqual(partner_ids_with_valid_status(self.company, TODAY, among=[]), set())

@@ -139,6 +139,22 @@ class GatheredEvidenceTests(PersonaTestCase):
         self.assertEqual(level, "M")
         self.assertEqual(codes(reasons), ["low_score", "actions_open"])
 
+    def test_the_chains_partners_alone_give_the_same_suggestions(self) -> None:
+        other = BusinessPartner.objects.create(
+            company=self.company, name="Elsewhere", country="CN", role="manufacturer"
+        )
+        for alerted in (self.partner, other):
+            PartnerScreening.objects.create(partner=alerted, threshold=88, status="alert")
+        partners = {self.partner.pk}
+        everyone = suggestions.gather(self.company)
+        theirs = suggestions.gather(self.company, partner_ids=partners)
+        self.assertEqual(theirs.alerts, partners)
+        for category in range(1, 13):
+            with self.subTest(category=category):
+                self.assertEqual(
+                    suggest(theirs, partners, category), suggest(everyone, partners, category)
+                )
+
     def test_an_alert_awaiting_its_second_review_still_counts_as_open(self) -> None:
         screening = PartnerScreening.objects.create(
             partner=self.partner, threshold=88, status="second_review"
