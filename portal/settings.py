@@ -184,6 +184,7 @@ if DATABASE_POOL:
 _replica_url = env_str("DATABASE_REPLICA_URL")
 if _replica_url:
     DATABASES["replica"] = dj_database_url.parse(_replica_url)
+    DATABASES["replica"].setdefault("OPTIONS", {})["options"] = "-c jit=off"  # as the primary
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}

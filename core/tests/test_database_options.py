@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, connections
-from django.test import SimpleTestCase, TransactionTestCase
+from django.test import SimpleTestCase, TestCase, TransactionTestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -114,3 +114,14 @@ class ReplicaPagesTests(PersonaTestCase):
             self.client.get(reverse("companies:company-list"))
             self.client.post(reverse("certification:deadline-list"))
         self.assertEqual(on_replica.captured_queries, [])
+
+
+class JitTests(TestCase):
+    def test_postgresql_compiles_no_query_of_a_request(self) -> None:
+        """JIT compiled the training counts (a subquery a person, estimated costly) for
+        up to 2 s of a 0.1 s query on every request that ran them (docs/performance.md)."""
+        if connection.vendor != "postgresql":
+            raise unittest.SkipTest("JIT is PostgreSQL's (runs in the PostgreSQL run)")
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            self.assertEqual(cursor.fetchone(), ("off",))
