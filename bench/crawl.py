@@ -86,7 +86,13 @@ def grow(world: Any, sizes: Sizes, seed: int = SEED, start: int = 0) -> None:
     from django.utils import timezone
 
     from inspections.models import Inspection
-    from partners.models import BusinessPartner, PartnerScreening, compute_tier, normalise_name
+    from partners.models import (
+        BusinessPartner,
+        PartnerScreening,
+        compute_tier,
+        normalise_name,
+        note_latest_screenings,
+    )
     from personnel.models import Employee, SecurityRole
     from profiles.models import Evidence, EvidenceFile, SecurityProfile
     from profiles.tests.factories import make_catalogue, submit
@@ -137,6 +143,7 @@ def grow(world: Any, sizes: Sizes, seed: int = SEED, start: int = 0) -> None:
         ],
         batch_size=2000,
     )
+    note_latest_screenings(new_ids)
 
     step = datetime.timedelta(minutes=3)
     began = now - (start + sizes.inspections) * step

@@ -280,9 +280,11 @@ ALERTS = ListSpec(
 
 
 def _alerts(request: AuthenticatedHttpRequest, company: Company) -> Any:
+    # The company on the screening itself: a page is read from the (company, status, …)
+    # index instead of from every partner of the company.
     return (
         PartnerScreening.objects.for_user(request.user, "edit")
-        .filter(partner__company=company)
+        .filter(company=company)
         .select_related("partner", "first_reviewer", "decided_by")
     )
 
