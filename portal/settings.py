@@ -95,6 +95,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: the request id every later log line carries, and the request metrics.
     "portal.observability.RequestIdMiddleware",
+    # The process's long-lived objects out of the full garbage collections (no pauses).
+    "core.middleware.FreezeLongLivedMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
