@@ -225,9 +225,11 @@ class ListPaginator(Paginator):  # type: ignore[type-arg]
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        rows = list(self.object_list.reverse()[self.count - top : self.count - bottom])
+        queryset = self.object_list
+        assert isinstance(queryset, QuerySet)  # checked by `_from_the_end`
+        rows = list(queryset.reverse()[self.count - top : self.count - bottom])
         rows.reverse()
-        return self._get_page(rows, number, self)
+        return CountedPage(rows, number, self)
 
 
 def page_number(raw: str | None) -> int:

@@ -421,7 +421,9 @@ def fill_company(screenings: list[PartnerScreening]) -> None:
         )
     for s in missing:
         cached = s._state.fields_cache.get("partner")
-        s.company_id = cached.company_id if cached is not None else companies.get(s.partner_id)
+        company_id = cached.company_id if cached is not None else companies.get(s.partner_id)
+        if company_id is not None:  # a screening of no partner fails on its own
+            s.company_id = company_id
 
 
 class PartnerScreening(TenantModel):
