@@ -70,20 +70,24 @@ class FreezeLongLivedMiddleware:
     generation, which collections skip; it is called when the process starts and after
     its 1st, 10th, 100th, 1,000th and 10,000th request, so what the first requests load
     lazily (templates, catalogues, a form's choices) is frozen too. Cyclic garbage alive
-    at those moments is kept (a few thousand objects at most, five times).
+    at those moments is kept (a few thousand objects at most, six times a process).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.served = 0
-        gc.freeze()
+        if not _process["started"]:  # once a process (a test client builds many handlers)
+            _process["started"] = 1
+            gc.freeze()
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        self.served += 1
-        if self.served in FREEZE_AFTER:
+        _process["served"] += 1
+        if _process["served"] in FREEZE_AFTER:
             gc.freeze()
         return response
 
 
 FREEZE_AFTER = frozenset({1, 10, 100, 1_000, 10_000})
+# Counted for the process, not the middleware instance: each freeze also keeps whatever
+# cyclic garbage is alive at that moment, so there are at most six of them a process.
+_process = {"started": 0, "served": 0}
