@@ -90,7 +90,12 @@ def grow(world: Any, sizes: Sizes, seed: int = SEED, start: int = 0) -> None:
     from django.utils import timezone
 
     from inspections.models import Inspection
-    from partners.models import BusinessPartner, PartnerScreening, compute_tier, normalise_name
+    from partners.models import (
+        BusinessPartner,
+        PartnerScreening,
+        compute_tier,
+        normalise_name,
+    )
     from personnel.models import Employee, SecurityRole
     from profiles.models import Evidence, EvidenceFile, SecurityProfile
     from profiles.tests.factories import make_catalogue, submit
@@ -106,8 +111,10 @@ def grow(world: Any, sizes: Sizes, seed: int = SEED, start: int = 0) -> None:
     now = timezone.now()
 
     partners = []
+    screened = []  # each partner's one screening status, chosen before the partner is made
     for i in range(start, start + sizes.partners):
         role, country, volume = rng.choice(ROLES), rng.choice(COUNTRIES), rng.randrange(1000)
+        screened.append("alert" if rng.random() < 0.02 else "clear")
         tier = compute_tier(role, country, volume)
         name = f"Proveedor {i:06d}"
         partners.append(
@@ -120,24 +127,28 @@ def grow(world: Any, sizes: Sizes, seed: int = SEED, start: int = 0) -> None:
                 yearly_volume=volume,
                 computed_tier=tier,
                 tier=tier,
+                # What `note_latest_screenings` would copy from the screening below.
+                screening_status=screened[i - start],
             )
         )
     made = BusinessPartner.objects.bulk_create(partners, batch_size=2000)
-    new_ids = [p.pk for p in made] or list(
-        BusinessPartner.objects.filter(company=company)
-        .order_by("-pk")
-        .values_list("pk", flat=True)[: sizes.partners]
+    new_ids = (
+        [p.pk for p in made]
+        or list(
+            reversed(  # in the order they were made, as `screened`
+                BusinessPartner.objects.filter(company=company)
+                .order_by("-pk")
+                .values_list("pk", flat=True)[: sizes.partners]
+            )
+        )
     )
     hit = {"list": "ofac_sdn", "entity_id": "1", "name": "Proveedor", "score": 91, "alert": False}
     PartnerScreening.objects.bulk_create(
         [
             PartnerScreening(
-                partner_id=pk,
-                threshold=88.0,
-                status="alert" if rng.random() < 0.02 else "clear",
-                hits=[hit],
+                partner_id=pk, company=company, threshold=88.0, status=status, hits=[hit]
             )
-            for pk in new_ids
+            for pk, status in zip(new_ids, screened, strict=True)
         ],
         batch_size=2000,
     )

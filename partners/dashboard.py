@@ -16,8 +16,7 @@ from collections import Counter
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -58,52 +57,12 @@ SCREENING_GROUP: dict[str, str] = {
 }
 
 
-def latest_status() -> Subquery:
-    """The status of a partner's latest screening (by `screened_at`, then id), for
-    `annotate()` on partners: one seek a partner in `partners_screening_latest`."""
-    return Subquery(
-        PartnerScreening.objects.filter(partner=OuterRef("pk"))
-        .order_by("-screened_at", "-pk")
-        .values("status")[:1]
-    )
-
-
-def latest_by_tier(user: Any, company: Company, partners: Any) -> list[tuple[str, str, int]]:
-    """(tier, status, n) of the latest screening of each of `partners` (the company's
-    partners `user` may see). PostgreSQL reads each partner's latest with DISTINCT ON in
-    one ordered pass of `partners_screening_latest` and joins the tiers to those rows (a
-    subquery a partner cost 230 ms at 50,000); SQLite seeks each partner's latest in the
-    same index (its subqueries are cheap; it has no DISTINCT ON)."""
-    if connection.vendor != "postgresql":
-        return list(
-            partners.annotate(latest=latest_status())
-            .filter(latest__isnull=False)
-            .values_list("tier", "latest")
-            .annotate(n=Count("pk"))
-        )
-    latest = (
-        PartnerScreening.objects.for_user(user)
-        .filter(partner__company=company)
-        .order_by("partner_id", "-screened_at", "-pk")
-        .distinct("partner_id")
-        .values("partner_id", "status")
-    )
-    sql, params = latest.query.sql_with_params()
-    table = BusinessPartner._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT p.tier, latest.status, COUNT(*) FROM ({sql}) latest "  # noqa: S608  # our own compiled SQL, values as parameters
-            f'JOIN "{table}" p ON p.id = latest.partner_id GROUP BY p.tier, latest.status',
-            params,
-        )
-        return [(str(tier), str(status), int(n)) for tier, status, n in cursor.fetchall()]
-
-
 def figures(company: Company, user: Any, today: Any = None) -> dict[str, Any]:
     """Every number on the dashboard, for one company as `user` may see it. Counted in
-    the database in three grouped queries (tier × country, the short path by tier, the
-    latest screening status by tier; a few dozen rows each): the page's queries and its
-    Python work do not grow with the partners."""
+    the database: one grouped pass of the `partner_dashboard` index (tier × country ×
+    hold × latest screening status, kept on the partner by `note_latest_screenings`; a
+    hundred rows or so), the short path by tier and the open alerts: the page's queries
+    and its Python work do not grow with the partners."""
     today = today or timezone.localdate()
     extra = panels.figures(PAGE, company=company, user=user, today=today)
     short_path: Q = extra.pop("short_path", Q(pk__in=[]))
@@ -111,22 +70,28 @@ def figures(company: Company, user: Any, today: Any = None) -> dict[str, Any]:
     by_country: Counter[tuple[str, str]] = Counter()
     by_screening: Counter[tuple[str, str]] = Counter()
     on_hold = 0
-    partners = BusinessPartner.objects.for_user(user).filter(company=company).order_by()
-    for tier, country, n, held in partners.values_list("tier", "country").annotate(
-        n=Count("pk"), held=Count("pk", filter=Q(on_hold=True))
-    ):
-        on_hold += held
+    # `company = %s` alone (not also `IN (the user's companies)`): the planner then reads
+    # the company's entries of the covering index and nothing else.
+    partners = BusinessPartner.objects.for_user_listing(user, "view", company.pk).filter(
+        company=company
+    )
+    counted = (
+        partners.order_by()
+        .values_list("tier", "country", "on_hold", "screening_status")
+        .annotate(n=Count("*"))
+    )
+    for tier, country, held, status, n in counted:
+        on_hold += n if held else 0
         by_path[(FULL, tier)] += n  # less the short path, below
         by_country[(str(country), tier)] += n
-        by_screening[(NOT_SCREENED, tier)] += n  # less the screened, below
+        by_screening[(SCREENING_GROUP.get(status, NOT_SCREENED), tier)] += n
     # The short path's filter is a few subqueries: counted on their own, they drive the
     # query from the (few) statuses instead of being tested against every partner.
-    for tier, n in partners.filter(short_path).values_list("tier").annotate(n=Count("pk")):
+    for tier, n in (
+        partners.filter(short_path).order_by().values_list("tier").annotate(n=Count("*"))
+    ):
         by_path[(SHORT, tier)] += n
         by_path[(FULL, tier)] -= n
-    for tier, status, n in latest_by_tier(user, company, partners):
-        by_screening[(SCREENING_GROUP.get(status, NOT_SCREENED), tier)] += n
-        by_screening[(NOT_SCREENED, tier)] -= n
     tiers = [(str(t.value), str(t.label)) for t in (Tier.HIGH, Tier.MEDIUM, Tier.LOW)]
     path_rows: list[dict[str, Any]] = [
         {
@@ -164,11 +129,7 @@ def figures(company: Company, user: Any, today: Any = None) -> dict[str, Any]:
             for value, label in tiers
         ],
     }
-    open_alerts = (
-        PartnerScreening.objects.for_user(user)
-        .filter(partner__company=company, status__in=OPEN_STATUSES)
-        .count()
-    )
+    open_alerts = open_alert_count(user, company)
     return {
         "path_rows": path_rows,
         "totals": totals,
@@ -183,6 +144,15 @@ def figures(company: Company, user: Any, today: Any = None) -> dict[str, Any]:
         "chart": chart,
         **extra,
     }
+
+
+def open_alert_count(user: Any, company: Company) -> int:
+    """The company's open alerts, counted in the (company, status, …) index."""
+    return (
+        PartnerScreening.objects.for_user(user)
+        .filter(company=company, status__in=OPEN_STATUSES)
+        .count()
+    )
 
 
 @login_required

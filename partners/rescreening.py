@@ -34,6 +34,7 @@ from partners.models import (
     PartnerScreening,
     ScreeningStatus,
     ScreeningTrigger,
+    note_latest_screenings,
 )
 from partners.notices import alerts_raised
 from partners.workflow import TOP_HITS, remembered_false_positives, shape_hits, versions_json
@@ -183,6 +184,7 @@ def close_alerts_on_removed(source: str, removed: set[str], where: str) -> int:
                     f"Closed by the system: the list entry was removed in {where}."
                 )
                 screening.save()
+                note_latest_screenings([screening.partner_id])
                 closed += 1
     return closed
 
@@ -222,6 +224,7 @@ def screen_against(entities: Sequence[Entity], *, company_pk: int | None = None)
         with transaction.atomic():
             for screening in new:
                 screening.save()  # one by one: each new alert is in the audit trail
+            note_latest_screenings(s.partner_id for s in new)
             alerts_raised(new)
         alerts += len(new)
     return screened, alerts

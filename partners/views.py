@@ -40,6 +40,7 @@ from partners.models import (
     PartnerScreening,
     ScreeningPolicy,
     ScreeningStatus,
+    ScreeningTrigger,
     four_eyes_required,
 )
 
@@ -280,9 +281,11 @@ ALERTS = ListSpec(
 
 
 def _alerts(request: AuthenticatedHttpRequest, company: Company) -> Any:
+    # The company on the screening itself: a page is read from the (company, status, …)
+    # index instead of from every partner of the company.
     return (
         PartnerScreening.objects.for_user(request.user, "edit")
-        .filter(partner__company=company)
+        .filter(company=company)
         .select_related("partner", "first_reviewer", "decided_by")
     )
 
@@ -291,6 +294,13 @@ def alert_rows(company: Company, screenings: Any) -> list[dict[str, Any]]:
     """The cells of the alert list, computed here once (the page draws 50 rows; resolving
     them in the template cost more than the queries)."""
     names: dict[str, str] = {}
+    # Labels and the address read once for the page, not once a row: `get_FOO_display()`
+    # translates every choice of the field each time, `reverse()` resolves the pattern.
+    statuses = {str(value): str(label) for value, label in ScreeningStatus.choices}
+    triggers = {str(value): str(label) for value, label in ScreeningTrigger.choices}
+    head, _pk, tail = reverse("partners:alert-detail", args=[company.pk, 987654321]).rpartition(
+        "987654321"
+    )
     rows = []
     for s in screenings:
         partner = s.partner
@@ -299,15 +309,15 @@ def alert_rows(company: Company, screenings: Any) -> list[dict[str, Any]]:
             names[code] = str(partner.country.name)
         rows.append(
             {
-                "url": reverse("partners:alert-detail", args=[company.pk, s.pk]),
+                "url": f"{head}{s.pk}{tail}",
                 "partner": partner.name,
                 "on_hold": partner.on_hold,
                 "country": names[code],
                 "why": explain.short_summary(s),
                 "screened_at": s.screened_at,
-                "trigger": s.get_trigger_display(),
+                "trigger": triggers.get(s.trigger, s.trigger),
                 "open": s.is_open,
-                "status": s.get_status_display(),
+                "status": statuses.get(s.status, s.status),
                 "decided_at": s.decided_at,
                 "decided_by": s.decided_by.email if s.decided_by else "",
             }

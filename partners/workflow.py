@@ -31,6 +31,7 @@ from partners.models import (
     ScreeningStatus,
     ScreeningTrigger,
     four_eyes_required,
+    note_latest_screenings,
 )
 from partners.notices import alerts_raised
 from screening.index import active_index
@@ -131,6 +132,7 @@ def screen_partners(
     screenings = PartnerScreening.objects.bulk_create(
         build_screenings(partners, trigger), batch_size=2000
     )
+    note_latest_screenings(s.partner_id for s in screenings)
     alerts_raised(screenings)
     return screenings
 
@@ -289,6 +291,7 @@ def _save_chunk(batch_pk: int, run: str, screenings: list[PartnerScreening]) -> 
         )
         fresh = [s for s in screenings if s.partner_id in still_open]
         PartnerScreening.objects.bulk_create(fresh, batch_size=2000)
+        note_latest_screenings(s.partner_id for s in fresh)
         alerts_raised(fresh)
         PartnerImport.objects.filter(pk=batch_pk).update(
             screened_count=models.F("screened_count") + len(fresh),
@@ -460,6 +463,7 @@ def decide(screening: PartnerScreening, user: User, verdict: str, reason: str) -
             screening.first_reason = reason
             screening.status = ScreeningStatus.SECOND_REVIEW
             screening.save()
+            note_latest_screenings([screening.partner_id])
             return screening.status
         if screening.status == ScreeningStatus.SECOND_REVIEW:
             if screening.first_reviewer_id == user.pk:
@@ -473,6 +477,7 @@ def decide(screening: PartnerScreening, user: User, verdict: str, reason: str) -
         screening.decided_at = now
         screening.decision_reason = reason
         screening.save()
+        note_latest_screenings([screening.partner_id])
         if verdict == ScreeningStatus.TRUE_MATCH:
             put_on_hold(screening, now)
         if verdict == ScreeningStatus.FALSE_POSITIVE:

@@ -17,7 +17,7 @@ import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from certification.choices import CERTIFIED_STATES
@@ -54,26 +54,29 @@ def _counting_statuses(today: datetime.date) -> Q:
 
 def _valid_sources(company: Company, today: datetime.date | None) -> tuple[Any, Any]:
     """The statuses and member links that put a partner of `company` on the short path."""
+    from partners.models import BusinessPartner
     from verification.workflow import findable
 
     today = today or timezone.localdate()
-    statuses = PartnerStatus.objects.filter(
-        partner__company=company, partner__on_hold=False
-    ).filter(_counting_statuses(today))
-    certified_members = findable().filter(certification__status__in=CERTIFIED_STATES)
-    links = MemberLink.objects.filter(
-        partner__company=company,
-        partner__on_hold=False,
-        member__in=certified_members.values("pk"),
+    # The partner tested by key (EXISTS), not joined: the few statuses and links lead,
+    # where `partner.company_id = %s` made SQLite walk all 50,000 partners first.
+    usable = Exists(
+        BusinessPartner.objects.filter(pk=OuterRef("partner_id"), company=company, on_hold=False)
     )
+    statuses = PartnerStatus.objects.filter(usable).filter(_counting_statuses(today))
+    certified_members = findable().filter(certification__status__in=CERTIFIED_STATES)
+    links = MemberLink.objects.filter(usable, member__in=certified_members.values("pk"))
     return statuses, links
 
 
 def valid_status_partners(company: Company, today: datetime.date | None = None) -> Q:
     """A filter of `BusinessPartner` rows: the partners `partner_ids_with_valid_status`
-    names, as subqueries, so a count over them stays in the database."""
+    names, as one subquery (statuses UNION links), so a count over them stays in the
+    database and starts from the few ids: `pk IN (a) OR pk IN (b)` made PostgreSQL test
+    both against every one of 50,000 partners."""
     statuses, links = _valid_sources(company, today)
-    return Q(pk__in=statuses.values("partner_id")) | Q(pk__in=links.values("partner_id"))
+    ids = statuses.order_by().values("partner_id").union(links.order_by().values("partner_id"))
+    return Q(pk__in=ids)
 
 
 def partner_ids_with_valid_status(

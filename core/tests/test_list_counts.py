@@ -1,6 +1,7 @@
 """A large list's row count is remembered (`core.lists.ListPaginator`): paging on does not
 count again, a stale count is put right by the page that disagrees with it, so "next" and
-"last page" always reach the rows, and the API's `count` follows the same rule."""
+"last page" always reach the rows, and the API's `count` follows the same rule. A page
+past the middle of a large list is read backwards from its end."""
 
 from __future__ import annotations
 
@@ -67,7 +68,26 @@ class RememberedCountTests(PersonaTestCase):
         html, counts = self.page(4)
         self.assertIn("Page 4 of 4 (160 rows)", html)
         self.assertNotIn('rel="next"', html)
-        self.assertEqual(counts, [])
+        # A page past the middle is read backwards from the end, which needs the true
+        # total: it counts (one COUNT on the index instead of skipping 150 rows).
+        self.assertEqual(len(counts), 1)
+
+    def test_pages_past_the_middle_read_from_the_end_hold_the_same_rows(self) -> None:
+        rows = BusinessPartner.objects.filter(company=self.company).order_by("-created_at", "-pk")
+        names = list(rows.values_list("name", flat=True))
+        paginator = ListPaginator(rows, 50)
+        for number, (bottom, top) in enumerate([(0, 50), (50, 100), (100, 120)], start=1):
+            with self.subTest(page=number):
+                self.assertEqual(paginator._from_the_end(number), number == 3)
+                page = paginator.page(number)
+                self.assertEqual([p.name for p in page], names[bottom:top])
+                self.assertEqual(page.has_next(), number < 3)
+        with self.subTest("orphans join the last page"):
+            paginator = ListPaginator(rows, 25, orphans=10)  # 25, 25, 25, 25, 20
+            self.assertEqual([p.name for p in paginator.page(4)], names[75:100])
+            self.assertEqual([p.name for p in paginator.page(5)], names[100:120])
+        with self.subTest("an order without pk last is read forwards"):
+            self.assertFalse(ListPaginator(rows.order_by("name"), 50)._from_the_end(3))
 
     def test_a_page_past_the_remembered_end_is_shown_not_clamped(self) -> None:
         self.page(1)

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from partners import workflow
+from partners.dashboard import figures
 from partners.explain import read_hit
 from partners.models import BusinessPartner, PartnerScreening
 from portal.testing import PersonaTestCase, written
@@ -94,6 +95,28 @@ class AdjudicationTests(PersonaTestCase):
         page = self.client.get(self.detail(s))
         self.assertContains(page, "trade.gov Consolidated Screening List")
         self.assertNotContains(page, HASHED.entity_id)
+
+    def test_the_partner_keeps_its_latest_screening_status_for_the_dashboard(self) -> None:
+        screening = self.alert()
+        partner = BusinessPartner.objects.get(pk=screening.partner_id)
+        self.assertEqual(partner.screening_status, "alert")
+        self.assertEqual(screening.company_id, self.company.pk)  # from its partner
+        stale = BusinessPartner.objects.get(pk=partner.pk)
+        workflow.decide(screening, self.users["officer"], "false_positive", "Other party.")
+        partner.refresh_from_db()
+        self.assertEqual(partner.screening_status, "false_positive")
+        stale.city = "Colima"  # an edit of a partner read before the decision
+        stale.save()
+        partner.refresh_from_db()
+        self.assertEqual((partner.city, partner.screening_status), ("Colima", "false_positive"))
+        data = figures(self.company, self.users["officer"])
+        high = {r["tier"]: r["counts"] for r in data["screening_rows"]}
+        # Groups: not screened, clear, open alert, true match, cleared.
+        self.assertEqual(sum(c[4] for c in high.values()), 1)
+        self.assertEqual((sum(c[2] for c in high.values()), data["open_alerts"]), (0, 0))
+        newer = workflow.screen_partners([partner])[0]  # screened again: the newer counts
+        partner.refresh_from_db()
+        self.assertEqual(partner.screening_status, newer.status)
 
     def test_a_decision_needs_a_verdict_and_a_reason(self) -> None:
         s = self.alert()

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partners.dashboard import figures
-from partners.models import PartnerScreening
+from partners.models import PartnerScreening, note_latest_screenings
 from portal.testing import PersonaTestCase
 from questionnaires.models import Questionnaire
 from recognition.tests.factories import partner, status
@@ -40,6 +40,8 @@ class DashboardTests(PersonaTestCase):
             (self.c, "alert"),
         ):
             PartnerScreening.objects.create(partner=p, threshold=88.0, status=state)
+        # What the screening workflows do after writing screenings.
+        note_latest_screenings([self.a.pk, self.b.pk, self.c.pk])
         for n, (state, expires) in enumerate(
             (("sent", 5), ("sent", -3), ("in_progress", -1), ("submitted", -9))
         ):
