@@ -37,6 +37,10 @@ class TrainingConfig(AppConfig):
         linked.register("training", _("Training and personnel"), evidence.evidence_for, order=10)
         reminders.register()
 
+        from training import kept
+
+        kept.connect()  # the kept training figures forget a company's on any change
+
         from training import exporting
 
         exporting.register()

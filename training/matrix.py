@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
 from personnel.models import Employee
+from training.kept import kept
 from training.models import Course, Retraining, TrainingRecord
 
 DUE_SOON_DAYS = 30
@@ -458,6 +459,9 @@ def course_summaries(
     # Grouped by the states, each person's states are worked out once (counting each
     # state with a FILTER evaluated every CASE four times), giving at most 5^courses rows.
     groups = annotated.order_by().values(*names).annotate(people=Count("pk"))
+    if employees is None:  # the whole company's figures: kept a short while (training.kept)
+        courses_key = [c.pk for c in course_list]
+        groups = kept("summaries", [company.pk], today, courses_key, lambda: list(groups))
     result = [CourseSummary(course) for course in course_list]
     for group in groups:
         for summary, name in zip(result, names, strict=True):
@@ -494,7 +498,11 @@ NEVER_TAKEN = datetime.date(1, 1, 1)
 
 
 def open_by_course(
-    course_list: list[Course], employees: models.QuerySet[Employee], today: datetime.date
+    course_list: list[Course],
+    employees: models.QuerySet[Employee],
+    today: datetime.date,
+    *,
+    kept_as: str = "",
 ) -> list[OpenCourse]:
     """For each course of `active_courses` that some of the active `employees` (of any
     number of companies) have not done, how many and the earliest due date — counted by
@@ -507,7 +515,10 @@ def open_by_course(
     and the current ones are subqueries read once (PostgreSQL hashes them; a CASE of the
     four states a person cost twice as long), and each person's last completion is read
     once: its minimum, with a person who never took the course counted as year 1, gives
-    both whether anyone is missing and the earliest refresher due date."""
+    both whether anyone is missing and the earliest refresher due date.
+
+    `kept_as` names the set `employees` stands for within the courses' companies (such as
+    "unmanaged"): the counts are then kept a short while (`training.kept`)."""
     from django.db.models import Count, DateField, Exists, Min, OuterRef, Q, Subquery, Value
     from django.db.models.functions import Coalesce
 
@@ -556,11 +567,20 @@ def open_by_course(
                 request=Min(Subquery(first_request.values("requested_on")[:1])),
             )
         )
-    rows: dict[int, dict[str, Any]] = {}
-    for start in range(0, len(pieces), OPEN_COURSES_PER_QUERY):
-        first, *rest = pieces[start : start + OPEN_COURSES_PER_QUERY]
-        for counted in first.union(*rest, all=True) if rest else first:
-            rows[counted["course_pk"]] = dict(counted)
+
+    def count() -> dict[int, dict[str, Any]]:
+        rows: dict[int, dict[str, Any]] = {}
+        for start in range(0, len(pieces), OPEN_COURSES_PER_QUERY):
+            first, *rest = pieces[start : start + OPEN_COURSES_PER_QUERY]
+            for counted in first.union(*rest, all=True) if rest else first:
+                rows[counted["course_pk"]] = dict(counted)
+        return rows
+
+    if kept_as:
+        companies = {c.company_id for c in course_list}
+        rows = kept(f"open:{kept_as}", companies, today, [c.pk for c in course_list], count)
+    else:
+        rows = count()
     result = []
     for course in course_list:
         row = rows.get(course.pk)

@@ -84,6 +84,7 @@ def _unmanaged(scope: Scope, courses: list[Course]) -> Iterator[Task]:
         [c for c in courses if c.company_id in scope.managed],
         Employee.objects.filter(company_id__in=scope.managed, manager_email=""),
         scope.today,
+        kept_as="unmanaged",
     )
     for group in found:
         course = group.course

@@ -11,8 +11,11 @@ from portal.testing import PersonaTestCase
 from training.tests import factories as f
 
 D = datetime.date
-# Session, user, MFA and membership checks, the company, the page's own queries.
-PINNED = {"matrix": 17, "course": 13, "dashboard": 15, "api": 16}
+# Session, user, MFA and membership checks, the company, the page's own queries. The course
+# page and the dashboard count the company's figures afresh (people were just added, so
+# training.kept forgot them: the two look-ups, the count and the cache write); the API,
+# asked next, finds the dashboard's figures kept (the two look-ups instead of the count).
+PINNED = {"matrix": 17, "course": 20, "dashboard": 22, "api": 17}
 
 
 class TrainingPageQueryTests(PersonaTestCase):
