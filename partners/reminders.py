@@ -39,7 +39,8 @@ def _title(n: int) -> str:
 
 
 def open_alerts(scope: Scope) -> Iterator[Task]:
-    company = "partner__company_id"
+    # The screening's own company column: the (company, status, …) index answers.
+    company = "company_id"
     alerts = scope.companies(PartnerScreening.objects.filter(status__in=OPEN_STATUSES), company)
     if scope.personal:  # the alerts wait on the officers and administrators
         alerts = alerts.filter(**{f"{company}__in": scope.managed})

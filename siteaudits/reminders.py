@@ -36,8 +36,13 @@ def partners_due(scope: Scope) -> Iterator[Task]:
     open_audit = SiteAudit.objects.filter(partner=OuterRef("pk")).exclude(
         status=AuditStatus.COMPLETED
     )
+    # Driven from the completed audits (a few a partner audited), not from the
+    # company's partners (50,000, each probed for an audit).
+    audited = scope.companies(SiteAudit.objects.filter(status=AuditStatus.COMPLETED)).values(
+        "partner_id"
+    )
     partners = (
-        scope.companies(BusinessPartner.objects.filter(completed))
+        BusinessPartner.objects.filter(pk__in=audited)
         .annotate(last=Max("site_audits__completed_at", filter=completed))
         .filter(~Exists(open_audit))
         .filter(scope.waiting_on_user("relationship_owner", "company"))
