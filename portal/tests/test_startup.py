@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from typing import Any
 
 from django.conf import settings
 from django.test import SimpleTestCase
@@ -17,11 +18,8 @@ HEAVY = ("numpy", "scipy", "rapidfuzz", "rigour", "openpyxl", "weasyprint", "res
 
 
 class StartUpTests(SimpleTestCase):
-    def test_django_setup_imports_no_heavy_library(self) -> None:
-        code = (
-            "import json, sys, django; django.setup(); "
-            f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
-        )
+    def printed_by_fresh_process(self, code: str) -> Any:
+        """Run `code` in a new Python process of the portal; the JSON of its last line."""
         done = subprocess.run(
             [sys.executable, "-c", code],
             cwd=settings.BASE_DIR,
@@ -31,7 +29,14 @@ class StartUpTests(SimpleTestCase):
             timeout=300,
         )
         self.assertEqual(done.returncode, 0, done.stderr)
-        self.assertEqual(json.loads(done.stdout.strip().splitlines()[-1]), [])
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    def test_django_setup_imports_no_heavy_library(self) -> None:
+        code = (
+            "import json, sys, django; django.setup(); "
+            f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+        )
+        self.assertEqual(self.printed_by_fresh_process(code), [])
 
     def test_a_web_process_leaves_the_loaded_portal_out_of_full_collections(self) -> None:
         # Without portal.startup.settle() a full collection walks ~165,000 objects and
@@ -42,16 +47,7 @@ class StartUpTests(SimpleTestCase):
             "ms = (time.perf_counter() - began) * 1000; "
             "print(json.dumps([gc.get_freeze_count(), len(gc.get_objects()), ms]))"
         )
-        done = subprocess.run(
-            [sys.executable, "-c", code],
-            cwd=settings.BASE_DIR,
-            env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings", "SECRET_KEY": "x"},
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        self.assertEqual(done.returncode, 0, done.stderr)
-        frozen, walked, ms = json.loads(done.stdout.strip().splitlines()[-1])
+        frozen, walked, ms = self.printed_by_fresh_process(code)
         self.assertGreater(frozen, 50_000)  # the views, models and libraries are all in
         self.assertLess(walked, frozen / 10)  # a full collection walks a few thousand at most
         self.assertLess(ms, 50)
