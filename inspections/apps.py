@@ -27,3 +27,7 @@ class InspectionsConfig(AppConfig):
         from profiles import linked
 
         linked.register("inspections", _("Field operations"), evidence.evidence_for, order=20)
+
+        from inspections import kpis
+
+        kpis.connect()  # the kept operations figures forget a company's on any change

@@ -21,7 +21,7 @@ from partners.models import (
 
 
 class PartnerFilter(TenantFilterSet):
-    q = Search("name", "tax_id", label=_("Name or tax id contains"))
+    q = Search("name", "tax_id", index="partner_search_trgm", label=_("Name or tax id contains"))
     role = django_filters.ChoiceFilter(choices=PartnerRole.choices, label=_("Role"))
     country = django_filters.ChoiceFilter(choices=lambda: list(countries), label=_("Country"))
     tier = django_filters.ChoiceFilter(choices=Tier.choices, label=_("Tier"))

@@ -20,7 +20,7 @@ from django.utils import timezone
 from PIL import Image
 
 from inspections.evidence import evidence_for
-from inspections.kpis import monthly
+from inspections.kpis import _monthly, monthly
 from inspections.models import GateEntry, Inspection
 from portal.testing import PersonaTestCase
 
@@ -369,8 +369,34 @@ class KpiTests(PersonaTestCase):
         self.add()
         for months in (1, 12, 24):
             with self.assertNumQueries(2):
-                periods = monthly(self.company, end=datetime.date(2026, 3, 20), months=months)
+                periods = _monthly(self.company, datetime.date(2026, 3, 20), months)
             self.assertEqual(len(periods), months)
+
+    def test_kept_figures_show_a_new_inspection_or_seal_discrepancy_at_once(self) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from seals.models import Seal, SealEvent
+
+        end = datetime.date(2026, 3, 20)
+        self.add()
+        (march,) = monthly(self.company, end=end, months=1)
+        self.assertEqual((march.inspections, march.seal_discrepancies), (1, 0))
+        with CaptureQueriesContext(connection) as again:
+            monthly(self.company, end=end, months=1)
+        counting = [q["sql"] for q in again.captured_queries if "COUNT(" in q["sql"].upper()]
+        self.assertEqual(counting, [])  # kept: read from the cache
+        self.add()
+        seal = Seal.objects.create(company=self.company, number="MX0000001")
+        SealEvent.objects.create(
+            seal=seal,
+            kind="discrepancy",
+            by=self.users["user"],
+            at=datetime.datetime(2026, 3, 6, tzinfo=datetime.UTC),
+        )
+        self.add(company=self.other_company)
+        (march,) = monthly(self.company, end=end, months=1)
+        self.assertEqual((march.inspections, march.seal_discrepancies), (2, 1))
 
     @time_machine.travel(datetime.datetime(2026, 3, 20, tzinfo=datetime.UTC))
     def test_the_charts_get_twelve_months_and_the_table_repeats_them(self) -> None:

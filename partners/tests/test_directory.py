@@ -105,6 +105,26 @@ class DirectoryTests(PersonaTestCase):
         self.assertIn("Aduanas Sur", body)
         self.assertNotIn("Secret Co", body)
 
+    def test_search_finds_part_of_a_name_or_tax_id_in_this_company_only(self) -> None:
+        self.create(name="Transportes Zamora", tax_id="TZA-880101")
+        self.create(name="Aduanas Sur", tax_id="ASU-770202")
+        BusinessPartner.objects.create(
+            company=self.other_company, name="Zamora Secret", role="agent", country="US"
+        )
+        self.login("viewer")
+        url = reverse("partners:partner-list", args=[self.company.pk])
+        for words, found in [("ZAMORA", "Transportes Zamora"), ("770202", "Aduanas Sur")]:
+            response = self.client.get(url, {"q": words})
+            self.assertContains(response, found)
+            self.assertNotContains(response, "Secret")
+        response = self.client.get(url, {"q": "portes zam"})
+        self.assertContains(response, "Transportes Zamora")
+        self.assertNotContains(response, "Aduanas Sur")
+        api = self.client.get(
+            reverse("api:partner-list"), {"q": "sur", "company": str(self.company.pk)}
+        )
+        self.assertEqual([r["name"] for r in api.json()["results"]], ["Aduanas Sur"])
+
     def test_other_company_partner_answers_404(self) -> None:
         theirs = BusinessPartner.objects.create(
             company=self.other_company, name="Secret Co", role="agent", country="US"
