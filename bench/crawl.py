@@ -603,9 +603,13 @@ def main() -> int:
         began = time.perf_counter()
         world = build(sizes)
         print(f"built {sizes} on {connection.vendor} in {time.perf_counter() - began:.0f} s")
-        from portal.startup import settle
+        from portal.startup import start
 
-        settle()  # as a web process does before its first request (portal/wsgi.py)
+        # As a web process does before its first request (portal/wsgi.py); the crawl
+        # waits for the screening index, which a web process loads while it serves.
+        warming = start()
+        if warming is not None:
+            warming.join()
         client = _client(world)
         bare = harness.measure(client, harness.BARE_URL, args.rounds)
         load = harness.loadavg()

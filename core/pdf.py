@@ -10,10 +10,15 @@ from django.template.loader import render_to_string
 
 
 def render_pdf(template: str, context: dict[str, Any], request: HttpRequest | None) -> bytes:
+    return render_pdf_string(render_to_string(template, context, request=request))
+
+
+def render_pdf_string(html: str) -> bytes:
+    """`html` drawn as a PDF. A web process draws a tiny one at start (portal.startup), in
+    the documents' fonts (sans-serif, monospace), so no reader waits for them to load."""
     # Imported here: WeasyPrint loads Pango, which only the PDF pages need.
     from weasyprint import HTML  # type: ignore[import-untyped]
 
-    html = render_to_string(template, context, request=request)
     pdf: bytes = HTML(string=html, base_url=None).write_pdf()
     return pdf
 

@@ -9,6 +9,6 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 application = get_asgi_application()
 
-from portal.startup import settle  # noqa: E402  # portal/startup.py
+from portal.startup import start  # noqa: E402  # portal/startup.py, as portal/wsgi.py
 
-settle()
+start()

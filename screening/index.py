@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -154,8 +155,9 @@ def directory_load(directory: Path, *, allow_truncated_tail: bool = False) -> Di
     return load_directory(directory, allow_truncated_tail=allow_truncated_tail)
 
 
-def warm_in_background() -> threading.Thread | None:
-    """Load the active index in a daemon thread (web process start-up).
+def warm_in_background(then: Callable[[], None] | None = None) -> threading.Thread | None:
+    """Load the active index in a daemon thread (web process start-up), then call `then`
+    (the web process freezes what the index loaded out of the cycle collector's way).
 
     A search arriving meanwhile waits for the same lock instead of loading twice. A
     database without the screening tables, or any other failure, is logged and left
@@ -174,6 +176,8 @@ def warm_in_background() -> threading.Thread | None:
             logger.exception("screening index warm-up failed")
         finally:
             connection.close()
+        if then is not None:
+            then()
 
     thread = threading.Thread(target=warm, name="screening-warm-up", daemon=True)
     thread.start()

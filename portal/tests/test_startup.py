@@ -41,16 +41,53 @@ class StartUpTests(SimpleTestCase):
     def test_a_web_process_leaves_the_loaded_portal_out_of_full_collections(self) -> None:
         # Without portal.startup.settle() a full collection walks ~165,000 objects and
         # pauses the request that triggers it for a few hundred milliseconds.
+        # The libraries pages import when they first need them (PDFs, workbooks, the
+        # screening engine) are loaded and frozen before the first request too.
         code = (
-            "import gc, json, time; import portal.wsgi; "
+            "import gc, json, sys, time; import portal.wsgi; "
             "began = time.perf_counter(); gc.collect(); "
             "ms = (time.perf_counter() - began) * 1000; "
-            "print(json.dumps([gc.get_freeze_count(), len(gc.get_objects()), ms]))"
+            f"print(json.dumps([gc.get_freeze_count(), len(gc.get_objects()), ms, "
+            f"[m for m in {HEAVY!r} if m not in sys.modules]]))"
         )
-        frozen, walked, ms = self.printed_by_fresh_process(code)
+        frozen, walked, ms, not_loaded = self.printed_by_fresh_process(code)
         self.assertGreater(frozen, 50_000)  # the views, models and libraries are all in
         self.assertLess(walked, frozen / 10)  # a full collection walks a few thousand at most
         self.assertLess(ms, 50)
+        self.assertEqual(not_loaded, [])
+
+    def test_a_large_load_after_the_start_is_frozen_after_the_next_request(self) -> None:
+        from django.http import HttpRequest, HttpResponse
+
+        from portal import startup
+
+        self.addCleanup(setattr, startup, "_served", startup._served)
+        self.addCleanup(setattr, startup, "_freeze_due", False)
+        gc.callbacks.append(startup._after_collection)
+        self.addCleanup(gc.callbacks.remove, startup._after_collection)
+        middleware = startup.RefreezeMiddleware(lambda request: HttpResponse("ok"))
+        startup._served = 2  # a settled process past its first request
+        self.addCleanup(gc.unfreeze)
+
+        def walked_after(load: int) -> tuple[int, int]:
+            """Objects a full collection walks after loading `load` long-lived objects and
+            answering one request, and after a second request."""
+            gc.collect()
+            gc.freeze()  # as settle() left the process
+            startup._freeze_due = False
+            kept = [[n] for n in range(load)]  # a cache, an index: long-lived containers
+            gc.collect()  # as the collector would, during some request
+            middleware(HttpRequest())
+            first = len(gc.get_objects())
+            middleware(HttpRequest())
+            del kept
+            return first, len(gc.get_objects())
+
+        small, _ = walked_after(1_000)
+        self.assertGreater(small, 1_000)  # a small load stays with the collector
+        large, after = walked_after(startup.FREEZE_ABOVE + 10_000)
+        self.assertLess(large, 1_000)  # frozen: a full collection no longer walks it
+        self.assertLess(after, 1_000)
 
     def test_a_settled_process_freezes_again_after_its_first_requests_only(self) -> None:
         from django.http import HttpRequest, HttpResponse
