@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+import time_machine
 from django.urls import reverse
 
 from portal.testing import PersonaTestCase
@@ -66,6 +67,30 @@ class TrainingPageQueryTests(PersonaTestCase):
         # The state filter is applied by the database and the count follows it.
         missing = self.client.get(url + f"?course={self.courses[0].pk}&state=missing")
         self.assertEqual(missing.content.count(b'<tr><th scope="row">'), 40)
+
+    @time_machine.travel(datetime.datetime(2026, 3, 1, 12, tzinfo=datetime.UTC))
+    def test_each_cell_shows_the_state_due_date_and_last_completion_in_english_and_spanish(
+        self,
+    ) -> None:
+        seals, threats, _cyber = self.courses
+        other = f.course(self.company, "ctpat", roles=[f.role(self.company, "driver")])
+        person = f.employee(self.company, "Ana", "Ruiz", roles=[self.guard])
+        f.record(person, seals, D(2025, 1, 1))  # 12-month refresher: overdue since 2026-01-01
+        url = self.urls()["matrix"] + f"?course={seals.pk}"
+        page = self.client.get(self.urls()["matrix"]).content.decode()
+        self.assertIn(
+            '<span class="state overdue" data-state="overdue" '
+            'title="Last completed Jan. 1, 2025">Overdue<br>2026-01-01</span>',
+            page,
+        )
+        self.assertIn('<span class="state missing" data-state="missing" title="">', page)
+        self.assertEqual(page.count('aria-label="not required">·</span>'), 1)  # the ctpat course
+        self.assertTrue(other.pk and threats.pk)
+        spanish = self.client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+        self.assertIn(
+            'title="Última vez completado 1 de enero de 2025">Vencido<br>2026-01-01</span>',
+            spanish,
+        )
 
     def test_the_matrix_api_is_paged_like_the_other_lists(self) -> None:
         self.add_people(60)
