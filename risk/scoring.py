@@ -47,12 +47,24 @@ def _sort_key(risk: ChainRisk) -> tuple[int, int, str]:
 
 
 def chain_risks(
-    assessment: Assessment, settings: RiskSettings, only: SupplyChain | None = None
+    assessment: Assessment,
+    settings: RiskSettings,
+    only: SupplyChain | None = None,
+    *,
+    nodes_shown: bool = True,
 ) -> list[ChainRisk]:
     """Every chain of the assessment (or `only` that one) with its risk, high risk first,
-    unrated last."""
+    unrated last. Each chain comes with its vulnerabilities and its nodes with their
+    partners; a reader that shows no node (`nodes_shown=False`: the comparison of two
+    assessments, which read 100 chains' 300 nodes and partners twice for nothing) gets
+    the nodes only where the threat is worked out from them (a draft), without partners."""
     chosen = assessment.chains.all() if only is None else assessment.chains.filter(pk=only.pk)
-    chains = list(chosen.prefetch_related("nodes__partner", "vulnerabilities").order_by("name"))
+    related = ["vulnerabilities"]
+    if nodes_shown:
+        related.append("nodes__partner")
+    elif not assessment.is_completed:
+        related.append("nodes")
+    chains = list(chosen.prefetch_related(*related).order_by("name"))
     risks: list[ChainRisk] = []
     if assessment.is_completed:
         for chain in chains:

@@ -253,8 +253,8 @@ def complete_assessment(assessment: Assessment, by: User) -> Assessment:
 def changes(old: Assessment, new: Assessment, settings: RiskSettings) -> list[dict[str, Any]]:
     """What moved between two assessments, chain by chain (matched by name): threat,
     vulnerability per category and risk. Chains only in one of them are listed too."""
-    before = {r.chain.name: r for r in chain_risks(old, settings)}
-    after = {r.chain.name: r for r in chain_risks(new, settings)}
+    before = {r.chain.name: r for r in chain_risks(old, settings, nodes_shown=False)}
+    after = {r.chain.name: r for r in chain_risks(new, settings, nodes_shown=False)}
     rows: list[dict[str, Any]] = []
     for name in sorted(set(before) | set(after), key=str.lower):
         a, b = before.get(name), after.get(name)
