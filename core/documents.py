@@ -227,6 +227,11 @@ def changes_display(entry: Any) -> dict[Any, list[Any]]:
         except FieldDoesNotExist:
             shown[name] = values
             continue
+        if field.auto_created and not field.concrete:
+            # A reverse relation (a company's questionnaires, seals, …): django-auditlog
+            # records one per related model when a record is created, each as
+            # "app.Model.None", which says nothing to a reader.
+            continue
         choices = _choices_of(field, language)
         if choices:
             display = [_choice_label(choices, value) for value in values]

@@ -93,6 +93,20 @@ class ChangesDisplayTests(TestCase):
                     self.assertEqual(shown, expected)
         self.assertIn("someone@acme.test", str(changes_display(entries[1])))
 
+    def test_a_created_record_lists_its_fields_not_the_records_that_point_at_it(self) -> None:
+        from companies.models import Company
+
+        created = self.entry(
+            Company,
+            {
+                "legal_name": ["None", "Acme Imports LLC"],
+                "questionnaires": ["None", "questionnaires.Questionnaire.None"],
+                "seals": ["None", "seals.Seal.None"],
+            },
+        )
+        self.assertEqual(list(changes_display(created)), ["legal name"])
+        self.assertNotIn("None", changes_html(created).replace("legal name", ""))
+
     def test_the_trail_cell_escapes_and_shows_a_creation_without_before(self) -> None:
         changed = self.entry(BusinessPartner, {"name": ["Old <b>", "New & co"]})
         self.assertEqual(
