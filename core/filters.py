@@ -122,20 +122,28 @@ class TenantFilterBackend(drf_filters.DjangoFilterBackend):  # type: ignore[misc
 
 class Search(django_filters.CharFilter):  # type: ignore[misc]
     """`?q=` matching any of `fields` (case-insensitive, part of the value). `index` names
-    a search index over the fields (core.trigram) that answers it on SQLite instead of
-    reading every row."""
+    a search index over the fields (core.trigram) that answers it from the index instead
+    of reading every row. With `via` (a foreign key of the list's model) the fields and
+    the index are the related model's: a list of screenings searched by partner name finds
+    the partners through the partners' index, then their screenings."""
 
-    def __init__(self, *fields: str, index: str = "", **kwargs: Any) -> None:
+    def __init__(self, *fields: str, index: str = "", via: str = "", **kwargs: Any) -> None:
         kwargs.setdefault("label", gettext_lazy("Search"))
         super().__init__(**kwargs)
         self.search_fields = fields
         self.search_index = index
+        self.search_via = via
 
     def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
         value = (value or "").strip()
         if not value:
             return qs
-        return qs.filter(trigram.contains_all(self.search_fields, [value], self.search_index))
+        found = trigram.contains_all(self.search_fields, [value], self.search_index)
+        if not self.search_via:
+            return qs.filter(found)
+        related = qs.model._meta.get_field(self.search_via).related_model
+        matching = related._default_manager.filter(found).values("pk")
+        return qs.filter(**{f"{self.search_via}__in": matching})
 
 
 def day_start(day: datetime.date) -> datetime.datetime:

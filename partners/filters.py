@@ -39,7 +39,7 @@ class AlertFilter(TenantFilterSet):
     state = django_filters.ChoiceFilter(
         choices=STATES, method="filter_state", label=_("Alerts"), empty_label=None
     )
-    q = Search("partner__name", label=_("Partner name contains"))
+    q = Search("name", index="partner_search_trgm", via="partner", label=_("Partner name contains"))
     partner = django_filters.ModelChoiceFilter(
         queryset=BusinessPartner.objects.all(), label=_("Partner")
     )

@@ -146,6 +146,21 @@ class AdjudicationTests(PersonaTestCase):
         self.assertContains(self.client.get(self.detail(decided)), "Decided by user@acme.test")
         self.assertEqual(still_open.status, "alert")
 
+    def test_alerts_are_found_by_part_of_the_partner_name(self) -> None:
+        self.alert(), self.alert("Tornillos Globales", "CN")
+        self.login("user")
+        url = reverse("partners:alert-list", args=[self.company.pk])
+        page = self.client.get(url, {"q": "globales"})
+        self.assertContains(page, "Tornillos Globales")
+        self.assertNotContains(page, "Naviera Oscura")
+        nothing = self.client.get(url, {"q": "Zapatos"})
+        self.assertNotContains(nothing, "Tornillos Globales")
+        api = self.client.get(reverse("api:partner-screening-list"), {"q": "oscura"}).json()
+        self.assertEqual([r["partner"] for r in api["results"]], [self.alert_partner_pk()])
+
+    def alert_partner_pk(self) -> int:
+        return BusinessPartner.objects.get(name="Naviera Oscura Internacional").pk
+
     def test_alert_list_queries_do_not_grow_with_the_alerts(self) -> None:
         for i in range(3):
             self.alert(f"Naviera Oscura Internacional {i}", "PA")
