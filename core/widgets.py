@@ -15,7 +15,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.forms.utils import flatatt
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 # At most this many matches under a search box.
@@ -105,19 +105,19 @@ class _QuickRendering:
         for group_name, options, _index in widget["optgroups"]:
             if group_name:
                 parts.append(format_html('<optgroup label="{}">', group_name))
-            parts.extend(
-                format_html(
-                    '<option value="{}"{}>{}</option>',
-                    option["value"],
-                    flatatt(option["attrs"]),
-                    option["label"],
+            # Escaped parts in an f-string: format_html and flatatt an option cost ~30 µs
+            # each, 8 ms for a country select on every list with one.
+            for option in options:
+                key, label = (
+                    conditional_escape(option["value"]),
+                    conditional_escape(option["label"]),
                 )
-                for option in options
-            )
+                extra = flatatt(option["attrs"]) if option["attrs"] else ""
+                parts.append(f'<option value="{key}"{extra}>{label}</option>')
             if group_name:
                 parts.append("</optgroup>")
         parts.append("</select>")
-        return mark_safe("\n".join(parts))  # noqa: S308  # every part went through format_html
+        return mark_safe("\n".join(parts))  # noqa: S308  # every part escaped above
 
 
 class QuickSelect(_QuickRendering, forms.Select):
