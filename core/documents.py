@@ -97,7 +97,9 @@ def _relations(entry: Any) -> Iterable[tuple[type[models.Model], Any]]:
             field = model._meta.get_field(name)
         except FieldDoesNotExist:
             continue
-        if getattr(field, "choices", None) or not field.is_relation:
+        # `is_relation` first: reading a country field's `choices` builds its 250
+        # translated, sorted names each time.
+        if not field.is_relation or getattr(field, "choices", None):
             continue
         if field.get_internal_type() not in _RELATION_TYPES:
             continue
