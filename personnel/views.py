@@ -55,7 +55,6 @@ EMPLOYEES = ListSpec(
     default_sort=("last_name", "first_name"),
     csv=["employee_number", "first_name", "last_name", "job_title", "facility", "roles", "active"],
     empty_text=_l("No employees yet."),
-    per_page=50,  # the portal's page size: 100 rows took 70 ms to render at 5,000 people
     initial={"active": "true"},  # people who left stay out until the reader asks
 )
 
@@ -291,7 +290,6 @@ SCREENINGS = ListSpec(
         "recheck_due",
     ],
     empty_text=_l("No checks recorded."),
-    per_page=50,  # the portal's page size: 100 rows took 70 ms to render at 5,000 people
     hide=("company", "employee"),
 )
 
@@ -384,7 +382,6 @@ ACCESS_LOG = ListSpec(
         "path",
     ],
     empty_text=_l("Nobody has viewed them yet."),
-    per_page=50,  # the portal's page size: 100 rows took 70 ms to render at 5,000 people
     count=False,  # a log only grows: no COUNT over it
 )
 
