@@ -19,8 +19,9 @@ name pairs; docs/screening.md explains each step with examples):
    of the listed word it matched; an unknown short last word weighs little.
 4. **Coverage of both names.** ``QUERY_SIDE * query coverage + (1 - QUERY_SIDE) * listed
    coverage``: dropping a word of the listed name costs little, sharing only generic
-   words gives little. A query of common words only is measured against at least the
-   median token weight (``MIN_QUERY_WEIGHT_FACTOR``).
+   words gives little. A query word covers the one listed word it matches best (and
+   that word again where the listed name repeats it). A query of common words only is
+   measured against at least the median token weight (``MIN_QUERY_WEIGHT_FACTOR``).
 5. **Whole-name checks.** rapidfuzz ``ratio`` of the sorted distinctive skeletons joined
    without spaces (merged/split words), and the query as written being the start of the
    listed name as written (truncation, ``TRUNCATION_FACTOR``).
@@ -534,10 +535,15 @@ class ScreeningIndex:
         last = prep.is_last[:, :, None, None]
         credit = np.where(last, np.maximum(credit, prefix), credit)
         best_q = credit.max(axis=3)  # [B, T, K]
-        best_c = credit.max(axis=1)  # [B, K, L]
         # A query word that matched takes the weight of the listed word it matched, so a
         # misspelt word (unknown, hence "rare") weighs what the real word weighs.
         arg_c = credit.argmax(axis=3)  # [B, T, K]
+        # A listed word is covered by a query word that chose it (its best match), or
+        # the same word again: one query word does not cover two different listed words
+        # ("Silva" is not both SALVA and SELVA of "FUNDACION SALVA LA SELVA").
+        chosen_word = np.take_along_axis(ctok[:, None, :, :], arg_c[..., None], axis=3)
+        chosen = ctok[:, None, :, :] == chosen_word  # [B, T, K, L]
+        best_c = np.where(chosen, credit, 0.0).max(axis=1)  # [B, K, L]
         matched_w = np.take_along_axis(ctw[:, None, :, :], arg_c[..., None], axis=3)[..., 0]
         qw = np.where(best_q > 0, matched_w, prep.weight[:, :, None])  # [B, T, K]
         qw = np.where(prep.tok[:, :, None] >= 0, qw, 0.0)
@@ -753,9 +759,13 @@ class ScreeningIndex:
                 block = block.copy()
                 block[-1] = np.maximum(block[-1], pblock[-1])
             matches: list[TokenMatch] = []
+            l_sk = listed.skeletons[:MAX_TOKENS]
+            chosen: set[str] = set()  # the listed words some query word matched best
             for pos, disp in enumerate(q_disp):
                 row = block[pos] if n_l else np.zeros(1)
                 best = int(np.argmax(row)) if n_l else -1
+                if best >= 0 and row[best] > 0:
+                    chosen.add(l_sk[best])
                 matches.append(
                     TokenMatch(
                         query_token=disp,
@@ -765,10 +775,8 @@ class ScreeningIndex:
                         weight=float(prep.weight[0, pos]),
                     )
                 )
-            listed_best = block.max(axis=0) if len(q_sk) and n_l else np.zeros(n_l)
-            unmatched = tuple(
-                d for d, c in zip(l_disp, listed_best.tolist(), strict=True) if c <= 0
-            )
+            # As in the score: a listed word is matched when a query word chose it.
+            unmatched = tuple(d for d, sk in zip(l_disp, l_sk, strict=True) if sk not in chosen)
             type_adj = float(scored.adjust[0][0, col])
             country_adj = float(scored.adjust[1][0, col])
             ent = self.entities[int(self.name_entity[ni])]

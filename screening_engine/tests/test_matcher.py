@@ -197,3 +197,26 @@ def test_country_written_in_capitals_on_the_listing_matches_the_query() -> None:
     assert other.explanation is not None
     assert [d for _, d in other.explanation.adjustments] == [-COUNTRY_PENALTY]
     assert "not among listed (pa)" in other.explanation.adjustments[0][0]
+
+
+def test_one_query_word_covers_one_listed_word() -> None:
+    """A one-word partner name close to two different words of a listed name covers one
+    of them; the same word written twice on both sides is covered whole."""
+    foundation = Entity(
+        list_id="ofac_sdn", entity_id="1", type="organization", name="FUNDACION SALVA LA SELVA"
+    )
+    twice = Entity(list_id="ofac_sdn", entity_id="2", type="person", name="SA'ID, Sa'id")
+    index = ScreeningIndex([foundation, twice])
+
+    (hit,) = index.search("Silva", top=1)
+    assert hit.entity.entity_id == "1"
+    assert hit.explanation is not None
+    assert hit.explanation.listed_coverage < 0.5  # SALVA, not SELVA as well
+    assert "selva" in hit.explanation.unmatched_listed_tokens
+    assert hit.score < DEFAULT_THRESHOLD
+
+    (hit,) = index.search("Said Said", top=1)
+    assert hit.entity.entity_id == "2"
+    assert hit.explanation is not None
+    assert hit.explanation.unmatched_listed_tokens == ()
+    assert hit.explanation.listed_coverage == pytest.approx(1.0)
