@@ -110,3 +110,30 @@ class StartUpTests(SimpleTestCase):
 
     def test_the_portal_runs_the_middleware(self) -> None:
         self.assertIn("portal.startup.RefreezeMiddleware", settings.MIDDLEWARE)
+
+
+class CommandLineTests(SimpleTestCase):
+    def ctpat(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        environ = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+        return subprocess.run(
+            [sys.executable, "-m", "portal.manage", *args],
+            cwd=settings.BASE_DIR,
+            env={**environ, "DJANGO_SETTINGS_MODULE": "portal.settings", **env},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    def test_version_names_the_product_without_any_setting(self) -> None:
+        done = self.ctpat("--version")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertRegex(done.stdout.strip(), r"^OpenCTPAT \S+ \(Django 5\.2\.\d+\)$")
+
+    def test_a_missing_setting_is_named_without_a_traceback(self) -> None:
+        done = self.ctpat("check")
+        self.assertEqual(done.returncode, 2)
+        self.assertIn("ctpat: SECRET_KEY is not set (see .env.example)", done.stderr)
+        self.assertNotIn("Traceback", done.stderr)
+        done = self.ctpat("check", SECRET_KEY="x", LOG_FORMAT="xml")
+        self.assertEqual(done.returncode, 2)
+        self.assertIn("LOG_FORMAT='xml'", done.stderr)
