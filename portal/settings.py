@@ -557,6 +557,12 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint tells each step of every PDF it draws (seven lines a document, and the
+    # web process draws one at start) and fontTools each font it subsets: warnings only.
+    "loggers": {
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 # Single sign-on through an organisation's OpenID Connect provider (allauth's
 # openid_connect provider), on when OIDC_SERVER_URL is set (docs/configuration.md, "Single

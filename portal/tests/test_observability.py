@@ -280,3 +280,23 @@ class ReadinessOnRedisTests(TestCase):
         self.assertEqual(scraped["ctpat_task_failures_total{queue=default}"], 0)
         with override_settings(READYZ_TASK_BACKLOG_SECONDS=-1):
             self.assertEqual(self.client.get("/readyz").json()["failing"], ["tasks"])
+
+
+class QuietLibraryTests(SimpleTestCase):
+    def test_drawing_a_pdf_logs_nothing_under_a_warning(self) -> None:
+        from core.pdf import render_pdf_string
+
+        records: list[logging.LogRecord] = []
+
+        class Keep(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                records.append(record)
+
+        keep = Keep(level=logging.DEBUG)
+        logging.getLogger().addHandler(keep)
+        try:
+            pdf = render_pdf_string("<p>Hola, mundo</p>")
+        finally:
+            logging.getLogger().removeHandler(keep)
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        self.assertEqual([r.name for r in records if r.levelno < logging.WARNING], [])
