@@ -36,3 +36,15 @@ def _english_after_each_test() -> Iterator[None]:
     from django.utils import translation
 
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _empty_process_caches() -> None:
+    # The caches kept in a process's memory (list counts, status cards) outlive a test's
+    # rolled-back transaction: a later test's company with the same key must not see them.
+    from django.conf import settings
+    from django.core.cache import caches
+
+    for alias in ("list_counts", "status_cards"):
+        if alias in settings.CACHES:  # a test may replace the caches with its own
+            caches[alias].clear()

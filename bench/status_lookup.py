@@ -21,10 +21,11 @@ for each (the CPU ratio holds on a busy machine, where requests per second do no
 load average before and after, and exits 1 when the look-up reaches less than half the
 bare view's throughput.
 
-Each look-up costs two statements on the database cache: one
-`INSERT … ON CONFLICT … RETURNING` counts the request (`core.ratelimit`) and one SELECT
-reads the cached status card (verification.workflow.lookup_card); with Redis, one MULTI
-and one GET. Results are in docs/performance.md ("Status look-up").
+Each look-up costs one statement on the database cache: one
+`INSERT … ON CONFLICT … RETURNING` counts the request (`core.ratelimit`; an unlogged table
+on PostgreSQL), and the status card comes from the process's memory (kept 5 s,
+verification.workflow.lookup_card), or else from one SELECT of the shared cache; with
+Redis, one MULTI (and a GET when the card is not in memory). Results are in docs/performance.md ("Status look-up").
 """
 
 from __future__ import annotations

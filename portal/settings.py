@@ -224,6 +224,14 @@ CACHES: dict[str, dict[str, Any]] = {
         "LOCATION": "ctpat-list-counts",
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
+    # Public status cards (verification.workflow.lookup_card) kept a few seconds in each
+    # process's memory in front of the shared cache: the busiest public route then reads
+    # no cache row for a card it answered a moment ago.
+    "status_cards": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "ctpat-status-cards",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
 # Lists of at least this many rows remember their COUNT for CTPAT_LIST_COUNT_SECONDS.
 CTPAT_LIST_COUNT_CACHE_FROM = env_int("CTPAT_LIST_COUNT_CACHE_FROM", 5000)

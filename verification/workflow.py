@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -178,6 +178,11 @@ def lookup(account_number: str) -> Company | None:
 # the request. Saving a company or its consent, or a change of status, forgets the entry
 # (see `forget_card`, wired in apps.py); the expiry is only a safety net for bulk updates.
 CARD_CACHE_SECONDS = 60
+# In front of the shared cache, each process keeps a card it answered for this long
+# (settings.CACHES["status_cards"]): a busy member looked up many times a second costs the
+# shared cache one read per process every few seconds. The process that records a change
+# forgets its copy at once; the other processes answer the new status within this time.
+CARD_MEMORY_SECONDS = 5
 _NOT_SHOWN = "-"
 
 
@@ -191,11 +196,15 @@ def lookup_card(account_number: str) -> dict[str, Any] | None:
     if pk is None:
         return None
     key = _card_key(pk)
-    card = cache.get(key)
+    memory = caches["status_cards"]
+    card = memory.get(key)
     if card is None:
-        company = lookup(account_number)
-        card = dataclasses.asdict(StatusCard.of(company)) if company else _NOT_SHOWN
-        cache.set(key, card, CARD_CACHE_SECONDS)
+        card = cache.get(key)
+        if card is None:
+            company = lookup(account_number)
+            card = dataclasses.asdict(StatusCard.of(company)) if company else _NOT_SHOWN
+            cache.set(key, card, CARD_CACHE_SECONDS)
+        memory.set(key, card, CARD_MEMORY_SECONDS)
     return None if card == _NOT_SHOWN else dict(card)
 
 
@@ -205,8 +214,13 @@ def forget_card(company_pk: int | None) -> None:
     if company_pk is None:
         return
     key = _card_key(company_pk)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+
+    def forget() -> None:
+        caches["status_cards"].delete(key)
+        cache.delete(key)
+
+    forget()
+    transaction.on_commit(forget)
 
 
 @dataclass(frozen=True)

@@ -46,11 +46,12 @@ QUEUE_URL = "redis://127.0.0.1:6379/14"
 PREFIX = f"ctpat-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 ON_REDIS = override_settings(
     CACHES={
+        **settings.CACHES,  # the caches in a process's memory stay as they ship
         "default": {
             "BACKEND": "portal.testing.PrefixedRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": PREFIX,
-        }
+        },
     }
 )
 

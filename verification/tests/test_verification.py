@@ -74,6 +74,19 @@ class LookupTests(PersonaTestCase):
         consent.delete()
         self.assertEqual(self._get(account).status_code, 404)
 
+    def test_another_process_answers_a_change_within_its_memory_time(self) -> None:
+        participating(self.company, self.users["officer"], State.CERTIFIED)
+        account = self.company.account_number
+        with time_machine.travel(timezone.now(), tick=False) as clock:
+            self.assertEqual(self._get(account).json()["status"], "certified")
+            # Another process suspends the member: the rows change and the shared cache
+            # forgets the card, but this process's memory still holds it.
+            Certification.objects.filter(company=self.company).update(status=State.SUSPENDED)
+            cache.delete(f"verification:card:{self.company.pk}")
+            self.assertEqual(self._get(account).json()["status"], "certified")
+            clock.shift(datetime.timedelta(seconds=workflow.CARD_MEMORY_SECONDS + 1))
+            self.assertEqual(self._get(account).json()["status"], "suspended")
+
     def test_a_member_who_consents_later_is_shown_at_once(self) -> None:
         certification_in(State.CERTIFIED, self.company)
         account = self.company.account_number
