@@ -25,7 +25,8 @@ Each look-up costs one statement on the database cache: one
 `INSERT … ON CONFLICT … RETURNING` counts the request (`core.ratelimit`; an unlogged table
 on PostgreSQL), and the status card comes from the process's memory (kept 5 s,
 verification.workflow.lookup_card), or else from one SELECT of the shared cache; with
-Redis, one MULTI (and a GET when the card is not in memory). Results are in docs/performance.md ("Status look-up").
+Redis, one MULTI (and a GET when the card is not in memory). Results are in
+docs/performance.md ("Status look-up").
 """
 
 from __future__ import annotations
