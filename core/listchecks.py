@@ -4,13 +4,17 @@ A list's test class inherits `PersonaTestCase` and `ListPageChecks`, names the p
 says how to make a row; the mixin then tests that the FilterSet narrows the page, that a
 column sorts both ways, that the CSV holds exactly the filtered rows, that a filter which
 empties the list says so, that an unknown sort key is ignored, and that the page's query
-count does not grow with the number of rows (pinned with `assertNumQueries`).
+count does not grow with the number of rows (pinned with `assertNumQueries`), and that
+no id is used twice on the page (a label must point at one field: the filters and a form
+to add a row often have fields of the same names).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+from collections import Counter
 from typing import Any
 
 from django.db import connection
@@ -18,6 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 EMPTY_TEXT = "No results for these filters."
+ID = re.compile(r'\sid="([^"]+)"')
 
 
 class ListPageChecks:
@@ -110,3 +115,8 @@ class ListPageChecks:
             self.make_row(i, i % 2 == 0)
         with self.assertNumQueries(len(few.captured_queries)):  # type: ignore[attr-defined]
             self.get_list({"sort": self.sort})
+
+    def test_no_id_is_used_twice(self) -> None:
+        self.make_row(0, True)
+        ids = Counter(ID.findall(self.page_text()))
+        self.assertEqual([i for i, n in ids.items() if n > 1], [])  # type: ignore[attr-defined]

@@ -38,6 +38,7 @@ from django.shortcuts import render
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_filters.filterset import BaseFilterSet
+from django_filters.widgets import BooleanWidget
 
 from core.exports import safe_writer
 from core.widgets import quick_selects
@@ -345,7 +346,13 @@ def bind(
     for name in hide:
         filterset.filters.pop(name, None)
         filterset.form.fields.pop(name, None)
+    # Ids of their own (`filter_status`): a list page often has a form to add a row below
+    # its filters, with fields of the same names.
+    filterset.form.auto_id = "filter_%s"
     quick_selects(filterset.form)
+    for form_field in filterset.form.fields.values():
+        if isinstance(form_field.widget, BooleanWidget):  # "Overdue: Any", not "Unknown"
+            form_field.widget.choices = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
     if company is not None:
         for form_field in filterset.form.fields.values():
             choices = getattr(form_field, "queryset", None)

@@ -129,3 +129,40 @@ def test_an_officer_filters_sorts_and_empties_the_screening_list(
     page.screenshot(path=artifact_path("list-access-log.png"), full_page=True)
     assert serious_accessibility_problems(page) == []
     assert broken == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_filters_and_the_form_below_them_label_their_own_fields(
+    page: Page, live_server: Any, broken: list[str]
+) -> None:
+    """The corrective actions page filters by status and adds an action with a status of
+    its own: each "Status" label leads to its own field."""
+    from actions.models import CorrectiveAction
+
+    company = make_company("Acme Imports LLC")
+    admin = make_user("compliance@acme.test")
+    add_member(company, admin, "admin")
+    for title, status in [("Fix the fence", "open"), ("Replace seal log", "done")]:
+        CorrectiveAction.objects.create(company=company, title=title, status=status)
+    sign_in(page, "compliance@acme.test")
+    page.goto(f"/companies/{company.pk}/actions/")
+
+    filters = page.get_by_role("search", name="Filters")
+    status_label = re.compile(r"^Status:?$")
+    filters.locator("label").filter(has_text=status_label).click()  # focuses its field
+    expect(filters.get_by_label("Status")).to_be_focused()
+    filters.get_by_label("Status").select_option(value="open")
+    filters.get_by_role("button", name="Filter").click()
+    expect(_first_cells(page, "action-table")).to_have_text(["Fix the fence"])
+
+    form = page.locator("form[method=post]")
+    form.locator("label").filter(has_text=status_label).click()
+    expect(form.get_by_label("Status")).to_be_focused()
+    duplicates = page.evaluate(
+        "() => { const seen = {}; for (const e of document.querySelectorAll('[id]'))"
+        " seen[e.id] = (seen[e.id] || 0) + 1;"
+        " return Object.keys(seen).filter(k => seen[k] > 1); }"
+    )
+    assert duplicates == []
+    page.screenshot(path=artifact_path("list-actions-filtered.png"), full_page=True)
+    assert serious_accessibility_problems(page) == []

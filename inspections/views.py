@@ -373,8 +373,6 @@ def gate_list(request: AuthenticatedHttpRequest, company_pk: int) -> HttpRespons
     )
     if not isinstance(listing, Listing):
         return listing  # the CSV
-    # The entry form above has a `direction` too: the filter's fields get ids of their own.
-    listing.form.auto_id = "filter_%s"
     return render(
         request,
         "inspections/gate_list.html",

@@ -42,3 +42,14 @@ class ActionListTests(ListPageChecks, PersonaTestCase):
             ]
             self.assertEqual(titles, [late.title])
         self.assertNotIn(later.title, str(titles))
+
+    def test_a_yes_no_filter_offers_any_in_english_and_spanish(self) -> None:
+        self.make_row(0, True)
+        page = self.page_text()
+        self.assertInHTML('<option value="" selected>Any</option>', page)
+        self.assertInHTML('<option value="true">Yes</option>', page)
+        self.assertNotIn(">Unknown<", page)
+        url = reverse(self.list_url_name, args=self.list_args())
+        spanish = self.client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+        self.assertInHTML('<option value="" selected>Cualquiera</option>', spanish)
+        self.assertInHTML('<option value="true">Sí</option>', spanish)
