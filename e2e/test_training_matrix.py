@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import artifact_path
+from e2e.conftest import artifact_path, serious_accessibility_problems
 from personnel.models import Employee, SecurityRole
 from portal.testing import PASSWORD, add_member, make_company, make_user
 from training.models import Course
@@ -74,7 +74,9 @@ def test_a_session_with_three_attendees_turns_the_matrix_green(
     expect(done).to_have_count(3)
     assert matrix_states(page) == ["done"] * 3
     page.screenshot(path=artifact_path("training-matrix-green.png"), full_page=True)
+    assert serious_accessibility_problems(page) == []
 
     page.goto(f"/companies/{company.pk}/training/")
     expect(page.get_by_test_id("completion-chart")).to_contain_text("100% (3/3)")
     page.screenshot(path=artifact_path("training-dashboard.png"), full_page=True)
+    assert serious_accessibility_problems(page) == []
