@@ -143,3 +143,32 @@ def test_partner_answers_in_spanish_and_member_sees_score(
         )
     finally:
         member_side.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_member_sends_a_new_link_for_an_unanswered_questionnaire(
+    page: Any, live_server: Any, broken: list[str]
+) -> None:
+    """The link buttons of a sent questionnaire sit in one row under its details."""
+    from e2e.conftest import sign_in
+    from portal.testing import add_member, make_company, make_user
+
+    company = make_company("Acme Imports LLC")
+    member = make_user("compliance@acme.test")
+    add_member(company, member, "admin")
+    partner = BusinessPartner.objects.create(
+        company=company, name="Bodega Sur", role="warehouse", country="MX"
+    )
+    questionnaire, _token = workflow.send(
+        partner, contact_email="seguridad@bodegasur.test", sent_by=member
+    )
+    sign_in(page, "compliance@acme.test")
+    page.goto(f"/companies/{company.pk}/questionnaires/{questionnaire.pk}/")
+    revoke, relink = page.get_by_test_id("revoke"), page.get_by_test_id("relink")
+    expect(revoke).to_be_visible()
+    expect(relink).to_be_visible()
+    assert revoke.bounding_box()["y"] == relink.bounding_box()["y"]  # type: ignore[index]
+    page.screenshot(path=artifact_path("questionnaire-links.png"), full_page=True)
+    assert serious_accessibility_problems(page) == []
+    relink.click()
+    expect(page.locator(".messages")).to_contain_text("seguridad@bodegasur.test")
