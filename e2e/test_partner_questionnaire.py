@@ -167,7 +167,7 @@ def test_a_member_sends_a_new_link_for_an_unanswered_questionnaire(
     revoke, relink = page.get_by_test_id("revoke"), page.get_by_test_id("relink")
     expect(revoke).to_be_visible()
     expect(relink).to_be_visible()
-    assert revoke.bounding_box()["y"] == relink.bounding_box()["y"]  # type: ignore[index]
+    assert revoke.bounding_box()["y"] == relink.bounding_box()["y"]
     page.screenshot(path=artifact_path("questionnaire-links.png"), full_page=True)
     assert serious_accessibility_problems(page) == []
     relink.click()
