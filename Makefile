@@ -34,18 +34,21 @@ install: uv
 
 # Each target below reads .env (created from .env.example on first use).
 ENV := set -a && . ./.env && set +a &&
+# Links the demo prints and the e-mails carry lead to the port the portal runs on, unless
+# SITE_URL is set (in .env or the environment).
+SITE := SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"
 
 setup: install .env
 	$(ENV) $(CTPAT) migrate --no-input -v0
 	$(ENV) $(CTPAT) createcachetable
 	$(ENV) $(CTPAT) collectstatic --no-input -v0
 	$(ENV) $(CTPAT) load_catalogue
-	$(ENV) $(CTPAT) load_demo
+	$(ENV) $(SITE) $(CTPAT) load_demo
 
 # The background-task worker runs beside the web server and stops with it.
 run: setup
-	$(ENV) $(CTPAT) db_worker -v0 & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-	  $(ENV) $(CTPAT) runserver $(HOST):$(PORT)
+	$(ENV) $(SITE) $(CTPAT) db_worker -v0 & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  $(ENV) $(SITE) $(CTPAT) runserver $(HOST):$(PORT)
 
 test: install
 	$(UV) run pytest -n 2 -q
