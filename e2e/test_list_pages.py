@@ -166,3 +166,4 @@ def test_the_filters_and_the_form_below_them_label_their_own_fields(
     assert duplicates == []
     page.screenshot(path=artifact_path("list-actions-filtered.png"), full_page=True)
     assert serious_accessibility_problems(page) == []
+    assert broken == []

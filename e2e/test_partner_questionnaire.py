@@ -14,12 +14,18 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from actions.models import CorrectiveAction
 from companies.models import Company, Membership
-from e2e.conftest import artifact_path, docs_screenshot, serious_accessibility_problems
+from e2e.conftest import (
+    artifact_path,
+    docs_screenshot,
+    serious_accessibility_problems,
+    sign_in,
+)
 from partners.models import BusinessPartner
+from portal.testing import add_member, make_company, make_user
 from questionnaires import workflow
 from questionnaires.models import AnswerEvidence, Status
 from questionnaires.question_sets import bank
@@ -147,12 +153,9 @@ def test_partner_answers_in_spanish_and_member_sees_score(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_member_sends_a_new_link_for_an_unanswered_questionnaire(
-    page: Any, live_server: Any, broken: list[str]
+    page: Page, live_server: Any, broken: list[str]
 ) -> None:
     """The link buttons of a sent questionnaire sit in one row under its details."""
-    from e2e.conftest import sign_in
-    from portal.testing import add_member, make_company, make_user
-
     company = make_company("Acme Imports LLC")
     member = make_user("compliance@acme.test")
     add_member(company, member, "admin")
@@ -167,8 +170,10 @@ def test_a_member_sends_a_new_link_for_an_unanswered_questionnaire(
     revoke, relink = page.get_by_test_id("revoke"), page.get_by_test_id("relink")
     expect(revoke).to_be_visible()
     expect(relink).to_be_visible()
-    assert revoke.bounding_box()["y"] == relink.bounding_box()["y"]
+    left, right = revoke.bounding_box(), relink.bounding_box()
+    assert left is not None and right is not None and left["y"] == right["y"]
     page.screenshot(path=artifact_path("questionnaire-links.png"), full_page=True)
     assert serious_accessibility_problems(page) == []
     relink.click()
     expect(page.locator(".messages")).to_contain_text("seguridad@bodegasur.test")
+    assert broken == []
