@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,22 @@ def pytest_configure(config: pytest.Config) -> None:
     import tempfile
 
     from django.conf import settings
+
+    # The suite runs on the real data (list files, the criteria); without it hundreds of
+    # tests would fail one by one, and a failed set-up can leave the worker's database
+    # unusable for the tests after it. Say once what is missing instead.
+    shared = Path(settings.SHARED_DATA_DIR)
+    missing = [
+        str(path)
+        for path in (shared / "watchlists", shared / "msc" / "criteria.csv")
+        if not path.exists()
+    ]
+    if missing:
+        raise pytest.UsageError(
+            f"the real data the tests run on is missing: {', '.join(missing)}. Keep the "
+            "checkout beside shared/ (its data is read from ../shared/data) or set "
+            "CTPAT_SHARED_DATA_DIR to that data folder."
+        )
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

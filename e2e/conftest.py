@@ -190,13 +190,34 @@ def playwright() -> Iterator[Playwright]:
 
 
 @pytest.fixture(scope="session")
-def browser(playwright: Playwright) -> Iterator[Browser]:
+def chromium(playwright: Playwright) -> Iterator[Browser]:
     # launch() gives the browser a fresh temporary profile and deletes it on close.
     browser = playwright.chromium.launch(
         executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
     )
     yield browser
     browser.close()
+
+
+@pytest.fixture
+def browser(chromium: Browser, live_server: Any) -> Iterator[Browser]:
+    """The session's Chromium, for one test. When the test ends, every page it left open
+    (a test that failed before its own `close()`) is closed and the live server's requests
+    are let finish before pytest-django empties the database: a page still polling, or a
+    request still running, would share the in-memory SQLite connection with the flush and
+    with the tests that come after it in this worker."""
+    yield chromium
+    for context in list(chromium.contexts):
+        context.close()
+    server = getattr(live_server.thread, "httpd", None)
+    deadline = time.monotonic() + 30
+    for thread in list(getattr(server, "_threads", None) or ()):
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        if thread.is_alive():
+            pytest.fail(
+                "a live-server request was still running 30 s after the test ended",
+                pytrace=False,
+            )
 
 
 @pytest.fixture

@@ -233,6 +233,13 @@ def shared_database() -> Iterator[str]:
         path = Path(folder) / "db.sqlite3"
         conn.ensure_connection()
         memory = conn.connection
+        if memory.in_transaction:
+            # SQLite's backup would wait for that transaction for ever (it retries while
+            # the source is busy): a test before this one left it open.
+            raise RuntimeError(
+                "the test database has a transaction open (left by an earlier test that "
+                "failed?): it cannot be copied for another process"
+            )
         target = sqlite3.connect(path)
         memory.backup(target)
         target.execute("PRAGMA journal_mode=WAL")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,11 @@ from screening_engine import LoadedList, ScreeningIndex
 from screening_engine.loaders import load_bis_dpl, load_csl, load_ofac_legacy
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-WATCHLISTS = REPO_ROOT.parent / "shared" / "data" / "watchlists"
+# The same folder as the portal's CTPAT_SHARED_DATA_DIR (portal/settings.py).
+WATCHLISTS = (
+    Path(os.environ.get("CTPAT_SHARED_DATA_DIR") or REPO_ROOT.parent / "shared" / "data")
+    / "watchlists"
+)
 
 
 @pytest.fixture(scope="session")
