@@ -220,3 +220,33 @@ def test_one_query_word_covers_one_listed_word() -> None:
     assert hit.explanation is not None
     assert hit.explanation.unmatched_listed_tokens == ()
     assert hit.explanation.listed_coverage == pytest.approx(1.0)
+
+
+def test_a_name_with_a_word_left_out_in_the_listed_order_alerts(index: ScreeningIndex) -> None:
+    """Three or more words, each found exactly and in the listed name's order, are the
+    listed name with a word left out: an alert even where the country contradicts; the
+    same words out of order, or only common words, are weaker evidence."""
+    listed = "FUNDACION CENTRO DE INVESTIGACION HORTIFRUTICOLA DE COLOMBIA"
+    ordered = index.search("Fundacion Centro de Hortifruticola de Colombia", country="BD", top=1)
+    shuffled = index.search("Centro Fundacion de Hortifruticola de Colombia", country="BD", top=1)
+    assert ordered[0].matched_name == shuffled[0].matched_name == listed
+    assert ordered[0].score >= DEFAULT_THRESHOLD
+    assert shuffled[0].score < ordered[0].score - 3
+    assert ordered[0].explanation is not None
+    assert ordered[0].explanation.unmatched_listed_tokens == ("investigacion",)
+
+    (common,) = index.search("Shipping Company Limited", top=1)
+    assert common.score < DEFAULT_THRESHOLD
+
+
+def test_a_business_word_counts_against_a_listed_person(index: ScreeningIndex) -> None:
+    """A person's name holds no legal form: "LIMITADA" in place of a listed person's
+    surname is a difference, while a company's legal form still weighs little."""
+    (person,) = index.search("Gomez Sor Teresa", top=1)
+    (stray,) = index.search("Gomez Limitada Sor Teresa", top=1)
+    assert person.matched_name == stray.matched_name == "GOMEZ ALVAREZ, Sor Teresa"
+    assert person.score >= DEFAULT_THRESHOLD > stray.score
+
+    (company,) = index.search("Anglo Caribbean LLC", top=1)
+    assert company.entity.entity_id == "173"
+    assert company.score >= DEFAULT_THRESHOLD
