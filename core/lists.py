@@ -353,11 +353,9 @@ def bind(
     for form_field in filterset.form.fields.values():
         if isinstance(form_field.widget, BooleanWidget):  # "Overdue: Any", not "Unknown"
             form_field.widget.choices = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
-    if company is not None:
-        for form_field in filterset.form.fields.values():
-            choices = getattr(form_field, "queryset", None)
-            if choices is not None and _has_company(choices.model):
-                form_field.queryset = choices.filter(company=company)
+        choices = getattr(form_field, "queryset", None)
+        if company is not None and choices is not None and _has_company(choices.model):
+            form_field.queryset = choices.filter(company=company)
     return filterset
 
 

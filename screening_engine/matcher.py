@@ -560,7 +560,8 @@ class ScreeningIndex:
         # A person's name holds no business word: one in the query ("GOMEZ LIMITADA Sor
         # Teresa") that matches nothing of a listed person weighs fully, not a fifth.
         ent = self.name_entity[safe]  # [B, K]
-        person = self.entity_type[ent] == _TYPE_CODES["person"]
+        etype = self.entity_type[ent].astype(np.int32)
+        person = etype == _TYPE_CODES["person"]
         stray = prep.generic[:, :, None] & person[:, None, :] & (best_q <= 0)
         qw = np.where(stray, qw / GENERIC_FACTOR, qw)
         qw = np.where(prep.tok[:, :, None] >= 0, qw, 0.0)
@@ -615,7 +616,6 @@ class ScreeningIndex:
         name_score = np.where(valid_c, name_score, 0.0).astype(np.float32)
 
         # Qualifiers.
-        etype = self.entity_type[ent].astype(np.int32)
         qtype = prep.types[:, None]
         type_adj = np.where(
             (qtype >= 0) & (etype != _UNKNOWN_TYPE) & (etype != qtype), -TYPE_PENALTY, 0.0
