@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import struct
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +31,8 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 # the offline journeys (e2e/test_inspection_offline.py) must cut the worker's network too.
 os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
 
+from django.core.servers.basehttp import ThreadedWSGIServer  # noqa: E402
+from django.test.testcases import LiveServerThread  # noqa: E402
 from playwright.sync_api import (  # noqa: E402
     Browser,
     BrowserContext,
@@ -39,6 +42,39 @@ from playwright.sync_api import (  # noqa: E402
     expect,
     sync_playwright,
 )
+
+
+class OneRequestAtATime(ThreadedWSGIServer):
+    """The live server, answering one request at a time while its threads share the test's
+    in-memory SQLite connection (pytest-django hands it over when the test database exists
+    before the server starts, as in a whole run; PostgreSQL gives each thread its own). Two
+    requests at once — a page's background fetch and the next navigation — would
+    interleave their transactions on that one connection ("cannot start a transaction
+    within a transaction", seen in e2e/test_audit_trail.py). Connections are still taken
+    at once, so a browser's idle spare socket blocks nobody."""
+
+    def set_app(self, application: Any) -> None:
+        if not self.connections_override:
+            super().set_app(application)
+            return
+        lock = threading.Lock()
+
+        def one_at_a_time(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    # Read whole inside the lock: a streamed CSV reads the database as it goes.
+                    body = b"".join(response)
+                finally:
+                    close = getattr(response, "close", None)
+                    if close is not None:
+                        close()
+            return [body]
+
+        super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = OneRequestAtATime
 
 CHROMIUM = os.environ.get("CTPAT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
